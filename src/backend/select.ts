@@ -1,0 +1,99 @@
+/**
+ * Backend choice: the native `tensorflow` backend when `@tensorflow/tfjs-node-gpu` or
+ * `@tensorflow/tfjs-node` loads, else the pure-JS `cpu` backend. `TFJS_BNN_BACKEND` forces one.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+
+/** The backends tfjs-bnn selects between. */
+export type BackendName = 'tensorflow' | 'cpu';
+
+/** Environment variable that forces a backend (`tensorflow` or `cpu`). */
+export const BACKEND_ENV_VAR = 'TFJS_BNN_BACKEND';
+
+/** The native packages tried, in order of preference. */
+export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/** What `initBackend` chose and why. Plain data. */
+export interface BackendInfo {
+  /** The backend in use (`tf.getBackend()`). */
+  readonly name: string;
+  /** The value of `TFJS_BNN_BACKEND`, or `null` when unset. */
+  readonly requested: string | null;
+  /** One sentence: why this backend runs. */
+  readonly reason: string;
+  /** The native package that was loaded, or `null`. */
+  readonly nativePackage: string | null;
+  /** Load errors of native packages that were tried and failed (package → first line of the error). */
+  readonly nativeErrors: Readonly<Record<string, string>>;
+  /** Versions of the tfjs packages in use. */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+let current: BackendInfo | null = null;
+const setupHooks: Array<(backend: string) => void> = [];
+
+/** Registers a function run once after a backend is chosen (e.g. faster cpu kernels). */
+export function onBackendReady(hook: (backend: string) => void): void {
+  setupHooks.push(hook);
+}
+
+async function tryNative(): Promise<{ pkg: string | null; errors: Record<string, string> }> {
+  const errors: Record<string, string> = {};
+  for (const pkg of NATIVE_PACKAGES) {
+    try {
+      // A variable specifier keeps the optional packages out of the type checker and the bundle graph.
+      const specifier: string = pkg;
+      await import(specifier);
+      if (tf.findBackend('tensorflow') !== null) return { pkg, errors };
+      errors[pkg] = 'loaded, but registered no tensorflow backend (is it built for another @tensorflow/tfjs-core?)';
+    } catch (error) {
+      errors[pkg] = String((error as Error).message ?? error).split('\n')[0];
+    }
+  }
+  return { pkg: null, errors };
+}
+
+/**
+ * Chooses and initialises the backend once; later calls return the first result.
+ * Throws `BackendUnavailableError` when `TFJS_BNN_BACKEND=tensorflow` but no native package loads,
+ * naming what was tried and why it failed.
+ */
+export async function initBackend(): Promise<BackendInfo> {
+  if (current !== null) return current;
+  const requested = process.env[BACKEND_ENV_VAR]?.trim() || null;
+  if (requested !== null && requested !== 'tensorflow' && requested !== 'cpu') {
+    throw new InvalidArgumentError('initBackend', BACKEND_ENV_VAR, requested, "'tensorflow' or 'cpu' (or unset for automatic choice)");
+  }
+  let native: { pkg: string | null; errors: Record<string, string> } = { pkg: null, errors: {} };
+  if (requested !== 'cpu') native = await tryNative();
+  let reason: string;
+  if (native.pkg !== null) {
+    await tf.setBackend('tensorflow');
+    reason = requested === 'tensorflow' ? `${BACKEND_ENV_VAR}=tensorflow and ${native.pkg} loaded` : `${native.pkg} is installed and loaded`;
+  } else if (requested === 'tensorflow') {
+    const tried = Object.entries(native.errors).map(([p, e]) => `${p}: ${e}`).join('; ');
+    throw new BackendUnavailableError(
+      `initBackend: ${BACKEND_ENV_VAR}=tensorflow but no native backend loads (${tried}). ` +
+        `Install one with 'npm install @tensorflow/tfjs-node' (internet) or 'npm run native:install' (offline, from the PyPI wheel), ` +
+        `or unset ${BACKEND_ENV_VAR} to use the cpu backend.`,
+    );
+  } else {
+    await tf.setBackend('cpu');
+    // tfjs-backend-cpu prints a banner on first use telling Node users to install tfjs-node;
+    // `tfjs-bnn info` says that (and how to do it offline), so the banner is switched off here.
+    const cpuBackend = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+    if (cpuBackend !== null && 'firstUse' in cpuBackend) cpuBackend.firstUse = false;
+    reason = requested === 'cpu' ? `${BACKEND_ENV_VAR}=cpu` : 'no native backend is installed (see `tfjs-bnn info`)';
+  }
+  await tf.ready();
+  const name = tf.getBackend();
+  for (const hook of setupHooks) hook(name);
+  current = { name, requested, reason, nativePackage: native.pkg, nativeErrors: native.errors, versions: { ...tf.version } };
+  return current;
+}
+
+/** The result of `initBackend`, or `null` before it ran. */
+export function backendInfo(): BackendInfo | null {
+  return current;
+}

@@ -1,0 +1,105 @@
+/**
+ * Typed errors raised at every public boundary of tfjs-bnn.
+ *
+ * Every message names the function, the argument, the value received and what
+ * was expected, so that the first line of a stack trace says what to fix.
+ */
+
+/** Base class of every error tfjs-bnn throws on purpose. */
+export class BnnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A hyperparameter or option is out of range, non-finite or of the wrong kind. */
+export class InvalidArgumentError extends BnnError {
+  /**
+   * @param where function or constructor that rejected the value, e.g. `'Normal'`.
+   * @param argument name of the argument, e.g. `'scale'`.
+   * @param received the offending value (rendered with `describeValue`).
+   * @param expected what would have been accepted, e.g. `'a finite number > 0'`.
+   */
+  constructor(
+    readonly where: string,
+    readonly argument: string,
+    readonly received: unknown,
+    readonly expected: string,
+  ) {
+    super(`${where}: argument '${argument}' was ${describeValue(received)}; expected ${expected}.`);
+  }
+}
+
+/** A tensor has the wrong rank or shape. */
+export class ShapeError extends BnnError {
+  constructor(
+    readonly where: string,
+    readonly argument: string,
+    readonly receivedShape: readonly number[],
+    readonly expected: string,
+  ) {
+    super(`${where}: '${argument}' has shape [${receivedShape.join(', ')}]; expected ${expected}.`);
+  }
+}
+
+/** A tensor has the wrong dtype. */
+export class DtypeError extends BnnError {
+  constructor(
+    readonly where: string,
+    readonly argument: string,
+    readonly receivedDtype: string,
+    readonly expected: string,
+  ) {
+    super(`${where}: '${argument}' has dtype ${receivedDtype}; expected ${expected}.`);
+  }
+}
+
+/** A stochastic computation ran without a noise source (see `withNoise`). */
+export class NoiseSourceError extends BnnError {}
+
+/** No KL divergence is known for a pair of distribution classes. */
+export class KLNotAvailableError extends BnnError {
+  constructor(readonly qClass: string, readonly pClass: string) {
+    super(
+      `klDivergence: no closed form is registered for KL(${qClass} || ${pClass}) and no sample was given ` +
+        `for a Monte Carlo estimate; register one with registerKL(${qClass}, ${pClass}, fn) or pass {sample}.`,
+    );
+  }
+}
+
+/** A KL function is already registered for this pair of classes. */
+export class DuplicateKLError extends BnnError {
+  constructor(readonly qClass: string, readonly pClass: string) {
+    super(`registerKL: KL(${qClass} || ${pClass}) is already registered; each pair may be registered once.`);
+  }
+}
+
+/** A requested backend cannot be loaded. */
+export class BackendUnavailableError extends BnnError {}
+
+/** A loss, gradient or output contains NaN or ±Inf where finite numbers are required. */
+export class NonFiniteError extends BnnError {}
+
+/** A file could not be read or written in the expected format. */
+export class FormatError extends BnnError {}
+
+/** Renders a value for an error message: numbers exactly, strings quoted, arrays and objects shortened. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 8).map(describeValue).join(', ');
+    return `[${shown}${value.length > 8 ? ', …' : ''}]`;
+  }
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  const ctor = (value as object).constructor?.name;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined && json.length <= 120) return ctor && ctor !== 'Object' ? `${ctor} ${json}` : json;
+  } catch {
+    // Cyclic or exotic objects fall through to the class name.
+  }
+  return ctor ? `a ${ctor}` : 'an object';
+}

@@ -1,0 +1,17 @@
+/**
+ * tfjs-bnn: Bayesian neural networks for TensorFlow.js.
+ *
+ * Importing the package chooses the backend (native `tensorflow` when installed, else `cpu`;
+ * `TFJS_BNN_BACKEND` overrides) before any tensor is made.
+ */
+import { initBackend } from './backend/index.js';
+
+export * from './errors.js';
+export * from './validate.js';
+export * from './backend/index.js';
+export * from './random/index.js';
+export * from './distributions/index.js';
+export * from './kl/index.js';
+export { softplus, inverseSoftplus, scaleFromRaw } from './tensor/softplus.js';
+
+await initBackend();

@@ -1,0 +1,69 @@
+/**
+ * The active noise scope: stochastic layers take their random draws from the scope opened by
+ * `withNoise` around a (synchronous) forward pass. A stochastic call outside any scope is a
+ * `NoiseSourceError`, never a silent unseeded default.
+ */
+import { NoiseSourceError, InvalidArgumentError } from '../errors.js';
+import { NoiseSource, type NoisePosition, type RandomDraws } from './noise-source.js';
+
+/** One open scope: a source, a position, and how often each path has drawn in it. */
+export class NoiseScope {
+  private readonly callsByPath = new Map<string, number>();
+
+  constructor(readonly source: NoiseSource, readonly position: NoisePosition) {}
+
+  /**
+   * Generator for the next call of `path` in this scope. A layer called twice in one forward pass
+   * (shared weights) gets independent streams `path`, `path#1`, ….
+   */
+  draws(path: string): RandomDraws {
+    const calls = this.callsByPath.get(path) ?? 0;
+    this.callsByPath.set(path, calls + 1);
+    return this.source.draws(this.position, calls === 0 ? path : `${path}#${calls}`);
+  }
+}
+
+const scopes: NoiseScope[] = [];
+
+/**
+ * Runs `fn` synchronously with an open noise scope at `position` and returns its result.
+ * Re-running with the same source and position replays the same noise in every layer.
+ * `fn` must not be async: tfjs forward passes and `tf.tidy` are synchronous.
+ *
+ * @example
+ * const y = withNoise(noise, {step, particle: 0}, () => model.apply(x) as tf.Tensor);
+ */
+export function withNoise<T>(source: NoiseSource, position: NoisePosition, fn: () => T): T {
+  if (!(source instanceof NoiseSource)) {
+    throw new InvalidArgumentError('withNoise', 'source', source, 'a NoiseSource');
+  }
+  source.key(position, ''); // validates the position
+  scopes.push(new NoiseScope(source, position));
+  try {
+    const result = fn();
+    if (result instanceof Promise) {
+      throw new InvalidArgumentError('withNoise', 'fn', 'an async function', 'a synchronous function');
+    }
+    return result;
+  } finally {
+    scopes.pop();
+  }
+}
+
+/** The innermost open scope, or `null` outside `withNoise`. */
+export function activeNoiseScope(): NoiseScope | null {
+  return scopes.length > 0 ? scopes[scopes.length - 1] : null;
+}
+
+/** The innermost open scope; throws `NoiseSourceError` naming `where` when there is none. */
+export function requireNoiseScope(where: string): NoiseScope {
+  const scope = activeNoiseScope();
+  if (scope === null) {
+    throw new NoiseSourceError(
+      `${where}: a stochastic forward pass ran without a noise source. Wrap it in ` +
+        `withNoise(new NoiseSource(seed), {step, particle}, () => ...), or switch the model to mean-weights mode ` +
+        `(setSamplingMode(model, 'mean')) for deterministic prediction.`,
+    );
+  }
+  return scope;
+}

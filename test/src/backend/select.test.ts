@@ -1,0 +1,17 @@
+import test from 'ava';
+import * as tf from '@tensorflow/tfjs';
+import { backendInfo, initBackend, BACKEND_ENV_VAR } from '../../../src/backend/index.js';
+
+test('initBackend reports the backend tfjs runs and a reason, and is idempotent', async (t) => {
+  const info = await initBackend();
+  t.is(info.name, tf.getBackend());
+  t.true(['cpu', 'tensorflow'].includes(info.name));
+  t.true(info.reason.length > 0);
+  t.is(info.versions['tfjs-core'], tf.version_core);
+  t.is(await initBackend(), info);
+  t.is(backendInfo(), info);
+  if (info.name === 'cpu') t.is(info.nativePackage, null);
+  else t.truthy(info.nativePackage);
+  const forced = process.env[BACKEND_ENV_VAR];
+  if (forced) t.is(info.name, forced);
+});
