@@ -12,6 +12,7 @@ export * from './backend/index.js';
 export * from './random/index.js';
 export * from './distributions/index.js';
 export * from './kl/index.js';
+export { VariationalParameter } from './variational-parameter.js';
 export { softplus, inverseSoftplus, scaleFromRaw } from './tensor/softplus.js';
 
 await initBackend();
