@@ -1,0 +1,56 @@
+/** Variational layers that expose their KL from their own weights, and helpers for models built from them. */
+export { VariationalLayer, type VariationalLayerArgs, type VariationalWeights } from './variational-layer.js';
+export {
+  type Estimator,
+  type SamplingMode,
+  ESTIMATORS,
+  SAMPLING_MODES,
+  DEFAULT_ESTIMATOR,
+  DEFAULT_SAMPLING_MODE,
+} from './estimator.js';
+export { type ActivationName, ACTIVATION_NAMES, DEFAULT_ACTIVATION } from './activation.js';
+export { LOCAL_VARIANCE_FLOOR } from './estimators.js';
+export {
+  priors,
+  type PriorSpec,
+  type NormalPriorSpec,
+  type ScaleMixturePriorSpec,
+  type EmpiricalPriorSpec,
+  type NormalPriorArgs,
+  type ScaleMixturePriorArgs,
+  type EmpiricalPriorArgs,
+  DEFAULT_PRIOR,
+  DEFAULT_MOPED_DELTA,
+  DEFAULT_EMPIRICAL_MIN_SCALE,
+} from './priors.js';
+export {
+  type PosteriorInitArgs,
+  type PosteriorInit,
+  type Initializer,
+  type InitializerName,
+  type SerializedInitializer,
+  DEFAULT_RAW_SCALE_INIT,
+  DEFAULT_LOC_INITIALIZER,
+} from './posterior-init.js';
+export { DenseVariational, denseVariational, type DenseVariationalArgs } from './dense-variational.js';
+export {
+  isVariationalLayer,
+  variationalLayers,
+  collectKL,
+  disposeKLBreakdown,
+  setSamplingMode,
+  type ModelOrLayer,
+  type LayerKL,
+  type KLBreakdown,
+} from './model-walk.js';
+export { ConvVariational, conv1dVariational, conv2dVariational, conv3dVariational, type ConvVariationalArgs, type RankedConvVariationalArgs } from './conv-variational.js';
+export {
+  ConvTransposeVariational,
+  conv2dTransposeVariational,
+  conv3dTransposeVariational,
+  type ConvTransposeVariationalArgs,
+  type RankedConvTransposeVariationalArgs,
+} from './conv-transpose-variational.js';
+export { type Padding, type ConvRank } from './conv-geometry.js';
+export { toBayesian, CONVERTIBLE_CLASSES, type ToBayesianOptions, type MopedArgs } from './to-bayesian.js';
+export { saveModel, loadModel, directoryHandler, MODEL_JSON, WEIGHTS_BIN } from './io.js';
