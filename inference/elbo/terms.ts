@@ -1,0 +1,107 @@
+/**
+ * What the ELBO returns: differentiable scalars (`ElboTerms`) and the report of plain numbers read
+ * from them (`ElboReport`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CountUnit, Reduction } from './options.js';
+
+/** The KL weights of one layer at the step (plain numbers). */
+export interface LayerWeights {
+  /** Layer name. */
+  readonly name: string;
+  /** Weight of the layer's KL (of its prior cross-entropy for two-part weightings). */
+  readonly klWeight: number;
+  /** Weight of the layer's posterior entropy; equals `klWeight` except for tempered posteriors. */
+  readonly entropyWeight: number;
+}
+
+/**
+ * The differentiable terms of one ELBO evaluation, averaged over particles. Every tensor is a new
+ * scalar marked `tf.keep`, so it survives an enclosing `tf.tidy` or `tf.variableGrads` closure; the
+ * caller owns them all and releases them with `elbo.report(terms)` (reads and disposes) or
+ * `disposeElboTerms(terms)`.
+ */
+export interface ElboTerms {
+  /** `likelihoodTerm + klTerm`: the objective to minimise. */
+  readonly loss: tf.Scalar;
+  /** The reduced NLL (batch mean or sum, see `reduction`/`countUnit`), mean over particles. */
+  readonly likelihoodTerm: tf.Scalar;
+  /** Σ_layers [klWeight·KL + (klWeight − entropyWeight)·H(q)], mean over particles. */
+  readonly klTerm: tf.Scalar;
+  /** Σ_layers KL, unweighted, mean over particles. */
+  readonly kl: tf.Scalar;
+  /** Each variational layer's unweighted KL, mean over particles, in `variationalLayers` order. */
+  readonly perLayerKL: readonly tf.Scalar[];
+  /** Each layer's name and weights (plain numbers), in the same order. */
+  readonly layerWeights: readonly LayerWeights[];
+  /** The model-wide KL weight, `klWeighting.weight(position)` in the count unit. */
+  readonly klWeight: number;
+  /** The model-wide entropy weight (equals `klWeight` except for tempered posteriors). */
+  readonly entropyWeight: number;
+  /** N as the weighting saw it: `position.datasetSize`, times the elements per image for `countUnit: 'voxels'`. */
+  readonly datasetSize: number;
+}
+
+/** One layer's line of the report. */
+export interface LayerReport extends LayerWeights {
+  /** The layer's unweighted KL (mean over particles), in nats. */
+  readonly kl: number;
+}
+
+/** The plain numbers of one ELBO evaluation. Values are float32 results read into numbers. */
+export interface ElboReport {
+  /** The objective: `nll + klTerm`. */
+  readonly loss: number;
+  /** The likelihood term (reduced NLL), in nats per example (`'mean'`) or per batch (`'sum'`). */
+  readonly nll: number;
+  /** Σ_layers KL, unweighted, in nats. */
+  readonly kl: number;
+  /** The weighted prior term added to `nll`. */
+  readonly klTerm: number;
+  /** The effective model-wide KL weight (after the count-unit conversion). */
+  readonly klWeight: number;
+  /** The model-wide entropy weight (≠ `klWeight` only for tempered posteriors). */
+  readonly entropyWeight: number;
+  /** N as the weighting saw it (images, or voxels for `countUnit: 'voxels'`). */
+  readonly datasetSize: number;
+  readonly countUnit: CountUnit;
+  readonly reduction: Reduction;
+  readonly particles: number;
+  /** Per variational layer: name, unweighted KL and weights. */
+  readonly perLayer: readonly LayerReport[];
+}
+
+/** Every tensor of `terms`. */
+function tensorsOf(terms: ElboTerms): tf.Tensor[] {
+  return [terms.loss, terms.likelihoodTerm, terms.klTerm, terms.kl, ...terms.perLayerKL];
+}
+
+/** Disposes every tensor of `terms` (safe to call twice). */
+export function disposeElboTerms(terms: ElboTerms): void {
+  tf.dispose(tensorsOf(terms));
+}
+
+/**
+ * Reads the numbers of `terms` in one transfer. Does not dispose anything.
+ * `reduction`, `countUnit` and `particles` come from the ELBO that made the terms.
+ */
+export function readElboReport(terms: ElboTerms, settings: { reduction: Reduction; countUnit: CountUnit; particles: number }): ElboReport {
+  const tensors = tensorsOf(terms);
+  const packed = tf.tidy(() => tf.stack(tensors));
+  const values = packed.dataSync();
+  packed.dispose();
+  const [loss, nll, klTerm, kl] = values;
+  return {
+    loss,
+    nll,
+    kl,
+    klTerm,
+    klWeight: terms.klWeight,
+    entropyWeight: terms.entropyWeight,
+    datasetSize: terms.datasetSize,
+    countUnit: settings.countUnit,
+    reduction: settings.reduction,
+    particles: settings.particles,
+    perLayer: terms.layerWeights.map((weights, i) => ({ ...weights, kl: values[4 + i] })),
+  };
+}
