@@ -1,0 +1,37 @@
+/** The trainer: `fit` and its parts (clipping, early stopping, checkpoints, history types). */
+export { fit, type FitData, VALIDATION_FORK } from './fit.js';
+export {
+  type FitOptions,
+  type CheckpointOptions,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_SEED,
+  DEFAULT_MAX_CONSECUTIVE_NON_FINITE,
+  DEFAULT_METRICS_MODE,
+  DEFAULT_PROGRESS,
+} from './options.js';
+export { clipByGlobalNorm, clipByValue, globalNorm, type GlobalNormClipResult } from './clip.js';
+export {
+  earlyStopping,
+  type EarlyStopping,
+  type EarlyStoppingOptions,
+  EARLY_STOPPING_DEFAULT_MONITOR,
+  EARLY_STOPPING_DEFAULT_PATIENCE,
+  EARLY_STOPPING_DEFAULT_MIN_DELTA,
+} from './early-stopping.js';
+export { type TrainerCallbacks, type TrainingControl, type CallbackResult } from './callbacks.js';
+export { type StepRecord, type EpochRecord, type SkippedStep, type TrainingHistory, type StopReason } from './history.js';
+export { type MetricFn, type MetricsMode, METRICS_MODES, METRICS_FORK } from './evaluate.js';
+export { type ProgressMode, type ProgressStream, PROGRESS_MODES } from './progress.js';
+export { type TensorData, type DatasetBatch } from './data-source.js';
+export { epochPermutation, SHUFFLE_FORK, PERMUTATION_PATH } from './batches.js';
+export {
+  readCheckpoint,
+  writeCheckpoint,
+  type TrainerCheckpoint,
+  type SerializedTensor,
+  CHECKPOINT_FILE,
+  CHECKPOINT_TEMP_SUFFIX,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+} from './checkpoint.js';
+export { type ElboInput, type StepReport } from './objective.js';
