@@ -54,3 +54,12 @@ export {
 export { type Padding, type ConvRank } from './conv-geometry.js';
 export { toBayesian, CONVERTIBLE_CLASSES, type ToBayesianOptions, type MopedArgs } from './to-bayesian.js';
 export { saveModel, loadModel, directoryHandler, MODEL_JSON, WEIGHTS_BIN } from './io.js';
+export {
+  bayesianUNet,
+  NearestUpsampling,
+  DEFAULT_UNET_DEPTH,
+  DEFAULT_UNET_BASE_FILTERS,
+  DEFAULT_UNET_UPSAMPLING,
+  type BayesianUNetArgs,
+  type UNetUpsampling,
+} from './unet.js';

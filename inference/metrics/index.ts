@@ -1,0 +1,26 @@
+export { type VoxelValues, DEFAULT_THRESHOLD } from './values.js';
+export { voxelMetrics, diceScore, countConfusion, metricsFromCounts, type ThresholdOptions, type ConfusionCounts, type VoxelMetrics } from './overlap.js';
+export { labelComponents, spatialLayout, DEFAULT_CONNECTIVITY, type Connectivity, type ComponentLabels, type SpatialLayout } from './components.js';
+export { lesionMetrics, type LesionMetrics, type LesionMetricsOptions } from './lesion.js';
+export {
+  expectedCalibrationError,
+  reliabilityBins,
+  brierScore,
+  negativeLogLikelihood,
+  DEFAULT_CALIBRATION_BINS,
+  PROBABILITY_EPSILON,
+  type CalibrationKind,
+  type CalibrationOptions,
+  type ReliabilityBin,
+} from './calibration.js';
+export { auroc, errorDetectionAuroc, errorMask, type ErrorDetectionOptions } from './auroc.js';
+export {
+  uncertaintyErrorOverlap,
+  retentionCurve,
+  DEFAULT_RETENTION_POINTS,
+  DEFAULT_OVERLAP_THRESHOLDS,
+  type OverlapOfErrors,
+  type OverlapOfErrorsOptions,
+  type RetentionCurve,
+  type RetentionOptions,
+} from './retention.js';

@@ -1,0 +1,26 @@
+export { type NiftiGeometry, defaultGeometry, voxelCount } from './nifti-geometry.js';
+export { readNifti, parseNifti, niftiToTensor, type NiftiVolume } from './nifti-read.js';
+export { writeNifti, encodeNifti } from './nifti-write.js';
+export { readPng, decodePng, encodePng, writeGreyPng, writeRgbaPng, readPngSlices, type GreyImage, type PngSlices } from './png.js';
+export { viridis, grey, applyColormap, COLORMAPS, VIRIDIS_CONTROL_POINTS, type Colormap } from './colormap.js';
+export {
+  renderUncertaintyPanel,
+  writeUncertaintyPanel,
+  encodeUncertaintyPanel,
+  PANEL_ORDER,
+  type PanelMaps,
+  type PanelOptions,
+  type PanelScale,
+  type RenderedPanel,
+} from './panels.js';
+export {
+  percentile,
+  percentileClip,
+  zScoreNormalize,
+  thresholdMask,
+  DEFAULT_CLIP_PERCENTILES,
+  type NormalizeOptions,
+  type ClippedValues,
+  type ZScoredValues,
+} from './normalize.js';
+export { samplePatches, DEFAULT_POSITIVE_FRACTION, type LabelledVolumes, type PatchOptions, type Patches } from './patches.js';
