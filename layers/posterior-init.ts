@@ -8,16 +8,16 @@ import { requireFinite } from '../src/validate.js';
 /** A tf.layers initializer object (what `tf.initializers.glorotUniform({})` returns). */
 export type Initializer = ReturnType<typeof tf.initializers.ones>;
 
-/** Initializers accepted by name (seedless, default arguments). */
+/** Initializers accepted by name, with an optional seed. */
 export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'leCunUniform' | 'leCunNormal' | 'zeros' | 'ones';
 
-const BY_NAME: Record<InitializerName, () => Initializer> = {
-  glorotUniform: () => tf.initializers.glorotUniform({}),
-  glorotNormal: () => tf.initializers.glorotNormal({}),
-  heUniform: () => tf.initializers.heUniform({}),
-  heNormal: () => tf.initializers.heNormal({}),
-  leCunUniform: () => tf.initializers.leCunUniform({}),
-  leCunNormal: () => tf.initializers.leCunNormal({}),
+const BY_NAME: Record<InitializerName, (seed: number | undefined) => Initializer> = {
+  glorotUniform: (seed) => tf.initializers.glorotUniform({ seed }),
+  glorotNormal: (seed) => tf.initializers.glorotNormal({ seed }),
+  heUniform: (seed) => tf.initializers.heUniform({ seed }),
+  heNormal: (seed) => tf.initializers.heNormal({ seed }),
+  leCunUniform: (seed) => tf.initializers.leCunUniform({ seed }),
+  leCunNormal: (seed) => tf.initializers.leCunNormal({ seed }),
   zeros: () => tf.initializers.zeros(),
   ones: () => tf.initializers.ones(),
 };
@@ -42,6 +42,14 @@ export interface PosteriorInitArgs {
    * `default_mean_field_normal_fn` and bayesian-torch (`posterior_rho_init = −3`).
    */
   rawScaleInit?: number;
+  /**
+   * Seed of a named `locInitializer`, so that building the same model twice gives the same initial
+   * weights. Each layer seeds its initializer with a number derived from this seed and its own
+   * name, so layers of equal shapes still start apart (a fixed tfjs seed would repeat the same
+   * values in every layer). Unset: tfjs's unseeded initializers (different on every build). An
+   * initializer object carries its own seed (e.g. `tf.initializers.heNormal({seed: 1})`).
+   */
+  seed?: number;
 }
 
 /** Default `posteriorInit.rawScaleInit` (σ ≈ 0.04859). */
@@ -74,18 +82,29 @@ function fromSerialized(where: string, value: SerializedInitializer): Initialize
 }
 
 /** Validates `posteriorInit` at a layer's boundary and fills in the defaults. */
-export function resolvePosteriorInit(where: string, args: PosteriorInitArgs | undefined): PosteriorInit {
+/** A per-layer initializer seed: FNV-1a of `${seed}/${layerName}`, a non-negative 31-bit integer. */
+export function layerSeed(seed: number, layerName: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${seed}/${layerName}`) {
+    hash ^= char.codePointAt(0) as number;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) & 0x7fffffff;
+}
+
+export function resolvePosteriorInit(where: string, args: PosteriorInitArgs | undefined, layerName = ''): PosteriorInit {
   const value = args ?? {};
   if (typeof value !== 'object') throw new InvalidArgumentError(where, 'posteriorInit', value, 'an object {locInitializer?, rawScaleInit?}');
   const rawScaleInit = requireFinite(where, 'posteriorInit.rawScaleInit', value.rawScaleInit ?? DEFAULT_RAW_SCALE_INIT);
   const given = value.locInitializer ?? DEFAULT_LOC_INITIALIZER;
   let locInitializer: Initializer;
   if (typeof given === 'string') {
-    const make = (BY_NAME as Record<string, (() => Initializer) | undefined>)[given];
+    const make = (BY_NAME as Record<string, ((seed: number | undefined) => Initializer) | undefined>)[given];
     if (make === undefined) {
       throw new InvalidArgumentError(where, 'posteriorInit.locInitializer', given, `a tf.initializers object or one of ${Object.keys(BY_NAME).join(', ')}`);
     }
-    locInitializer = make();
+    const seed = value.seed === undefined ? undefined : layerSeed(requireFinite(where, 'posteriorInit.seed', value.seed), layerName);
+    locInitializer = make(seed);
   } else if (isInitializer(given)) {
     locInitializer = given;
   } else if (typeof given === 'object' && given !== null && typeof (given as SerializedInitializer).className === 'string') {

@@ -9,7 +9,7 @@ import { activeNoiseScope, requireNoiseScope, type NoisePosition, type NoiseSour
 import { Normal } from '../src/distributions/normal.js';
 import { ScaleMixtureNormal } from '../src/distributions/scale-mixture-normal.js';
 import type { Distribution } from '../src/distributions/distribution.js';
-import { hasClosedFormKL } from '../src/kl/index.js';
+import { hasClosedFormKL, klDivergence } from '../src/kl/index.js';
 import { VariationalParameter } from '../src/variational-parameter.js';
 import { DEFAULT_ACTIVATION, applyActivation, requireActivation, type ActivationName } from './activation.js';
 import {
@@ -121,7 +121,7 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     this.prior = requirePrior(where, 'prior', args.prior ?? DEFAULT_PRIOR);
     const defaultBiasPrior = this.prior.kind === 'empirical' ? DEFAULT_PRIOR : this.prior;
     this.biasPrior = requirePrior(where, 'biasPrior', args.biasPrior ?? defaultBiasPrior);
-    this.posteriorInit = resolvePosteriorInit(where, args.posteriorInit);
+    this.posteriorInit = resolvePosteriorInit(where, args.posteriorInit, this.name);
     this.supportsMasking = false;
   }
 
@@ -256,9 +256,13 @@ export abstract class VariationalLayer extends tf.layers.Layer {
       throw new BnnError(`${this.getClassName()}.kl: layer '${this.name}' is not built yet; give it an inputShape, add it to a model or apply it once.`);
     }
     return tf.tidy(() => {
-      const terms = this.parameters.map((parameter) =>
-        hasClosedFormKL(parameter.posterior(), parameter.prior) ? parameter.kl() : parameter.kl(parameter.sample(this.klDraws(parameter.name))),
-      );
+      // One posterior per parameter: building it computes softplus(rawScale), so it is not built
+      // twice (once to look up the KL pair, once inside parameter.kl()).
+      const terms = this.parameters.map((parameter) => {
+        const posterior = parameter.posterior();
+        if (hasClosedFormKL(posterior, parameter.prior)) return tf.sum(klDivergence(posterior, parameter.prior));
+        return parameter.kl(parameter.sample(this.klDraws(parameter.name)));
+      });
       return (terms.length === 0 ? tf.scalar(0) : tf.addN(terms)) as tf.Scalar;
     });
   }

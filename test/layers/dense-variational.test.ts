@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { denseVariational, priors, isVariationalLayer, variationalLayers, setSamplingMode, conv2dVariational, type PriorSpec } from '../../layers/index.js';
+import { denseVariational, priors, isVariationalLayer, type VariationalLayer, variationalLayers, setSamplingMode, conv2dVariational, type PriorSpec } from '../../layers/index.js';
 import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { InvalidArgumentError, NoiseSourceError, ShapeError } from '../../src/errors.js';
 import { expectNoLeak } from '../helpers/leak.js';
@@ -105,4 +105,22 @@ test('isVariationalLayer is an instanceof guard; variationalLayers walks nested 
   t.false(isVariationalLayer(inner.layers[1]));
   t.false(isVariationalLayer({ kl: () => tf.scalar(0) }));
   model.dispose();
+});
+
+test('posteriorInit.seed makes initial weights replayable per layer name, and layers of equal shape start apart', (t) => {
+  const build = (seed: number) =>
+    tf.sequential({
+      layers: [
+        denseVariational({ units: 4, inputShape: [4], name: 'first', posteriorInit: { seed } }),
+        denseVariational({ units: 4, name: 'second', posteriorInit: { seed } }),
+      ],
+    });
+  const kernels = (model: tf.Sequential) => model.layers.map((layer) => Array.from((layer as VariationalLayer).variationalParameters[0].loc.dataSync()));
+  const a = build(3);
+  const b = build(3);
+  const c = build(4);
+  t.deepEqual(kernels(a), kernels(b));
+  t.notDeepEqual(kernels(a)[0], kernels(a)[1]);
+  t.notDeepEqual(kernels(a)[0], kernels(c)[0]);
+  for (const model of [a, b, c]) model.dispose();
 });
