@@ -14,5 +14,11 @@ export * from './distributions/index.js';
 export * from './kl/index.js';
 export { VariationalParameter } from './variational-parameter.js';
 export { softplus, inverseSoftplus, scaleFromRaw } from './tensor/softplus.js';
+export * from '../layers/index.js';
+export * from '../inference/index.js';
+export * from './io/index.js';
+export * from './data/phantom/index.js';
+export * from './data/digits/index.js';
+export * from './data/regression-toy.js';
 
 await initBackend();

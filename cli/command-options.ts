@@ -1,0 +1,91 @@
+/**
+ * The options of `segment`, `study kl` and `inspect` (the common ones are in `common-options.ts`),
+ * with their defaults as named constants.
+ */
+import type { OptionSpec } from './options.js';
+
+/** Weight estimators of the variational layers (the names of `layers/estimator.ts`; a test keeps them equal). */
+export const ESTIMATORS = ['reparameterization', 'flipout', 'local'] as const;
+/** Segmentation losses (imbalance handling). */
+export const SEGMENT_LOSSES = ['bce', 'weighted-bce', 'focal', 'ohem', 'dice'] as const;
+/** Tasks of `study kl` and `inspect`. */
+export const STUDY_TASKS = ['regression-toy', 'digits', 'phantom'] as const;
+
+/** `segment` defaults: sized to finish in about 5 minutes on 2 CPU cores with the cpu backend. */
+export const SEGMENT_DEFAULTS = {
+  estimator: 'reparameterization',
+  prior: 'normal:1',
+  klWeighting: 'perExample',
+  loss: 'weighted-bce',
+  epochs: 20,
+  samples: 8,
+  batchSize: 4,
+  learningRate: 0.01,
+  phantomSize: 32,
+  phantomCount: 24,
+  lesionFraction: 0.005,
+} as const;
+
+/** `study kl` defaults. */
+export const STUDY_KL_DEFAULTS = {
+  task: 'regression-toy',
+  seeds: 3,
+  weightings: ['perExample', 'perMinibatch', 'blundell', 'tempered:0.1', 'tempered:1', 'warmup'],
+} as const;
+
+/** `inspect` defaults. */
+export const INSPECT_DEFAULTS = {
+  task: 'regression-toy',
+  klWeighting: 'perExample',
+  estimator: 'reparameterization',
+  steps: 20,
+} as const;
+
+const estimator: OptionSpec = { key: 'estimator', flags: '--estimator <name>', description: 'weight estimator of the variational layers', kind: { type: 'choice', choices: ESTIMATORS } };
+const prior: OptionSpec = {
+  key: 'prior',
+  flags: '--prior <spec>',
+  description: "weight prior: 'normal[:scale]' or 'scale-mixture[:pi,sigma1,sigma2]' (Blundell 2015)",
+  kind: { type: 'string' },
+};
+const klWeighting: OptionSpec = {
+  key: 'klWeighting',
+  flags: '--kl-weighting <name|expr>',
+  description: 'KL weight per step: a schedule name (perExample, perMinibatch, blundell, tempered:T, warmup) or a mathjs expression of epoch, step, batchIndex, numBatches, datasetSize',
+  kind: { type: 'string' },
+};
+
+/** Options of `segment`. */
+export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
+  { key: 'images', flags: '--images <dir>', description: 'folder of PNG images with masks (see docs/cli.md for the layout) instead of the phantom', kind: { type: 'string' } },
+  { key: 'nifti', flags: '--nifti <files...>', description: 'NIfTI image/mask files (image then mask, repeated) instead of the phantom', kind: { type: 'list' } },
+  { ...estimator, defaultValue: SEGMENT_DEFAULTS.estimator },
+  { ...prior, defaultValue: SEGMENT_DEFAULTS.prior },
+  { ...klWeighting, defaultValue: SEGMENT_DEFAULTS.klWeighting },
+  { key: 'loss', flags: '--loss <name>', description: 'per-pixel loss and imbalance handling', kind: { type: 'choice', choices: SEGMENT_LOSSES }, defaultValue: SEGMENT_DEFAULTS.loss },
+  { key: 'epochs', flags: '--epochs <n>', description: 'training epochs', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.epochs },
+  { key: 'samples', flags: '--samples <n>', description: 'Monte Carlo forward passes for the predictive maps', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.samples },
+  { key: 'batchSize', flags: '--batch-size <n>', description: 'images per mini-batch', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.batchSize },
+  { key: 'learningRate', flags: '--learning-rate <lr>', description: 'Adam learning rate', kind: { type: 'number', min: 0 }, defaultValue: SEGMENT_DEFAULTS.learningRate },
+  { key: 'phantomSize', flags: '--phantom-size <px>', description: 'side of the phantom images in pixels (multiple of 8)', kind: { type: 'integer', min: 8 }, defaultValue: SEGMENT_DEFAULTS.phantomSize },
+  { key: 'phantomCount', flags: '--phantom-count <n>', description: 'number of phantom images (¾ train, ¼ held out)', kind: { type: 'integer', min: 4 }, defaultValue: SEGMENT_DEFAULTS.phantomCount },
+  { key: 'lesionFraction', flags: '--lesion-fraction <f>', description: 'target fraction of lesion pixels in the phantom', kind: { type: 'number', min: 0, max: 1 }, defaultValue: SEGMENT_DEFAULTS.lesionFraction },
+];
+
+/** Options of `study kl`. */
+export const STUDY_KL_OPTIONS: readonly OptionSpec[] = [
+  { key: 'task', flags: '--task <name>', description: 'what to train', kind: { type: 'choice', choices: STUDY_TASKS }, defaultValue: STUDY_KL_DEFAULTS.task },
+  { key: 'quick', flags: '--quick', description: 'fewer epochs and one seed (regression-toy: < 3 minutes on 2 cores)', kind: { type: 'boolean' } },
+  { key: 'seeds', flags: '--seeds <n>', description: `seeds per weighting: seed, seed+1, ... (default: ${STUDY_KL_DEFAULTS.seeds}, 1 with --quick)`, kind: { type: 'integer', min: 1 } },
+  { key: 'weightings', flags: '--weightings <list>', description: 'comma-separated KL weightings to compare (names or expressions without commas; use --config for expressions with commas)', kind: { type: 'list' }, defaultValue: STUDY_KL_DEFAULTS.weightings },
+  { key: 'epochs', flags: '--epochs <n>', description: 'training epochs per run (default: per task, fewer with --quick)', kind: { type: 'integer', min: 1 } },
+  { ...estimator, defaultValue: INSPECT_DEFAULTS.estimator },
+];
+
+/** Options of `inspect`. */
+export const INSPECT_OPTIONS: readonly OptionSpec[] = [
+  { key: 'task', flags: '--task <name>', description: 'what to train', kind: { type: 'choice', choices: STUDY_TASKS }, defaultValue: INSPECT_DEFAULTS.task },
+  { ...klWeighting, defaultValue: INSPECT_DEFAULTS.klWeighting },
+  { ...estimator, defaultValue: INSPECT_DEFAULTS.estimator },
+  { key: 'steps', flags: '--steps <n>', description: 'training steps to inspect', kind: { type: 'integer', min: 1 }, defaultValue: INSPECT_DEFAULTS.steps },
+];

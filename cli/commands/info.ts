@@ -1,0 +1,62 @@
+/**
+ * `tfjs-bnn info`: the backend in use and why, versions, whether a native backend is installed
+ * and how to install one.
+ */
+import { backendInfo, initBackend, NATIVE_PACKAGES, type BackendInfo } from '../../src/backend/index.js';
+import type { CommandOutput } from '../output.js';
+import { packageVersion } from '../package-info.js';
+
+/** How to get the native backend, online and offline. */
+export const NATIVE_INSTALL_HINTS = {
+  online: 'npm install @tensorflow/tfjs-node',
+  offline: 'npm run native:install',
+} as const;
+
+/** The JSON object `info --json` prints. Plain data. */
+export interface InfoResult {
+  readonly package: { readonly name: string; readonly version: string };
+  readonly node: string;
+  readonly platform: string;
+  readonly backend: BackendInfo;
+  readonly nativeInstalled: boolean;
+  readonly nativePackagesTried: readonly string[];
+  readonly install: typeof NATIVE_INSTALL_HINTS;
+}
+
+/** Gathers the information (initialises the backend if nothing did yet). */
+export async function collectInfo(): Promise<InfoResult> {
+  const backend = backendInfo() ?? (await initBackend());
+  return {
+    package: packageVersion(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    backend,
+    nativeInstalled: backend.nativePackage !== null,
+    nativePackagesTried: [...NATIVE_PACKAGES],
+    install: NATIVE_INSTALL_HINTS,
+  };
+}
+
+/** The lines `info` prints without `--json`. */
+export function formatInfo(info: InfoResult): string[] {
+  const lines = [
+    `${info.package.name} ${info.package.version} on Node ${info.node} (${info.platform})`,
+    `backend: ${info.backend.name} (${info.backend.reason})`,
+    `versions: ${Object.entries(info.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+  ];
+  if (info.nativeInstalled) {
+    lines.push(`native backend: installed (${info.backend.nativePackage})`);
+  } else {
+    lines.push('native backend: not installed; the pure-JS cpu backend is 30–100× slower for matmul and conv.');
+    for (const [pkg, reason] of Object.entries(info.backend.nativeErrors)) lines.push(`  ${pkg}: ${reason}`);
+    lines.push(`  install with internet access: ${info.install.online}`);
+    lines.push(`  install offline (from the TensorFlow wheel on PyPI): ${info.install.offline}`);
+  }
+  return lines;
+}
+
+/** Runs `info`. */
+export async function runInfo(output: CommandOutput): Promise<void> {
+  const info = await collectInfo();
+  output.result(info, () => formatInfo(info));
+}

@@ -1,0 +1,173 @@
+/**
+ * `tfjs-bnn segment`: trains a small Bayesian U-Net (`layers/unet`) with `fit`, then writes the
+ * held-out uncertainty maps (PNG panels, NIfTI), the metrics, `results.json` and `report.html`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PanelRow, RunReport } from '../../inference/report/index.js';
+import { writeRunReport } from '../../inference/report/index.js';
+import { fit } from '../../inference/trainer/index.js';
+import type { Estimator } from '../../layers/index.js';
+import { bayesianUNet } from '../../layers/unet.js';
+import { initBackend } from '../../src/backend/index.js';
+import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
+import { writeNifti } from '../../src/io/nifti-write.js';
+import { writeUncertaintyPanel } from '../../src/io/panels.js';
+import { defaultRunFolder } from '../common-options.js';
+import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
+import type { RunContext } from '../program.js';
+import type { ResolvedOptions } from '../resolve.js';
+import { lossFor, parsePrior } from '../segment/choices.js';
+import { loadSegmentationData, type DataChoice, type SegmentationData } from '../segment/data.js';
+import { evaluateSegmentation, type HeldOutMaps } from '../segment/evaluate.js';
+import { resolveWeighting } from '../study/weightings.js';
+
+/** The U-Net of `segment`: small enough for the cpu backend. */
+export const SEGMENT_UNET = { depth: 2, baseFilters: 8 } as const;
+/** Held-out slices shown as panels (those with the most lesion voxels). */
+export const PANEL_SLICES = 3;
+/** Sub-folders of the run folder. */
+export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'panels' } as const;
+
+function dataChoice(options: ResolvedOptions, where: string): DataChoice {
+  const images = options.optionalString('images');
+  const nifti = options.optionalList('nifti');
+  if (images !== undefined && nifti !== undefined) throw new InvalidArgumentError(where, '--images', images, 'either --images or --nifti, not both');
+  if (images !== undefined) return { kind: 'images', dir: images };
+  if (nifti !== undefined) return { kind: 'nifti', files: nifti };
+  return { kind: 'phantom', seed: options.number('seed'), size: options.number('phantomSize'), count: options.number('phantomCount'), lesionFraction: options.number('lesionFraction') };
+}
+
+function sliceOf(values: Float32Array, slice: number, size: number): Float32Array {
+  return values.subarray(slice * size, (slice + 1) * size);
+}
+
+/** Slices with the most foreground first. */
+function panelSlices(maps: HeldOutMaps, count: number, size: number): number[] {
+  const lesion = Array.from({ length: count }, (_, s) => ({ s, voxels: sliceOf(maps.truth, s, size).reduce((a, b) => a + b, 0) }));
+  return lesion.sort((a, b) => b.voxels - a.voxels).slice(0, PANEL_SLICES).map((l) => l.s);
+}
+
+function panelRows(maps: HeldOutMaps, slices: number[], data: SegmentationData): PanelRow[] {
+  const size = data.height * data.width;
+  const common = { width: data.width, height: data.height };
+  return slices.map((s) => ({
+    caption: `held-out slice ${s}`,
+    panels: [
+      { ...common, title: 'image', values: sliceOf(maps.image, s, size), colormap: 'gray' as const },
+      { ...common, title: 'ground truth', values: sliceOf(maps.truth, s, size), colormap: 'mask' as const },
+      { ...common, title: 'prediction p̄', values: sliceOf(maps.meanProbability, s, size), colormap: 'viridis' as const, range: [0, 1] as const },
+      { ...common, title: 'predictive entropy (nats)', values: sliceOf(maps.predictiveEntropy, s, size), colormap: 'viridis' as const, range: [0, Math.LN2] as const },
+      { ...common, title: 'mutual information (nats)', values: sliceOf(maps.mutualInformation, s, size), colormap: 'viridis' as const },
+    ],
+  }));
+}
+
+/** Runs `segment`. */
+export async function runSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
+  const where = 'tfjs-bnn segment';
+  const started = performance.now();
+  const epochs = options.number('epochs');
+  const seed = options.number('seed');
+  // Names are resolved before any work so that a typo fails at once, in one line.
+  const prior = parsePrior(options.string('prior'), where);
+  const weighting = resolveWeighting(options.string('klWeighting'), epochs, where, '--kl-weighting');
+  const choice = dataChoice(options, where);
+  const multiple = 2 ** SEGMENT_UNET.depth;
+  if (choice.kind === 'phantom' && choice.size % multiple !== 0) throw new InvalidArgumentError(where, '--phantom-size', choice.size, `a multiple of ${multiple} (the U-Net pools ${SEGMENT_UNET.depth} times)`);
+  const outDir = defaultRunFolder(options.optionalString('out'));
+
+  await initBackend();
+  const data = await loadSegmentationData(choice);
+  let model: tf.LayersModel | null = null;
+  const optimizer = tf.train.adam(options.number('learningRate'));
+  try {
+    if (data.height % multiple !== 0 || data.width % multiple !== 0) {
+      throw new ShapeError(where, 'slices', [data.height, data.width], `height and width divisible by ${multiple} (the U-Net pools ${SEGMENT_UNET.depth} times)`);
+    }
+    mkdirSync(outDir, { recursive: true });
+    context.output.log(`segment: ${data.description}; writing to ${outDir}`);
+    const unet = bayesianUNet({ rank: 2, inputShape: [data.height, data.width, 1], ...SEGMENT_UNET, estimator: options.string('estimator') as Estimator, prior });
+    model = unet;
+    const history = await fit(unet, data.train, {
+      elbo: { likelihood: lossFor(options.string('loss'), data.positiveFraction), klWeighting: weighting.weighting, reduction: weighting.reduction, countUnit: 'images' },
+      optimizer,
+      epochs,
+      batchSize: options.number('batchSize'),
+      seed,
+      progress: 'auto',
+      progressStream: context.output.json ? process.stderr : process.stdout,
+      checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
+      signal: context.signal,
+    });
+    const trainSeconds = (performance.now() - started) / 1000;
+    const interrupted = history.stopReason === 'aborted';
+    context.output.log(`segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
+
+    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed);
+    const { maps } = evaluation;
+    const heldOutCount = data.heldOut.x.shape[0];
+    const mapsDir = join(outDir, RUN_FOLDERS.maps);
+    const panelsDir = join(outDir, RUN_FOLDERS.panels);
+    mkdirSync(mapsDir, { recursive: true });
+    mkdirSync(panelsDir, { recursive: true });
+    const niftiPaths: Record<string, string> = {};
+    for (const [name, values] of [['mean-probability', maps.meanProbability], ['predictive-entropy', maps.predictiveEntropy], ['mutual-information', maps.mutualInformation]] as const) {
+      niftiPaths[name] = join(mapsDir, `${name}.nii.gz`);
+      await writeNifti(niftiPaths[name], values, data.heldOutGeometry);
+    }
+    const size = data.height * data.width;
+    const slices = panelSlices(maps, heldOutCount, size);
+    const panelPaths: string[] = [];
+    for (const s of slices) {
+      const path = join(panelsDir, `uncertainty-slice-${s}.png`);
+      await writeUncertaintyPanel(
+        path,
+        { image: sliceOf(maps.image, s, size), truth: sliceOf(maps.truth, s, size), prediction: sliceOf(maps.meanProbability, s, size), entropy: sliceOf(maps.predictiveEntropy, s, size), mutualInformation: sliceOf(maps.mutualInformation, s, size) },
+        { height: data.height, width: data.width, scale: Math.max(1, Math.round(128 / data.width)) },
+      );
+      panelPaths.push(path);
+    }
+    const wallTimeSeconds = (performance.now() - started) / 1000;
+    const metrics = evaluation.metrics;
+    const report: RunReport = {
+      title: 'tfjs-bnn segment',
+      status: interrupted ? 'interrupted' : 'complete',
+      createdAt: new Date().toISOString(),
+      summary: { ...metrics, epochsCompleted: history.epochs.length, steps: history.steps.length, skippedSteps: history.skippedSteps.length, trainSeconds, wallTimeSeconds },
+      settings: { ...options.toJSON(), unet: `depth ${SEGMENT_UNET.depth}, ${SEGMENT_UNET.baseFilters} base filters`, reduction: weighting.reduction, countUnit: 'images', backend: tf.getBackend() },
+      notes: [
+        data.description,
+        'Metrics are on the held-out slices: Dice of p̄ ≥ 0.5; AUROC of the predictive entropy for detecting the voxels the prediction gets wrong; ECE with 15 bins over all voxels (the background dominates it).',
+        'N in the KL weighting counts images (countUnit "images"): each image\'s NLL is summed over its voxels.',
+        ...(interrupted ? ['Interrupted by Ctrl-C: training stopped early; the checkpoint holds the last weights and these results are partial.'] : []),
+      ],
+      training: history.steps,
+      reliability: evaluation.reliability,
+      retention: evaluation.retention,
+      panels: panelRows(maps, slices, data),
+    };
+    const written = await writeRunReport(outDir, report);
+    const result = {
+      command: 'segment',
+      status: report.status,
+      ...metrics,
+      wallTimeSeconds,
+      trainSeconds,
+      epochsCompleted: history.epochs.length,
+      steps: history.steps.length,
+      backend: tf.getBackend(),
+      paths: { out: outDir, report: written.html, results: written.results, checkpoint: join(outDir, RUN_FOLDERS.checkpoint), nifti: niftiPaths, panels: panelPaths },
+    };
+    context.output.result(result, () => [
+      `dice ${metrics.dice.toFixed(4)}, error-detection AUROC ${metrics.auroc.toFixed(4)}, ECE ${metrics.ece.toFixed(4)}, wall time ${wallTimeSeconds.toFixed(1)} s`,
+      `report: ${written.html}`,
+    ]);
+    return interrupted ? INTERRUPTED_EXIT_CODE : 0;
+  } finally {
+    model?.dispose();
+    optimizer.dispose();
+    data.dispose();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The `tfjs-bnn` command line: commander program, option resolution, error and exit handling.
+ * Command bodies are imported lazily so that `--help` and bad input answer without loading tfjs.
+ */
+import { Command, CommanderError } from 'commander';
+import { COMMON_OPTIONS } from './common-options.js';
+import { describeFailure, USAGE_EXIT_CODE } from './failure.js';
+import { addOptions, type OptionSpec } from './options.js';
+import { createOutput, PROCESS_SINKS, type CommandOutput, type OutputSinks } from './output.js';
+import { resolveOptions, type ResolvedOptions } from './resolve.js';
+import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_KL_OPTIONS } from './command-options.js';
+import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
+
+/** What a run command receives besides its options. */
+export interface RunContext {
+  readonly output: CommandOutput;
+  /** Aborted on the first Ctrl-C. */
+  readonly signal: AbortSignal;
+}
+
+/** A command body: resolves to its exit status (0, or `INTERRUPTED_EXIT_CODE` when stopped early). */
+export type RunCommand = (options: ResolvedOptions, context: RunContext) => Promise<number>;
+
+interface Outcome {
+  exitCode: number;
+}
+
+function defineRunCommand(
+  parent: Command,
+  name: string,
+  summary: string,
+  details: string,
+  specs: readonly OptionSpec[],
+  load: () => Promise<RunCommand>,
+  sinks: OutputSinks,
+  outcome: Outcome,
+): Command {
+  const command = parent.command(name).summary(summary).description(`${summary}\n\n${details}`);
+  const all = [...specs, ...COMMON_OPTIONS];
+  addOptions(command, all);
+  command.action(async (flags: Record<string, unknown>) => {
+    const options = resolveOptions(command.name() === 'kl' ? 'study kl' : name, all, flags);
+    const output = createOutput(options.boolean('json'), sinks);
+    const run = await load();
+    const interrupt = abortOnSigint((line) => sinks.stderr(`${line}\n`));
+    try {
+      outcome.exitCode = await run(options, { output, signal: interrupt.signal });
+    } finally {
+      interrupt.release();
+    }
+  });
+  return command;
+}
+
+/** Builds the program. `sinks` receive all output (the process streams by default). */
+export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
+  const program = new Command('tfjs-bnn')
+    .description('Bayesian neural networks (Bayes by Backprop) for TensorFlow.js: segmentation with uncertainty maps, KL-weighting studies, gradient inspection.')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr, outputError: () => undefined })
+    .exitOverride();
+
+  const info = program
+    .command('info')
+    .description('print the backend in use and why, versions, and how to install the native backend')
+    .option('--json', 'machine-readable output: one JSON object on stdout')
+    .option('--verbose', 'print stack traces of errors');
+  info.action(async (flags: { json?: boolean }) => {
+    const { runInfo } = await import('./commands/info.js');
+    await runInfo(createOutput(flags.json === true, sinks));
+  });
+
+  defineRunCommand(
+    program,
+    'segment',
+    'train a small Bayesian U-Net and write uncertainty maps, metrics and an HTML report',
+    'With no data option it trains on the built-in 2D lesion phantom (lesion fraction ≈ 0.5 %). ' +
+      '--images DIR or --nifti FILES... run on your own data. Writes PNG panels, NIfTI maps, results.json and report.html to --out.',
+    SEGMENT_OPTIONS,
+    async () => (await import('./commands/segment.js')).runSegment,
+    sinks,
+    outcome,
+  );
+
+  const study = program.command('study').description('studies that train the same model under several settings');
+  defineRunCommand(
+    study,
+    'kl',
+    'train one model under several KL weightings and seeds and compare NLL, accuracy/Dice/RMSE, ECE, uncertainty in and out of distribution, and wall time',
+    'Tasks: regression-toy (y = x + 0.3 sin 2π(x+ε) + 0.3 sin 4π(x+ε) + ε; OOD x ∈ [0.8, 1] vs in-distribution [0, 0.5]), ' +
+      'digits (UCI 8×8 digits; OOD: inverted and noise images), phantom (lesion segmentation). --quick shrinks epochs and seeds.',
+    STUDY_KL_OPTIONS,
+    async () => (await import('./commands/study-kl.js')).runStudyKl,
+    sinks,
+    outcome,
+  );
+
+  defineRunCommand(
+    program,
+    'inspect',
+    'run the gradient inspector over a short training and print the per-layer table of KL and likelihood gradient norms',
+    'For each variational layer: the norm of the likelihood gradient, of the weighted KL gradient (taken on the same noise sample), their ratio, and the KL weight. ' +
+      'Needs inference/inspector; until that module is part of the build the command stops with a message saying so.',
+    INSPECT_OPTIONS,
+    async () => (await import('./commands/inspect.js')).runInspect,
+    sinks,
+    outcome,
+  );
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (as `process.argv`: node, script, args...).
+ * Never throws: every failure becomes one `tfjs-bnn: ...` line on stderr and a non-zero status.
+ * @returns the exit status.
+ */
+export async function runCli(argv: readonly string[], sinks: OutputSinks = PROCESS_SINKS): Promise<number> {
+  const outcome: Outcome = { exitCode: 0 };
+  const program = buildProgram(sinks, outcome);
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync([...argv]);
+    return outcome.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) return 0;
+    // A command group without its subcommand (e.g. `tfjs-bnn study`): commander printed the help to stderr.
+    if (error instanceof CommanderError && error.code === 'commander.help') return USAGE_EXIT_CODE;
+    const failure = describeFailure(error);
+    sinks.stderr(`${failure.line}\n`);
+    if (argv.includes('--verbose') && failure.stack !== undefined) sinks.stderr(`${failure.stack}\n`);
+    return failure.exitCode;
+  }
+}
+
+export { INTERRUPTED_EXIT_CODE };

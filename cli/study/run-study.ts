@@ -1,0 +1,166 @@
+/**
+ * The loop of `study kl`: for every weighting and seed, a fresh model trained with `fit` and
+ * evaluated by the task; the results as plain numbers and as a `RunReport`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Reduction } from '../../inference/elbo/index.js';
+import type { Comparison, RunReport, TrainingPoint } from '../../inference/report/index.js';
+import { fit } from '../../inference/trainer/fit.js';
+import type { Estimator } from '../../layers/index.js';
+import { NoiseSource } from '../../src/random/index.js';
+import type { StudyTask } from './task.js';
+import type { NamedWeighting } from './weightings.js';
+
+/** Step records kept per run for the report's curves (every k-th step beyond this is dropped). */
+export const MAX_CURVE_POINTS_PER_RUN = 200;
+
+/** What `runStudy` needs. */
+export interface StudyPlan {
+  readonly task: StudyTask;
+  readonly weightings: readonly NamedWeighting[];
+  /** Seeds, one run per weighting and seed. */
+  readonly seeds: readonly number[];
+  readonly epochs: number;
+  readonly estimator: Estimator;
+  /** Stops the study after the current training step; finished runs are kept. */
+  readonly signal: AbortSignal;
+  /** One line per finished run. */
+  readonly log: (line: string) => void;
+}
+
+/** One (weighting, seed) run. Plain data. */
+export interface StudyRun {
+  readonly weighting: string;
+  readonly reduction: Reduction;
+  readonly seed: number;
+  /** The task's metrics on held-out data. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Means over the last epoch of the training loss parts. */
+  readonly finalTrain: { readonly loss: number; readonly nll: number; readonly kl: number; readonly klWeight: number };
+  /** Seconds spent in `fit`. */
+  readonly trainSeconds: number;
+  /** Seconds spent evaluating. */
+  readonly evalSeconds: number;
+  readonly stepsSkipped: number;
+  /** Thinned step records for the curves. */
+  readonly curve: readonly TrainingPoint[];
+}
+
+/** The study's outcome. */
+export interface StudyOutcome {
+  readonly runs: readonly StudyRun[];
+  /** True when Ctrl-C stopped the study before every run finished. */
+  readonly interrupted: boolean;
+}
+
+function thin<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const stride = Math.ceil(items.length / max);
+  return items.filter((_, i) => i % stride === 0 || i === items.length - 1);
+}
+
+/** Runs the plan. Leaves no tensors behind. */
+export async function runStudy(plan: StudyPlan): Promise<StudyOutcome> {
+  const runs: StudyRun[] = [];
+  for (const named of plan.weightings) {
+    for (const seed of plan.seeds) {
+      if (plan.signal.aborted) return { runs, interrupted: true };
+      const run = plan.task.setup(seed, plan.estimator);
+      const optimizer = tf.train.adam(plan.task.learningRate);
+      try {
+        const started = performance.now();
+        const history = await fit(run.model, run.train, {
+          elbo: { likelihood: run.likelihood, klWeighting: named.weighting, reduction: named.reduction, countUnit: run.countUnit },
+          optimizer,
+          epochs: plan.epochs,
+          batchSize: plan.task.batchSize,
+          seed,
+          progress: 'silent',
+          signal: plan.signal,
+        });
+        const trainSeconds = (performance.now() - started) / 1000;
+        if (history.stopReason === 'aborted') return { runs, interrupted: true };
+        const evalStarted = performance.now();
+        const metrics = await run.evaluate(plan.task.samples, new NoiseSource(`evaluation/${seed}`));
+        const evalSeconds = (performance.now() - evalStarted) / 1000;
+        const last = history.epochs[history.epochs.length - 1]?.logs ?? {};
+        const result: StudyRun = {
+          weighting: named.label,
+          reduction: named.reduction,
+          seed,
+          metrics,
+          finalTrain: { loss: last.loss ?? Number.NaN, nll: last.nll ?? Number.NaN, kl: last.kl ?? Number.NaN, klWeight: last.klWeight ?? Number.NaN },
+          trainSeconds,
+          evalSeconds,
+          stepsSkipped: history.skippedSteps.length,
+          curve: thin(history.steps, MAX_CURVE_POINTS_PER_RUN).map((s) => ({ step: s.step, loss: s.loss, nll: s.nll, kl: s.kl, klWeight: s.klWeight, series: named.label })),
+        };
+        runs.push(result);
+        const shown = plan.task.metrics.map((m) => `${m.key} ${formatNumber(metrics[m.key])}`).join(', ');
+        plan.log(`${named.label} seed ${seed}: ${shown}; ${trainSeconds.toFixed(1)} s`);
+      } finally {
+        optimizer.dispose();
+        run.dispose();
+      }
+    }
+  }
+  return { runs, interrupted: false };
+}
+
+/** 4 significant digits. */
+export function formatNumber(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return String(value);
+  return Number(value.toPrecision(4)).toString();
+}
+
+/** Mean of each metric per weighting (over seeds), plain data for `--json`. */
+export function meansByWeighting(outcome: StudyOutcome, task: StudyTask): Record<string, Record<string, number>> {
+  const table: Record<string, Record<string, number>> = {};
+  const groups = [...new Set(outcome.runs.map((r) => r.weighting))];
+  for (const group of groups) {
+    const runs = outcome.runs.filter((r) => r.weighting === group);
+    const mean = (pick: (r: StudyRun) => number) => runs.reduce((s, r) => s + pick(r), 0) / runs.length;
+    const row: Record<string, number> = {};
+    for (const metric of task.metrics) row[metric.key] = mean((r) => r.metrics[metric.key]);
+    row.trainSeconds = mean((r) => r.trainSeconds);
+    table[group] = row;
+  }
+  return table;
+}
+
+/** The report of a study. */
+export function studyReport(outcome: StudyOutcome, plan: Omit<StudyPlan, 'signal' | 'log'>, settings: Record<string, unknown>, wallTimeSeconds: number): RunReport {
+  const { task } = plan;
+  const comparisons: Comparison[] = [
+    ...task.metrics.map((metric) => ({ metric: metric.label, values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.metrics[metric.key] })) })),
+    { metric: 'training wall time (s)', values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.trainSeconds })) },
+  ];
+  const firstSeed = plan.seeds[0];
+  const means = meansByWeighting(outcome, task);
+  return {
+    title: `tfjs-bnn study kl: ${task.name}`,
+    status: outcome.interrupted ? 'interrupted' : 'complete',
+    createdAt: new Date().toISOString(),
+    summary: { task: task.name, runs: outcome.runs.length, epochs: plan.epochs, seeds: plan.seeds.length, wallTimeSeconds },
+    settings,
+    notes: [
+      task.description,
+      `Training curves show seed ${firstSeed} of each weighting. The KL/likelihood gradient-norm ratio needs the gradient inspector (inference/inspector), which this build does not wire yet.`,
+      ...(outcome.interrupted ? ['Interrupted by Ctrl-C: only the runs that finished are shown.'] : []),
+    ],
+    training: outcome.runs.filter((r) => r.seed === firstSeed).flatMap((r) => r.curve),
+    comparisons,
+    tables: [
+      {
+        title: 'Mean over seeds',
+        columns: ['weighting', ...task.metrics.map((m) => m.label), 'train time (s)'],
+        rows: Object.entries(means).map(([group, row]) => [group, ...task.metrics.map((m) => row[m.key]), row.trainSeconds]),
+      },
+      {
+        title: 'Every run',
+        columns: ['weighting', 'reduction', 'seed', ...task.metrics.map((m) => m.key), 'final loss', 'final NLL', 'final KL', 'train s', 'skipped steps'],
+        rows: outcome.runs.map((r) => [r.weighting, r.reduction, r.seed, ...task.metrics.map((m) => r.metrics[m.key]), r.finalTrain.loss, r.finalTrain.nll, r.finalTrain.kl, r.trainSeconds, r.stepsSkipped]),
+      },
+    ],
+  };
+}

@@ -1,0 +1,24 @@
+export {
+  DIGITS_FILE_NAME,
+  DIGITS_IMAGE_SIZE,
+  DIGITS_MAX_INTENSITY,
+  DIGITS_NUM_CLASSES,
+  DIGITS_NUM_EXAMPLES,
+  DIGITS_NUM_PIXELS,
+  digitsFileCandidates,
+  digitsFilePath,
+  parseDigitsCsv,
+  readDigitsTable,
+  type DigitsTable,
+} from './table.js';
+export {
+  DEFAULT_DIGITS_LAYOUT,
+  DEFAULT_DIGITS_SEED,
+  DEFAULT_DIGITS_TEST_FRACTION,
+  loadDigits,
+  splitDigitsIndices,
+  type DigitsLayout,
+  type DigitsPart,
+  type DigitsSplit,
+  type LoadDigitsOptions,
+} from './split.js';
