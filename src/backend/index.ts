@@ -1,1 +1,10 @@
 export { initBackend, backendInfo, onBackendReady, BACKEND_ENV_VAR, NATIVE_PACKAGES, type BackendInfo, type BackendName } from './select.js';
+export {
+  installFastCpuKernels,
+  uninstallFastCpuKernels,
+  fastCpuKernelsInstalled,
+  fastCpuKernelsRequested,
+  withOriginalCpuKernels,
+  FAST_CPU_KERNEL_NAMES,
+  FAST_CPU_KERNELS_ENV_VAR,
+} from './cpu-kernels/index.js';

@@ -1,0 +1,77 @@
+/**
+ * The small part of tfjs-backend-cpu's `MathBackendCPU` that the replacement kernels use, typed,
+ * plus the fused epilogue (bias, activation) shared by `FusedConv2D` and `_FusedMatMul`.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** What a kernel function may call on the `cpu` backend it receives. */
+export interface CpuBackendLike {
+  readonly data: { get(dataId: object): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+  disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
+}
+
+/** The argument every kernel function receives. */
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** The `cpu` backend passed to a kernel function. */
+export function cpuBackendOf(args: KernelArgs): CpuBackendLike {
+  return args.backend as CpuBackendLike;
+}
+
+/**
+ * The float32 values behind a tensor, or `null` when the tensor is absent, not float32, or not stored
+ * as a Float32Array (complex tensors, strings): the caller then falls back to tfjs's own kernel.
+ * The array is the backend's storage: read it, never write it.
+ */
+export function float32Values(backend: CpuBackendLike, info: tf.TensorInfo | undefined): Float32Array | null {
+  if (info === undefined || info.dtype !== 'float32') return null;
+  const values = backend.data.get(info.dataId).values;
+  return values instanceof Float32Array ? values : null;
+}
+
+/** Kernel names of the fused activations tfjs supports, by the `activation` attribute. */
+const ACTIVATION_KERNELS: Readonly<Record<string, string>> = {
+  relu: 'Relu',
+  relu6: 'Relu6',
+  elu: 'Elu',
+  sigmoid: 'Sigmoid',
+  leakyrelu: 'LeakyRelu',
+  prelu: 'Prelu',
+};
+
+/** True when `applyFusedEpilogue` implements this `activation` attribute (absent and 'linear' included). */
+export function isSupportedActivation(activation: unknown): boolean {
+  return activation === undefined || activation === null || activation === 'linear' || (typeof activation === 'string' && activation in ACTIVATION_KERNELS);
+}
+
+function runCpuKernel(name: string, args: KernelArgs): tf.TensorInfo {
+  const out = tf.getKernel(name, 'cpu').kernelFunc(args);
+  return Array.isArray(out) ? out[0] : out;
+}
+
+/**
+ * Adds `bias` (broadcast, through tfjs's own `Add` kernel) and applies `activation` (through tfjs's own
+ * activation kernel), exactly as tfjs-backend-cpu's fused kernels do for channels-last data.
+ * Takes ownership of `result`: it is returned or disposed; the returned TensorInfo belongs to the engine.
+ */
+export function applyFusedEpilogue(args: KernelArgs, result: tf.TensorInfo): tf.TensorInfo {
+  const backend = cpuBackendOf(args);
+  const { bias, preluActivationWeights } = args.inputs;
+  const activation = args.attrs?.activation;
+  let current = result;
+  if (bias !== undefined && bias !== null) {
+    const sum = runCpuKernel('Add', { inputs: { a: current, b: bias }, backend: args.backend });
+    backend.disposeIntermediateTensorInfo(current);
+    current = sum;
+  }
+  if (typeof activation === 'string' && activation in ACTIVATION_KERNELS) {
+    const attrs: tf.NamedAttrMap = {};
+    if (activation === 'leakyrelu') attrs.alpha = args.attrs?.leakyreluAlpha ?? 0.2;
+    const inputs: tf.NamedTensorInfoMap = activation === 'prelu' ? { x: current, alpha: preluActivationWeights } : { x: current };
+    const activated = runCpuKernel(ACTIVATION_KERNELS[activation], { inputs, backend: args.backend, attrs });
+    backend.disposeIntermediateTensorInfo(current);
+    current = activated;
+  }
+  return current;
+}
