@@ -2,7 +2,7 @@
  * `tfjs-bnn info`: the backend in use and why, versions, whether a native backend is installed
  * and how to install one.
  */
-import { backendInfo, initBackend, NATIVE_PACKAGES, type BackendInfo } from '../../src/backend/index.js';
+import { backendInfo, initBackend, installedNativePackages, NATIVE_PACKAGES, type BackendInfo } from '../../src/backend/index.js';
 import type { CommandOutput } from '../output.js';
 import { packageVersion } from '../package-info.js';
 
@@ -18,7 +18,10 @@ export interface InfoResult {
   readonly node: string;
   readonly platform: string;
   readonly backend: BackendInfo;
+  /** A native package is loaded and in use. */
   readonly nativeInstalled: boolean;
+  /** Native packages present in node_modules (loaded or not). */
+  readonly nativePackagesPresent: readonly string[];
   readonly nativePackagesTried: readonly string[];
   readonly install: typeof NATIVE_INSTALL_HINTS;
 }
@@ -32,6 +35,7 @@ export async function collectInfo(): Promise<InfoResult> {
     platform: `${process.platform}-${process.arch}`,
     backend,
     nativeInstalled: backend.nativePackage !== null,
+    nativePackagesPresent: installedNativePackages(),
     nativePackagesTried: [...NATIVE_PACKAGES],
     install: NATIVE_INSTALL_HINTS,
   };
@@ -44,8 +48,13 @@ export function formatInfo(info: InfoResult): string[] {
     `backend: ${info.backend.name} (${info.backend.reason})`,
     `versions: ${Object.entries(info.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
+  if (info.backend.name === 'cpu') {
+    lines.push(`fast cpu kernels: ${info.backend.fastCpuKernels ? 'on (conv 2D/3D and matmul; TFJS_BNN_FAST_CPU_KERNELS=0 turns them off)' : 'off'}`);
+  }
   if (info.nativeInstalled) {
-    lines.push(`native backend: installed (${info.backend.nativePackage})`);
+    lines.push(`native backend: installed and in use (${info.backend.nativePackage})`);
+  } else if (info.nativePackagesPresent.length > 0 && Object.keys(info.backend.nativeErrors).length === 0) {
+    lines.push(`native backend: installed (${info.nativePackagesPresent.join(', ')}) but not in use (${info.backend.reason})`);
   } else {
     lines.push('native backend: not installed; the pure-JS cpu backend is 30–100× slower for matmul and conv.');
     for (const [pkg, reason] of Object.entries(info.backend.nativeErrors)) lines.push(`  ${pkg}: ${reason}`);

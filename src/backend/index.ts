@@ -1,4 +1,4 @@
-export { initBackend, backendInfo, onBackendReady, BACKEND_ENV_VAR, NATIVE_PACKAGES, type BackendInfo, type BackendName } from './select.js';
+export { initBackend, backendInfo, installedNativePackages, onBackendReady, BACKEND_ENV_VAR, NATIVE_PACKAGES, type BackendInfo, type BackendName } from './select.js';
 export {
   installFastCpuKernels,
   uninstallFastCpuKernels,

@@ -2,6 +2,7 @@
  * Backend choice: the native `tensorflow` backend when `@tensorflow/tfjs-node-gpu` or
  * `@tensorflow/tfjs-node` loads, else the pure-JS `cpu` backend. `TFJS_BNN_BACKEND` forces one.
  */
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { fastCpuKernelsRequested, installFastCpuKernels } from './cpu-kernels/index.js';
@@ -102,6 +103,23 @@ export async function initBackend(): Promise<BackendInfo> {
   for (const hook of setupHooks) hook(name);
   current = { name, requested, reason, nativePackage: native.pkg, nativeErrors: native.errors, versions: { ...tf.version }, fastCpuKernels };
   return current;
+}
+
+/**
+ * The native packages that are installed (resolvable from this package), whether or not they were
+ * loaded: lets `tfjs-bnn info` tell "installed but not in use" from "not installed" without
+ * loading TensorFlow.
+ */
+export function installedNativePackages(): string[] {
+  const require = createRequire(import.meta.url);
+  return NATIVE_PACKAGES.filter((pkg) => {
+    try {
+      require.resolve(`${pkg}/package.json`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The result of `initBackend`, or `null` before it ran. */

@@ -1,3 +1,4 @@
+import { installedNativePackages } from '../../src/backend/index.js';
 import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,14 +122,19 @@ test('info --json ends stdout with one JSON object naming the backend and the in
   t.is(run.errorLines.length, 0, `no stderr noise: ${run.stderr}`);
 });
 
-test('info without --json prints the backend and, on cpu, how to install the native one', (t) => {
+test('info without --json prints the backend and, on cpu, the fast kernels and how to install the native one (or that it is installed but unused)', (t) => {
   const run = runTfjsBnn(['info'], {});
   t.is(run.status, 0);
   t.regex(run.stdout, /^backend: (cpu|tensorflow) \(/m);
   const cpu = runTfjsBnnWithEnv(['info'], { TFJS_BNN_BACKEND: 'cpu' });
   t.regex(cpu.stdout, /^backend: cpu \(TFJS_BNN_BACKEND=cpu\)/m);
-  t.regex(cpu.stdout, /install with internet access: npm install @tensorflow\/tfjs-node/);
-  t.regex(cpu.stdout, /install offline .*: npm run native:install/);
+  t.regex(cpu.stdout, /^fast cpu kernels: on /m);
+  if (installedNativePackages().length > 0) {
+    t.regex(cpu.stdout, /^native backend: installed \(@tensorflow\/tfjs-node(-gpu)?.*\) but not in use \(TFJS_BNN_BACKEND=cpu\)/m);
+  } else {
+    t.regex(cpu.stdout, /install with internet access: npm install @tensorflow\/tfjs-node/);
+    t.regex(cpu.stdout, /install offline .*: npm run native:install/);
+  }
 });
 
 test('an invalid TFJS_BNN_BACKEND gives one line naming the variable and the accepted values', (t) => {

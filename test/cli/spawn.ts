@@ -9,8 +9,19 @@ export interface CliRun {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** Non-empty stderr lines. */
+  /** Non-empty stderr lines, without the native TensorFlow library's own start-up log lines. */
   readonly errorLines: string[];
+}
+
+/**
+ * Lines the native TensorFlow library (backend `tensorflow`) writes to stderr while it loads,
+ * before absl reads TF_CPP_MIN_LOG_LEVEL: absl's preamble and info lines such as "oneDNN custom
+ * operations are on". They are not tfjs-bnn's output.
+ */
+const TENSORFLOW_STARTUP_LINE = /^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR|I\d{4} [\d:.]+ +\d+ \S+\.cc:\d+\] )/;
+
+function isTensorFlowStartupLine(line: string): boolean {
+  return TENSORFLOW_STARTUP_LINE.test(line);
 }
 
 /** Runs `node dist/cli/main.js ...args` synchronously (cwd: `cwd` or the working directory). */
@@ -25,6 +36,6 @@ export function runTfjsBnn(args: readonly string[], options: { cwd?: string; tim
     status: result.status,
     stdout: result.stdout,
     stderr: result.stderr,
-    errorLines: result.stderr.split('\n').filter((line) => line.trim().length > 0),
+    errorLines: result.stderr.split('\n').filter((line) => line.trim().length > 0 && !isTensorFlowStartupLine(line)),
   };
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { backendInfo, initBackend, BACKEND_ENV_VAR } from '../../../src/backend/index.js';
+import { backendInfo, initBackend, installedNativePackages, BACKEND_ENV_VAR, NATIVE_PACKAGES } from '../../../src/backend/index.js';
 
 test('initBackend reports the backend tfjs runs and a reason, and is idempotent', async (t) => {
   const info = await initBackend();
@@ -14,4 +14,11 @@ test('initBackend reports the backend tfjs runs and a reason, and is idempotent'
   else t.truthy(info.nativePackage);
   const forced = process.env[BACKEND_ENV_VAR];
   if (forced) t.is(info.name, forced);
+});
+
+test('installedNativePackages lists the native packages present without loading them, including the one in use', async (t) => {
+  const info = await initBackend();
+  const present = installedNativePackages();
+  t.true(present.every((pkg) => (NATIVE_PACKAGES as readonly string[]).includes(pkg)));
+  if (info.nativePackage !== null) t.true(present.includes(info.nativePackage));
 });
