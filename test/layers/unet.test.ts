@@ -100,3 +100,16 @@ test('bayesianUNet rejects bad arguments with typed errors', (t) => {
   t.throws(() => bayesianUNet({ rank: 2, inputShape: [8, 8, 1], estimator: 'mc' as 'local' }), { instanceOf: InvalidArgumentError, message: /estimator/ });
   t.throws(() => bayesianUNet({ rank: 4 as 3, inputShape: [8, 8, 1] }), { instanceOf: InvalidArgumentError, message: /rank/ });
 });
+
+test('posteriorInit reaches every variational layer: a seed replays the initial weights, rawScaleInit sets every rawScale', (t) => {
+  const build = (seed: number) => bayesianUNet({ rank: 2, inputShape: [8, 8, 1], depth: 1, baseFilters: 2, posteriorInit: { seed, rawScaleInit: -5 } });
+  const [a, b, c] = [build(3), build(3), build(4)];
+  const values = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
+  const [wa, wb, wc] = [values(a), values(b), values(c)];
+  t.deepEqual(wa, wb, 'same seed, same initial weights');
+  t.notDeepEqual(wa, wc, 'another seed, other weights');
+  const rawScales = a.weights.filter((w) => w.name.includes('raw_scale'));
+  t.is(rawScales.length, 2 * variationalLayers(a).length, 'kernel and bias rawScale of every layer');
+  for (const w of rawScales) t.true(Array.from(w.read().dataSync()).every((v) => v === -5), w.name);
+  [a, b, c].forEach((m) => m.dispose());
+});

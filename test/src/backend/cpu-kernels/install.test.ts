@@ -26,10 +26,12 @@ const EXPECTED_NAMES = [
   'Conv3DBackpropFilterV2',
   'Conv3DBackpropInputV2',
   'FusedConv2D',
+  'MaxPoolGrad',
+  'SplitV',
   '_FusedMatMul',
 ];
 
-test('installFastCpuKernels replaces the conv (2D, 3D, gradients, fused) and matmul kernels of the cpu backend', (t) => {
+test('installFastCpuKernels replaces the conv (2D, 3D, gradients, fused), matmul, SplitV and MaxPoolGrad kernels of the cpu backend', (t) => {
   t.deepEqual([...FAST_CPU_KERNEL_NAMES].sort(), EXPECTED_NAMES);
   t.deepEqual([...installFastCpuKernels()].sort(), EXPECTED_NAMES, 'idempotent: the same names again');
   t.true(fastCpuKernelsInstalled());
@@ -63,6 +65,8 @@ const OPS: Record<string, () => tf.Tensor | tf.Tensor[]> = {
   Conv3DBackpropFilterV2: () => tf.grad((f: tf.Tensor) => tf.sum(tf.conv3d(randomTensor([1, 3, 3, 3, 1], 1) as tf.Tensor5D, f as tf.Tensor5D, 1, 'same')))(randomTensor([2, 2, 2, 1, 2], 2)),
   BatchMatMul: () => tf.matMul(randomTensor([3, 4], 1), randomTensor([4, 2], 2)),
   _FusedMatMul: () => tf.fused.matMul({ a: randomTensor([3, 4], 1), b: randomTensor([4, 2], 2), bias: tf.ones([2]), activation: 'relu' }),
+  SplitV: () => tf.split(randomTensor([1, 2, 2, 3], 1), [1, 2], 3),
+  MaxPoolGrad: () => tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(randomTensor([1, 4, 4, 2], 1)),
 };
 
 test('every replaced kernel computes channels-last float32 ops itself, without calling tfjs’s original', (t) => {
