@@ -21,7 +21,7 @@ export interface NoisePosition {
  * Every returned tensor is owned by the caller.
  */
 export interface RandomDraws {
-  /** Standard-normal float32 tensor of `shape` (Box–Muller on an Alea stream). */
+  /** Standard-normal float32 tensor of `shape` (Marsaglia's polar method on an Alea stream). */
   normal(shape: readonly number[]): tf.Tensor;
   /** Uniform float32 tensor on [0, 1) of `shape`. */
   uniform(shape: readonly number[]): tf.Tensor;
@@ -38,39 +38,95 @@ function sizeOf(where: string, shape: readonly number[]): number {
   return size;
 }
 
-/** Random draws from one seedrandom Alea stream. */
+/** 2^−32: Alea's scale from its 32-bit carry to [0, 1). */
+const ALEA_FRACTION = 2.3283064365386963e-10;
+
+/**
+ * Random draws from one Alea stream (Baagøe's generator, as in seedrandom). seedrandom seeds it
+ * from the key; the fills then run the generator on local variables, which is 2–3× faster than a
+ * call of seedrandom's closure per number and gives exactly its numbers (uniforms and signs are
+ * the same values seedrandom's `alea(key)` returns, in order).
+ */
 class AleaDraws implements RandomDraws {
-  private readonly next: () => number;
+  private c: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
 
   constructor(key: string) {
-    this.next = seedrandom.alea(key);
+    const state = seedrandom.alea(key, { state: true }).state();
+    this.c = state.c;
+    this.s0 = state.s0;
+    this.s1 = state.s1;
+    this.s2 = state.s2;
   }
 
+  /**
+   * Marsaglia's polar method (Marsaglia & Bray 1964): a point (x, y) uniform in the unit disc gives
+   * the two independent normals x·f and y·f, f = √(−2 ln s / s), s = x² + y². One logarithm and one
+   * square root per pair and no trigonometry: about twice the speed of Box–Muller here, at 4/π
+   * uniform pairs per accepted pair.
+   */
   normal(shape: readonly number[]): tf.Tensor {
     const size = sizeOf('RandomDraws.normal', shape);
     const values = new Float32Array(size);
-    for (let i = 0; i < size; i += 2) {
-      // 1 − u lies in (0, 1], so the logarithm is finite.
-      const radius = Math.sqrt(-2 * Math.log(1 - this.next()));
-      const angle = 2 * Math.PI * this.next();
-      values[i] = radius * Math.cos(angle);
-      if (i + 1 < size) values[i + 1] = radius * Math.sin(angle);
+    let { c, s0, s1, s2 } = this;
+    let i = 0;
+    while (i < size) {
+      let t = 2091639 * s0 + c * ALEA_FRACTION;
+      s0 = s1;
+      s1 = s2;
+      c = t | 0;
+      s2 = t - c;
+      const x = 2 * s2 - 1;
+      t = 2091639 * s0 + c * ALEA_FRACTION;
+      s0 = s1;
+      s1 = s2;
+      c = t | 0;
+      s2 = t - c;
+      const y = 2 * s2 - 1;
+      const s = x * x + y * y;
+      if (s >= 1 || s === 0) continue;
+      const factor = Math.sqrt((-2 * Math.log(s)) / s);
+      values[i++] = x * factor;
+      if (i < size) values[i++] = y * factor;
     }
+    this.c = c;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
     return tf.tensor(values, shape as number[], 'float32');
   }
 
   uniform(shape: readonly number[]): tf.Tensor {
-    const size = sizeOf('RandomDraws.uniform', shape);
-    const values = new Float32Array(size);
-    for (let i = 0; i < size; i++) values[i] = this.next();
+    const values = this.fillUniform(new Float32Array(sizeOf('RandomDraws.uniform', shape)));
     return tf.tensor(values, shape as number[], 'float32');
   }
 
   signs(shape: readonly number[]): tf.Tensor {
-    const size = sizeOf('RandomDraws.signs', shape);
-    const values = new Float32Array(size);
-    for (let i = 0; i < size; i++) values[i] = this.next() < 0.5 ? -1 : 1;
+    const values = this.fillUniform(new Float32Array(sizeOf('RandomDraws.signs', shape)), true);
     return tf.tensor(values, shape as number[], 'float32');
+  }
+
+  /**
+   * Writes the next `values.length` uniforms on [0, 1) into `values` (or, with `asSigns`, −1 where
+   * the uniform is below ½ and +1 elsewhere, compared in double precision) and returns it.
+   */
+  private fillUniform(values: Float32Array, asSigns = false): Float32Array {
+    let { c, s0, s1, s2 } = this;
+    for (let i = 0; i < values.length; i++) {
+      const t = 2091639 * s0 + c * ALEA_FRACTION;
+      s0 = s1;
+      s1 = s2;
+      c = t | 0;
+      s2 = t - c;
+      values[i] = asSigns ? (s2 < 0.5 ? -1 : 1) : s2;
+    }
+    this.c = c;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    return values;
   }
 }
 

@@ -1,0 +1,62 @@
+/**
+ * The rows of `bench/run.ts` and their two renderings: a Markdown table for people, JSON for tools.
+ */
+import type { PeerFigure } from './peer.js';
+
+/** One row of the bench: a network and model kind on one backend. Times in ms, memory in MB. */
+export interface BenchRow {
+  /** What was measured (network, shapes, work). */
+  readonly model: string;
+  /** `deterministic` or the estimator of every variational layer. */
+  readonly estimator: string;
+  /** The tfjs backend (`tensorflow`, `cpu`). */
+  readonly backend: string;
+  /** Key of the row across backends and the peer: `network/kind`. */
+  readonly key: string;
+  readonly medianMs?: number;
+  readonly minMs?: number;
+  readonly maxMs?: number;
+  readonly steps?: number;
+  /** Peak `tf.memory().numBytes` during a step. */
+  readonly peakMemoryMB?: number;
+  /** Peak RSS of the row's process. */
+  readonly peakRssMB?: number;
+  /** Achieved GFLOP/s of the architecture's conv/matmul work (3× forward FLOPs for a training step). */
+  readonly gflops?: number;
+  /** medianMs / the deterministic row's medianMs (same network, same backend). */
+  readonly overhead?: number;
+  /** The peer's (bayesian-torch) median, when it has this row. */
+  readonly peerMs?: number;
+  /** `measured` in this run, or `reference` (DESIGN.md, not measured here). */
+  readonly peerSource?: PeerFigure['source'];
+  /** medianMs / peerMs. */
+  readonly ratio?: number;
+  /** Why the row has no figures (skipped or failed). */
+  readonly skipped?: string;
+}
+
+function fixed(value: number | undefined, digits: number): string {
+  if (value === undefined) return '–';
+  if (value >= 1000) return value.toFixed(0);
+  return value.toFixed(digits);
+}
+
+/** Markdown table of `rows` (one line per row; skipped rows give their reason). */
+export function formatTable(rows: readonly BenchRow[]): string {
+  const lines = [
+    '| model | estimator | backend | median ms | min–max ms | peak tensors MB | peak RSS MB | GFLOP/s | × deterministic | bayesian-torch ms | tfjs-bnn / bayesian-torch |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    if (row.skipped !== undefined) {
+      lines.push(`| ${row.model} | ${row.estimator} | ${row.backend} | skipped: ${row.skipped} | | | | | | | |`);
+      continue;
+    }
+    const peer = row.peerMs === undefined ? 'n/a' : `${fixed(row.peerMs, 1)}${row.peerSource === 'reference' ? ' (reference, not measured here)' : ''}`;
+    lines.push(
+      `| ${row.model} | ${row.estimator} | ${row.backend} | ${fixed(row.medianMs, 1)} | ${fixed(row.minMs, 1)}–${fixed(row.maxMs, 1)} | ` +
+        `${fixed(row.peakMemoryMB, 1)} | ${fixed(row.peakRssMB, 0)} | ${fixed(row.gflops, 2)} | ${fixed(row.overhead, 2)} | ${peer} | ${fixed(row.ratio, 2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
