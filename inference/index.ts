@@ -20,3 +20,4 @@ export * from './metrics/index.js';
 export * from './trainer/index.js';
 export * from './inspector/index.js';
 export * from './report/index.js';
+export * from './segmentation/index.js';

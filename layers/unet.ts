@@ -16,6 +16,7 @@ import { conv2dVariational, conv3dVariational, type ConvVariationalArgs } from '
 import { conv2dTransposeVariational, conv3dTransposeVariational } from './conv-transpose-variational.js';
 import { requireEstimator, DEFAULT_ESTIMATOR, type Estimator } from './estimator.js';
 import type { PriorSpec } from './priors.js';
+import type { PosteriorInitArgs } from './posterior-init.js';
 
 /** Default number of pooling steps (resolution levels below the input). */
 export const DEFAULT_UNET_DEPTH = 3;
@@ -51,6 +52,12 @@ export interface BayesianUNetArgs {
   outputChannels?: number;
   /** Model name; prefixes every layer name (and so every noise stream). Default `'bayesian_unet'`. */
   name?: string;
+  /**
+   * Posterior initialisation of every variational conv (`locInitializer`, `rawScaleInit`, `seed`);
+   * with a `seed` the initial weights are replayable. Default: the layers' default (Glorot-uniform
+   * loc, unseeded; rawScale −3).
+   */
+  posteriorInit?: PosteriorInitArgs;
 }
 
 /**
@@ -103,6 +110,7 @@ interface Resolved {
   readonly upsampling: UNetUpsampling;
   readonly outputChannels: number;
   readonly name: string;
+  readonly posteriorInit: PosteriorInitArgs | undefined;
 }
 
 function resolve(args: BayesianUNetArgs): Resolved {
@@ -132,6 +140,7 @@ function resolve(args: BayesianUNetArgs): Resolved {
     upsampling: requireOneOf(where, 'upsampling', args.upsampling ?? DEFAULT_UNET_UPSAMPLING, ['transpose', 'upsample'] as const),
     outputChannels: requireInteger(where, 'outputChannels', args.outputChannels ?? 1),
     name,
+    posteriorInit: args.posteriorInit,
   };
 }
 
@@ -152,6 +161,7 @@ export function bayesianUNet(args: BayesianUNetArgs): tf.LayersModel {
   const conv = (filters: number, kernelSize: number, layerName: string, activation: 'relu' | 'linear' = 'relu') => {
     const convArgs: ConvVariationalArgs = { filters, kernelSize, padding: 'same', activation, estimator: settings.estimator, name: `${name}_${layerName}` };
     if (settings.prior !== undefined) convArgs.prior = settings.prior;
+    if (settings.posteriorInit !== undefined) convArgs.posteriorInit = settings.posteriorInit;
     return rank === 2 ? conv2dVariational(convArgs) : conv3dVariational(convArgs);
   };
   const block = (x: tf.SymbolicTensor, filters: number, label: string): tf.SymbolicTensor => {
@@ -173,7 +183,7 @@ export function bayesianUNet(args: BayesianUNetArgs): tf.LayersModel {
   for (let level = settings.depth - 1; level >= 0; level--) {
     const filters = settings.baseFilters * 2 ** level;
     if (settings.upsampling === 'transpose') {
-      const upArgs = { filters, kernelSize: 2, strides: 2, padding: 'same' as const, activation: 'relu' as const, estimator: settings.estimator, name: `${name}_up${level}`, ...(settings.prior !== undefined ? { prior: settings.prior } : {}) };
+      const upArgs = { filters, kernelSize: 2, strides: 2, padding: 'same' as const, activation: 'relu' as const, estimator: settings.estimator, name: `${name}_up${level}`, ...(settings.prior !== undefined ? { prior: settings.prior } : {}), ...(settings.posteriorInit !== undefined ? { posteriorInit: settings.posteriorInit } : {}) };
       x = (rank === 2 ? conv2dTransposeVariational(upArgs) : conv3dTransposeVariational(upArgs)).apply(x) as tf.SymbolicTensor;
     } else {
       x = new NearestUpsampling({ rank, name: `${name}_upsample${level}` }).apply(x) as tf.SymbolicTensor;

@@ -25,3 +25,10 @@ export {
   DEFAULT_TVERSKY_ALPHA,
   DEFAULT_TVERSKY_BETA,
 } from './overlap.js';
+export {
+  diceCrossEntropy,
+  type DiceCrossEntropyOptions,
+  DEFAULT_DICE_WEIGHT,
+  DEFAULT_DICE_CE_POSITIVE_WEIGHT,
+  DEFAULT_DICE_CE_SMOOTH,
+} from './dice-cross-entropy.js';

@@ -18,6 +18,7 @@ import {
   fastFusedConv2D,
 } from './conv-kernels.js';
 import { fastBatchMatMul, fastFusedMatMul } from './matmul-kernels.js';
+import { fastMaxPoolGrad, fastSplitV } from './layout-kernels.js';
 
 /** Environment variable: `0` (or `false`, `off`) keeps tfjs's own cpu kernels; unset or `1` installs the fast ones. */
 export const FAST_CPU_KERNELS_ENV_VAR = 'TFJS_BNN_FAST_CPU_KERNELS';
@@ -36,6 +37,8 @@ const FACTORIES: Readonly<Record<string, (original: tf.KernelFunc) => tf.KernelF
   Conv3DBackpropFilterV2: fastConv3DBackpropFilter,
   BatchMatMul: fastBatchMatMul,
   _FusedMatMul: fastFusedMatMul,
+  SplitV: fastSplitV,
+  MaxPoolGrad: fastMaxPoolGrad,
 };
 
 /** Names of the `cpu` kernels that `installFastCpuKernels` replaces. */
