@@ -22,9 +22,10 @@ import { lossFor, parsePrior } from '../segment/choices.js';
 import { loadSegmentationData, type DataChoice, type SegmentationData } from '../segment/data.js';
 import { evaluateSegmentation, type HeldOutMaps } from '../segment/evaluate.js';
 import { resolveWeighting } from '../study/weightings.js';
+import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 
-/** The U-Net of `segment`: small enough for the cpu backend. */
-export const SEGMENT_UNET = { depth: 2, baseFilters: 8 } as const;
+/** The U-Net of `segment`: the phantom recipe's, small enough for the cpu backend. */
+export const SEGMENT_UNET = { depth: PHANTOM_SEGMENTATION_RECIPE.depth, baseFilters: PHANTOM_SEGMENTATION_RECIPE.baseFilters, upsampling: PHANTOM_SEGMENTATION_RECIPE.upsampling } as const;
 /** Held-out slices shown as panels (those with the most lesion voxels). */
 export const PANEL_SLICES = 3;
 /** Sub-folders of the run folder. */
@@ -88,7 +89,14 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     }
     mkdirSync(outDir, { recursive: true });
     context.output.log(`segment: ${data.description}; writing to ${outDir}`);
-    const unet = bayesianUNet({ rank: 2, inputShape: [data.height, data.width, 1], ...SEGMENT_UNET, estimator: options.string('estimator') as Estimator, prior });
+    const unet = bayesianUNet({
+      rank: 2,
+      inputShape: [data.height, data.width, 1],
+      ...SEGMENT_UNET,
+      estimator: options.string('estimator') as Estimator,
+      prior,
+      posteriorInit: { seed, rawScaleInit: PHANTOM_SEGMENTATION_RECIPE.rawScaleInit },
+    });
     model = unet;
     const history = await fit(unet, data.train, {
       elbo: { likelihood: lossFor(options.string('loss'), data.positiveFraction), klWeighting: weighting.weighting, reduction: weighting.reduction, countUnit: 'images' },
@@ -96,6 +104,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       epochs,
       batchSize: options.number('batchSize'),
       seed,
+      clipGlobalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm,
       progress: 'auto',
       progressStream: context.output.json ? process.stderr : process.stdout,
       checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },

@@ -2,7 +2,8 @@
  * The `segment` options that name library objects: the prior spec and the loss. The CLI only maps
  * names to the constructors of `layers/priors` and `inference/likelihoods`.
  */
-import { bernoulli, focal, ohem, softDice, weightedBernoulli, type Likelihood, type SegmentationLoss } from '../../inference/likelihoods/index.js';
+import { bernoulli, diceCrossEntropy, focal, ohem, softDice, weightedBernoulli, type Likelihood, type SegmentationLoss } from '../../inference/likelihoods/index.js';
+import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 import { priors, type PriorSpec } from '../../layers/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
@@ -33,11 +34,15 @@ export const MAX_POSITIVE_WEIGHT = 1000;
  * The likelihood of `--loss`:
  * `bce` → `bernoulli()`; `weighted-bce` → `weightedBernoulli` with w = negatives/positives of the
  * training masks (capped at `MAX_POSITIVE_WEIGHT`); `focal` → `focal()` (γ = 2, α = 0.25, Lin 2017);
- * `ohem` → `ohem()` (all positives and the 3× hardest negatives); `dice` → `softDice()` (per image).
+ * `ohem` → `ohem()` (all positives and the 3× hardest negatives); `dice` → `softDice()` (per image);
+ * `dice-ce` → `diceCrossEntropy` with the phantom recipe's settings (per-image cross-entropy with
+ * positive weight 10 plus soft Dice, the nnU-Net combination).
  * @param positiveFraction fraction of foreground voxels in the training masks.
  */
 export function lossFor(name: string, positiveFraction: number): Likelihood | SegmentationLoss {
   switch (name) {
+    case 'dice-ce':
+      return diceCrossEntropy(PHANTOM_SEGMENTATION_RECIPE.loss);
     case 'bce':
       return bernoulli();
     case 'weighted-bce': {
@@ -51,6 +56,6 @@ export function lossFor(name: string, positiveFraction: number): Likelihood | Se
     case 'dice':
       return softDice();
     default:
-      throw new InvalidArgumentError('tfjs-bnn segment', '--loss', name, 'one of bce, weighted-bce, focal, ohem, dice');
+      throw new InvalidArgumentError('tfjs-bnn segment', '--loss', name, 'one of dice-ce, bce, weighted-bce, focal, ohem, dice');
   }
 }

@@ -11,6 +11,7 @@ import { FormatError, InvalidArgumentError, ShapeError } from '../../src/errors.
 import { defaultGeometry, type NiftiGeometry } from '../../src/io/nifti-geometry.js';
 import { readNifti } from '../../src/io/nifti-read.js';
 import { readPngSlices } from '../../src/io/png.js';
+import { normalizeSlices } from '../../src/io/normalize.js';
 
 /** Fraction of slices held out for evaluation (at least one). */
 export const HELD_OUT_FRACTION = 0.25;
@@ -45,12 +46,14 @@ function split(image: Float32Array, mask: Uint8Array | Float32Array, n: number, 
   const trainCount = n - heldOutCount;
   if (trainCount < 1) throw new InvalidArgumentError('tfjs-bnn segment', 'data', `${n} slice(s)`, 'at least 2 slices (training and held out)');
   const maskValues = Float32Array.from(mask);
+  // Every slice is z-scored inside its own foreground, whatever its source (see normalizeSlices).
+  const normalized = normalizeSlices(image, n, size);
   const make = (values: Float32Array, from: number, count: number) => tf.tensor4d(values.subarray(from * size, (from + count) * size), [count, height, width, 1]);
   let positives = 0;
   for (let i = 0; i < trainCount * size; i++) positives += maskValues[i];
   const data = {
-    train: { x: make(image, 0, trainCount), y: make(maskValues, 0, trainCount) },
-    heldOut: { x: make(image, trainCount, heldOutCount), y: make(maskValues, trainCount, heldOutCount) },
+    train: { x: make(normalized, 0, trainCount), y: make(maskValues, 0, trainCount) },
+    heldOut: { x: make(normalized, trainCount, heldOutCount), y: make(maskValues, trainCount, heldOutCount) },
   };
   return {
     ...data,

@@ -103,3 +103,33 @@ export function thresholdMask(values: ArrayLike<number>, threshold: number): Uin
   for (let i = 0; i < values.length; i++) mask[i] = values[i] > threshold ? 1 : 0;
   return mask;
 }
+
+/** Default of `normalizeSlices`: the foreground is every voxel above this fraction of the slice's 99th percentile. */
+export const DEFAULT_FOREGROUND_FRACTION = 0.1;
+
+/**
+ * Z-scores each slice of a stack inside its own foreground (the head): voxels brighter than
+ * `foregroundFraction` × the slice's 99th percentile, which leaves out the air and its noise.
+ * Scanner intensity scales and bias differ between slices and subjects; this puts every slice on
+ * the same scale. `values` holds `count` slices of `sliceSize` voxels back to back; returns a new
+ * array of the same length. An empty slice (all voxels ≤ 0) is returned unchanged.
+ */
+export function normalizeSlices(values: Float32Array, count: number, sliceSize: number, foregroundFraction = DEFAULT_FOREGROUND_FRACTION): Float32Array {
+  if (!Number.isInteger(count) || !Number.isInteger(sliceSize) || count * sliceSize !== values.length) {
+    throw new InvalidArgumentError('normalizeSlices', 'count', count, `count × sliceSize = ${values.length} (the number of values)`);
+  }
+  if (!(foregroundFraction >= 0 && foregroundFraction < 1)) {
+    throw new InvalidArgumentError('normalizeSlices', 'foregroundFraction', foregroundFraction, 'a number in [0, 1)');
+  }
+  const out = new Float32Array(values.length);
+  for (let n = 0; n < count; n++) {
+    const slice = values.subarray(n * sliceSize, (n + 1) * sliceSize);
+    const high = percentile(slice, 99);
+    if (!(high > 0)) {
+      out.set(slice, n * sliceSize);
+      continue;
+    }
+    out.set(zScoreNormalize(slice, { mask: thresholdMask(slice, foregroundFraction * high) }).values, n * sliceSize);
+  }
+  return out;
+}
