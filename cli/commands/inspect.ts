@@ -3,6 +3,7 @@
  * inspector (`inference/inspector`) run after every step on a fixed batch at that step's position,
  * then the per-layer table of likelihood and weighted-KL gradient norms, their ratio and cosine.
  */
+import { InvalidArgumentError } from '../../src/errors.js';
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
 import { Elbo } from '../../inference/elbo/index.js';
@@ -17,16 +18,17 @@ import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import type { RunContext } from '../program.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { digitsTask } from '../study/digits.js';
+import { phantomTask } from '../study/phantom.js';
 import { formatNumber } from '../study/run-study.js';
 import { regressionToyTask } from '../study/regression-toy.js';
 import type { StudyTask } from '../study/task.js';
 import { resolveWeighting } from '../study/weightings.js';
-import { FeatureUnavailableError } from '../unavailable.js';
 
 function taskByName(name: string): StudyTask {
   if (name === 'regression-toy') return regressionToyTask;
   if (name === 'digits') return digitsTask;
-  throw new FeatureUnavailableError(`inspect --task ${name}`, 'a phantom task for the study and inspector (only regression-toy and digits are wired)');
+  if (name === 'phantom') return phantomTask;
+  throw new InvalidArgumentError('tfjs-bnn inspect', '--task', name, 'regression-toy, digits or phantom');
 }
 
 /** The per-layer table as text lines (fixed-width columns). */

@@ -12,8 +12,8 @@ import { digitsTask } from '../study/digits.js';
 import { meansByWeighting, runStudy, studyReport } from '../study/run-study.js';
 import type { StudyTask, StudyTaskName } from '../study/task.js';
 import { regressionToyTask } from '../study/regression-toy.js';
+import { phantomTask } from '../study/phantom.js';
 import { resolveWeighting } from '../study/weightings.js';
-import { FeatureUnavailableError } from '../unavailable.js';
 
 /** Seeds of `--quick` (one). */
 export const QUICK_SEEDS = 1;
@@ -25,7 +25,7 @@ function taskByName(name: StudyTaskName): StudyTask {
     case 'digits':
       return digitsTask;
     case 'phantom':
-      throw new FeatureUnavailableError('study kl --task phantom', 'the Bayesian U-Net (layers/unet.ts)');
+      return phantomTask;
   }
 }
 

@@ -61,7 +61,7 @@ test('a bad option value exits non-zero with one line naming the option, the val
   const loss = runTfjsBnn(['segment', '--loss', 'hinge']);
   t.is(loss.status, USAGE_EXIT_CODE);
   t.is(loss.errorLines.length, 1);
-  t.regex(loss.errorLines[0], /'--loss <name>' argument 'hinge' is invalid\. Expected one of bce, weighted-bce, focal, ohem, dice/);
+  t.regex(loss.errorLines[0], /'--loss <name>' argument 'hinge' is invalid\. Expected one of dice-ce, bce, weighted-bce, focal, ohem, dice/);
   const task = runTfjsBnn(['study', 'kl', '--task', 'mnist']);
   t.is(task.status, USAGE_EXIT_CODE);
   t.regex(task.errorLines[0], /'--task <name>' argument 'mnist' is invalid/);

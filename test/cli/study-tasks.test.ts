@@ -1,6 +1,7 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { digitsTask } from '../../cli/study/digits.js';
+import { phantomTask, PHANTOM_STUDY_SLICES } from '../../cli/study/phantom.js';
 import { regressionToyTask, REGRESSION_TOY_SIGMA } from '../../cli/study/regression-toy.js';
 import { sampleOutputs } from '../../cli/study/task.js';
 import { NoiseSource } from '../../src/random/index.js';
@@ -51,6 +52,22 @@ test('digits evaluation of an untrained model: accuracy near chance, entropies w
       t.true(metrics.ece >= 0 && metrics.ece <= 1);
       t.true(metrics.nll > 0 && Number.isFinite(metrics.nll));
       for (const key of ['entropyIn', 'entropyInverted', 'entropyNoise']) t.true(metrics[key] >= 0 && metrics[key] <= Math.log(10) + 1e-6, key);
+    } finally {
+      run.dispose();
+    }
+  });
+});
+
+test('phantom evaluation of an untrained U-Net: Dice, AUROC and ECE within [0, 1], entropies within [0, ln 2], no leak', async (t) => {
+  await expectNoLeak(t, async () => {
+    const run = phantomTask.setup(0, 'reparameterization');
+    try {
+      t.is(run.train.x.shape[0], PHANTOM_STUDY_SLICES.train);
+      t.deepEqual(run.train.x.shape.slice(1), run.train.y.shape.slice(1));
+      const metrics = await run.evaluate(2, new NoiseSource(3));
+      for (const key of ['dice', 'auroc', 'ece']) t.true(metrics[key] >= 0 && metrics[key] <= 1, `${key} ${metrics[key]}`);
+      t.true(metrics.nll > 0 && Number.isFinite(metrics.nll));
+      for (const key of ['entropyIn', 'entropyNoisy']) t.true(metrics[key] >= 0 && metrics[key] <= Math.LN2 + 1e-6, key);
     } finally {
       run.dispose();
     }
