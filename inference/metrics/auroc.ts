@@ -61,11 +61,27 @@ export interface ErrorDetectionOptions {
 export function errorDetectionAuroc(uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, options: ErrorDetectionOptions = {}): number {
   const where = 'errorDetectionAuroc';
   const threshold = requireFinite(where, 'options.threshold', options.threshold ?? DEFAULT_THRESHOLD);
+  const inputs = readUncertaintyInputs(where, uncertainty, predicted, truth, threshold);
+  return aurocOfMask(inputs.score, errorMask(inputs.predicted, inputs.truth));
+}
+
+/** An uncertainty map with the binarised prediction and truth it is judged against. */
+export interface UncertaintyInputs {
+  readonly score: ArrayLike<number>;
+  readonly predicted: Uint8Array;
+  readonly truth: Uint8Array;
+}
+
+/**
+ * Reads and checks the (uncertainty, prediction, truth) triple of the uncertainty-for-error
+ * metrics: finite uncertainties, masks binarised at `threshold` (truth at the default), equal lengths.
+ */
+export function readUncertaintyInputs(where: string, uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, threshold: number): UncertaintyInputs {
   const score = readValues(where, 'uncertainty', uncertainty);
   requireFiniteValues(where, 'uncertainty', score);
   const predictedMask = readMask(where, 'predicted', predicted, threshold);
   const truthMask = readMask(where, 'truth', truth);
   requireSameLength(where, ['uncertainty', 'predicted'], score, predictedMask);
   requireSameLength(where, ['uncertainty', 'truth'], score, truthMask);
-  return aurocOfMask(score, errorMask(predictedMask, truthMask));
+  return { score, predicted: predictedMask, truth: truthMask };
 }

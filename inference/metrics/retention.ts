@@ -9,10 +9,10 @@
  */
 import { InvalidArgumentError } from '../../src/errors.js';
 import { requireFinite, requireInteger } from '../../src/validate.js';
-import { errorMask } from './auroc.js';
+import { errorMask, readUncertaintyInputs, type UncertaintyInputs } from './auroc.js';
 import { countConfusion } from './overlap.js';
 import { lowerBound, sortedWhere, upperBound } from './ranking.js';
-import { DEFAULT_THRESHOLD, readMask, readValues, requireFiniteValues, requireSameLength, type VoxelValues } from './values.js';
+import { DEFAULT_THRESHOLD, type VoxelValues } from './values.js';
 
 /** Default number of points of the retention curve (fractions 0, 0.01, …, 1). */
 export const DEFAULT_RETENTION_POINTS = 101;
@@ -20,21 +20,11 @@ export const DEFAULT_RETENTION_POINTS = 101;
 /** Default number of equal-width thresholds scanned by `uncertaintyErrorOverlap` when none is given. */
 export const DEFAULT_OVERLAP_THRESHOLDS = 100;
 
-interface Inputs {
-  readonly score: ArrayLike<number>;
-  readonly predicted: Uint8Array;
-  readonly truth: Uint8Array;
-}
-
-function readInputs(where: string, uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, threshold: number): Inputs {
-  const score = readValues(where, 'uncertainty', uncertainty);
-  requireFiniteValues(where, 'uncertainty', score);
-  const predictedMask = readMask(where, 'predicted', predicted, threshold);
-  const truthMask = readMask(where, 'truth', truth);
-  requireSameLength(where, ['uncertainty', 'predicted'], score, predictedMask);
-  requireSameLength(where, ['uncertainty', 'truth'], score, truthMask);
-  if (score.length === 0) throw new InvalidArgumentError(where, 'uncertainty', 'empty', 'at least one voxel');
-  return { score, predicted: predictedMask, truth: truthMask };
+/** `readUncertaintyInputs`, refusing empty maps (a curve needs at least one voxel). */
+function readInputs(where: string, uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, threshold: number): UncertaintyInputs {
+  const inputs = readUncertaintyInputs(where, uncertainty, predicted, truth, threshold);
+  if (inputs.score.length === 0) throw new InvalidArgumentError(where, 'uncertainty', 'empty', 'at least one voxel');
+  return inputs;
 }
 
 /** Options of `uncertaintyErrorOverlap`. */
