@@ -6,10 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { Reduction } from '../../inference/elbo/index.js';
 import type { Comparison, RunReport, TrainingPoint } from '../../inference/report/index.js';
 import { fit } from '../../inference/trainer/fit.js';
+import { GradientRecorder } from '../../inference/inspector/index.js';
 import type { Estimator } from '../../layers/index.js';
 import { NoiseSource } from '../../src/random/index.js';
 import type { StudyTask } from './task.js';
 import type { NamedWeighting } from './weightings.js';
+
+/** Gradient inspections per run (spread evenly over the training steps). */
+export const INSPECTIONS_PER_RUN = 10;
 
 /** Step records kept per run for the report's curves (every k-th step beyond this is dropped). */
 export const MAX_CURVE_POINTS_PER_RUN = 200;
@@ -33,7 +37,11 @@ export interface StudyRun {
   readonly weighting: string;
   readonly reduction: Reduction;
   readonly seed: number;
-  /** The task's metrics on held-out data. */
+  /**
+   * The task's metrics on held-out data, plus from the gradient inspector at the last inspected
+   * step: `gradRatio` = ‖∇ weighted KL‖ / ‖∇ NLL‖ over all variables, `gradRatioRawScale` the same
+   * over the rawScale variables only.
+   */
   readonly metrics: Readonly<Record<string, number>>;
   /** Means over the last epoch of the training loss parts. */
   readonly finalTrain: { readonly loss: number; readonly nll: number; readonly kl: number; readonly klWeight: number };
@@ -67,7 +75,10 @@ export async function runStudy(plan: StudyPlan): Promise<StudyOutcome> {
       if (plan.signal.aborted) return { runs, interrupted: true };
       const run = plan.task.setup(seed, plan.estimator);
       const optimizer = tf.train.adam(plan.task.learningRate);
+      const recorder = new GradientRecorder();
       try {
+        const stepsPerEpoch = Math.ceil(run.train.x.shape[0] / plan.task.batchSize);
+        const every = Math.max(1, Math.floor((plan.epochs * stepsPerEpoch) / INSPECTIONS_PER_RUN));
         const started = performance.now();
         const history = await fit(run.model, run.train, {
           elbo: { likelihood: run.likelihood, klWeighting: named.weighting, reduction: named.reduction, countUnit: run.countUnit },
@@ -77,11 +88,17 @@ export async function runStudy(plan: StudyPlan): Promise<StudyOutcome> {
           seed,
           progress: 'silent',
           signal: plan.signal,
+          inspect: { every, recorder },
         });
         const trainSeconds = (performance.now() - started) / 1000;
         if (history.stopReason === 'aborted') return { runs, interrupted: true };
         const evalStarted = performance.now();
-        const metrics = await run.evaluate(plan.task.samples, new NoiseSource(`evaluation/${seed}`));
+        const inspected = recorder.trace[recorder.trace.length - 1];
+        const metrics: Record<string, number> = {
+          ...(await run.evaluate(plan.task.samples, new NoiseSource(`evaluation/${seed}`))),
+          gradRatio: inspected?.model.ratio ?? Number.NaN,
+          gradRatioRawScale: inspected?.roles.rawScale?.ratio ?? Number.NaN,
+        };
         const evalSeconds = (performance.now() - evalStarted) / 1000;
         const last = history.epochs[history.epochs.length - 1]?.logs ?? {};
         const result: StudyRun = {
@@ -96,15 +113,27 @@ export async function runStudy(plan: StudyPlan): Promise<StudyOutcome> {
           curve: thin(history.steps, MAX_CURVE_POINTS_PER_RUN).map((s) => ({ step: s.step, loss: s.loss, nll: s.nll, kl: s.kl, klWeight: s.klWeight, series: named.label })),
         };
         runs.push(result);
-        const shown = plan.task.metrics.map((m) => `${m.key} ${formatNumber(metrics[m.key])}`).join(', ');
+        const shown = [...plan.task.metrics.map((m) => m.key), 'gradRatio'].map((key) => `${key} ${formatNumber(metrics[key])}`).join(', ');
         plan.log(`${named.label} seed ${seed}: ${shown}; ${trainSeconds.toFixed(1)} s`);
       } finally {
+        recorder.dispose();
         optimizer.dispose();
         run.dispose();
       }
     }
   }
   return { runs, interrupted: false };
+}
+
+/** The inspector's figures every study run reports next to the task's metrics. */
+export const INSPECTOR_METRICS = [
+  { key: 'gradRatio', label: '‖∇ weighted KL‖ / ‖∇ NLL‖ (all weights, last inspection)' },
+  { key: 'gradRatioRawScale', label: '‖∇ weighted KL‖ / ‖∇ NLL‖ on rawScale (last inspection)' },
+] as const;
+
+/** The task's metrics followed by the inspector's. */
+export function studyMetrics(task: StudyTask): ReadonlyArray<{ readonly key: string; readonly label: string }> {
+  return [...task.metrics, ...INSPECTOR_METRICS];
 }
 
 /** 4 significant digits. */
@@ -121,7 +150,7 @@ export function meansByWeighting(outcome: StudyOutcome, task: StudyTask): Record
     const runs = outcome.runs.filter((r) => r.weighting === group);
     const mean = (pick: (r: StudyRun) => number) => runs.reduce((s, r) => s + pick(r), 0) / runs.length;
     const row: Record<string, number> = {};
-    for (const metric of task.metrics) row[metric.key] = mean((r) => r.metrics[metric.key]);
+    for (const metric of studyMetrics(task)) row[metric.key] = mean((r) => r.metrics[metric.key]);
     row.trainSeconds = mean((r) => r.trainSeconds);
     table[group] = row;
   }
@@ -132,7 +161,7 @@ export function meansByWeighting(outcome: StudyOutcome, task: StudyTask): Record
 export function studyReport(outcome: StudyOutcome, plan: Omit<StudyPlan, 'signal' | 'log'>, settings: Record<string, unknown>, wallTimeSeconds: number): RunReport {
   const { task } = plan;
   const comparisons: Comparison[] = [
-    ...task.metrics.map((metric) => ({ metric: metric.label, values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.metrics[metric.key] })) })),
+    ...studyMetrics(task).map((metric) => ({ metric: metric.label, values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.metrics[metric.key] })) })),
     { metric: 'training wall time (s)', values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.trainSeconds })) },
   ];
   const firstSeed = plan.seeds[0];
@@ -145,7 +174,7 @@ export function studyReport(outcome: StudyOutcome, plan: Omit<StudyPlan, 'signal
     settings,
     notes: [
       task.description,
-      `Training curves show seed ${firstSeed} of each weighting. The KL/likelihood gradient-norm ratio needs the gradient inspector (inference/inspector), which this build does not wire yet.`,
+      `Training curves show seed ${firstSeed} of each weighting. Gradient-norm ratios come from the gradient inspector (likelihood and weighted-KL gradients on the same noise), run ${INSPECTIONS_PER_RUN} times per run during training; the table shows the last inspection.`,
       ...(outcome.interrupted ? ['Interrupted by Ctrl-C: only the runs that finished are shown.'] : []),
     ],
     training: outcome.runs.filter((r) => r.seed === firstSeed).flatMap((r) => r.curve),
@@ -153,13 +182,13 @@ export function studyReport(outcome: StudyOutcome, plan: Omit<StudyPlan, 'signal
     tables: [
       {
         title: 'Mean over seeds',
-        columns: ['weighting', ...task.metrics.map((m) => m.label), 'train time (s)'],
-        rows: Object.entries(means).map(([group, row]) => [group, ...task.metrics.map((m) => row[m.key]), row.trainSeconds]),
+        columns: ['weighting', ...studyMetrics(task).map((m) => m.label), 'train time (s)'],
+        rows: Object.entries(means).map(([group, row]) => [group, ...studyMetrics(task).map((m) => row[m.key]), row.trainSeconds]),
       },
       {
         title: 'Every run',
-        columns: ['weighting', 'reduction', 'seed', ...task.metrics.map((m) => m.key), 'final loss', 'final NLL', 'final KL', 'train s', 'skipped steps'],
-        rows: outcome.runs.map((r) => [r.weighting, r.reduction, r.seed, ...task.metrics.map((m) => r.metrics[m.key]), r.finalTrain.loss, r.finalTrain.nll, r.finalTrain.kl, r.trainSeconds, r.stepsSkipped]),
+        columns: ['weighting', 'reduction', 'seed', ...studyMetrics(task).map((m) => m.key), 'final loss', 'final NLL', 'final KL', 'train s', 'skipped steps'],
+        rows: outcome.runs.map((r) => [r.weighting, r.reduction, r.seed, ...studyMetrics(task).map((m) => r.metrics[m.key]), r.finalTrain.loss, r.finalTrain.nll, r.finalTrain.kl, r.trainSeconds, r.stepsSkipped]),
       },
     ],
   };
