@@ -14,7 +14,9 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo, initBackend } from '../src/backend/index.js';
 import { NoiseSource, type NoisePosition, type RandomDraws } from '../src/random/index.js';
 import { withNoise } from '../src/random/index.js';
-import { conv2dVariational, denseVariational, collectKL, disposeKLBreakdown, ESTIMATORS, type Estimator } from '../layers/index.js';
+import { collectKL, disposeKLBreakdown, ESTIMATORS } from '../layers/index.js';
+import { convNet, mlp, type ModelKind } from './models.js';
+import { median } from './stats.js';
 
 /** A noise source that adds the wall time of every draw to `drawMs`. */
 class TimedNoiseSource extends NoiseSource {
@@ -32,37 +34,9 @@ class TimedNoiseSource extends NoiseSource {
   }
 }
 
-type Kind = Estimator | 'deterministic';
+interface Row { network: string; kind: ModelKind; medianMs: number; noiseMs: number }
 
-function mlp(kind: Kind): tf.LayersModel {
-  const units = [400, 400, 10];
-  return tf.sequential({
-    layers: units.map((u, i) => {
-      const common = { units: u, activation: i < 2 ? ('relu' as const) : ('linear' as const), ...(i === 0 ? { inputShape: [784] } : {}) };
-      return kind === 'deterministic' ? tf.layers.dense(common) : denseVariational({ ...common, estimator: kind });
-    }),
-  });
-}
-
-function convNet(kind: Kind): tf.LayersModel {
-  const filters = [16, 32, 16, 1];
-  return tf.sequential({
-    layers: filters.map((f, i) => {
-      const common = { filters: f, kernelSize: 3, padding: 'same' as const, activation: i < 3 ? ('relu' as const) : ('linear' as const), ...(i === 0 ? { inputShape: [64, 64, 1] } : {}) };
-      return kind === 'deterministic' ? tf.layers.conv2d(common) : conv2dVariational({ ...common, estimator: kind });
-    }),
-  });
-}
-
-interface Row { network: string; kind: Kind; medianMs: number; noiseMs: number }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-async function benchStep(network: string, kind: Kind, model: tf.LayersModel, x: tf.Tensor, steps: number, warmup: number): Promise<Row> {
+async function benchStep(network: string, kind: ModelKind, model: tf.LayersModel, x: tf.Tensor, steps: number, warmup: number): Promise<Row> {
   const noise = new TimedNoiseSource(1);
   const times: number[] = [];
   const noiseTimes: number[] = [];
@@ -112,13 +86,13 @@ async function main(): Promise<void> {
   const info = backendInfo();
   console.log(`backend: ${JSON.stringify(info)}; MLP ${steps} steps after ${warmup} warm-up; conv ${convSteps} after ${convWarmup}`);
   const rows: Row[] = [];
-  const networks: Array<[string, (k: Kind) => tf.LayersModel, number[], number, number]> = [
+  const networks: Array<[string, (k: ModelKind) => tf.LayersModel, number[], number, number]> = [
     ['MLP 784-400-400-10, batch 128', mlp, [128, 784], steps, warmup],
   ];
   if (!process.argv.includes('--skip-conv')) networks.push(['conv 1→16→32→16→1, [8, 64, 64, 1]', convNet, [8, 64, 64, 1], convSteps, convWarmup]);
   for (const [network, build, shape, n, w] of networks) {
     const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
-    for (const kind of ['deterministic', ...ESTIMATORS] as Kind[]) {
+    for (const kind of ['deterministic', ...ESTIMATORS] as ModelKind[]) {
       const model = build(kind);
       rows.push(await benchStep(network, kind, model, x, n, w));
       model.dispose();

@@ -49,8 +49,8 @@ export function convNet(kind: ModelKind, size = 64): tf.Sequential {
 
 /**
  * The bench's small Bayesian 3D U-Net on `[size, size, size, 1]` volumes: `bayesianUNet` with depth 2,
- * 4 base filters and nearest-neighbour upsampling (tfjs 4.22 has no gradient of the 3D transposed
- * conv). 14 variational convs; the caller owns the model.
+ * 4 base filters and nearest-neighbour upsampling (the peer's U-Net upsamples the same way).
+ * 14 variational convs; the caller owns the model.
  */
 export function unet3d(estimator: Estimator, size = 64): tf.LayersModel {
   return bayesianUNet({ rank: 3, inputShape: [size, size, size, 1], depth: UNET_DEPTH, baseFilters: UNET_BASE_FILTERS, estimator, upsampling: 'upsample' });

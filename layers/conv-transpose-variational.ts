@@ -93,8 +93,9 @@ export function conv2dTransposeVariational(args: ConvTransposeVariationalArgs): 
 }
 
 /**
- * Variational 3D transposed convolution, input [batch, depth, height, width, channels]. Forward
- * only on tfjs 4.22: tfjs registers no gradient for `Conv3DBackpropInputV2`, so training it needs one.
+ * Variational 3D transposed convolution, input [batch, depth, height, width, channels]. tfjs 4.22
+ * registers no gradient for `Conv3DBackpropInputV2`; `initBackend` registers one
+ * (`src/backend/conv3d-transpose-gradient.ts`), so it trains like the other layers.
  */
 export function conv3dTransposeVariational(args: ConvTransposeVariationalArgs): ConvTransposeVariational {
   return new ConvTransposeVariational({ ...args, rank: 3 });

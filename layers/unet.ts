@@ -27,8 +27,8 @@ export const DEFAULT_UNET_UPSAMPLING: UNetUpsampling = 'transpose';
 
 /**
  * `'transpose'`: a variational transposed conv (kernel 2, stride 2). `'upsample'`: nearest-neighbour
- * ×2 then a variational conv; use it for 3D training (tfjs 4.22 has no gradient of the 3D
- * transposed conv's input op).
+ * ×2 then a variational conv (fewer weights; no checkerboard artefacts). Both train in 2D and 3D
+ * (the 3D transposed conv's gradient, missing in tfjs 4.22, is registered by `initBackend`).
  */
 export type UNetUpsampling = 'transpose' | 'upsample';
 

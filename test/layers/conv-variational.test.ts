@@ -123,3 +123,20 @@ test('conv errors: wrong input rank and channel count are ShapeErrors; bad filte
   t.throws(() => conv2dVariational({ filters: 1, kernelSize: 3, strides: 2, dilationRate: 2 }), { instanceOf: InvalidArgumentError, message: /dilationRate/ });
   layer.dispose();
 });
+
+test('conv3dTransposeVariational trains: every loc and rawScale gets a finite, non-zero gradient in sample mode', (t) => {
+  const layer = conv3dTransposeVariational({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', name: 'up3d' });
+  const x = fixedTensor([1, 2, 2, 2, 3]);
+  layer.build(x.shape);
+  const variables = layer.variationalParameters.flatMap((p) => [p.loc, p.rawScale]);
+  const { value, grads } = tf.variableGrads(
+    () => withNoise(new NoiseSource(4), { step: 0 }, () => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar),
+    variables,
+  );
+  for (const variable of variables) {
+    const norm = tf.tidy(() => tf.norm(grads[variable.name]).dataSync()[0]);
+    t.true(Number.isFinite(norm) && norm > 0, `${variable.name}: ‖grad‖ = ${norm}`);
+  }
+  tf.dispose([value, ...Object.values(grads), x]);
+  layer.dispose();
+});
