@@ -126,8 +126,8 @@ test('conv errors: wrong input rank and channel count are ShapeErrors; bad filte
 
 test('conv3dTransposeVariational trains: every loc and rawScale gets a finite, non-zero gradient in sample mode', (t) => {
   const layer = conv3dTransposeVariational({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', name: 'up3d' });
+  layer.apply(tf.input({ shape: [2, 2, 2, 3] })); // builds the layer (and makes it disposable)
   const x = fixedTensor([1, 2, 2, 2, 3]);
-  layer.build(x.shape);
   const variables = layer.variationalParameters.flatMap((p) => [p.loc, p.rawScale]);
   const { value, grads } = tf.variableGrads(
     () => withNoise(new NoiseSource(4), { step: 0 }, () => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar),
