@@ -64,6 +64,18 @@ export interface VariationalWeights {
   readonly priorScale: tf.LayerVariable | null;
 }
 
+/**
+ * One variational parameter a layer declares at build time. `'kernel'` parameters take the layer's
+ * `prior` and `posteriorInit.locInitializer`; `'bias'` parameters take `biasPrior`, start at loc 0,
+ * and become a point-estimate weight when `bayesianBias` is false.
+ */
+export interface ParameterDeclaration {
+  /** Parameter name (`kernel`, `recurrent_kernel`, `bias`, …): names the weights `<name>_loc`, `<name>_raw_scale` and the noise stream `<layer>/<name>`. */
+  readonly name: string;
+  readonly shape: number[];
+  readonly role: 'kernel' | 'bias';
+}
+
 /** One shape (the layer takes a single input). */
 export function singleShape(where: string, inputShape: tf.Shape | tf.Shape[]): tf.Shape {
   if (inputShape.length > 0 && Array.isArray(inputShape[0])) {
@@ -140,6 +152,16 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   /** Subclass-specific config fields (units, filters, …). */
   protected abstract layerConfig(): tf.serialization.ConfigDict;
 
+  /**
+   * The variational parameters to create for an input of `inputShape` (validated), in order.
+   * Default: `kernel` of `kernelShape(inputShape)`, then (with `useBias`) `bias` of
+   * [`outputChannels`]. Layers with more parameters (recurrent kernels) override it.
+   */
+  protected declareParameters(inputShape: tf.Shape): ParameterDeclaration[] {
+    const kernel: ParameterDeclaration = { name: 'kernel', shape: this.kernelShape(inputShape), role: 'kernel' };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.outputChannels], role: 'bias' }] : [kernel];
+  }
+
   /** The variational parameters (kernel, then bias if Bayesian), after build; empty before. */
   get variationalParameters(): readonly VariationalParameter[] {
     return this.parameters;
@@ -168,11 +190,11 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     const where = `${this.getClassName()}.build`;
     const shape = singleShape(where, inputShape);
     this.checkInputShape(where, shape);
-    this.parameters = [this.addParameter('kernel', this.kernelShape(shape), this.prior, this.posteriorInit.locInitializer)];
-    if (this.useBias) {
-      const biasShape = [this.outputChannels];
-      if (this.bayesianBias) this.parameters.push(this.addParameter('bias', biasShape, this.biasPrior, tf.initializers.zeros()));
-      else this.pointBias = this.addWeight('bias', biasShape, 'float32', tf.initializers.zeros());
+    this.parameters = [];
+    for (const { name, shape: parameterShape, role } of this.declareParameters(shape)) {
+      if (role === 'kernel') this.parameters.push(this.addParameter(name, parameterShape, this.prior, this.posteriorInit.locInitializer));
+      else if (this.bayesianBias) this.parameters.push(this.addParameter(name, parameterShape, this.biasPrior, tf.initializers.zeros()));
+      else this.pointBias = this.addWeight(name, parameterShape, 'float32', tf.initializers.zeros());
     }
     this.built = true;
   }
@@ -192,7 +214,7 @@ export abstract class VariationalLayer extends tf.layers.Layer {
         const where = `${this.getClassName()}.build`;
         const given = spec.weights.shape;
         if (given.length !== shape.length || given.some((d, i) => d !== shape[i])) {
-          throw new ShapeError(where, `${name === 'kernel' ? 'prior' : 'biasPrior'}.weights`, given, `the ${name} shape [${shape.join(', ')}]`);
+          throw new ShapeError(where, `${name === 'bias' ? 'biasPrior' : 'prior'}.weights`, given, `the ${name} shape [${shape.join(', ')}]`);
         }
         const values = spec.weights.values;
         tf.tidy(() => {
@@ -206,7 +228,7 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     return new VariationalParameter(name, loc.read() as tf.Variable, rawScale.read() as tf.Variable, prior);
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const where = `${this.getClassName()}.call`;
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
@@ -224,10 +246,19 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     return this.pointBias === null ? output : tf.add(output, this.pointBias.read());
   }
 
-  private sampledOutput(x: tf.Tensor): tf.Tensor {
+  /**
+   * The draws of the stream `<name>/<stream>` in the open noise scope (throws `NoiseSourceError`
+   * outside `withNoise`); records the position so a Monte Carlo `kl()` can replay it. Subclasses
+   * that override `call` take every random draw of a forward pass through this.
+   */
+  protected forwardDraws(): (stream: string) => RandomDraws {
     const scope = requireNoiseScope(`${this.getClassName()}.call`);
     this.lastSampledAt = { source: scope.source, position: scope.position };
-    const draws = (stream: string) => scope.draws(`${this.name}/${stream}`);
+    return (stream: string) => scope.draws(`${this.name}/${stream}`);
+  }
+
+  private sampledOutput(x: tf.Tensor): tf.Tensor {
+    const draws = this.forwardDraws();
     const op: KernelOp = (input, kernel) => this.kernelOp(input, kernel);
     const [kernel, bias] = this.parameters;
     let output: tf.Tensor;
