@@ -22,6 +22,7 @@ import {
 } from '../../layers/index.js';
 import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { parameterGroups } from '../../inference/inspector/index.js';
 import { fixedTensor } from './fixtures.js';
 import { setRecurrentWeights } from './recurrent-fixtures.js';
 
@@ -140,4 +141,21 @@ test('toBayesian converts Embedding, LSTM, GRU, SimpleRNN (inside Bidirectional 
   source.dispose();
   converted.dispose();
   fresh.dispose();
+});
+
+test('wrappers are walked: variationalLayers and the inspector find the clones of a Bidirectional and the layer of a TimeDistributed', (t) => {
+  const input = tf.input({ shape: [4, 3] });
+  const both = bidirectionalVariational({ layer: gruVariational({ units: 2, returnSequences: true, name: 'gru' }) }).apply(input) as tf.SymbolicTensor;
+  const head = tf.layers.timeDistributed({ layer: denseVariational({ units: 1, name: 'step_head' }) }).apply(both) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: head });
+  t.deepEqual(variationalLayers(model).map((layer) => layer.name), ['forward_gru', 'backward_gru', 'step_head']);
+  const groups = parameterGroups(model).map((group) => `${group.layer}/${group.parameter}/${group.role}`);
+  t.deepEqual(groups.slice(0, 6), ['forward_gru/kernel/loc', 'forward_gru/kernel/rawScale', 'forward_gru/recurrent_kernel/loc', 'forward_gru/recurrent_kernel/rawScale', 'forward_gru/bias/loc', 'forward_gru/bias/rawScale']);
+  t.is(groups.length, 16);
+  t.true(groups.every((group) => !group.endsWith('/weight')));
+  tf.tidy(() => {
+    const output = withNoise(new NoiseSource(3), { step: 0 }, () => model.predict(fixedTensor([2, 4, 3], 140)) as tf.Tensor);
+    t.deepEqual(output.shape, [2, 4, 1]);
+  });
+  model.dispose();
 });
