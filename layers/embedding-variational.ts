@@ -37,9 +37,13 @@ export interface EmbeddingVariationalArgs extends Omit<VariationalLayerArgs, 'us
  */
 export class EmbeddingVariational extends VariationalLayer {
   static className = 'EmbeddingVariational';
+  /** Vocabulary size. */
   readonly inputDim: number;
+  /** Embedding width. */
   readonly outputDim: number;
+  /** Whether index 0 is padding (masked). */
   readonly maskZero: boolean;
+  /** Fixed input length(s), if given. */
   readonly inputLength: number | number[] | undefined;
 
   constructor(args: EmbeddingVariationalArgs) {

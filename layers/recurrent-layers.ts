@@ -29,7 +29,9 @@ export interface LSTMVariationalArgs extends GatedRecurrentVariationalArgs {
  */
 export class LSTMVariational extends RecurrentVariational {
   static className = 'LSTMVariational';
+  /** Activation of the i, f, o gates. */
   readonly recurrentActivation: ActivationName;
+  /** Whether the forget-gate bias loc starts at 1. */
   readonly unitForgetBias: boolean;
 
   constructor(args: LSTMVariationalArgs) {
@@ -85,6 +87,7 @@ tf.serialization.registerClass(LSTMVariational);
  */
 export class GRUVariational extends RecurrentVariational {
   static className = 'GRUVariational';
+  /** Activation of the z, r gates. */
   readonly recurrentActivation: ActivationName;
 
   constructor(args: GatedRecurrentVariationalArgs) {

@@ -47,9 +47,13 @@ export interface CellStepInputs {
  * streams `<name>/kernel`, `<name>/recurrent_kernel`, `<name>/bias`, `<name>/signs` (Flipout).
  */
 export abstract class RecurrentVariational extends VariationalLayer {
+  /** Number of units: the width of h (and c). */
   readonly units: number;
+  /** Whether `call` returns every step's output [batch, time, units] (else the last, [batch, units]). */
   readonly returnSequences: boolean;
+  /** Whether `call` also returns the final states. */
   readonly returnState: boolean;
+  /** Whether the sequence is processed from its end. */
   readonly goBackwards: boolean;
 
   protected constructor(where: string, args: RecurrentVariationalArgs) {

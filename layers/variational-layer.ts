@@ -72,7 +72,9 @@ export interface VariationalWeights {
 export interface ParameterDeclaration {
   /** Parameter name (`kernel`, `recurrent_kernel`, `bias`, …): names the weights `<name>_loc`, `<name>_raw_scale` and the noise stream `<layer>/<name>`. */
   readonly name: string;
+  /** Shape of the parameter tensor (its loc, rawScale and empirical prior weights). */
   readonly shape: number[];
+  /** Which prior, loc initializer and bias handling it takes (see above). */
   readonly role: 'kernel' | 'bias';
 }
 
