@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeError } from '../src/errors.js';
-import { requireInteger } from '../src/validate.js';
-import { requireActivation, type ActivationName } from './activation.js';
+import { requireInteger, requireOneOf } from '../src/validate.js';
+import { ACTIVATION_NAMES, type ActivationName } from './activation.js';
 import { flipoutWeights, sharedWeights, type ColumnBlock, type SequenceWeights } from './recurrent-weights.js';
 import { VariationalLayer, shownShape, type ParameterDeclaration, type VariationalLayerArgs } from './variational-layer.js';
 
@@ -204,12 +204,7 @@ export abstract class RecurrentVariational extends VariationalLayer {
   }
 }
 
-/** Validates a recurrent activation name (the gates' squashing function). */
+/** Validates a recurrent activation name (the gates' squashing function) at a public boundary. */
 export function requireRecurrentActivation(where: string, value: unknown): ActivationName {
-  try {
-    return requireActivation(where, value);
-  } catch (error) {
-    if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(where, 'recurrentActivation', value, error.expected);
-    throw error;
-  }
+  return requireOneOf(where, 'recurrentActivation', value, ACTIVATION_NAMES);
 }
