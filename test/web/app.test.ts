@@ -1,0 +1,185 @@
+/**
+ * The browser app (web/) in a real headless Chromium: it loads cleanly and offline, the toy's band
+ * widens away from the data, the viewer's maps equal Node's for the same saved model, slice and
+ * seed, and bad files give visible messages. Timing: one build (~10 s) and one browser for all
+ * tests; the toy trains 600 steps of a 1-32-1 MLP, the viewer's model is a 16×16 U-Net.
+ */
+import test from 'ava';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { bayesianUNet } from '../../layers/unet.js';
+import { saveModel, MODEL_JSON, WEIGHTS_BIN } from '../../layers/io.js';
+import { predictive, disposePredictive } from '../../inference/predictive/index.js';
+import { EVALUATION_STEP } from '../../cli/study/task.js';
+import { encodePngBytes } from '../../src/io/png-bytes.js';
+import { decodePng } from '../../src/io/png.js';
+import { normalizeSlices } from '../../src/io/normalize.js';
+import { fastCpuKernelsInstalled, installFastCpuKernels, uninstallFastCpuKernels } from '../../src/backend/index.js';
+import { buildApp, launchChromium, openPage, screenshot, serve } from './harness.js';
+
+/** Same backend family (page `?backend=cpu` vs Node `cpu`, both with tfjs-bnn's fast cpu kernels). */
+const SAME_BACKEND_TOLERANCE = 1e-4;
+const SIZE = 16;
+const SAMPLES = 4;
+const SEED = 7;
+
+let browser: Browser;
+let server: { origin: string; close: () => Promise<void> };
+let files: { folder: string; model: string; weights: string; slice: string; notes: string; foreignModel: string };
+
+test.before(async () => {
+  const [dist, launched] = await Promise.all([buildApp(), launchChromium()]);
+  browser = launched;
+  server = await serve(dist);
+  const folder = await mkdtemp(join(tmpdir(), 'tfjs-bnn-web-files-'));
+  const model = bayesianUNet({ rank: 2, inputShape: [SIZE, SIZE, 1], depth: 1, baseFilters: 4, estimator: 'reparameterization', posteriorInit: { seed: 3, rawScaleInit: -2 } });
+  await saveModel(model, join(folder, 'model'));
+  model.dispose();
+  // A bright disc on a dark ground with a gradient, like a lesion slice.
+  const pixels = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => {
+    const [r, c] = [Math.floor(i / SIZE), i % SIZE];
+    return Math.min(255, 40 + 4 * c + ((r - 8) ** 2 + (c - 7) ** 2 < 16 ? 150 : 0));
+  });
+  await writeFile(join(folder, 'slice.png'), encodePngBytes({ width: SIZE, height: SIZE, channels: 1, data: pixels }));
+  await writeFile(join(folder, 'notes.txt'), 'these are notes, not an image\n');
+  const json = JSON.parse(await readFile(join(folder, 'model', MODEL_JSON), 'utf8')) as { modelTopology: unknown };
+  const renamed = JSON.stringify(json).replaceAll('"class_name":"ConvVariational"', '"class_name":"ConvVariationalV9"');
+  await writeFile(join(folder, 'foreign-model.json'), renamed);
+  files = { folder, model: join(folder, 'model', MODEL_JSON), weights: join(folder, 'model', WEIGHTS_BIN), slice: join(folder, 'slice.png'), notes: join(folder, 'notes.txt'), foreignModel: join(folder, 'foreign-model.json') };
+});
+
+test.after.always(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the app loads with no console errors, no request outside its origin, and says which backend it runs and why', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/');
+  const line = await page.textContent('#backend');
+  t.regex(line ?? '', /^backend: (webgl|wasm|cpu) — /);
+  const backend = await page.getAttribute('#backend', 'data-backend');
+  // Chromium runs with --disable-gpu: without WebGL the page must say it fell back and why.
+  if (backend !== 'webgl') t.regex(line ?? '', /fell back: webgl: /);
+  await screenshot(page, 'loaded');
+  t.deepEqual(watch.consoleErrors, []);
+  t.deepEqual(watch.foreignRequests, []);
+  await page.close();
+});
+
+test('?backend=wasm runs the wasm backend from the page\'s own origin', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/?backend=wasm');
+  t.is(await page.getAttribute('#backend', 'data-backend'), 'wasm');
+  t.deepEqual(watch.consoleErrors, []);
+  t.deepEqual(watch.foreignRequests, []);
+  await page.close();
+});
+
+test('the toy trains 600 steps in the page and its band outside the data is more than 3x as wide as inside', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#toy');
+  await page.fill('#toy-epochs', '120');
+  await page.click('#toy-train');
+  await page.waitForSelector('#toy-band[data-state="done"]', { timeout: 100_000 });
+  const read = async (name: string) => Number(await page.getAttribute('#toy-band', name));
+  const [step, inside, outside] = [await read('data-step'), await read('data-width-inside'), await read('data-width-outside')];
+  t.log(`after ${step} steps: band width inside ${inside.toFixed(4)}, outside ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`);
+  t.is(step, 600);
+  t.true(outside > 3 * inside, `outside ${outside} vs inside ${inside}`);
+  const rows = (await page.evaluate(`Array.from(document.querySelectorAll('#toy-inspector-rows tr'), (tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent))`)) as string[][];
+  t.deepEqual(rows.map((r) => r[0]), ['hidden', 'output']);
+  for (const row of rows) t.true(Number(row[3]) > 0 && Number.isFinite(Number(row[3])), `ratio of ${row[0]}: ${row[3]}`);
+  await screenshot(page, 'toy');
+  t.deepEqual(watch.consoleErrors, []);
+  t.deepEqual(watch.foreignRequests, []);
+  await page.close();
+});
+
+/** Node's maps for the saved model and slice, on the cpu backend with the fast kernels, as the page computes them. */
+async function nodeMaps(): Promise<Record<'meanProbability' | 'predictiveEntropy' | 'mutualInformation', Float32Array>> {
+  const previous = tf.getBackend();
+  const hadFast = fastCpuKernelsInstalled();
+  await tf.setBackend('cpu');
+  installFastCpuKernels();
+  const { loadModel } = await import('../../layers/io.js');
+  const model = await loadModel(join(files.folder, 'model'));
+  const image = decodePng(await readFile(files.slice));
+  const x = tf.tensor4d(normalizeSlices(image.data, 1, SIZE * SIZE), [1, SIZE, SIZE, 1]);
+  try {
+    const maps = predictive(model, x, { samples: SAMPLES, seed: `segment/evaluation/${SEED}`, step: EVALUATION_STEP, output: 'sigmoid' });
+    const result = { meanProbability: maps.meanProbability.dataSync() as Float32Array, predictiveEntropy: maps.predictiveEntropy.dataSync() as Float32Array, mutualInformation: maps.mutualInformation.dataSync() as Float32Array };
+    disposePredictive(maps);
+    return result;
+  } finally {
+    x.dispose();
+    model.dispose();
+    if (!hadFast) uninstallFastCpuKernels();
+    await tf.setBackend(previous);
+  }
+}
+
+test('the viewer\'s maps of a saved model and a PNG slice equal the maps Node computes for the same seed (cpu, 1e-4)', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
+  await page.setInputFiles('#viewer-files', [files.model, files.weights, files.slice]);
+  await page.waitForSelector('#viewer-state[data-state="ready"]');
+  await page.fill('#viewer-samples', String(SAMPLES));
+  await page.fill('#viewer-seed', String(SEED));
+  await page.click('#viewer-compute');
+  await page.waitForSelector('#viewer-state[data-state="done"]', { timeout: 60_000 });
+  // Page-side code is passed as text: this file compiles without the DOM library.
+  const browserMaps = (await page.evaluate(`(() => {
+    const maps = window.tfjsBnnViewer?.maps;
+    return maps == null ? null : { meanProbability: Array.from(maps.meanProbability), predictiveEntropy: Array.from(maps.predictiveEntropy), mutualInformation: Array.from(maps.mutualInformation) };
+  })()`)) as Record<'meanProbability' | 'predictiveEntropy' | 'mutualInformation', number[]> | null;
+  const expected = await nodeMaps();
+  t.not(browserMaps, null);
+  for (const key of ['meanProbability', 'predictiveEntropy', 'mutualInformation'] as const) {
+    const got = browserMaps?.[key] ?? [];
+    t.is(got.length, SIZE * SIZE, key);
+    const worst = got.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[key][i])), 0);
+    t.true(worst <= SAME_BACKEND_TOLERANCE, `${key}: largest difference ${worst}`);
+  }
+  t.true(expected.mutualInformation.some((v) => v > 1e-6), 'the passes disagree somewhere (the comparison is not of zeros)');
+  t.is(await page.locator('#viewer-maps figure').count(), 4);
+  t.regex((await page.textContent('#viewer-backend')) ?? '', /maps computed on cpu/);
+  await screenshot(page, 'viewer');
+  t.deepEqual(watch.consoleErrors, []);
+  t.deepEqual(watch.foreignRequests, []);
+  await page.close();
+});
+
+test('bad input in the viewer: a non-image file (picked or dropped) and a model with an unknown layer class give visible messages, nothing uncaught', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
+  await page.setInputFiles('#viewer-files', [files.notes]);
+  await page.waitForSelector('.message.error');
+  t.regex((await page.textContent('#messages')) ?? '', /FormatError: viewer: 'notes\.txt' is not a model\.json, weights\.bin, PNG or NIfTI/);
+  await page.evaluate(`(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['GIF89a not really'], 'photo.png', { type: 'image/png' }));
+    document.getElementById('viewer-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  })()`);
+  await page.waitForFunction(`document.querySelectorAll('.message.error').length >= 2`);
+  t.regex((await page.textContent('#messages')) ?? '', /FormatError: decodePngBytes: 'photo\.png' is not a PNG/);
+  await page.setInputFiles('#viewer-files', [files.foreignModel]);
+  await page.waitForFunction(`document.querySelectorAll('.message.error').length >= 3`);
+  t.regex((await page.textContent('#messages')) ?? '', /FormatError: viewer: 'foreign-model\.json' uses the layer class 'ConvVariationalV9', which tfjs-bnn \d+\.\d+\.\d+ does not register \(the file was written by tfjs-bnn/);
+  await screenshot(page, 'viewer-errors');
+  t.deepEqual(watch.consoleErrors, []);
+  t.deepEqual(watch.foreignRequests, []);
+  await page.close();
+});
+
+test('the viewer\'s Cancel stops a long computation and leaves the page usable', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
+  await page.setInputFiles('#viewer-files', [files.model, files.weights, files.slice]);
+  await page.fill('#viewer-samples', '100000');
+  await page.click('#viewer-compute');
+  await page.waitForFunction(`document.getElementById('viewer-progress').value >= 1`, undefined, { timeout: 30_000 });
+  await page.click('#viewer-cancel');
+  t.is(await page.getAttribute('#viewer-state', 'data-state'), 'cancelled');
+  t.false(await page.isDisabled('#viewer-compute'));
+  t.is(await page.locator('.message.error').count(), 0);
+  t.deepEqual(watch.consoleErrors, []);
+  await page.close();
+});
