@@ -11,12 +11,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { bayesianUNet } from '../../layers/unet.js';
-import { saveModel, MODEL_JSON, WEIGHTS_BIN } from '../../layers/io.js';
+import { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from '../../layers/io.js';
 import { predictive, disposePredictive } from '../../inference/predictive/index.js';
 import { EVALUATION_STEP } from '../../cli/study/task.js';
 import { encodePngBytes } from '../../src/io/png-bytes.js';
 import { decodePng } from '../../src/io/png.js';
 import { normalizeSlices } from '../../src/io/normalize.js';
+import { writeNifti } from '../../src/io/nifti-write.js';
+import { defaultGeometry } from '../../src/io/nifti-geometry.js';
+import { regressionToy } from '../../src/data/regression-toy.js';
+import { denseVariational } from '../../layers/dense-variational.js';
+import { Elbo } from '../../inference/elbo/index.js';
+import { gaussian } from '../../inference/likelihoods/index.js';
+import * as klWeighting from '../../inference/kl-weighting/index.js';
+import { GradientRecorder } from '../../inference/inspector/index.js';
+import { fit } from '../../inference/trainer/index.js';
 import { fastCpuKernelsInstalled, installFastCpuKernels, uninstallFastCpuKernels } from '../../src/backend/index.js';
 import { buildApp, launchChromium, openPage, screenshot, serve } from './harness.js';
 
@@ -28,7 +37,21 @@ const SEED = 7;
 
 let browser: Browser;
 let server: { origin: string; close: () => Promise<void> };
-let files: { folder: string; model: string; weights: string; slice: string; notes: string; foreignModel: string };
+let files: { folder: string; model: string; weights: string; slice: string; volume: string; notes: string; foreignModel: string };
+
+/** Runs `fn` on Node's `cpu` backend with tfjs-bnn's fast kernels (what `?backend=cpu` runs in the page), then restores the backend. */
+async function onNodeCpu<T>(fn: () => Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  const hadFast = fastCpuKernelsInstalled();
+  await tf.setBackend('cpu');
+  installFastCpuKernels();
+  try {
+    return await fn();
+  } finally {
+    if (!hadFast) uninstallFastCpuKernels();
+    await tf.setBackend(previous);
+  }
+}
 
 test.before(async () => {
   const [dist, launched] = await Promise.all([buildApp(), launchChromium()]);
@@ -44,11 +67,15 @@ test.before(async () => {
     return Math.min(255, 40 + 4 * c + ((r - 8) ** 2 + (c - 7) ** 2 < 16 ? 150 : 0));
   });
   await writeFile(join(folder, 'slice.png'), encodePngBytes({ width: SIZE, height: SIZE, channels: 1, data: pixels }));
+  // A gzipped NIfTI volume of 3 slices whose middle one holds the PNG's grey values (as decodePng computes them).
+  const volume = new Float32Array(3 * SIZE * SIZE).map((_, i) => (i % 7) / 7);
+  volume.set(Float32Array.from(pixels, (p) => (0.299 * p + 0.587 * p + 0.114 * p) / 255), SIZE * SIZE);
+  await writeNifti(join(folder, 'volume.nii.gz'), volume, defaultGeometry([SIZE, SIZE, 3]));
   await writeFile(join(folder, 'notes.txt'), 'these are notes, not an image\n');
   const json = JSON.parse(await readFile(join(folder, 'model', MODEL_JSON), 'utf8')) as { modelTopology: unknown };
   const renamed = JSON.stringify(json).replaceAll('"class_name":"ConvVariational"', '"class_name":"ConvVariationalV9"');
   await writeFile(join(folder, 'foreign-model.json'), renamed);
-  files = { folder, model: join(folder, 'model', MODEL_JSON), weights: join(folder, 'model', WEIGHTS_BIN), slice: join(folder, 'slice.png'), notes: join(folder, 'notes.txt'), foreignModel: join(folder, 'foreign-model.json') };
+  files = { folder, model: join(folder, 'model', MODEL_JSON), weights: join(folder, 'model', WEIGHTS_BIN), slice: join(folder, 'slice.png'), volume: join(folder, 'volume.nii.gz'), notes: join(folder, 'notes.txt'), foreignModel: join(folder, 'foreign-model.json') };
 });
 
 test.after.always(async () => {
@@ -77,11 +104,58 @@ test('?backend=wasm runs the wasm backend from the page\'s own origin', async (t
   await page.close();
 });
 
+/** Page script that makes every canvas refuse WebGL, as a browser without WebGL does. */
+const WITHOUT_WEBGL = `for (const C of [HTMLCanvasElement, OffscreenCanvas]) {
+  const original = C.prototype.getContext;
+  C.prototype.getContext = function (type, ...rest) { return String(type).startsWith('webgl') || String(type).startsWith('experimental-webgl') ? null : original.call(this, type, ...rest); };
+}`;
+
+test('in a browser without WebGL the page says it fell back to wasm and why', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/', WITHOUT_WEBGL);
+  t.is(await page.getAttribute('#backend', 'data-backend'), 'wasm');
+  t.is(await page.textContent('#backend'), 'backend: wasm — fell back: webgl: this browser gives no WebGL context (WebGL is disabled or no GPU is available)');
+  t.deepEqual(watch.consoleErrors, []);
+  await page.close();
+});
+
+test('the toy on ?backend=cpu trains to the same losses as fit() in Node with the same seed', async (t) => {
+  const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#toy');
+  await page.fill('#toy-epochs', '3');
+  await page.click('#toy-train');
+  await page.waitForSelector('#toy-band[data-state="done"]', { timeout: 60_000 });
+  const inPage = await Promise.all(['data-loss', 'data-nll', 'data-kl'].map(async (name) => Number(await page.getAttribute('#toy-status', name))));
+  const inNode = await onNodeCpu(async () => {
+    const { x, y } = regressionToy({ seed: 1, size: 200 });
+    const model = tf.sequential({
+      layers: [
+        denseVariational({ units: 32, activation: 'relu', inputShape: [1], name: 'hidden', posteriorInit: { seed: 1 } }),
+        denseVariational({ units: 1, name: 'output', posteriorInit: { seed: 1 } }),
+      ],
+    });
+    const elbo = new Elbo(model, { likelihood: gaussian({ scale: Math.sqrt(0.02) }), klWeighting: klWeighting.perExample(), reduction: 'mean' });
+    const optimizer = tf.train.adam(0.02);
+    const recorder = new GradientRecorder();
+    const history = await fit(model, { x, y }, { elbo, optimizer, epochs: 3, batchSize: 40, seed: 1, progress: 'silent', inspect: { every: 10, recorder } });
+    recorder.dispose();
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer.dispose();
+    const logs = history.epochs[2].logs;
+    return [logs.loss, logs.nll, logs.kl];
+  });
+  t.log(`epoch 3 loss, nll, kl: page ${inPage.join(', ')}; Node ${inNode.join(', ')}`);
+  inPage.forEach((value, i) => t.true(Math.abs(value - inNode[i]) <= 1e-5 * Math.max(1, Math.abs(inNode[i])), `term ${i}: page ${value}, Node ${inNode[i]}`));
+  t.deepEqual(watch.consoleErrors, []);
+  await page.close();
+});
+
 test('the toy trains 600 steps in the page and its band outside the data is more than 3x as wide as inside', async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#toy');
+  const tensorsBefore = (await page.evaluate('window.tfjsBnnPage.numTensors()')) as number;
   await page.fill('#toy-epochs', '120');
   await page.click('#toy-train');
   await page.waitForSelector('#toy-band[data-state="done"]', { timeout: 100_000 });
+  t.is(await page.evaluate('window.tfjsBnnPage.numTensors()'), tensorsBefore, 'no tensor leaks in the page after training');
   const read = async (name: string) => Number(await page.getAttribute('#toy-band', name));
   const [step, inside, outside] = [await read('data-step'), await read('data-width-inside'), await read('data-width-outside')];
   t.log(`after ${step} steps: band width inside ${inside.toFixed(4)}, outside ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`);
@@ -97,53 +171,61 @@ test('the toy trains 600 steps in the page and its band outside the data is more
 });
 
 /** Node's maps for the saved model and slice, on the cpu backend with the fast kernels, as the page computes them. */
-async function nodeMaps(): Promise<Record<'meanProbability' | 'predictiveEntropy' | 'mutualInformation', Float32Array>> {
-  const previous = tf.getBackend();
-  const hadFast = fastCpuKernelsInstalled();
-  await tf.setBackend('cpu');
-  installFastCpuKernels();
-  const { loadModel } = await import('../../layers/io.js');
-  const model = await loadModel(join(files.folder, 'model'));
-  const image = decodePng(await readFile(files.slice));
-  const x = tf.tensor4d(normalizeSlices(image.data, 1, SIZE * SIZE), [1, SIZE, SIZE, 1]);
-  try {
-    const maps = predictive(model, x, { samples: SAMPLES, seed: `segment/evaluation/${SEED}`, step: EVALUATION_STEP, output: 'sigmoid' });
-    const result = { meanProbability: maps.meanProbability.dataSync() as Float32Array, predictiveEntropy: maps.predictiveEntropy.dataSync() as Float32Array, mutualInformation: maps.mutualInformation.dataSync() as Float32Array };
-    disposePredictive(maps);
-    return result;
-  } finally {
-    x.dispose();
-    model.dispose();
-    if (!hadFast) uninstallFastCpuKernels();
-    await tf.setBackend(previous);
-  }
+type MapName = 'meanProbability' | 'predictiveEntropy' | 'mutualInformation';
+const MAP_NAMES: readonly MapName[] = ['meanProbability', 'predictiveEntropy', 'mutualInformation'];
+
+async function nodeMaps(): Promise<Record<MapName, Float32Array>> {
+  return onNodeCpu(async () => {
+    const model = await loadModel(join(files.folder, 'model'));
+    const image = decodePng(await readFile(files.slice));
+    const x = tf.tensor4d(normalizeSlices(image.data, 1, SIZE * SIZE), [1, SIZE, SIZE, 1]);
+    try {
+      const maps = predictive(model, x, { samples: SAMPLES, seed: `segment/evaluation/${SEED}`, step: EVALUATION_STEP, output: 'sigmoid' });
+      const result = { meanProbability: maps.meanProbability.dataSync() as Float32Array, predictiveEntropy: maps.predictiveEntropy.dataSync() as Float32Array, mutualInformation: maps.mutualInformation.dataSync() as Float32Array };
+      disposePredictive(maps);
+      return result;
+    } finally {
+      x.dispose();
+      model.dispose();
+    }
+  });
 }
 
-test('the viewer\'s maps of a saved model and a PNG slice equal the maps Node computes for the same seed (cpu, 1e-4)', async (t) => {
+/** Computes the maps in the page for the files loaded and returns them as plain arrays. */
+async function pageMaps(page: import('playwright-core').Page): Promise<Record<MapName, number[]> | null> {
+  await page.click('#viewer-compute');
+  await page.waitForSelector('#viewer-state[data-state="done"]', { timeout: 60_000 });
+  // Page-side code is passed as text: this file compiles without the DOM library.
+  return (await page.evaluate(`(() => {
+    const maps = window.tfjsBnnViewer?.maps;
+    return maps == null ? null : { meanProbability: Array.from(maps.meanProbability), predictiveEntropy: Array.from(maps.predictiveEntropy), mutualInformation: Array.from(maps.mutualInformation) };
+  })()`)) as Record<MapName, number[]> | null;
+}
+
+test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the maps Node computes for the same seed (cpu, 1e-4)', async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
   await page.setInputFiles('#viewer-files', [files.model, files.weights, files.slice]);
   await page.waitForSelector('#viewer-state[data-state="ready"]');
   await page.fill('#viewer-samples', String(SAMPLES));
   await page.fill('#viewer-seed', String(SEED));
-  await page.click('#viewer-compute');
-  await page.waitForSelector('#viewer-state[data-state="done"]', { timeout: 60_000 });
-  // Page-side code is passed as text: this file compiles without the DOM library.
-  const browserMaps = (await page.evaluate(`(() => {
-    const maps = window.tfjsBnnViewer?.maps;
-    return maps == null ? null : { meanProbability: Array.from(maps.meanProbability), predictiveEntropy: Array.from(maps.predictiveEntropy), mutualInformation: Array.from(maps.mutualInformation) };
-  })()`)) as Record<'meanProbability' | 'predictiveEntropy' | 'mutualInformation', number[]> | null;
+  const fromPng = await pageMaps(page);
+  await screenshot(page, 'viewer');
+  await page.setInputFiles('#viewer-files', [files.volume]);
+  t.regex((await page.textContent('#viewer-loaded')) ?? '', /volume\.nii\.gz, NIfTI 16×16×3 \(float32\), slice z = 1 of 3/);
+  const fromNifti = await pageMaps(page);
   const expected = await nodeMaps();
-  t.not(browserMaps, null);
-  for (const key of ['meanProbability', 'predictiveEntropy', 'mutualInformation'] as const) {
-    const got = browserMaps?.[key] ?? [];
-    t.is(got.length, SIZE * SIZE, key);
-    const worst = got.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[key][i])), 0);
-    t.true(worst <= SAME_BACKEND_TOLERANCE, `${key}: largest difference ${worst}`);
+  for (const [source, maps] of [['PNG', fromPng], ['NIfTI', fromNifti]] as const) {
+    t.not(maps, null, source);
+    for (const key of MAP_NAMES) {
+      const got = maps?.[key] ?? [];
+      t.is(got.length, SIZE * SIZE, `${source} ${key}`);
+      const worst = got.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[key][i])), 0);
+      t.true(worst <= SAME_BACKEND_TOLERANCE, `${source} ${key}: largest difference ${worst}`);
+    }
   }
   t.true(expected.mutualInformation.some((v) => v > 1e-6), 'the passes disagree somewhere (the comparison is not of zeros)');
   t.is(await page.locator('#viewer-maps figure').count(), 4);
   t.regex((await page.textContent('#viewer-backend')) ?? '', /maps computed on cpu/);
-  await screenshot(page, 'viewer');
   t.deepEqual(watch.consoleErrors, []);
   t.deepEqual(watch.foreignRequests, []);
   await page.close();

@@ -74,9 +74,13 @@ export interface PageWatch {
   readonly foreignRequests: string[];
 }
 
-/** Opens `url` in a new page, recording console errors, uncaught page errors and requests outside `origin`. */
-export async function openPage(browser: Browser, origin: string, url: string): Promise<{ page: Page; watch: PageWatch }> {
+/**
+ * Opens `url` in a new page, recording console errors, uncaught page errors and requests outside
+ * `origin`. `initScript` (JavaScript text) runs in the page before its own scripts.
+ */
+export async function openPage(browser: Browser, origin: string, url: string, initScript?: string): Promise<{ page: Page; watch: PageWatch }> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  if (initScript !== undefined) await page.addInitScript(initScript);
   const watch: PageWatch = { consoleErrors: [], foreignRequests: [] };
   page.on('console', (message) => {
     if (message.type() === 'error') watch.consoleErrors.push(message.text());

@@ -2,11 +2,19 @@
  * The page: picks the backend (webgl → wasm → cpu, or `?backend=`), says which and why, and wires
  * the two views. Every error ends up as a visible message in `#messages`, never uncaught.
  */
+import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, requestedBackend, type PageBackend } from './backend.ts';
 import { setUpToy } from './toy/view.ts';
 import { setUpViewer } from './viewer/view.ts';
 
 declare const __TFJS_BNN_VERSION__: string;
+
+declare global {
+  interface Window {
+    /** For tests and the console: live tensors of the page's tfjs (a leak check). */
+    tfjsBnnPage?: { numTensors: () => number };
+  }
+}
 
 const messages = document.getElementById('messages') as HTMLElement;
 
@@ -52,6 +60,7 @@ async function start(): Promise<void> {
   const route = () => showView(location.hash === '#viewer' ? 'viewer' : 'toy');
   window.addEventListener('hashchange', route);
   route();
+  window.tfjsBnnPage = { numTensors: () => tf.memory().numTensors };
   document.body.dataset.ready = 'true';
 }
 

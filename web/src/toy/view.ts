@@ -1,7 +1,8 @@
 /**
  * The toy's panel: settings, Train / Stop, the live plot, the band widths and the inspector table.
  * Test hooks: `#toy-band` carries `data-state` (idle, training, done, failed), `data-step`,
- * `data-width-inside` and `data-width-outside` of the last band drawn.
+ * `data-width-inside` and `data-width-outside` of the last band drawn; `#toy-status` carries the
+ * last epoch's `data-epoch`, `data-loss`, `data-nll`, `data-kl` at full precision.
  */
 import { predictiveBand, type Band } from './band.ts';
 import { drawToy } from './plot.ts';
@@ -85,6 +86,7 @@ export function setUpToy(report: (error: unknown) => void): void {
         inspectEvery: TOY_INSPECT_EVERY,
         signal,
         onEpoch: async (progress) => {
+          Object.assign(status.dataset, { epoch: String(progress.epoch), loss: String(progress.loss), nll: String(progress.nll), kl: String(progress.kl) });
           status.textContent = `epoch ${progress.epoch + 1} / ${epochs}, step ${progress.step}: loss ${formatNumber(progress.loss)}, NLL ${formatNumber(progress.nll)}, KL ${formatNumber(progress.kl)} (${((performance.now() - started) / 1000).toFixed(1)} s)`;
           showInspector(progress);
           if ((progress.epoch + 1) % TOY_REDRAW_EVERY === 0) await redraw(progress.step);
