@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -37,6 +37,7 @@ const SEED = 7;
 
 let browser: Browser;
 let server: { origin: string; close: () => Promise<void> };
+let dist: string;
 let files: { folder: string; model: string; weights: string; slice: string; volume: string; notes: string; foreignModel: string };
 
 /** Runs `fn` on Node's `cpu` backend with tfjs-bnn's fast kernels (what `?backend=cpu` runs in the page), then restores the backend. */
@@ -54,8 +55,8 @@ async function onNodeCpu<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 test.before(async () => {
-  const [dist, launched] = await Promise.all([buildApp(), launchChromium()]);
-  browser = launched;
+  const [built, launched] = await Promise.all([buildApp(), launchChromium()]);
+  [dist, browser] = [built, launched];
   server = await serve(dist);
   const folder = await mkdtemp(join(tmpdir(), 'tfjs-bnn-web-files-'));
   const model = bayesianUNet({ rank: 2, inputShape: [SIZE, SIZE, 1], depth: 1, baseFilters: 4, estimator: 'reparameterization', posteriorInit: { seed: 3, rawScaleInit: -2 } });
@@ -81,6 +82,7 @@ test.before(async () => {
 test.after.always(async () => {
   await browser?.close();
   await server?.close();
+  await Promise.all([dist, files?.folder].filter((path) => path !== undefined).map((path) => rm(path, { recursive: true, force: true })));
 });
 
 test('the app loads with no console errors, no request outside its origin, and says which backend it runs and why', async (t) => {
