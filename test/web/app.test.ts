@@ -235,6 +235,9 @@ test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the map
   await page.setInputFiles('#viewer-files', [files.volume]);
   t.regex((await page.textContent('#viewer-loaded')) ?? '', /volume\.nii\.gz, NIfTI 16×16×3 \(float32\), slice z = 1 of 3/);
   const fromNifti = await pageMaps(page);
+  await page.fill('#viewer-slice', '2');
+  await page.dispatchEvent('#viewer-slice', 'change');
+  t.regex((await page.textContent('#viewer-loaded')) ?? '', /slice z = 2 of 3/);
   const expected = await nodeMaps();
   for (const [source, maps] of [['PNG', fromPng], ['NIfTI', fromNifti]] as const) {
     t.not(maps, null, source);

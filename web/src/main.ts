@@ -18,11 +18,19 @@ declare global {
 
 const messages = document.getElementById('messages') as HTMLElement;
 
-/** Shows `error` on the page as "Name: message". */
+/** Shows `error` on the page as "Name: message", with a button that dismisses it. */
 function report(error: unknown): void {
   const line = document.createElement('p');
   line.className = 'message error';
-  line.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const text = document.createElement('span');
+  text.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'dismiss';
+  close.title = 'dismiss';
+  close.textContent = '×';
+  close.addEventListener('click', () => line.remove());
+  line.append(text, close);
   messages.append(line);
 }
 

@@ -1,7 +1,7 @@
 /**
  * What the viewer accepts, picked or dropped: `model.json` and `weights.bin` of a model saved by
  * `saveModel` (a `tfjs-bnn segment` run folder's `model/`), and a slice as PNG or NIfTI
- * (`.nii`, `.nii.gz`; the middle axial slice of a volume). Anything else is refused with a
+ * (`.nii`, `.nii.gz`; the middle slice along z at first, another one by `volumeSlice`). Anything else is refused with a
  * `FormatError` the page shows.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,6 +17,13 @@ export interface ModelFile {
   readonly writtenBy: string;
 }
 
+/** The voxels of a NIfTI volume (x fastest, then y, then z), for choosing another slice. */
+export interface Volume {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+  readonly datatype: string;
+}
+
 /** A slice read from an image file, normalised as `tfjs-bnn segment` normalises its inputs. */
 export interface ImageFile {
   readonly name: string;
@@ -24,6 +31,9 @@ export interface ImageFile {
   /** The raw grey values before normalisation (for display). */
   readonly raw: Float32Array;
   readonly description: string;
+  /** The whole volume and the slice index shown, for NIfTI files. */
+  readonly volume?: Volume;
+  readonly z?: number;
 }
 
 export type ViewerInput = { readonly kind: 'model'; readonly file: ModelFile } | { readonly kind: 'weights'; readonly name: string; readonly data: ArrayBuffer } | { readonly kind: 'image'; readonly file: ImageFile };
@@ -72,6 +82,14 @@ function sliceOf(name: string, grey: Float32Array, width: number, height: number
   return { name, raw: grey, slice: { width, height, data: normalizeSlices(grey, 1, width * height) }, description };
 }
 
+/** Slice `z` (clamped to the volume) of a NIfTI volume, as the viewer's image (first frame of 4-D data). */
+export function volumeSlice(name: string, volume: Volume, z: number): ImageFile {
+  const [nx, ny, nz] = volume.dims;
+  const index = Math.min(nz - 1, Math.max(0, Math.round(z)));
+  const grey = volume.data.slice(index * nx * ny, (index + 1) * nx * ny);
+  return { ...sliceOf(name, grey, nx, ny, `NIfTI ${volume.dims.join('×')} (${volume.datatype}), slice z = ${index} of ${nz}`), volume, z: index };
+}
+
 /** Reads one picked or dropped file. Throws `FormatError` for a file the viewer cannot use. */
 export async function readViewerFile(file: File, version: string): Promise<ViewerInput> {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -83,11 +101,8 @@ export async function readViewerFile(file: File, version: string): Promise<Viewe
     return { kind: 'image', file: sliceOf(file.name, pngPixelsToGrey(pixels), pixels.width, pixels.height, `${pixels.width}×${pixels.height} PNG`) };
   }
   if (lower.endsWith('.nii') || lower.endsWith('.nii.gz')) {
-    const volume = parseNifti(bytes, `'${file.name}'`);
-    const [nx, ny, nz] = volume.geometry.dims;
-    const z = Math.floor(nz / 2);
-    const grey = volume.data.slice(z * nx * ny, (z + 1) * nx * ny);
-    return { kind: 'image', file: sliceOf(file.name, grey, nx, ny, `NIfTI ${volume.geometry.dims.join('×')} (${volume.datatype}), slice z = ${z} of ${nz}`) };
+    const { data, geometry, datatype } = parseNifti(bytes, `'${file.name}'`);
+    return { kind: 'image', file: volumeSlice(file.name, { data, dims: geometry.dims, datatype }, Math.floor(geometry.dims[2] / 2)) };
   }
   throw new FormatError(`viewer: '${file.name}' is not a model.json, weights.bin, PNG or NIfTI (.nii, .nii.gz) file; nothing was loaded from it.`);
 }

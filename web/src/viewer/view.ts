@@ -5,7 +5,7 @@
  * `window.tfjsBnnViewer.maps` (the last maps, plain Float32Arrays).
  */
 import type { PageBackend } from '../backend.ts';
-import { readViewerFile, type ImageFile, type ModelFile } from './inputs.ts';
+import { readViewerFile, volumeSlice, type ImageFile, type ModelFile } from './inputs.ts';
 import type { MapsResult, WorkerMessage } from './protocol.ts';
 import { renderPanel, valueRange } from './render.ts';
 
@@ -31,6 +31,7 @@ export function setUpViewer(report: (error: unknown) => void, backend: () => Pag
   const progress = byId<HTMLProgressElement>('viewer-progress');
   const state = byId<HTMLOutputElement>('viewer-state');
   const maps = byId<HTMLElement>('viewer-maps');
+  const sliceIndex = byId<HTMLInputElement>('viewer-slice');
   const files: { model: ModelFile | null; weights: { name: string; data: ArrayBuffer } | null; image: ImageFile | null } = { model: null, weights: null, image: null };
   let worker: Worker | null = null;
   window.tfjsBnnViewer = { maps: null };
@@ -45,6 +46,10 @@ export function setUpViewer(report: (error: unknown) => void, backend: () => Pag
       `weights: ${files.weights === null ? '—' : `${files.weights.name} (${files.weights.data.byteLength} bytes)`}`,
       `slice: ${files.image === null ? '—' : `${files.image.name}, ${files.image.description}`}`,
     ].join(' · ');
+    const volume = files.image?.volume;
+    sliceIndex.disabled = volume === undefined || volume.dims[2] < 2 || worker !== null;
+    sliceIndex.max = String(volume === undefined ? 0 : volume.dims[2] - 1);
+    sliceIndex.value = String(files.image?.z ?? 0);
     const ready = files.model !== null && files.weights !== null && files.image !== null;
     compute.disabled = !ready || worker !== null;
     if (ready && worker === null) setState('ready', 'ready: press Compute maps');
@@ -78,6 +83,12 @@ export function setUpViewer(report: (error: unknown) => void, backend: () => Pag
     );
   };
 
+  sliceIndex.addEventListener('change', () => {
+    const image = files.image;
+    if (image?.volume === undefined) return;
+    files.image = volumeSlice(image.name, image.volume, Number(sliceIndex.value));
+    refresh();
+  });
   picker.addEventListener('change', () => {
     if (picker.files !== null) void take(picker.files);
     picker.value = '';
