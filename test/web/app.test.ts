@@ -2,7 +2,7 @@
  * The browser app (web/) in a real headless Chromium: it loads cleanly and offline, the toy's band
  * widens away from the data, the viewer's maps equal Node's for the same saved model, slice and
  * seed, and bad files give visible messages. Timing: one build (~10 s) and one browser for all
- * tests; the toy trains 600 steps of a 1-32-1 MLP, the viewer's model is a 16×16 U-Net.
+ * tests; the toy trains 600 steps of a 1-32-1 MLP, the viewer's model is segment's U-Net on 16×16.
  */
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { bayesianUNet } from '../../layers/unet.js';
+import { SEGMENT_UNET } from '../../cli/commands/segment.js';
+import { SEGMENT_DEFAULTS } from '../../cli/command-options.js';
+import { parsePrior } from '../../cli/segment/choices.js';
+import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 import { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from '../../layers/io.js';
 import { predictive, disposePredictive } from '../../inference/predictive/index.js';
 import { EVALUATION_STEP } from '../../cli/study/task.js';
@@ -59,7 +63,15 @@ test.before(async () => {
   [dist, browser] = [built, launched];
   server = await serve(dist);
   const folder = await mkdtemp(join(tmpdir(), 'tfjs-bnn-web-files-'));
-  const model = bayesianUNet({ rank: 2, inputShape: [SIZE, SIZE, 1], depth: 1, baseFilters: 4, estimator: 'reparameterization', posteriorInit: { seed: 3, rawScaleInit: -2 } });
+  // The U-Net exactly as `tfjs-bnn segment` builds it (its defaults), untrained: what the viewer loads from a run folder.
+  const model = bayesianUNet({
+    rank: 2,
+    inputShape: [SIZE, SIZE, 1],
+    ...SEGMENT_UNET,
+    estimator: SEGMENT_DEFAULTS.estimator,
+    prior: parsePrior(SEGMENT_DEFAULTS.prior, 'test'),
+    posteriorInit: { seed: 3, rawScaleInit: PHANTOM_SEGMENTATION_RECIPE.rawScaleInit },
+  });
   await saveModel(model, join(folder, 'model'));
   model.dispose();
   // A bright disc on a dark ground with a gradient, like a lesion slice.
