@@ -262,7 +262,7 @@ test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the map
   }
   t.true(expected.mutualInformation.some((v) => v > 1e-6), 'the passes disagree somewhere (the comparison is not of zeros)');
   t.is(await page.locator('#viewer-maps figure').count(), 4);
-  t.regex((await page.textContent('#viewer-backend')) ?? '', /maps computed on cpu/);
+  t.regex((await page.textContent('#viewer-backend')) ?? '', /maps computed on cpu \(the page's backend\)/);
   t.deepEqual(watch.consoleErrors, []);
   t.deepEqual(watch.foreignRequests, []);
   await page.close();

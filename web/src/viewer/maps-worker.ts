@@ -17,8 +17,13 @@ function channelZero(values: Float32Array, channels: number): Float32Array {
 }
 
 async function computeMaps(request: MapsRequest): Promise<MapsResult> {
-  const choice = await chooseBackend(request.backend).catch(() => chooseBackend(null));
-  post({ kind: 'backend', name: choice.name, reason: choice.reason });
+  try {
+    const choice = await chooseBackend(request.backend);
+    post({ kind: 'backend', name: choice.name, reason: "the page's backend" });
+  } catch (error) {
+    const choice = await chooseBackend(null);
+    post({ kind: 'backend', name: choice.name, reason: `the page's ${request.backend} failed in the worker (${(error as Error).message}); ${choice.reason}` });
+  }
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: request.modelTopology, weightSpecs: request.weightSpecs as tf.io.WeightsManifestEntry[], weightData: request.weightData }));
   const { width, height, data } = request.slice;
   const x = tf.tensor4d(data, [1, height, width, 1]);
