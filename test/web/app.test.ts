@@ -42,7 +42,7 @@ const SEED = 7;
 let browser: Browser;
 let server: { origin: string; close: () => Promise<void> };
 let dist: string;
-let files: { folder: string; model: string; weights: string; slice: string; volume: string; notes: string; foreignModel: string };
+let files: { folder: string; model: string; weights: string; wrongWeights: string; slice: string; volume: string; notes: string; foreignModel: string };
 
 /** Runs `fn` on Node's `cpu` backend with tfjs-bnn's fast kernels (what `?backend=cpu` runs in the page), then restores the backend. */
 async function onNodeCpu<T>(fn: () => Promise<T>): Promise<T> {
@@ -85,10 +85,11 @@ test.before(async () => {
   volume.set(Float32Array.from(pixels, (p) => (0.299 * p + 0.587 * p + 0.114 * p) / 255), SIZE * SIZE);
   await writeNifti(join(folder, 'volume.nii.gz'), volume, defaultGeometry([SIZE, SIZE, 3]));
   await writeFile(join(folder, 'notes.txt'), 'these are notes, not an image\n');
+  await writeFile(join(folder, 'wrong-weights.bin'), new Uint8Array(100));
   const json = JSON.parse(await readFile(join(folder, 'model', MODEL_JSON), 'utf8')) as { modelTopology: unknown };
   const renamed = JSON.stringify(json).replaceAll('"class_name":"ConvVariational"', '"class_name":"ConvVariationalV9"');
   await writeFile(join(folder, 'foreign-model.json'), renamed);
-  files = { folder, model: join(folder, 'model', MODEL_JSON), weights: join(folder, 'model', WEIGHTS_BIN), slice: join(folder, 'slice.png'), volume: join(folder, 'volume.nii.gz'), notes: join(folder, 'notes.txt'), foreignModel: join(folder, 'foreign-model.json') };
+  files = { folder, model: join(folder, 'model', MODEL_JSON), weights: join(folder, 'model', WEIGHTS_BIN), slice: join(folder, 'slice.png'), volume: join(folder, 'volume.nii.gz'), notes: join(folder, 'notes.txt'), wrongWeights: join(folder, 'wrong-weights.bin'), foreignModel: join(folder, 'foreign-model.json') };
 });
 
 test.after.always(async () => {
@@ -115,6 +116,17 @@ test('?backend=wasm runs the wasm backend from the page\'s own origin', async (t
   t.is(await page.getAttribute('#backend', 'data-backend'), 'wasm');
   t.deepEqual(watch.consoleErrors, []);
   t.deepEqual(watch.foreignRequests, []);
+  await page.close();
+});
+
+test('an unknown ?backend= name is shown on the page, not thrown', async (t) => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${server.origin}/?backend=metal`);
+  await page.waitForSelector('.message.error');
+  t.is(await page.textContent('.message.error span'), 'InvalidArgumentError: page address: argument \'?backend\' was "metal"; expected one of webgl, wasm, cpu.');
+  t.deepEqual(errors, []);
   await page.close();
 });
 
@@ -268,7 +280,7 @@ test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the map
   await page.close();
 });
 
-test('bad input in the viewer: a non-image file (picked or dropped) and a model with an unknown layer class give visible messages, nothing uncaught', async (t) => {
+test('bad input in the viewer: a non-image file (picked or dropped), a model with an unknown layer class and mismatched weights give visible messages, nothing uncaught', async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
   await page.setInputFiles('#viewer-files', [files.notes]);
   await page.waitForSelector('.message.error');
@@ -283,6 +295,10 @@ test('bad input in the viewer: a non-image file (picked or dropped) and a model 
   await page.setInputFiles('#viewer-files', [files.foreignModel]);
   await page.waitForFunction(`document.querySelectorAll('.message.error').length >= 3`);
   t.regex((await page.textContent('#messages')) ?? '', /FormatError: viewer: 'foreign-model\.json' uses the layer class 'ConvVariationalV9', which tfjs-bnn \d+\.\d+\.\d+ does not register \(the file was written by tfjs-bnn/);
+  await page.setInputFiles('#viewer-files', [files.model, files.wrongWeights, files.slice]);
+  await page.click('#viewer-compute');
+  await page.waitForSelector('#viewer-state[data-state="failed"]');
+  t.regex((await page.textContent('#messages')) ?? '', /FormatError: viewer: the model cannot be built from model\.json and weights\.bin \(.+\); pick both files from the same saved model folder/);
   await screenshot(page, 'viewer-errors');
   t.deepEqual(watch.consoleErrors, []);
   t.deepEqual(watch.foreignRequests, []);

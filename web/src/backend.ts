@@ -10,7 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { installFastCpuKernels, registerConv3dTransposeGradient } from 'tfjs-bnn';
+import { BackendUnavailableError, InvalidArgumentError, installFastCpuKernels, registerConv3dTransposeGradient } from 'tfjs-bnn';
 
 /** Backends the page can run, in order of preference. */
 export const PAGE_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
@@ -49,17 +49,17 @@ async function tryBackend(name: PageBackend): Promise<string | null> {
   }
 }
 
-/** The backend asked for by `?backend=`, or null. Throws for an unknown name so a typo is seen. */
+/** The backend asked for by `?backend=`, or null. Throws `InvalidArgumentError` for an unknown name so a typo is seen. */
 export function requestedBackend(search: string): PageBackend | null {
   const value = new URLSearchParams(search).get('backend');
   if (value === null || value === '') return null;
   if ((PAGE_BACKENDS as readonly string[]).includes(value)) return value as PageBackend;
-  throw new Error(`?backend=${value} is not a backend of this page; use one of ${PAGE_BACKENDS.join(', ')}.`);
+  throw new InvalidArgumentError('page address', '?backend', value, `one of ${PAGE_BACKENDS.join(', ')}`);
 }
 
 /**
  * Selects the backend: `forced` alone when given (an error if it cannot start), else the first of
- * webgl, wasm, cpu that starts. Registers the library's kernels (fast cpu kernels, the Conv3D
+ * webgl, wasm, cpu that starts (`BackendUnavailableError` when none does). Registers the library's kernels (fast cpu kernels, the Conv3D
  * transpose gradient) and returns the choice with its reason.
  */
 export async function chooseBackend(forced: PageBackend | null): Promise<BackendChoice> {
@@ -76,5 +76,5 @@ export async function chooseBackend(forced: PageBackend | null): Promise<Backend
     const reason = forced !== null ? 'forced by ?backend= in the address' : failures.length === 0 ? 'first choice' : `fell back: ${failures.join('; ')}`;
     return { name, reason };
   }
-  throw new Error(`no tfjs backend could start (${failures.join('; ')}).`);
+  throw new BackendUnavailableError(`chooseBackend: no tfjs backend could start (${failures.join('; ')}).`);
 }

@@ -5,7 +5,7 @@
  *
  * Every module imported here must be free of `node:` imports and of top-level Node globals.
  */
-export { FormatError, ShapeError, InvalidArgumentError, BnnError } from '../../src/errors.ts';
+export { FormatError, ShapeError, InvalidArgumentError, BackendUnavailableError, BnnError } from '../../src/errors.ts';
 export { NoiseSource, withNoise } from '../../src/random/index.ts';
 export { regressionToy, REGRESSION_TOY_DEFAULT_NOISE_VARIANCE, REGRESSION_TOY_DEFAULT_HIGH, REGRESSION_TOY_DEFAULT_LOW } from '../../src/data/regression-toy.ts';
 export { denseVariational } from '../../layers/dense-variational.ts';

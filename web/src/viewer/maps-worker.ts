@@ -5,7 +5,7 @@
  * same as `tfjs-bnn segment`'s held-out maps, so a held-out slice gives the CLI's numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError, disposePredictive, predictive } from 'tfjs-bnn';
+import { FormatError, ShapeError, disposePredictive, predictive } from 'tfjs-bnn';
 import { EVALUATION_STEP } from '../../../cli/study/task.ts';
 import { chooseBackend } from '../backend.ts';
 import type { MapsRequest, MapsResult, WorkerMessage } from './protocol.ts';
@@ -24,7 +24,12 @@ async function computeMaps(request: MapsRequest): Promise<MapsResult> {
     const choice = await chooseBackend(null);
     post({ kind: 'backend', name: choice.name, reason: `the page's ${request.backend} failed in the worker (${(error as Error).message}); ${choice.reason}` });
   }
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: request.modelTopology, weightSpecs: request.weightSpecs as tf.io.WeightsManifestEntry[], weightData: request.weightData }));
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: request.modelTopology, weightSpecs: request.weightSpecs as tf.io.WeightsManifestEntry[], weightData: request.weightData }));
+  } catch (error) {
+    throw new FormatError(`viewer: the model cannot be built from model.json and weights.bin (${(error as Error).message}); pick both files from the same saved model folder.`);
+  }
   const { width, height, data } = request.slice;
   const x = tf.tensor4d(data, [1, height, width, 1]);
   try {
