@@ -5,91 +5,26 @@
  * tests; the toy trains 600 steps of a 1-32-1 MLP, the viewer's model is segment's U-Net on 16×16.
  */
 import test from 'ava';
-import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { bayesianUNet } from '../../layers/unet.js';
-import { SEGMENT_UNET } from '../../cli/commands/segment.js';
-import { SEGMENT_DEFAULTS } from '../../cli/command-options.js';
-import { parsePrior } from '../../cli/segment/choices.js';
-import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
-import { saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from '../../layers/io.js';
-import { predictive, disposePredictive } from '../../inference/predictive/index.js';
-import { EVALUATION_STEP } from '../../cli/study/task.js';
-import { encodePngBytes } from '../../src/io/png-bytes.js';
-import { decodePng } from '../../src/io/png.js';
-import { normalizeSlices } from '../../src/io/normalize.js';
-import { writeNifti } from '../../src/io/nifti-write.js';
-import { defaultGeometry } from '../../src/io/nifti-geometry.js';
-import { regressionToy } from '../../src/data/regression-toy.js';
-import { denseVariational } from '../../layers/dense-variational.js';
-import { Elbo } from '../../inference/elbo/index.js';
-import { gaussian } from '../../inference/likelihoods/index.js';
-import * as klWeighting from '../../inference/kl-weighting/index.js';
-import { GradientRecorder } from '../../inference/inspector/index.js';
-import { fit } from '../../inference/trainer/index.js';
-import { fastCpuKernelsInstalled, installFastCpuKernels, uninstallFastCpuKernels } from '../../src/backend/index.js';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp, launchChromium, openPage, screenshot, serve } from './harness.js';
+import { MAP_NAMES, SAMPLES, SEED, SIZE, TOY_ELBOS, nodeMaps, nodeToyLosses, writeViewerFiles, type MapName, type ViewerFiles } from './fixtures.js';
 
 /** Same backend family (page `?backend=cpu` vs Node `cpu`, both with tfjs-bnn's fast cpu kernels). */
 const SAME_BACKEND_TOLERANCE = 1e-4;
-const SIZE = 16;
-const SAMPLES = 4;
-const SEED = 7;
 
 let browser: Browser;
 let server: { origin: string; close: () => Promise<void> };
 let dist: string;
-let files: { folder: string; model: string; weights: string; wrongWeights: string; slice: string; volume: string; notes: string; foreignModel: string };
-
-/** Runs `fn` on Node's `cpu` backend with tfjs-bnn's fast kernels (what `?backend=cpu` runs in the page), then restores the backend. */
-async function onNodeCpu<T>(fn: () => Promise<T>): Promise<T> {
-  const previous = tf.getBackend();
-  const hadFast = fastCpuKernelsInstalled();
-  await tf.setBackend('cpu');
-  installFastCpuKernels();
-  try {
-    return await fn();
-  } finally {
-    if (!hadFast) uninstallFastCpuKernels();
-    await tf.setBackend(previous);
-  }
-}
+let files: ViewerFiles;
 
 test.before(async () => {
   const [built, launched] = await Promise.all([buildApp(), launchChromium()]);
   [dist, browser] = [built, launched];
   server = await serve(dist);
-  const folder = await mkdtemp(join(tmpdir(), 'tfjs-bnn-web-files-'));
-  // The U-Net exactly as `tfjs-bnn segment` builds it (its defaults), untrained: what the viewer loads from a run folder.
-  const model = bayesianUNet({
-    rank: 2,
-    inputShape: [SIZE, SIZE, 1],
-    ...SEGMENT_UNET,
-    estimator: SEGMENT_DEFAULTS.estimator,
-    prior: parsePrior(SEGMENT_DEFAULTS.prior, 'test'),
-    posteriorInit: { seed: 3, rawScaleInit: PHANTOM_SEGMENTATION_RECIPE.rawScaleInit },
-  });
-  await saveModel(model, join(folder, 'model'));
-  model.dispose();
-  // A bright disc on a dark ground with a gradient, like a lesion slice.
-  const pixels = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => {
-    const [r, c] = [Math.floor(i / SIZE), i % SIZE];
-    return Math.min(255, 40 + 4 * c + ((r - 8) ** 2 + (c - 7) ** 2 < 16 ? 150 : 0));
-  });
-  await writeFile(join(folder, 'slice.png'), encodePngBytes({ width: SIZE, height: SIZE, channels: 1, data: pixels }));
-  // A gzipped NIfTI volume of 3 slices whose middle one holds the PNG's grey values (as decodePng computes them).
-  const volume = new Float32Array(3 * SIZE * SIZE).map((_, i) => (i % 7) / 7);
-  volume.set(Float32Array.from(pixels, (p) => (0.299 * p + 0.587 * p + 0.114 * p) / 255), SIZE * SIZE);
-  await writeNifti(join(folder, 'volume.nii.gz'), volume, defaultGeometry([SIZE, SIZE, 3]));
-  await writeFile(join(folder, 'notes.txt'), 'these are notes, not an image\n');
-  await writeFile(join(folder, 'wrong-weights.bin'), new Uint8Array(100));
-  const json = JSON.parse(await readFile(join(folder, 'model', MODEL_JSON), 'utf8')) as { modelTopology: unknown };
-  const renamed = JSON.stringify(json).replaceAll('"class_name":"ConvVariational"', '"class_name":"ConvVariationalV9"');
-  await writeFile(join(folder, 'foreign-model.json'), renamed);
-  files = { folder, model: join(folder, 'model', MODEL_JSON), weights: join(folder, 'model', WEIGHTS_BIN), slice: join(folder, 'slice.png'), volume: join(folder, 'volume.nii.gz'), notes: join(folder, 'notes.txt'), wrongWeights: join(folder, 'wrong-weights.bin'), foreignModel: join(folder, 'foreign-model.json') };
+  files = await writeViewerFiles(await mkdtemp(join(tmpdir(), 'tfjs-bnn-web-files-')));
 });
 
 test.after.always(async () => {
@@ -144,36 +79,6 @@ test('in a browser without WebGL the page says it fell back to wasm and why', as
   await page.close();
 });
 
-/** The three weightings of the page's selector, as Node code writes them (web/src/toy/setup.ts). */
-const TOY_ELBOS = {
-  perExample: () => ({ klWeighting: klWeighting.perExample(), reduction: 'mean' as const }),
-  blundell: () => ({ klWeighting: klWeighting.blundell(), reduction: 'sum' as const }),
-  tempered: () => ({ klWeighting: klWeighting.product(klWeighting.perExample(), klWeighting.temperedLikelihood(0.1)), reduction: 'mean' as const }),
-};
-
-/** Epoch-2 mean loss, NLL and KL of Node's `fit` on the toy with the page's settings. */
-async function nodeToyLosses(weighting: keyof typeof TOY_ELBOS): Promise<number[]> {
-  return onNodeCpu(async () => {
-    const { x, y } = regressionToy({ seed: 1, size: 200 });
-    const model = tf.sequential({
-      layers: [
-        denseVariational({ units: 32, activation: 'relu', inputShape: [1], name: 'hidden', posteriorInit: { seed: 1 } }),
-        denseVariational({ units: 1, name: 'output', posteriorInit: { seed: 1 } }),
-      ],
-    });
-    const elbo = new Elbo(model, { likelihood: gaussian({ scale: Math.sqrt(0.02) }), ...TOY_ELBOS[weighting]() });
-    const optimizer = tf.train.adam(0.02);
-    const recorder = new GradientRecorder();
-    const history = await fit(model, { x, y }, { elbo, optimizer, epochs: 2, batchSize: 40, seed: 1, progress: 'silent', inspect: { every: 10, recorder } });
-    recorder.dispose();
-    tf.dispose([x, y]);
-    model.dispose();
-    optimizer.dispose();
-    const logs = history.epochs[1].logs;
-    return [logs.loss, logs.nll, logs.kl];
-  });
-}
-
 test('for each KL weighting of the selector, the toy on ?backend=cpu trains to the same losses as fit() in Node with the same seed', async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#toy');
   await page.fill('#toy-epochs', '2');
@@ -217,28 +122,9 @@ test('the toy trains 600 steps in the page and its band outside the data is more
 });
 
 /** Node's maps for the saved model and slice, on the cpu backend with the fast kernels, as the page computes them. */
-type MapName = 'meanProbability' | 'predictiveEntropy' | 'mutualInformation';
-const MAP_NAMES: readonly MapName[] = ['meanProbability', 'predictiveEntropy', 'mutualInformation'];
-
-async function nodeMaps(): Promise<Record<MapName, Float32Array>> {
-  return onNodeCpu(async () => {
-    const model = await loadModel(join(files.folder, 'model'));
-    const image = decodePng(await readFile(files.slice));
-    const x = tf.tensor4d(normalizeSlices(image.data, 1, SIZE * SIZE), [1, SIZE, SIZE, 1]);
-    try {
-      const maps = predictive(model, x, { samples: SAMPLES, seed: `segment/evaluation/${SEED}`, step: EVALUATION_STEP, output: 'sigmoid' });
-      const result = { meanProbability: maps.meanProbability.dataSync() as Float32Array, predictiveEntropy: maps.predictiveEntropy.dataSync() as Float32Array, mutualInformation: maps.mutualInformation.dataSync() as Float32Array };
-      disposePredictive(maps);
-      return result;
-    } finally {
-      x.dispose();
-      model.dispose();
-    }
-  });
-}
-
 /** Computes the maps in the page for the files loaded and returns them as plain arrays. */
-async function pageMaps(page: import('playwright-core').Page): Promise<Record<MapName, number[]> | null> {
+async function pageMaps(page: Page): Promise<Record<MapName, number[]> | null> {
+  await page.waitForSelector('#viewer-state[data-state="ready"]');
   await page.click('#viewer-compute');
   await page.waitForSelector('#viewer-state[data-state="done"]', { timeout: 60_000 });
   // Page-side code is passed as text: this file compiles without the DOM library.
@@ -257,12 +143,14 @@ test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the map
   const fromPng = await pageMaps(page);
   await screenshot(page, 'viewer');
   await page.setInputFiles('#viewer-files', [files.volume]);
+  // Files are read asynchronously: wait until the page lists the volume.
+  await page.waitForSelector('#viewer-loaded:has-text("volume.nii.gz")');
   t.regex((await page.textContent('#viewer-loaded')) ?? '', /volume\.nii\.gz, NIfTI 16×16×3 \(float32\), slice z = 1 of 3/);
   const fromNifti = await pageMaps(page);
   await page.fill('#viewer-slice', '2');
   await page.dispatchEvent('#viewer-slice', 'change');
   t.regex((await page.textContent('#viewer-loaded')) ?? '', /slice z = 2 of 3/);
-  const expected = await nodeMaps();
+  const expected = await nodeMaps(files);
   for (const [source, maps] of [['PNG', fromPng], ['NIfTI', fromNifti]] as const) {
     t.not(maps, null, source);
     for (const key of MAP_NAMES) {
