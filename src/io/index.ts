@@ -2,6 +2,7 @@ export { type NiftiGeometry, defaultGeometry, voxelCount } from './nifti-geometr
 export { readNifti, parseNifti, niftiToTensor, type NiftiVolume } from './nifti-read.js';
 export { writeNifti, encodeNifti } from './nifti-write.js';
 export { readPng, decodePng, encodePng, writeGreyPng, writeRgbaPng, readPngSlices, type GreyImage, type PngSlices } from './png.js';
+export { decodePngBytes, encodePngBytes, pngPixelsToGrey, PNG_SIGNATURE, type PngPixels } from './png-bytes.js';
 export { viridis, grey, applyColormap, COLORMAPS, VIRIDIS_CONTROL_POINTS, type Colormap } from './colormap.js';
 export {
   renderUncertaintyPanel,
