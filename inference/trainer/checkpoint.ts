@@ -12,6 +12,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FormatError, InvalidArgumentError } from '../../src/errors.js';
 import type { EpochAccumulator, TrainingHistory } from './history.js';
+import type { RunFingerprint } from './fingerprint.js';
+import type { BestSoFar } from './best-checkpoint.js';
 
 /** File name of the latest checkpoint inside the checkpoint directory. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -55,6 +57,10 @@ export interface TrainerCheckpoint {
     readonly weights: SerializedTensor[];
     readonly stateVariables: SerializedTensor[];
   };
+  /** Settings exactness depends on; a resuming run must match them (absent in older checkpoints). */
+  readonly fingerprint?: RunFingerprint;
+  /** Best monitored value so far, when `checkpoint.keep` includes `'best'`. */
+  readonly best?: BestSoFar;
 }
 
 function toBase64(values: Float32Array | Int32Array): string {

@@ -35,3 +35,6 @@ export {
   CHECKPOINT_VERSION,
 } from './checkpoint.js';
 export { type ElboInput, type StepReport } from './objective.js';
+export { runFingerprint, fingerprintDifferences, type RunFingerprint } from './fingerprint.js';
+export { BEST_CHECKPOINT_DIR, CHECKPOINT_KEEP_CHOICES, MONITOR_MODES, bestCheckpointDir, type CheckpointKeep, type MonitorMode, type BestSoFar } from './best-checkpoint.js';
+export { NonFiniteTrainingError } from './non-finite-training.js';
