@@ -3,11 +3,11 @@
  * held-out uncertainty maps (PNG panels, NIfTI), the metrics, `results.json` and `report.html`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { PanelRow, RunReport } from '../../inference/report/index.js';
 import { writeRunReport } from '../../inference/report/index.js';
-import { fit } from '../../inference/trainer/index.js';
+import { CHECKPOINT_FILE, fit } from '../../inference/trainer/index.js';
 import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';
 import { initBackend } from '../../src/backend/index.js';
@@ -15,7 +15,8 @@ import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { writeNifti } from '../../src/io/nifti-write.js';
 import { writeUncertaintyPanel } from '../../src/io/panels.js';
 import { defaultRunFolder } from '../common-options.js';
-import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
+import { INTERRUPTED_EXIT_CODE, InterruptedError, throwIfInterrupted, yieldToEvents } from '../interrupt.js';
+import { SEGMENT_SIZE_MULTIPLE } from '../command-options.js';
 import type { RunContext } from '../program.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { lossFor, parsePrior } from '../segment/choices.js';
@@ -65,6 +66,22 @@ function panelRows(maps: HeldOutMaps, slices: number[], data: SegmentationData):
   }));
 }
 
+/**
+ * The run folder: `--resume DIR` (which must hold `checkpoint/checkpoint.json`), else `--out`, else
+ * `./runs/<timestamp>/`. `--force` only makes sense with `--resume`.
+ */
+function runFolder(options: ResolvedOptions, where: string): string {
+  const resume = options.optionalString('resume');
+  const out = options.optionalString('out');
+  if (options.boolean('force') && resume === undefined) throw new InvalidArgumentError(where, '--force', true, 'only together with --resume <run folder>');
+  if (resume === undefined) return defaultRunFolder(out);
+  if (out !== undefined && resolve(out) !== resolve(resume)) throw new InvalidArgumentError(where, '--out', out, `the --resume folder ${resume} or nothing (a resumed run writes into its own folder)`);
+  if (!existsSync(join(resume, RUN_FOLDERS.checkpoint, CHECKPOINT_FILE))) {
+    throw new InvalidArgumentError(where, '--resume', resume, `a run folder of segment holding ${join(RUN_FOLDERS.checkpoint, CHECKPOINT_FILE)}`);
+  }
+  return resume;
+}
+
 /** Runs `segment`. */
 export async function runSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
   const where = 'tfjs-bnn segment';
@@ -75,9 +92,9 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
   const prior = parsePrior(options.string('prior'), where);
   const weighting = resolveWeighting(options.string('klWeighting'), epochs, where, '--kl-weighting');
   const choice = dataChoice(options, where);
-  const multiple = 2 ** SEGMENT_UNET.depth;
-  if (choice.kind === 'phantom' && choice.size % multiple !== 0) throw new InvalidArgumentError(where, '--phantom-size', choice.size, `a multiple of ${multiple} (the U-Net pools ${SEGMENT_UNET.depth} times)`);
-  const outDir = defaultRunFolder(options.optionalString('out'));
+  const multiple = SEGMENT_SIZE_MULTIPLE;
+  const outDir = runFolder(options, where);
+  const resumeFrom = options.has('resume') ? join(outDir, RUN_FOLDERS.checkpoint) : undefined;
 
   await initBackend();
   const data = await loadSegmentationData(choice);
@@ -108,13 +125,22 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       progress: 'auto',
       progressStream: context.output.json ? process.stderr : process.stdout,
       checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
+      ...(resumeFrom === undefined ? {} : { resumeFrom, forceResume: options.boolean('force') }),
       signal: context.signal,
     });
     const trainSeconds = (performance.now() - started) / 1000;
-    const interrupted = history.stopReason === 'aborted';
-    context.output.log(`segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
+    const trainingInterrupted = history.stopReason === 'aborted';
+    context.output.log(`segment: ${trainingInterrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
 
-    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed);
+    // A Ctrl-C during training gives a partial report of the last weights; one during prediction or
+    // map writing stops the command (InterruptedError, exit 130), the checkpoint kept.
+    const evaluationSignal = trainingInterrupted ? undefined : context.signal;
+    const kept = `; the checkpoint in ${join(outDir, RUN_FOLDERS.checkpoint)} holds the trained weights (segment --resume ${outDir} re-evaluates them)`;
+    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed, evaluationSignal)
+      .catch((error: unknown) => {
+        if (error instanceof InterruptedError) throw new InterruptedError(error.stage, `${error.detail}${kept}`);
+        throw error;
+      });
     const { maps } = evaluation;
     const heldOutCount = data.heldOut.x.shape[0];
     const mapsDir = join(outDir, RUN_FOLDERS.maps);
@@ -123,6 +149,8 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     mkdirSync(panelsDir, { recursive: true });
     const niftiPaths: Record<string, string> = {};
     for (const [name, values] of [['mean-probability', maps.meanProbability], ['predictive-entropy', maps.predictiveEntropy], ['mutual-information', maps.mutualInformation]] as const) {
+      await yieldToEvents();
+      throwIfInterrupted(evaluationSignal, 'map writing', () => `before ${name}.nii.gz${kept}`);
       niftiPaths[name] = join(mapsDir, `${name}.nii.gz`);
       await writeNifti(niftiPaths[name], values, data.heldOutGeometry);
     }
@@ -130,6 +158,8 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     const slices = panelSlices(maps, heldOutCount, size);
     const panelPaths: string[] = [];
     for (const s of slices) {
+      await yieldToEvents();
+      throwIfInterrupted(evaluationSignal, 'panel writing', () => `before slice ${s}${kept}`);
       const path = join(panelsDir, `uncertainty-slice-${s}.png`);
       await writeUncertaintyPanel(
         path,
@@ -140,6 +170,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     }
     const wallTimeSeconds = (performance.now() - started) / 1000;
     const metrics = evaluation.metrics;
+    const interrupted = trainingInterrupted;
     const report: RunReport = {
       title: 'tfjs-bnn segment',
       status: interrupted ? 'interrupted' : 'complete',

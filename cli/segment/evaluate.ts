@@ -2,7 +2,7 @@
  * Held-out evaluation of a trained segmentation network: Monte Carlo predictive maps
  * (`inference/predictive`) and the metrics of `inference/metrics`, read back as plain arrays.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import {
   diceScore,
   errorDetectionAuroc,
@@ -14,8 +14,12 @@ import {
   type ReliabilityBin,
   type RetentionCurve,
 } from '../../inference/metrics/index.js';
-import { disposePredictive, predictive } from '../../inference/predictive/index.js';
+import { disposePredictive, predictive, type PredictiveModel } from '../../inference/predictive/index.js';
 import { EVALUATION_STEP } from '../study/task.js';
+import { throwIfInterrupted, yieldToEvents } from '../interrupt.js';
+
+/** Held-out slices per Monte Carlo chunk: the abort signal is checked between chunks. */
+export const EVALUATION_CHUNK = 4;
 
 /** Held-out maps as flat arrays `[N · H · W]` (slice-major, row-major). */
 export interface HeldOutMaps {
@@ -52,24 +56,54 @@ export interface SegmentationEvaluation {
   readonly maps: HeldOutMaps;
 }
 
-/**
- * S stochastic passes over the held-out slices, then the metrics. Leaves no tensors behind.
- * @param x held-out images `[N, H, W, 1]`; @param y their masks (not disposed).
- */
-export async function evaluateSegmentation(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samples: number, seed: number): Promise<SegmentationEvaluation> {
-  const result = predictive(model, x, { samples, seed: `segment/evaluation/${seed}`, output: 'sigmoid', step: EVALUATION_STEP, chunkSize: 4 });
-  let maps: HeldOutMaps;
+/** The maps of `predictive` on one chunk of slices, read back as arrays (tensors disposed). */
+async function chunkMaps(model: PredictiveModel, chunk: tf.Tensor, samples: number, seed: number): Promise<Float32Array[]> {
+  // Every chunk runs at the same noise position, so chunking gives the same numbers as one call.
+  const result = predictive(model, chunk, { samples, seed: `segment/evaluation/${seed}`, output: 'sigmoid', step: EVALUATION_STEP });
   try {
-    maps = {
-      image: (await x.data()) as Float32Array,
-      truth: (await y.data()) as Float32Array,
-      meanProbability: (await result.meanProbability.data()) as Float32Array,
-      predictiveEntropy: (await result.predictiveEntropy.data()) as Float32Array,
-      mutualInformation: (await result.mutualInformation.data()) as Float32Array,
-    };
+    return [(await result.meanProbability.data()) as Float32Array, (await result.predictiveEntropy.data()) as Float32Array, (await result.mutualInformation.data()) as Float32Array];
   } finally {
     disposePredictive(result);
   }
+}
+
+function concatenated(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * S stochastic passes over the held-out slices, `EVALUATION_CHUNK` slices at a time, then the
+ * metrics. Between chunks it yields to pending events and throws `InterruptedError` once `signal`
+ * is aborted (Ctrl-C), naming how many slices were done. Leaves no tensors behind.
+ * @param x held-out images `[N, H, W, 1]`; @param y their masks (not disposed).
+ */
+export async function evaluateSegmentation(model: PredictiveModel, x: tf.Tensor, y: tf.Tensor, samples: number, seed: number, signal?: AbortSignal): Promise<SegmentationEvaluation> {
+  const n = x.shape[0];
+  const parts: Float32Array[][] = [];
+  for (let start = 0; start < n; start += EVALUATION_CHUNK) {
+    await yieldToEvents();
+    throwIfInterrupted(signal, 'Monte Carlo prediction', () => `after ${start} of ${n} held-out slices`);
+    const size = Math.min(EVALUATION_CHUNK, n - start);
+    const chunk = tf.slice(x, [start, ...x.shape.slice(1).map(() => 0)], [size, ...x.shape.slice(1)]);
+    try {
+      parts.push(await chunkMaps(model, chunk, samples, seed));
+    } finally {
+      chunk.dispose();
+    }
+  }
+  const maps: HeldOutMaps = {
+    image: (await x.data()) as Float32Array,
+    truth: (await y.data()) as Float32Array,
+    meanProbability: concatenated(parts.map((part) => part[0])),
+    predictiveEntropy: concatenated(parts.map((part) => part[1])),
+    mutualInformation: concatenated(parts.map((part) => part[2])),
+  };
   const { meanProbability: p, truth, predictiveEntropy: entropy } = maps;
   const overlap = voxelMetrics(p, truth);
   const retention = retentionCurve(entropy, p, truth);

@@ -3,9 +3,8 @@
  * the likelihood reduction each assumes (per-example scalings with the batch mean, per-minibatch
  * ones with the batch sum; see `ElboOptions.reduction`). Anything else is a mathjs expression.
  */
-import { klWeighting, TRAINING_POSITION_FIELDS, type KLWeighting } from '../../inference/index.js';
-import { EXPRESSION_CONSTANTS } from '../../inference/kl-weighting/index.js';
-import { closestName } from '../closest-name.js';
+import { klWeighting, type KLWeighting } from '../../inference/index.js';
+import { checkWeightingWord, WEIGHTING_NAMES } from '../weighting-names.js';
 import type { Reduction } from '../../inference/elbo/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
@@ -17,8 +16,7 @@ export interface NamedWeighting {
   readonly reduction: Reduction;
 }
 
-/** The names understood besides expressions (`tempered:T` and `warmup[:E]` take a parameter). */
-export const WEIGHTING_NAMES = ['perExample', 'perMinibatch', 'blundell', 'tempered:T', 'warmup[:E]'] as const;
+export { WEIGHTING_NAMES };
 
 /**
  * Resolves a weighting name or expression.
@@ -53,24 +51,8 @@ export function resolveWeighting(text: string, epochs: number, where: string, ar
       return { label: text, weighting: klWeighting.product(klWeighting.perExample(), klWeighting.linearWarmup({ epochs: warmupEpochs })), reduction: 'mean' };
     }
     default:
-      return { label: text, weighting: expressionOrTypo(text, where, argument), reduction: 'mean' };
+      checkWeightingWord(text, where, argument);
+      return { label: text, weighting: klWeighting.expression(text), reduction: 'mean' };
   }
 }
 
-/** Bare words an expression may be: the position fields and constants. */
-const EXPRESSION_WORDS: readonly string[] = [...TRAINING_POSITION_FIELDS, ...EXPRESSION_CONSTANTS];
-
-/**
- * A bare word that is not a weighting name nor a position field is a typo of a name, not an
- * expression: say so first, with the closest name, before the expression's own rules.
- */
-function expressionOrTypo(text: string, where: string, argument: string): KLWeighting {
-  const word = text.trim();
-  if (/^[A-Za-z_][\w-]*$/.test(word) && !EXPRESSION_WORDS.includes(word)) {
-    const names = WEIGHTING_NAMES.map((name) => name.replace(/[:[].*$/, ''));
-    const suggestion = closestName(word, names);
-    const hint = suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
-    throw new InvalidArgumentError(where, argument, text, `a weighting name, one of ${WEIGHTING_NAMES.join(', ')}${hint}, or a mathjs expression of ${EXPRESSION_WORDS.join(', ')}`);
-  }
-  return klWeighting.expression(text);
-}

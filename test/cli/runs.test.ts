@@ -45,7 +45,7 @@ test('segment input failures give one line naming the problem', (t) => {
   const images = runTfjsBnn(['segment', '--images', missing, '--out', join(scratch, 'x')]);
   t.is(images.status, USAGE_EXIT_CODE);
   t.is(images.errorLines.length, 1, images.stderr);
-  t.regex(images.errorLines[0], new RegExp(`^tfjs-bnn: tfjs-bnn segment: --images ${missing}: folder ${missing} does not exist`));
+  t.regex(images.errorLines[0], new RegExp(`^tfjs-bnn segment: --images ${missing}: folder ${missing} does not exist`));
   const nifti = runTfjsBnn(['segment', '--nifti', join(scratch, 'a.nii'), join(scratch, 'b.nii')]);
   t.is(nifti.status, USAGE_EXIT_CODE);
   t.regex(nifti.errorLines[0], /--nifti file .*a\.nii does not exist/);
