@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { PanelRow, RunReport } from '../../inference/report/index.js';
+import type { RunReport } from '../../inference/report/index.js';
 import { writeRunReport } from '../../inference/report/index.js';
 import { CHECKPOINT_FILE, fit } from '../../inference/trainer/index.js';
 import type { Estimator } from '../../layers/index.js';
@@ -20,8 +20,9 @@ import { SEGMENT_SIZE_MULTIPLE } from '../command-options.js';
 import type { RunContext } from '../program.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { lossFor, parsePrior } from '../segment/choices.js';
-import { loadSegmentationData, type DataChoice, type SegmentationData } from '../segment/data.js';
-import { evaluateSegmentation, type HeldOutMaps } from '../segment/evaluate.js';
+import { loadSegmentationData, type DataChoice } from '../segment/data.js';
+import { evaluateSegmentation } from '../segment/evaluate.js';
+import { mutualInformationMax, panelRows, panelSlices, sliceOf, MUTUAL_INFORMATION_SCALE_NOTE } from '../segment/panel-rows.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 
@@ -39,31 +40,6 @@ function dataChoice(options: ResolvedOptions, where: string): DataChoice {
   if (images !== undefined) return { kind: 'images', dir: images };
   if (nifti !== undefined) return { kind: 'nifti', files: nifti };
   return { kind: 'phantom', seed: options.number('seed'), size: options.number('phantomSize'), count: options.number('phantomCount'), lesionFraction: options.number('lesionFraction') };
-}
-
-function sliceOf(values: Float32Array, slice: number, size: number): Float32Array {
-  return values.subarray(slice * size, (slice + 1) * size);
-}
-
-/** Slices with the most foreground first. */
-function panelSlices(maps: HeldOutMaps, count: number, size: number): number[] {
-  const lesion = Array.from({ length: count }, (_, s) => ({ s, voxels: sliceOf(maps.truth, s, size).reduce((a, b) => a + b, 0) }));
-  return lesion.sort((a, b) => b.voxels - a.voxels).slice(0, PANEL_SLICES).map((l) => l.s);
-}
-
-function panelRows(maps: HeldOutMaps, slices: number[], data: SegmentationData): PanelRow[] {
-  const size = data.height * data.width;
-  const common = { width: data.width, height: data.height };
-  return slices.map((s) => ({
-    caption: `held-out slice ${s}`,
-    panels: [
-      { ...common, title: 'image', values: sliceOf(maps.image, s, size), colormap: 'gray' as const },
-      { ...common, title: 'ground truth', values: sliceOf(maps.truth, s, size), colormap: 'mask' as const },
-      { ...common, title: 'prediction p̄', values: sliceOf(maps.meanProbability, s, size), colormap: 'viridis' as const, range: [0, 1] as const },
-      { ...common, title: 'predictive entropy (nats)', values: sliceOf(maps.predictiveEntropy, s, size), colormap: 'viridis' as const, range: [0, Math.LN2] as const },
-      { ...common, title: 'mutual information (nats)', values: sliceOf(maps.mutualInformation, s, size), colormap: 'viridis' as const },
-    ],
-  }));
 }
 
 /**
@@ -155,7 +131,8 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       await writeNifti(niftiPaths[name], values, data.heldOutGeometry);
     }
     const size = data.height * data.width;
-    const slices = panelSlices(maps, heldOutCount, size);
+    const slices = panelSlices(maps, heldOutCount, size, PANEL_SLICES);
+    const miMax = mutualInformationMax(maps);
     const panelPaths: string[] = [];
     for (const s of slices) {
       await yieldToEvents();
@@ -164,7 +141,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       await writeUncertaintyPanel(
         path,
         { image: sliceOf(maps.image, s, size), truth: sliceOf(maps.truth, s, size), prediction: sliceOf(maps.meanProbability, s, size), entropy: sliceOf(maps.predictiveEntropy, s, size), mutualInformation: sliceOf(maps.mutualInformation, s, size) },
-        { height: data.height, width: data.width, scale: Math.max(1, Math.round(128 / data.width)) },
+        { height: data.height, width: data.width, scale: Math.max(1, Math.round(128 / data.width)), mutualInformationMax: miMax },
       );
       panelPaths.push(path);
     }
@@ -181,12 +158,15 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
         data.description,
         'Metrics are on the held-out slices: Dice of p̄ ≥ 0.5; AUROC of the predictive entropy for detecting the voxels the prediction gets wrong; ECE with 15 bins over all voxels (the background dominates it).',
         'N in the KL weighting counts images (countUnit "images"): each image\'s NLL is summed over its voxels.',
+        'The foreground reliability diagram and eceForeground use only the voxels that are lesion or predicted lesion (p̄ ≥ 0.5), where calibration matters for lesions.',
+        MUTUAL_INFORMATION_SCALE_NOTE,
         ...(interrupted ? ['Interrupted by Ctrl-C: training stopped early; the checkpoint holds the last weights and these results are partial.'] : []),
       ],
       training: history.steps,
       reliability: evaluation.reliability,
       retention: evaluation.retention,
-      panels: panelRows(maps, slices, data),
+      foregroundReliability: evaluation.foregroundReliability,
+      panels: panelRows(maps, slices, data, miMax),
     };
     const written = await writeRunReport(outDir, report);
     const result = {

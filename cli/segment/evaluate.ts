@@ -42,6 +42,8 @@ export interface SegmentationMetrics {
   readonly aurocMutualInformation: number;
   /** ECE over all voxels, 15 bins, top label (Guo 2017). */
   readonly ece: number;
+  /** ECE over the foreground only: voxels that are lesion or predicted lesion (p̄ ≥ 0.5); NaN when there are none. */
+  readonly eceForeground: number;
   /** Mean Bernoulli NLL per voxel, nats. */
   readonly nll: number;
   /** Area under the retention curve (entropy ranking). */
@@ -52,6 +54,8 @@ export interface SegmentationMetrics {
 export interface SegmentationEvaluation {
   readonly metrics: SegmentationMetrics;
   readonly reliability: ReliabilityBin[];
+  /** Reliability bins of the foreground voxels (lesion or predicted lesion); empty when there are none. */
+  readonly foregroundReliability: ReliabilityBin[];
   readonly retention: RetentionCurve;
   readonly maps: HeldOutMaps;
 }
@@ -106,6 +110,7 @@ export async function evaluateSegmentation(model: PredictiveModel, x: tf.Tensor,
   };
   const { meanProbability: p, truth, predictiveEntropy: entropy } = maps;
   const overlap = voxelMetrics(p, truth);
+  const foreground = foregroundVoxels(p, truth);
   const retention = retentionCurve(entropy, p, truth);
   return {
     metrics: {
@@ -115,11 +120,20 @@ export async function evaluateSegmentation(model: PredictiveModel, x: tf.Tensor,
       auroc: errorDetectionAuroc(entropy, p, truth),
       aurocMutualInformation: errorDetectionAuroc(maps.mutualInformation, p, truth),
       ece: expectedCalibrationError(p, truth),
+      eceForeground: foreground.p.length === 0 ? Number.NaN : expectedCalibrationError(foreground.p, foreground.truth),
       nll: negativeLogLikelihood(p, truth),
       retentionArea: retention.area,
     },
     reliability: reliabilityBins(p, truth),
+    foregroundReliability: foreground.p.length === 0 ? [] : reliabilityBins(foreground.p, foreground.truth),
     retention,
     maps,
   };
+}
+
+/** The voxels that are lesion (truth ≥ 0.5) or predicted lesion (p̄ ≥ 0.5): where calibration matters for lesions. */
+export function foregroundVoxels(p: Float32Array, truth: Float32Array): { p: Float32Array; truth: Float32Array } {
+  const keep: number[] = [];
+  for (let i = 0; i < p.length; i++) if (truth[i] >= 0.5 || p[i] >= 0.5) keep.push(i);
+  return { p: Float32Array.from(keep, (i) => p[i]), truth: Float32Array.from(keep, (i) => truth[i]) };
 }

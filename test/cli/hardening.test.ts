@@ -7,7 +7,8 @@ import { SEGMENT_OPTIONS, SEGMENT_SIZE_MULTIPLE } from '../../cli/command-option
 import { describeFailure, USAGE_EXIT_CODE } from '../../cli/failure.js';
 import { INTERRUPTED_EXIT_CODE, InterruptedError } from '../../cli/interrupt.js';
 import { checkValue, helpText, type OptionSpec } from '../../cli/options.js';
-import { evaluateSegmentation, EVALUATION_CHUNK } from '../../cli/segment/evaluate.js';
+import { evaluateSegmentation, EVALUATION_CHUNK, foregroundVoxels } from '../../cli/segment/evaluate.js';
+import { mutualInformationMax, panelRows, panelSlices } from '../../cli/segment/panel-rows.js';
 import { EXPRESSION_WORDS } from '../../cli/weighting-names.js';
 import { TRAINING_POSITION_FIELDS } from '../../inference/index.js';
 import { EXPRESSION_CONSTANTS } from '../../inference/kl-weighting/index.js';
@@ -106,4 +107,28 @@ test('evaluateSegmentation checks the abort signal between Monte Carlo chunks an
 
 test('the weighting words the CLI checks before loading tfjs equal the expression module\'s', (t) => {
   t.deepEqual([...EXPRESSION_WORDS], [...TRAINING_POSITION_FIELDS, ...EXPRESSION_CONSTANTS]);
+});
+
+test('segment panels: mutual information has one scale for the run, the maximum over every held-out slice', (t) => {
+  const size = 4;
+  const slices = 3;
+  const mi = new Float32Array(slices * size);
+  mi.set([0.01, 0.02, 0.03, 0.04], 0);
+  mi.set([0.5, 0, 0, 0], size);
+  mi.set([0.001, 0, 0, 0], 2 * size);
+  const maps = { image: new Float32Array(slices * size), truth: new Float32Array(slices * size), meanProbability: new Float32Array(slices * size), predictiveEntropy: new Float32Array(slices * size), mutualInformation: mi };
+  const max = mutualInformationMax(maps);
+  t.is(max, Math.fround(0.5));
+  const rows = panelRows(maps, [0, 2], { height: 2, width: 2 }, max);
+  const ranges = rows.map((row) => row.panels.find((p) => p.title.startsWith('mutual information'))!.range);
+  t.deepEqual(ranges, [[0, max], [0, max]], 'slice 0 (max 0.04) and slice 2 (max 0.001) share the run scale');
+  t.deepEqual(panelSlices({ ...maps, truth: Float32Array.from({ length: slices * size }, (_, i) => (i >= 2 * size ? 1 : 0)) }, slices, size, 2), [2, 0]);
+});
+
+test('foregroundVoxels keeps lesion and predicted-lesion voxels only', (t) => {
+  const p = Float32Array.from([0.9, 0.1, 0.6, 0.2]);
+  const truth = Float32Array.from([1, 0, 0, 1]);
+  const kept = foregroundVoxels(p, truth);
+  t.deepEqual(Array.from(kept.p), [Math.fround(0.9), Math.fround(0.6), Math.fround(0.2)]);
+  t.deepEqual(Array.from(kept.truth), [1, 0, 1]);
 });
