@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RandomDraws } from '../random/noise-source.js';
 import { requireFinite, requirePositive } from '../validate.js';
-import { type Distribution, type Parameter, asTensor, parameterShape } from './distribution.js';
+import { type Distribution, type Parameter, asTensor, parameterShape, requireParameter } from './distribution.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -19,6 +19,8 @@ export class Normal implements Distribution {
   readonly batchShape: readonly number[];
 
   constructor(readonly loc: Parameter, readonly scale: Parameter) {
+    requireParameter('Normal', 'loc', loc);
+    requireParameter('Normal', 'scale', scale);
     if (typeof loc === 'number') requireFinite('Normal', 'loc', loc);
     if (typeof scale === 'number') requirePositive('Normal', 'scale', scale);
     const locShape = parameterShape(loc);
