@@ -3,7 +3,7 @@
  * `tfjs-bnn: <message>`. The stack trace is printed only with `--verbose`.
  */
 import { CommanderError } from 'commander';
-import { BnnError, DtypeError, FormatError, InvalidArgumentError, ShapeError } from '../src/errors.js';
+import { BnnError, DtypeError, FormatError, InvalidArgumentError, ResumeMismatchError, ShapeError } from '../src/errors.js';
 import { ConfigError } from './config.js';
 import { INTERRUPTED_EXIT_CODE, InterruptedError } from './interrupt.js';
 
@@ -39,7 +39,7 @@ export function describeFailure(error: unknown): FailureReport {
   }
   if (error instanceof InterruptedError) return { exitCode: INTERRUPTED_EXIT_CODE, line: prefixed(firstLine(error.message)), stack: error.stack };
   if (error instanceof BnnError) {
-    const usage = error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof FormatError || error instanceof ShapeError || error instanceof DtypeError;
+    const usage = error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof FormatError || error instanceof ShapeError || error instanceof DtypeError || error instanceof ResumeMismatchError;
     return { exitCode: usage ? USAGE_EXIT_CODE : FAILURE_EXIT_CODE, line: prefixed(firstLine(error.message)), stack: error.stack };
   }
   if (error instanceof Error) {
