@@ -56,7 +56,7 @@ test('segment input failures give one line naming the problem', (t) => {
   t.regex(expression.errorLines[0], /^tfjs-bnn: klWeighting\.expression/);
   const size = runTfjsBnn(['segment', '--phantom-size', '18']);
   t.is(size.status, USAGE_EXIT_CODE);
-  t.regex(size.errorLines[0], /'--phantom-size' was 18; expected a multiple of 4/);
+  t.regex(size.errorLines[0], /option '--phantom-size <px>' argument '18' is invalid\. Expected an integer ≥ 4, a multiple of 4\./);
 });
 
 test('study kl on the regression toy compares the weightings given and writes its report', (t) => {
