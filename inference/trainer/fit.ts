@@ -17,6 +17,7 @@ import { createProgress } from './progress.js';
 import { captureTensors, restoreTensors } from './state.js';
 import { evaluateObjective, resolveObjective, type ElboInput } from './objective.js';
 import { trainingStep, trainableVariables } from './step.js';
+import { likelihoodVariables } from '../likelihoods/likelihood.js';
 
 /** Training data: in-memory tensors `{x, y}` (examples along axis 0) or a dataset of `{xs, ys}` batches. */
 export type FitData = TensorData | tf.data.Dataset<tf.TensorContainer>;
@@ -39,7 +40,7 @@ function batchSource(data: FitData, options: FitOptions<unknown>, resolved: Reso
   return new TensorBatchSource(tensors, resolved.batchSize, resolved.dropRemainder, resolved.shuffle ? shuffleSource : null);
 }
 
-async function loadResumeState(resolved: ResolvedFitOptions, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainerCheckpoint | null> {
+async function loadResumeState(resolved: ResolvedFitOptions, model: tf.LayersModel, optimizer: tf.Optimizer, extra: readonly tf.Variable[]): Promise<TrainerCheckpoint | null> {
   if (resolved.resumeDir === undefined) return null;
   const checkpoint = await readCheckpoint(resolved.resumeDir);
   if (checkpoint === null) {
@@ -49,7 +50,7 @@ async function loadResumeState(resolved: ResolvedFitOptions, model: tf.LayersMod
   if (resolved.seed !== undefined && resolved.seed !== checkpoint.seed) {
     throw new InvalidArgumentError('fit', 'seed', resolved.seed, `the checkpoint's seed ${JSON.stringify(checkpoint.seed)} (or no seed) when resuming`);
   }
-  await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir);
+  await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir, extra);
   return checkpoint;
 }
 
@@ -77,7 +78,9 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const optimizer = options.optimizer;
   if (resolved.checkpointDir !== undefined) await probeOptimizerState(optimizer);
 
-  const checkpoint = await loadResumeState(resolved, model, optimizer);
+  // Variables the likelihood owns (a learned noise scale) train and checkpoint with the model's.
+  const likelihoodVars = likelihoodVariables(objective.elbo.settings.likelihood);
+  const checkpoint = await loadResumeState(resolved, model, optimizer, likelihoodVars);
   const seed = checkpoint?.seed ?? resolved.seed ?? DEFAULT_SEED;
   const noise = new NoiseSource(seed);
   const source = batchSource(data, options, resolved, noise.fork(SHUFFLE_FORK));
@@ -89,7 +92,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const history = state.history;
   const control = createControl(model, history);
   const progress = createProgress(resolved.progress, resolved.progressStream, resolved.epochs);
-  const variables = trainableVariables(model);
+  const variables = [...trainableVariables(model), ...likelihoodVars];
   let lastCheckpointStep = checkpoint === null ? -1 : state.step;
 
   const call = async (hook: (callbacks: (typeof resolved.callbacks)[number]) => CallbackResult | Promise<CallbackResult> | undefined) => {
@@ -97,7 +100,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   };
   const saveCheckpoint = async () => {
     if (resolved.checkpointDir === undefined || lastCheckpointStep === state.step) return;
-    const tensors = await captureTensors(model, optimizer);
+    const tensors = await captureTensors(model, optimizer, likelihoodVars);
     await writeCheckpoint(resolved.checkpointDir, { seed, epoch: state.epoch, batchIndex: state.batchIndex, step: state.step, consecutiveNonFinite: state.consecutiveNonFinite, history, accumulator: state.accumulator, ...tensors });
     lastCheckpointStep = state.step;
   };

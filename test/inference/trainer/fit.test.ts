@@ -10,7 +10,9 @@ import type { ElboInput } from '../../../inference/trainer/objective.js';
 import type { DatasetBatch } from '../../../inference/trainer/data-source.js';
 import { setSamplingMode } from '../../../layers/index.js';
 import { InvalidArgumentError, NonFiniteError, ShapeError } from '../../../src/errors.js';
-import { expectNoLeak, near, take } from '../../helpers/leak.js';
+import { expectNoLeak, near, take, takeScalar } from '../../helpers/leak.js';
+import { gaussian } from '../../../inference/likelihoods/index.js';
+import * as klWeighting from '../../../inference/kl-weighting/index.js';
 import { fixedWeights, perExampleElbo, tinyBnn } from './fixtures.js';
 
 const silent = { progress: 'silent' as const };
@@ -250,4 +252,31 @@ test('bad options are typed errors naming the argument', async (t) => {
   t.regex(size.message, /argument 'datasetSize' was undefined/);
   dispose(model, optimizer);
   tf.dispose([x, y, short]);
+});
+
+test("fit trains a learned Gaussian noise scale towards the residual spread and checkpoints it", async (t) => {
+  const x = tf.tidy(() => tf.linspace(-1, 1, 32).reshape([32, 1]) as tf.Tensor2D);
+  // y = 2x − 1 plus a ±0.5 alternating offset: a line cannot explain it, so σ must settle near 0.5.
+  const y = tf.tidy(() => tf.add(tf.sub(tf.mul(2, x), 1), tf.tensor2d(Array.from({ length: 32 }, (_, i) => (i % 2 === 0 ? 0.5 : -0.5)), [32, 1])) as tf.Tensor2D);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bnn-noise-'));
+  const model = freshModel();
+  const likelihood = gaussian({ scale: 'learned', initialScale: 2 });
+  const optimizer = tf.train.adam(0.05);
+  await fit(model, { x, y }, { elbo: { likelihood, klWeighting: klWeighting.perExample(), reduction: 'mean' }, optimizer, epochs: 60, batchSize: 16, seed: 3, checkpoint: { dir }, ...silent });
+  const sigma = takeScalar(likelihood.noiseScale());
+  t.true(sigma > 0.4 && sigma < 0.8, `learned σ = ${sigma}`);
+  const saved = JSON.parse((await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8')).split('\n')[1]) as { extraVariables: unknown[] };
+  t.is(saved.extraVariables.length, 1);
+  // Resuming restores σ into a fresh likelihood.
+  const resumedLikelihood = gaussian({ scale: 'learned', initialScale: 5 });
+  const resumed = tinyBnn(8);
+  const resumedOptimizer = tf.train.adam(0.05);
+  await fit(resumed, { x, y }, { elbo: { likelihood: resumedLikelihood, klWeighting: klWeighting.perExample(), reduction: 'mean' }, optimizer: resumedOptimizer, epochs: 60, batchSize: 16, checkpoint: { dir }, resume: true, ...silent });
+  near(t, takeScalar(resumedLikelihood.noiseScale()), sigma, 1e-6);
+  dispose(model, optimizer);
+  dispose(resumed, resumedOptimizer);
+  likelihood.dispose?.();
+  resumedLikelihood.dispose?.();
+  await fs.rm(dir, { recursive: true });
+  tf.dispose([x, y]);
 });
