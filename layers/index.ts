@@ -63,3 +63,4 @@ export {
   type BayesianUNetArgs,
   type UNetUpsampling,
 } from './unet.js';
+export { seedInitialWeights } from './seed-weights.js';

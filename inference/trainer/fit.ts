@@ -18,6 +18,7 @@ import { captureTensors, restoreTensors } from './state.js';
 import { evaluateObjective, resolveObjective, type ElboInput } from './objective.js';
 import { trainingStep, trainableVariables } from './step.js';
 import { likelihoodVariables } from '../likelihoods/likelihood.js';
+import { seedInitialWeights } from '../../layers/seed-weights.js';
 
 /** Training data: in-memory tensors `{x, y}` (examples along axis 0) or a dataset of `{xs, ys}` batches. */
 export type FitData = TensorData | tf.data.Dataset<tf.TensorContainer>;
@@ -82,6 +83,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const likelihoodVars = likelihoodVariables(objective.elbo.settings.likelihood);
   const checkpoint = await loadResumeState(resolved, model, optimizer, likelihoodVars);
   const seed = checkpoint?.seed ?? resolved.seed ?? DEFAULT_SEED;
+  if (checkpoint === null && resolved.initialWeights === 'seeded') seedInitialWeights(model, seed);
   const noise = new NoiseSource(seed);
   const source = batchSource(data, options, resolved, noise.fork(SHUFFLE_FORK));
   const validation = options.validationData === undefined ? null : new TensorBatchSource(options.validationData, resolved.evalBatchSize, false, null);
