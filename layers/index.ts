@@ -64,3 +64,4 @@ export {
   type UNetUpsampling,
 } from './unet.js';
 export { seedInitialWeights } from './seed-weights.js';
+export { McDropout, mcDropout, type McDropoutArgs } from './mc-dropout.js';
