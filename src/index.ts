@@ -22,3 +22,20 @@ export * from './data/digits/index.js';
 export * from './data/regression-toy.js';
 
 await initBackend();
+export {
+  parseTabularCsv,
+  SHIPPED_TABULAR,
+  SHIPPED_TABULAR_SETS,
+  parseShippedTabular,
+  requireShippedTabular,
+  splitTabular,
+  DEFAULT_TABULAR_TEST_FRACTION,
+  type ParseTabularOptions,
+  type TabularData,
+  type TabularTask,
+  type ShippedTabularName,
+  type ShippedTabularSpec,
+  type TabularSplit,
+} from './data/tabular/index.js';
+// Node-only (reads files): belongs to the Node entry point once the core/node split lands.
+export { readShippedTabular, readTabularCsv } from './data/tabular/read.js';
