@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { Elbo, bernoulli, disposeElboTerms, klWeighting, softDice, type ElboReport, type ElboTerms } from '../../../inference/index.js';
+import { Elbo, bernoulli, disposeElboTerms, gaussian, klWeighting, softDice, type ElboReport, type ElboTerms } from '../../../inference/index.js';
 import { NoiseSource, withNoise } from '../../../src/random/index.js';
 import { InvalidArgumentError, ReductionMismatchError, ShapeError } from '../../../src/errors.js';
 import { denseVariational } from '../../../layers/index.js';
@@ -223,4 +223,26 @@ test('the reduction defaults to the weighting’s, and a contradicting one is a 
   t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'sum', allowReductionMismatch: true }).settings.reduction, 'sum');
   t.throws(() => klWeighting.product(klWeighting.perExample(), klWeighting.blundell()), { instanceOf: InvalidArgumentError, message: /at most one dataset scaling/ });
   model.dispose();
+});
+
+test('a likelihood prior (learned σ with a log σ prior) enters the prior term with the model-wide KL weight', (t) => {
+  const model = tinyModel();
+  const { x, y } = batch();
+  const noise = new NoiseSource(3);
+  const position = { epoch: 0, step: 0, batchIndex: 0, numBatches: 1, datasetSize: 50 };
+  const plain = gaussian({ scale: 'learned', initialScale: 2 });
+  const withPrior = gaussian({ scale: 'learned', initialScale: 2, logScalePrior: { loc: 0, scale: 0.5 } });
+  const reportOf = (likelihood: ReturnType<typeof gaussian>) => {
+    const elbo = new Elbo(model, { likelihood, klWeighting: klWeighting.perExample() });
+    return elbo.report(elbo.terms(x, y, position, noise));
+  };
+  const a = reportOf(plain);
+  const b = reportOf(withPrior);
+  const priorNll = 0.5 * (Math.log(2) / 0.5) ** 2 + Math.log(0.5) + 0.5 * Math.log(2 * Math.PI);
+  near(t, b.nll, a.nll, 1e-5);
+  near(t, b.klTerm - a.klTerm, priorNll / 50, 1e-5);
+  plain.dispose?.();
+  withPrior.dispose?.();
+  model.dispose();
+  tf.dispose([x, y]);
 });
