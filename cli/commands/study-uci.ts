@@ -10,7 +10,7 @@ import { defaultRunFolder } from '../common-options.js';
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import type { RunContext } from '../program.js';
 import type { ResolvedOptions } from '../resolve.js';
-import { UCI_METHODS, UCI_PROTOCOL, UCI_QUICK, UCI_RECIPES, type UciMethod } from '../study/uci/recipe.js';
+import { UCI_METHODS, UCI_PROTOCOL, UCI_QUICK, uciRecipes, type UciMethod } from '../study/uci/recipe.js';
 import { uciReport } from '../study/uci/report.js';
 import { runUciStudy, summarizeUci } from '../study/uci/study.js';
 
@@ -50,7 +50,7 @@ export async function runStudyUci(options: ResolvedOptions, context: RunContext)
   });
   const quick = options.boolean('quick');
   const splits = options.has('splits') ? options.number('splits') : quick ? UCI_QUICK.splits : UCI_PROTOCOL.splits;
-  const epochsOf = (method: UciMethod) => (options.has('epochs') ? options.number('epochs') : quick ? UCI_QUICK.epochs : UCI_RECIPES[method].epochs);
+  const epochsOf = (method: UciMethod) => (options.has('epochs') ? options.number('epochs') : quick ? UCI_QUICK.epochs : uciRecipes(data.task)[method].epochs);
   const epochs = { bbb: epochsOf('bbb'), 'mc-dropout': epochsOf('mc-dropout'), deterministic: epochsOf('deterministic') };
   const samples = quick ? UCI_QUICK.predictiveSamples : UCI_PROTOCOL.predictiveSamples;
   const outDir = defaultRunFolder(options.optionalString('out'));

@@ -2,7 +2,7 @@
 import type { RunReport } from '../../../inference/report/index.js';
 import type { TabularData } from '../../../src/data/tabular/index.js';
 import { summarizeUci, uciMetricLabels, type UciRun } from './study.js';
-import { UCI_PROTOCOL, UCI_RECIPES } from './recipe.js';
+import { UCI_PROTOCOL, uciRecipes } from './recipe.js';
 
 /** Formats `mean ± se` with 4 significant digits. */
 export function formatMeanError(mean: number, standardError: number): string {
@@ -19,10 +19,10 @@ export function uciReport(data: TabularData, runs: readonly UciRun[], interrupte
     status: interrupted ? 'interrupted' : 'complete',
     createdAt: new Date().toISOString(),
     summary: { dataset: data.name, task: data.task, rows: data.rows, features: data.featureNames.length, splits, wallTimeSeconds },
-    settings: { ...settings, protocol: UCI_PROTOCOL, recipes: UCI_RECIPES },
+    settings: { ...settings, protocol: UCI_PROTOCOL, recipes: uciRecipes(data.task) },
     notes: [
       `Protocol of Hernández-Lobato & Adams (2015): ${splits} random ${100 - UCI_PROTOCOL.testFraction * 100}/${UCI_PROTOCOL.testFraction * 100} splits, inputs${data.task === 'regression' ? ' and targets' : ''} standardised with training statistics, one hidden layer of ${UCI_PROTOCOL.hiddenUnits} ReLU units.`,
-      'Methods: Bayes by Backprop (mean-field Gaussian, N(0, s²) prior, local reparameterization, KL/N with warm-up), MC dropout (Gal & Ghahramani 2016, no weight decay), and the same network trained deterministically; regression uses a learned homoscedastic Gaussian noise for all three.',
+      'Methods: Bayes by Backprop (mean-field Gaussian, N(0, s²) prior, local reparameterization, KL/N with warm-up; tempered ×0.3 for classification), MC dropout (Gal & Ghahramani 2016, no weight decay), and the same network trained deterministically; regression uses a learned homoscedastic Gaussian noise for all three.',
       'Values are mean ± standard error over splits; regression RMSE and log-likelihood are in the original target units. Timings were measured on a shared machine (under load).',
       ...(interrupted ? ['Interrupted: only the finished runs are shown.'] : []),
     ],

@@ -1,7 +1,7 @@
 /** The loop of `study uci` (every split × method) and its summary: mean ± standard error over splits. */
 import { splitTabular, type TabularData } from '../../../src/data/tabular/index.js';
 import { runUciSplit, type UciMetrics } from './run-split.js';
-import { UCI_METHODS, UCI_PROTOCOL, UCI_RECIPES, type UciMethod } from './recipe.js';
+import { UCI_METHODS, UCI_PROTOCOL, UCI_RECIPES, uciRecipes, type UciMethod } from './recipe.js';
 
 /** What to run. */
 export interface UciPlan {
@@ -11,6 +11,7 @@ export interface UciPlan {
   readonly samples: number;
   readonly seed: number;
   readonly methods?: readonly UciMethod[];
+  /** Default: `uciRecipes(data.task)`. */
   readonly recipes?: typeof UCI_RECIPES;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
@@ -60,7 +61,7 @@ export async function runUciStudy(plan: UciPlan): Promise<{ runs: UciRun[]; inte
     const data = splitTabular(plan.data, split, { seed: plan.seed, testFraction: UCI_PROTOCOL.testFraction });
     for (const method of methods) {
       if (plan.signal?.aborted === true) return { runs, interrupted: true };
-      const metrics = await runUciSplit(data, { method, task: plan.data.task, classes, epochs: plan.epochs[method], samples: plan.samples, seed: plan.seed * 1000 + split, ...(plan.recipes === undefined ? {} : { recipes: plan.recipes }), ...(plan.signal === undefined ? {} : { signal: plan.signal }) });
+      const metrics = await runUciSplit(data, { method, task: plan.data.task, classes, epochs: plan.epochs[method], samples: plan.samples, seed: plan.seed * 1000 + split, recipes: plan.recipes ?? uciRecipes(plan.data.task), ...(plan.signal === undefined ? {} : { signal: plan.signal }) });
       runs.push({ method, split, metrics });
       plan.log?.(`split ${split + 1}/${plan.splits} ${method}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
     }
