@@ -94,6 +94,21 @@ export const STUDY_KL_OPTIONS: readonly OptionSpec[] = [
   { ...estimator, defaultValue: INSPECT_DEFAULTS.estimator },
 ];
 
+/** Data sets of `study uci` (the shipped tabular sets and the digits). */
+export const UCI_DATASETS = ['diabetes', 'breast-cancer', 'wine', 'iris', 'digits'] as const;
+
+/** Options of `study uci`. */
+export const STUDY_UCI_OPTIONS: readonly OptionSpec[] = [
+  { key: 'dataset', flags: '--dataset <name>', description: 'shipped data set (ignored with --csv)', kind: { type: 'choice', choices: UCI_DATASETS }, defaultValue: 'diabetes' },
+  { key: 'csv', flags: '--csv <file>', description: 'your own CSV (header line; numeric features; .gz allowed) instead of a shipped set', kind: { type: 'string' } },
+  { key: 'target', flags: '--target <column>', description: 'target column of --csv', kind: { type: 'string' } },
+  { key: 'taskType', flags: '--task-type <kind>', description: 'regression or classification for --csv (default: classification when the target is not numeric)', kind: { type: 'choice', choices: ['regression', 'classification'] } },
+  { key: 'quick', flags: '--quick', description: '2 splits, 3 epochs, 5 predictive samples (a smoke test)', kind: { type: 'boolean' } },
+  { key: 'splits', flags: '--splits <n>', description: 'random 90/10 splits (default 20)', kind: { type: 'integer', min: 1 } },
+  { key: 'epochs', flags: '--epochs <n>', description: 'training epochs of every method (default: each recipe\'s)', kind: { type: 'integer', min: 1 } },
+  { key: 'methods', flags: '--methods <list>', description: 'comma-separated subset of bbb, mc-dropout, deterministic', kind: { type: 'list' }, defaultValue: ['bbb', 'mc-dropout', 'deterministic'] },
+];
+
 /** Options of `inspect`. */
 export const INSPECT_OPTIONS: readonly OptionSpec[] = [
   { key: 'task', flags: '--task <name>', description: 'what to train', kind: { type: 'choice', choices: STUDY_TASKS }, defaultValue: INSPECT_DEFAULTS.task },

@@ -8,7 +8,7 @@ import { describeFailure, USAGE_EXIT_CODE } from './failure.js';
 import { addOptions, type OptionSpec } from './options.js';
 import { createOutput, PROCESS_SINKS, type CommandOutput, type OutputSinks } from './output.js';
 import { resolveOptions, type ResolvedOptions } from './resolve.js';
-import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_KL_OPTIONS } from './command-options.js';
+import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_KL_OPTIONS, STUDY_UCI_OPTIONS } from './command-options.js';
 import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
 import { packageVersion } from './package-info.js';
 import { checkWeightingWord } from './weighting-names.js';
@@ -42,7 +42,7 @@ function defineRunCommand(
   const all = [...specs, ...COMMON_OPTIONS];
   addOptions(command, all);
   command.action(async (flags: Record<string, unknown>) => {
-    const options = resolveOptions(command.name() === 'kl' ? 'study kl' : name, all, flags);
+    const options = resolveOptions(parent.name() === 'study' ? `study ${name}` : name, all, flags);
     // Checks that need no TensorFlow.js run before the command body (and tfjs) is loaded.
     precheck(options);
     const output = createOutput(options.boolean('json'), sinks);
@@ -101,6 +101,17 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     sinks,
     outcome,
     (options) => (options.optionalList('weightings') ?? []).forEach((text) => checkWeightingWord(text, 'tfjs-bnn study kl', '--weightings')),
+  );
+  defineRunCommand(
+    study,
+    'uci',
+    'compare Bayes by Backprop, MC dropout and a deterministic MLP on a tabular data set with the UCI protocol (20 random 90/10 splits)',
+    'Data: --dataset diabetes (regression), breast-cancer, wine, iris, digits (classification), or --csv FILE --target COLUMN. ' +
+      'Reports RMSE/accuracy, test log-likelihood, ECE or interval coverage as mean ± standard error over splits, in report.html and results.json. --quick for a smoke run.',
+    STUDY_UCI_OPTIONS,
+    async () => (await import('./commands/study-uci.js')).runStudyUci,
+    sinks,
+    outcome,
   );
 
   defineRunCommand(

@@ -84,3 +84,5 @@ export {
   type BayesianUNetArgs,
   type UNetUpsampling,
 } from './unet.js';
+export { seedInitialWeights } from './seed-weights.js';
+export { McDropout, mcDropout, type McDropoutArgs } from './mc-dropout.js';

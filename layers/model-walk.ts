@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../src/errors.js';
 import { requireSamplingMode, type SamplingMode } from './estimator.js';
 import { VariationalLayer } from './variational-layer.js';
+import { McDropout } from './mc-dropout.js';
 
 /** Type guard: is `x` a variational layer of this library (an `instanceof` check). */
 export function isVariationalLayer(x: unknown): x is VariationalLayer {
@@ -84,10 +85,24 @@ export function disposeKLBreakdown(breakdown: KLBreakdown): void {
   for (const entry of breakdown.perLayer) entry.kl.dispose();
 }
 
-/** Sets the sampling mode of every variational layer of `model`. Returns how many layers it set. */
+/** Sets the mode of every `McDropout` layer (walking nested models); returns how many. */
+function setDropoutMode(model: ModelOrLayer, mode: SamplingMode): number {
+  let count = 0;
+  const walk = (layer: tf.layers.Layer) => {
+    if (layer instanceof McDropout) {
+      layer.samplingMode = mode;
+      count += 1;
+    }
+    if (layer instanceof tf.LayersModel) layer.layers.forEach(walk);
+  };
+  walk(model);
+  return count;
+}
+
+/** Sets the sampling mode of every variational layer and `McDropout` layer of `model`. Returns how many layers it set. */
 export function setSamplingMode(model: ModelOrLayer, mode: SamplingMode): number {
   const checked = requireSamplingMode('setSamplingMode', mode);
   const layers = variationalLayers(model);
   for (const layer of layers) layer.samplingMode = checked;
-  return layers.length;
+  return layers.length + setDropoutMode(model, checked);
 }

@@ -126,6 +126,22 @@ export class ResumeMismatchError extends BnnError {
   }
 }
 
+/**
+ * The ELBO's likelihood reduction contradicts what its KL weighting is defined for (e.g. a batch-sum
+ * likelihood with `perExample`'s 1/N): the likelihood and the KL are then weighted B× apart.
+ */
+export class ReductionMismatchError extends BnnError {
+  constructor(
+    readonly where: string,
+    readonly reduction: string,
+    readonly weightingReduction: string,
+    readonly weighting: string,
+    consequence: string,
+  ) {
+    super(`${where}: argument 'reduction' was "${reduction}"; the KL weighting ${weighting} is defined for "${weightingReduction}". ${consequence}`);
+  }
+}
+
 /** Renders a value for an error message: numbers exactly, strings quoted, arrays and objects shortened. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -18,12 +18,16 @@ export {
   BnnError,
   DtypeError,
   DuplicateKLError,
+  DuplicateTfjsError,
   FormatError,
   InvalidArgumentError,
   KLNotAvailableError,
   NoiseSourceError,
   NonFiniteError,
+  ReductionMismatchError,
+  ResumeMismatchError,
   ShapeError,
+  type ResumeDifference,
 } from './errors.js';
 
 // Replayable noise
@@ -125,6 +129,23 @@ export {
   type ModelOrLayer,
 } from '../layers/model-walk.js';
 export { VariationalLayer, type VariationalLayerArgs, type VariationalWeights } from '../layers/variational-layer.js';
+export {
+  gruVariational,
+  GRUVariational,
+  lstmVariational,
+  LSTMVariational,
+  simpleRNNVariational,
+  SimpleRNNVariational,
+  DEFAULT_RECURRENT_ACTIVATION,
+  type GatedRecurrentVariationalArgs,
+  type LSTMVariationalArgs,
+} from '../layers/recurrent-layers.js';
+export { RecurrentVariational, RECURRENT_ESTIMATORS, type RecurrentVariationalArgs } from '../layers/recurrent-variational.js';
+export { embeddingVariational, EmbeddingVariational, type EmbeddingVariationalArgs } from '../layers/embedding-variational.js';
+export { bidirectionalVariational, type BidirectionalVariationalArgs } from '../layers/bidirectional.js';
+export { mcDropout, McDropout, type McDropoutArgs } from '../layers/mc-dropout.js';
+export { seedInitialWeights } from '../layers/seed-weights.js';
+export { type ParameterDeclaration } from '../layers/variational-layer.js';
 export * as layers from '../layers/index.js';
 
 // Training position
@@ -172,6 +193,10 @@ export {
 } from '../inference/likelihoods/likelihood.js';
 export { bernoulli, weightedBernoulli, type WeightedBernoulliOptions } from '../inference/likelihoods/bernoulli.js';
 export { categorical } from '../inference/likelihoods/categorical.js';
+export { studentT, DEFAULT_STUDENT_T_DOF, type StudentTOptions } from '../inference/likelihoods/student-t.js';
+export { likelihoodFromJSON, registerLikelihood, registeredLikelihoods, type LikelihoodReviver } from '../inference/likelihoods/serialization.js';
+export { type LikelihoodSpec } from '../inference/likelihoods/likelihood.js';
+export { MIN_NOISE_SCALE, type LogScalePrior, type NoiseScaleOption } from '../inference/likelihoods/noise-scale.js';
 export * as likelihoods from '../inference/likelihoods/index.js';
 
 // ELBO composer
@@ -234,6 +259,9 @@ export {
   type TrainingHistory,
 } from '../inference/trainer/history.js';
 export { fit, type FitData } from '../inference/trainer/fit.js';
+export { NonFiniteTrainingError } from '../inference/trainer/non-finite-training.js';
+export { CHECKPOINT_KEEP_CHOICES, MONITOR_MODES, type CheckpointKeep, type MonitorMode } from '../inference/trainer/best-checkpoint.js';
+export { type RunFingerprint } from '../inference/trainer/fingerprint.js';
 export { clipByGlobalNorm, clipByValue, globalNorm, type GlobalNormClipResult } from '../inference/trainer/clip.js';
 export { METRICS_MODES, type MetricFn, type MetricsMode } from '../inference/trainer/evaluate.js';
 export { PROGRESS_MODES, type ProgressMode, type ProgressStream } from '../inference/trainer/progress.js';
@@ -281,6 +309,14 @@ export {
   type PredictiveResult,
 } from '../inference/predictive/predictive.js';
 export { bernoulliEntropy, categoricalEntropy } from '../inference/predictive/entropy.js';
+export {
+  DEFAULT_COVERAGE_LEVELS,
+  disposeRegressionPredictive,
+  regressionPredictive,
+  type RegressionPredictiveOptions,
+  type RegressionPredictiveResult,
+  type RegressionScores,
+} from '../inference/predictive/regression.js';
 
 // Metrics
 export {
@@ -323,6 +359,30 @@ export {
 export { DEFAULT_THRESHOLD, type VoxelValues } from '../inference/metrics/values.js';
 export { auroc, errorDetectionAuroc, errorMask, type ErrorDetectionOptions } from '../inference/metrics/auroc.js';
 export { lesionMetrics, type LesionMetrics, type LesionMetricsOptions } from '../inference/metrics/lesion.js';
+export {
+  classificationAccuracy,
+  classwiseExpectedCalibrationError,
+  multiclassBrierScore,
+  multiclassExpectedCalibrationError,
+  multiclassNegativeLogLikelihood,
+  multiclassReliabilityBins,
+  type Binning,
+  type MulticlassCalibrationOptions,
+} from '../inference/metrics/multiclass-calibration.js';
+export { type ClassLabels, type ClassProbabilities } from '../inference/metrics/class-probabilities.js';
+export {
+  DEFAULT_QUANTILE_LEVELS,
+  gaussianMixtureNegativeLogLikelihood,
+  gaussianNegativeLogLikelihood,
+  gaussianPit,
+  intervalCoverage,
+  quantileCalibration,
+  quantileCalibrationError,
+  rootMeanSquaredError,
+  type QuantileCalibration,
+  type SampleMatrix,
+} from '../inference/metrics/regression.js';
+export { accuracyRejectionCurve, DEFAULT_REJECTION_POINTS, misclassificationAuroc, type AccuracyRejectionCurve } from '../inference/metrics/rejection.js';
 export * as metrics from '../inference/metrics/index.js';
 
 // Segmentation recipe
@@ -386,6 +446,7 @@ export { niftiToTensor, parseNifti, type NiftiVolume } from './io/nifti-read.js'
 export {
   encodeUncertaintyPanel,
   PANEL_ORDER,
+  PANEL_TITLES,
   renderUncertaintyPanel,
   type PanelMaps,
   type PanelOptions,
@@ -442,6 +503,21 @@ export {
   type RegressionToyOptions,
 } from './data/regression-toy.js';
 export { Tissue, TISSUE_INTENSITY } from './data/phantom/anatomy.js';
+export {
+  parseTabularCsv,
+  SHIPPED_TABULAR,
+  SHIPPED_TABULAR_SETS,
+  parseShippedTabular,
+  requireShippedTabular,
+  splitTabular,
+  DEFAULT_TABULAR_TEST_FRACTION,
+  type ParseTabularOptions,
+  type TabularData,
+  type TabularTask,
+  type ShippedTabularName,
+  type ShippedTabularSpec,
+  type TabularSplit,
+} from './data/tabular/index.js';
 
 // The 3D transposed convolution's gradient, which tfjs lacks (idempotent; needed on every backend).
 registerConv3dTransposeGradient();

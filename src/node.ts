@@ -27,6 +27,7 @@ export { readNifti, writeNifti } from './io/nifti-file.js';
 export { readPng, readPngSlices, writeGreyPng, writeRgbaPng, writeUncertaintyPanel, type PngSlices } from './io/png-file.js';
 export { readDigitsTable } from './data/digits/file.js';
 export { loadDigits } from './data/digits/load.js';
+export { readShippedTabular, readTabularCsv } from './data/tabular/read.js';
 export { directoryHandler, loadModel, saveModel } from '../layers/io.js';
 export { directoryCheckpointStore, readCheckpoint, writeCheckpoint } from '../inference/trainer/checkpoint.js';
 export { writeRunReport, type WrittenReport } from '../inference/report/write.js';

@@ -7,7 +7,8 @@ import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { NoiseSource } from '../../src/random/noise-source.js';
 import { withNoise } from '../../src/random/noise-scope.js';
 import { variationalLayers, type ModelOrLayer } from '../../layers/model-walk.js';
-import { klTermWeights } from '../kl-weighting/kl-weighting.js';
+import { klTermWeights, type KLWeighting } from '../kl-weighting/kl-weighting.js';
+import { type Likelihood, type SegmentationLoss, isSegmentationLoss } from '../likelihoods/likelihood.js';
 import { requireTrainingPosition, type TrainingPosition } from '../position.js';
 import { type ResolvedElboOptions, type ElboOptions, resolveElboOptions } from './options.js';
 import { weightedPriorTerm, type KLLayer } from './prior-term.js';
@@ -24,6 +25,15 @@ function requireInputs(where: string, x: unknown, y: unknown, position: unknown,
   }
   requireTrainingPosition(where, position);
   if (!(noise instanceof NoiseSource)) throw new InvalidArgumentError(where, 'noise', noise, 'a NoiseSource');
+}
+
+/**
+ * The prior term of a likelihood's own parameters (e.g. a learned noise scale with a prior on log σ):
+ * −log p(θ) times the model-wide KL weight, so it is scaled like the layers' KL. 0 when it has none.
+ */
+function likelihoodPriorTerm(likelihood: Likelihood | SegmentationLoss, position: TrainingPosition | null, weighting: KLWeighting): tf.Scalar {
+  if (isSegmentationLoss(likelihood) || likelihood.priorNegativeLogProb === undefined || position === null) return tf.scalar(0);
+  return tf.mul(klTermWeights(weighting, position).crossEntropy, likelihood.priorNegativeLogProb()) as tf.Scalar;
 }
 
 /** Which differentiable scalar `Elbo.term` returns. */
@@ -130,7 +140,7 @@ export class Elbo {
       }
       const mean = (values: tf.Scalar[]): tf.Scalar => tf.div(tf.addN(values), particles) as tf.Scalar;
       const likelihoodTerm = mean(nlls);
-      const klTerm = mean(priorTerms);
+      const klTerm = tf.add(mean(priorTerms), likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting)) as tf.Scalar;
       const perLayerKL = layers.map((_, l) => mean(kls.map((k) => k[l])));
       const kl = (perLayerKL.length === 0 ? tf.scalar(0) : tf.addN(perLayerKL)) as tf.Scalar;
       return { loss: tf.add(likelihoodTerm, klTerm) as tf.Scalar, likelihoodTerm, klTerm, kl, perLayerKL };

@@ -1,7 +1,7 @@
 /**
  * Options of the ELBO composer, their defaults and their validation.
  */
-import { InvalidArgumentError } from '../../src/errors.js';
+import { InvalidArgumentError, ReductionMismatchError } from '../../src/errors.js';
 import { requireInteger, requireOneOf } from '../../src/validate.js';
 import type { KLWeighting } from '../kl-weighting/kl-weighting.js';
 import { type Likelihood, type SegmentationLoss, isLikelihood, isSegmentationLoss } from '../likelihoods/likelihood.js';
@@ -31,11 +31,19 @@ export interface ElboOptions {
   /** Monte Carlo particles per step, integer ≥ 1; the loss is their mean. Default `DEFAULT_PARTICLES` (1). */
   readonly particles?: number;
   /**
-   * `'mean'` (default): the NLL is the batch mean of the per-example NLL (pair with `perExample`, 1/N).
+   * `'mean'`: the NLL is the batch mean of the per-example NLL (pair with `perExample`, 1/N).
    * `'sum'`: the batch sum (pair with `perMinibatch` or `blundell`, 1/M or π_i). The two give the
-   * same ELBO up to the factor B (batch size) when N = M·B.
+   * same ELBO up to the factor B (batch size) when N = M·B. Default: the reduction the weighting
+   * declares (`klWeighting.reduction`), else `'mean'`. A value contradicting the weighting's is a
+   * `ReductionMismatchError` unless `allowReductionMismatch` is set.
    */
   readonly reduction?: Reduction;
+  /**
+   * Accept a `reduction` that contradicts the weighting's (or a weighting whose per-layer parts
+   * disagree). The objective is then not the ELBO: the KL is weighted B× too little (`'sum'` with
+   * 1/N) or B× too much (`'mean'` with 1/M). Default false.
+   */
+  readonly allowReductionMismatch?: boolean;
   /**
    * For dense outputs, what an example is. `'images'` (default): an example's NLL is the sum over
    * its elements (voxels, labels) and N = `position.datasetSize` images. `'voxels'`: every element
@@ -56,6 +64,22 @@ export interface ResolvedElboOptions {
   readonly countUnit: CountUnit;
 }
 
+/** What pairing a reduction with the other reduction's weighting does to the objective. */
+const CONSEQUENCE: Readonly<Record<Reduction, string>> = {
+  sum: 'A batch-sum likelihood with a per-example KL weight (1/N) weights the KL B× (batch size) too little against the likelihood: the posterior collapses towards a point estimate and overfits.',
+  mean: 'A batch-mean likelihood with a per-minibatch KL weight (1/M or π_i) weights the KL B× (batch size) too much: the posterior is pulled towards the prior and underfits (the same mistake as a voxel-mean likelihood with KL/N_images, measured to make the KL gradient 47× the likelihood’s on a 3D U-Net).',
+};
+
+/** Throws `ReductionMismatchError` when `reduction` contradicts what `weighting` is defined for. */
+export function requireMatchingReduction(reduction: Reduction, weighting: KLWeighting): void {
+  const declared = weighting.reduction;
+  if (declared === undefined || declared === reduction) return;
+  if (declared === 'mixed') {
+    throw new ReductionMismatchError('Elbo', reduction, 'mixed', `'${weighting.name}'`, 'Its layers use weightings defined for different reductions (1/N needs a batch mean, 1/M and π_i a batch sum), so some KL terms are weighted B× apart; use one scaling for all layers, or set allowReductionMismatch: true.');
+  }
+  throw new ReductionMismatchError('Elbo', reduction, declared, `'${weighting.name}'`, `${CONSEQUENCE[reduction]} Omit 'reduction' to use "${declared}", or set allowReductionMismatch: true.`);
+}
+
 /** Validates `options` for the `Elbo` constructor; throws `InvalidArgumentError` naming `Elbo`. */
 export function resolveElboOptions(options: unknown): ResolvedElboOptions {
   const where = 'Elbo';
@@ -72,7 +96,10 @@ export function resolveElboOptions(options: unknown): ResolvedElboOptions {
     throw new InvalidArgumentError(where, 'klWeighting', o.klWeighting, 'a KLWeighting (klWeighting.perExample(), klWeighting.blundell(), …)');
   }
   const particles = requireInteger(where, 'particles', o.particles ?? DEFAULT_PARTICLES, 1);
-  const reduction = requireOneOf(where, 'reduction', o.reduction ?? DEFAULT_REDUCTION, REDUCTIONS);
+  const weightingReduction = (o.klWeighting as KLWeighting).reduction;
+  const declared = weightingReduction === 'mean' || weightingReduction === 'sum' ? weightingReduction : undefined;
+  const reduction = requireOneOf(where, 'reduction', o.reduction ?? declared ?? DEFAULT_REDUCTION, REDUCTIONS);
+  if (o.allowReductionMismatch !== true) requireMatchingReduction(reduction, o.klWeighting as KLWeighting);
   const countUnit = requireOneOf(where, 'countUnit', o.countUnit ?? DEFAULT_COUNT_UNIT, COUNT_UNITS);
   if (countUnit === 'voxels' && isSegmentationLoss(likelihood)) {
     throw new InvalidArgumentError(where, 'countUnit', countUnit, `'images' for the per-image loss '${likelihood.name}'`);

@@ -11,6 +11,7 @@ import {
   type LayerRef,
   klTermWeights,
   klWeightingFromJSON,
+  combinedReduction,
   registerKLWeighting,
 } from './kl-weighting.js';
 
@@ -34,6 +35,10 @@ export function product(...weightings: KLWeighting[]): KLWeighting {
   if (weightings.length === 0) throw new InvalidArgumentError(where, 'weightings', weightings, 'at least one KLWeighting');
   weightings.forEach((w, i) => requireWeighting(where, `weightings[${i}]`, w));
   const twoPart = weightings.some((w) => w.termWeights !== undefined);
+  const reduction = combinedReduction(weightings);
+  if (reduction === 'mixed') {
+    throw new InvalidArgumentError(where, 'weightings', weightings.map((w) => `${w.name}${w.reduction === undefined ? '' : ` (${w.reduction})`}`).join(' × '), 'at most one dataset scaling (factors defined for a batch-mean and a batch-sum likelihood cannot be multiplied)');
+  }
   const termWeights = (position: TrainingPosition, layer?: LayerRef): KLTermWeights =>
     weightings.reduce<KLTermWeights>(
       (acc, w) => {
@@ -44,6 +49,7 @@ export function product(...weightings: KLWeighting[]): KLWeighting {
     );
   return {
     name: 'product',
+    ...(reduction === undefined ? {} : { reduction }),
     describe: `Multiplies the KL weights of: ${weightings.map((w) => w.describe).join(' × ')}`,
     weight: (position: TrainingPosition, layer?: LayerRef): number =>
       weightings.reduce((acc, w) => acc * w.weight(position, layer), 1),
@@ -85,8 +91,10 @@ export function perLayer(base: KLWeighting, overrides: readonly LayerOverride[])
     return hit === undefined ? base : hit.weighting;
   };
   const twoPart = base.termWeights !== undefined || overrides.some((o) => o.weighting.termWeights !== undefined);
+  const reduction = combinedReduction([base, ...overrides.map((o) => o.weighting)]);
   return {
     name: 'perLayer',
+    ...(reduction === undefined ? {} : { reduction }),
     describe: `Weights each layer's KL by the first matching override (${overrides.length}), else: ${base.describe}`,
     weight: (position: TrainingPosition, layer?: LayerRef): number => choose(layer).weight(position, layer),
     ...(twoPart

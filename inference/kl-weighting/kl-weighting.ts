@@ -57,6 +57,27 @@ export interface KLWeighting {
   termWeights?(position: TrainingPosition, layer?: LayerRef): KLTermWeights;
   /** The spec that `klWeightingFromJSON` turns back into an equal weighting. */
   toJSON(): KLWeightingSpec;
+  /**
+   * The batch reduction of the likelihood this weighting is defined for: `'mean'` for 1/N
+   * (`perExample`), `'sum'` for 1/M and π_i (`perMinibatch`, `blundell`); `'mixed'` when per-layer
+   * overrides disagree; absent for pure factors (annealing, tempering, constants, expressions)
+   * that fit either. `Elbo` uses it as its default `reduction` and rejects a contradicting one.
+   */
+  readonly reduction?: WeightingReduction;
+}
+
+/** What a weighting declares about the likelihood reduction it is defined for. */
+export type WeightingReduction = 'mean' | 'sum' | 'mixed';
+
+/**
+ * The one reduction a set of weightings agrees on: `undefined` when none declares one, `'mixed'`
+ * when two declare different ones (or one is already mixed).
+ */
+export function combinedReduction(weightings: readonly KLWeighting[]): WeightingReduction | undefined {
+  const declared = new Set(weightings.map((w) => w.reduction).filter((r): r is WeightingReduction => r !== undefined));
+  if (declared.size === 0) return undefined;
+  if (declared.size > 1 || declared.has('mixed')) return 'mixed';
+  return [...declared][0];
 }
 
 /** The two weights of a weighting at a position: `termWeights` when it has it, else `weight` twice. */

@@ -16,6 +16,7 @@ export function perExample(datasetSize?: number): KLWeighting {
   if (datasetSize !== undefined) requirePositive('klWeighting.perExample', 'datasetSize', datasetSize);
   return {
     name: 'perExample',
+    reduction: 'mean',
     describe:
       `Minimises the negative ELBO divided by N: the batch-mean NLL + KL / N ` +
       `(N = ${datasetSize ?? 'position.datasetSize'}; TFP convention).`,
@@ -35,6 +36,7 @@ export function perExample(datasetSize?: number): KLWeighting {
 export function perMinibatch(): KLWeighting {
   return {
     name: 'perMinibatch',
+    reduction: 'sum',
     describe: 'Minimises the batch-sum NLL + KL / M (M minibatches per epoch), so an epoch sums to the negative ELBO (Graves 2011).',
     weight(position: TrainingPosition): number {
       return 1 / requireTrainingPosition('klWeighting.perMinibatch', position).numBatches;
@@ -52,6 +54,7 @@ export function perMinibatch(): KLWeighting {
 export function blundell(): KLWeighting {
   return {
     name: 'blundell',
+    reduction: 'sum',
     describe: 'Minimises the batch-sum NLL + π_i KL with π_i = 2^(M−i)/(2^M−1), summing to the negative ELBO over an epoch (Blundell et al. 2015).',
     weight(position: TrainingPosition): number {
       const { batchIndex, numBatches } = requireTrainingPosition('klWeighting.blundell', position);

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { requirePositive } from '../../src/validate.js';
 import { type Likelihood, binaryCrossEntropyFromLogits, requireMatchingPair } from './likelihood.js';
+import { registerLikelihood } from './serialization.js';
 
 /**
  * Bernoulli likelihood from logits (binary cross-entropy), element-wise and stable:
@@ -16,6 +17,7 @@ export function bernoulli(): Likelihood {
       const [y, z] = requireMatchingPair('bernoulli.perElement', yTrue, modelOutput);
       return binaryCrossEntropyFromLogits(y, z);
     },
+    toJSON: () => ({ name: 'bernoulli', config: {} }),
   };
 }
 
@@ -46,5 +48,9 @@ export function weightedBernoulli(options: WeightedBernoulliOptions): Likelihood
         return tf.sub(tf.mul(softplusWeight, softplus), tf.mul(positiveWeight, tf.mul(y, z)));
       });
     },
+    toJSON: () => ({ name: 'weightedBernoulli', config: { positiveWeight } }),
   };
 }
+
+registerLikelihood('bernoulli', () => bernoulli());
+registerLikelihood('weightedBernoulli', (config) => weightedBernoulli(config as unknown as WeightedBernoulliOptions));

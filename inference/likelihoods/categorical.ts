@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DtypeError, ShapeError } from '../../src/errors.js';
 import type { Likelihood } from './likelihood.js';
 import { requireTensor } from './likelihood.js';
+import { registerLikelihood } from './serialization.js';
 
 /**
  * Categorical likelihood from logits: −Σ_k y_k log softmax(z)_k over the last (class) axis,
@@ -37,5 +38,8 @@ export function categorical(): Likelihood {
         return tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits, -1)), -1));
       });
     },
+    toJSON: () => ({ name: 'categorical', config: {} }),
   };
 }
+
+registerLikelihood('categorical', () => categorical());

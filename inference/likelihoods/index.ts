@@ -5,6 +5,8 @@
 export {
   type Likelihood,
   type SegmentationLoss,
+  type LikelihoodSpec,
+  likelihoodVariables,
   isLikelihood,
   isSegmentationLoss,
   binaryCrossEntropyFromLogits,
@@ -12,6 +14,9 @@ export {
 export { bernoulli, weightedBernoulli, type WeightedBernoulliOptions } from './bernoulli.js';
 export { categorical } from './categorical.js';
 export { gaussian, gaussianHeteroscedastic, type GaussianOptions, DEFAULT_GAUSSIAN_SCALE } from './gaussian.js';
+export { studentT, logGamma, type StudentTOptions, DEFAULT_STUDENT_T_DOF } from './student-t.js';
+export { MIN_NOISE_SCALE, type LogScalePrior, type NoiseScaleOption } from './noise-scale.js';
+export { likelihoodFromJSON, registerLikelihood, registeredLikelihoods, type LikelihoodReviver } from './serialization.js';
 export { focal, type FocalOptions, DEFAULT_FOCAL_GAMMA, DEFAULT_FOCAL_ALPHA } from './focal.js';
 export { ohem, ohemMask, type OhemOptions, DEFAULT_OHEM_RATIO } from './ohem.js';
 export {

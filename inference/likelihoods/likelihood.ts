@@ -26,6 +26,36 @@ export interface Likelihood {
    * tensor, batch first, that the caller owns; differentiable in `modelOutput`.
    */
   perElement(yTrue: tf.Tensor, modelOutput: tf.Tensor): tf.Tensor;
+  /**
+   * Trainable variables the likelihood owns (e.g. the learned noise scale of
+   * `gaussian({scale: 'learned'})`). `fit` trains them with the model's weights and checkpoints
+   * them; `dispose()` frees them. Absent for likelihoods without parameters.
+   */
+  readonly variables?: readonly tf.Variable[];
+  /**
+   * −log p(θ) of `variables` under their prior, a scalar the caller owns, differentiable in the
+   * variables. The ELBO adds it with the model-wide KL weight (it is the prior term of a point
+   * estimate of θ, the MAP counterpart of a layer's KL). Absent when θ has no prior.
+   */
+  priorNegativeLogProb?(): tf.Scalar;
+  /** The spec `likelihoodFromJSON` rebuilds an equal likelihood from (learned values included). */
+  toJSON?(): LikelihoodSpec;
+  /** Frees `variables`. */
+  dispose?(): void;
+}
+
+/** The serializable form of a likelihood: its registered `name` and the options that rebuild it. */
+export interface LikelihoodSpec {
+  /** Registered name, e.g. `'gaussian'`. */
+  readonly name: string;
+  /** Options of the factory (numbers, strings, nested plain objects). */
+  readonly config: { readonly [key: string]: unknown };
+}
+
+/** The variables a likelihood owns (empty when none). */
+export function likelihoodVariables(likelihood: unknown): tf.Variable[] {
+  if (!isLikelihood(likelihood)) return [];
+  return [...(likelihood.variables ?? [])];
 }
 
 /**

@@ -8,7 +8,16 @@
  */
 import { InvalidArgumentError } from '../../src/errors.js';
 import { requireInteger, requireOneOf } from '../../src/validate.js';
+import { refuseClassProbabilities } from './class-probabilities.js';
 import { binarize, readValues, requireProbabilities, requireSameLength, type VoxelValues } from './values.js';
+
+/** The multi-class function to use instead of each binary one. */
+const MULTICLASS_INSTEAD: Readonly<Record<string, string>> = {
+  reliabilityBins: 'multiclassReliabilityBins',
+  expectedCalibrationError: 'multiclassExpectedCalibrationError (or classwiseExpectedCalibrationError)',
+  brierScore: 'multiclassBrierScore',
+  negativeLogLikelihood: 'multiclassNegativeLogLikelihood',
+};
 
 /** Number of equal-width confidence bins of ECE (Guo et al. 2017). */
 export const DEFAULT_CALIBRATION_BINS = 15;
@@ -54,6 +63,7 @@ interface Pairs {
 }
 
 function readPairs(where: string, probabilities: VoxelValues, labels: VoxelValues, region: VoxelValues | undefined): Pairs {
+  refuseClassProbabilities(where, 'probabilities', probabilities, MULTICLASS_INSTEAD[where]);
   const probability = readValues(where, 'probabilities', probabilities);
   requireProbabilities(where, 'probabilities', probability);
   const label = binarize(readValues(where, 'labels', labels));
@@ -100,9 +110,13 @@ export function reliabilityBins(probabilities: VoxelValues, labels: VoxelValues,
 
 /**
  * Expected calibration error Σ_m (|B_m| / n) · |accuracy(B_m) − confidence(B_m)| with 15
- * equal-width bins (Guo et al. 2017). 0 for perfectly calibrated probabilities (up to sampling noise).
+ * equal-width bins (Guo et al. 2017), of **binary** probabilities (one per voxel or example). 0 for
+ * perfectly calibrated probabilities (up to sampling noise). Given [N, K] rows that sum to 1 (softmax
+ * output) it throws a `ShapeError` naming `multiclassExpectedCalibrationError`: binning the N·K
+ * entries as binary probabilities is not the multi-class ECE.
  */
 export function expectedCalibrationError(probabilities: VoxelValues, labels: VoxelValues, options: CalibrationOptions = {}): number {
+  refuseClassProbabilities('expectedCalibrationError', 'probabilities', probabilities, MULTICLASS_INSTEAD.expectedCalibrationError);
   const bins = reliabilityBins(probabilities, labels, options);
   const total = bins.reduce((sum, bin) => sum + bin.count, 0);
   return bins.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / total) * Math.abs(bin.accuracy - bin.confidence)), 0);

@@ -24,3 +24,29 @@ export {
   type RetentionCurve,
   type RetentionOptions,
 } from './retention.js';
+export { type ClassProbabilities, type ClassLabels, ROW_SUM_TOLERANCE } from './class-probabilities.js';
+export {
+  multiclassReliabilityBins,
+  multiclassExpectedCalibrationError,
+  classwiseExpectedCalibrationError,
+  multiclassBrierScore,
+  multiclassNegativeLogLikelihood,
+  classificationAccuracy,
+  type Binning,
+  type MulticlassCalibrationOptions,
+} from './multiclass-calibration.js';
+export { misclassificationAuroc, accuracyRejectionCurve, DEFAULT_REJECTION_POINTS, type AccuracyRejectionCurve } from './rejection.js';
+export {
+  rootMeanSquaredError,
+  gaussianNegativeLogLikelihood,
+  gaussianMixtureNegativeLogLikelihood,
+  gaussianPit,
+  intervalCoverage,
+  quantileCalibration,
+  quantileCalibrationError,
+  normalCdf,
+  erf,
+  DEFAULT_QUANTILE_LEVELS,
+  type QuantileCalibration,
+  type SampleMatrix,
+} from './regression.js';

@@ -18,3 +18,11 @@ export {
   type HeteroscedasticLogits,
   type HeteroscedasticOptions,
 } from './heteroscedastic.js';
+export {
+  regressionPredictive,
+  disposeRegressionPredictive,
+  DEFAULT_COVERAGE_LEVELS,
+  type RegressionPredictiveOptions,
+  type RegressionPredictiveResult,
+  type RegressionScores,
+} from './regression.js';

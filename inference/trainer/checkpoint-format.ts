@@ -46,6 +46,8 @@ export interface TrainerCheckpoint {
   readonly accumulator: EpochAccumulator | null;
   /** Every model weight (`model.weights` order: trainable and non-trainable). */
   readonly weights: SerializedTensor[];
+  /** Variables the likelihood owns (e.g. a learned noise scale), in `likelihood.variables` order; absent in older checkpoints. */
+  readonly extraVariables?: SerializedTensor[];
   /** The optimizer's class name, `getWeights()` and any other state variables it holds (e.g. Adam's β powers). */
   readonly optimizer: {
     readonly className: string;

@@ -20,6 +20,8 @@ import { runFingerprint, requireSameFingerprint } from './fingerprint.js';
 import { improvedBest, writeBestCheckpoint, type BestSoFar } from './best-checkpoint.js';
 import { evaluateObjective, resolveObjective, type ElboInput } from './objective.js';
 import { trainingStep, trainableVariables } from './step.js';
+import { likelihoodVariables } from '../likelihoods/likelihood.js';
+import { seedInitialWeights } from '../../layers/seed-weights.js';
 
 /** Training data: in-memory tensors `{x, y}` (examples along axis 0) or a dataset of `{xs, ys}` batches. */
 export type FitData = TensorData | tf.data.Dataset<tf.TensorContainer>;
@@ -79,8 +81,11 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const optimizer = options.optimizer;
   if (resolved.checkpointDir !== undefined) await probeOptimizerState(optimizer);
 
+  // Variables the likelihood owns (a learned noise scale) train and checkpoint with the model's.
+  const likelihoodVars = likelihoodVariables(objective.elbo.settings.likelihood);
   const checkpoint = await readResumeCheckpoint(resolved);
   const seed = checkpoint?.seed ?? resolved.seed ?? DEFAULT_SEED;
+  if (checkpoint === null && resolved.initialWeights === 'seeded') seedInitialWeights(model, seed);
   const noise = new NoiseSource(seed);
   const source = batchSource(data, options, resolved, noise.fork(SHUFFLE_FORK));
   const fingerprint = runFingerprint(model, objective.elbo, optimizer, {
@@ -89,7 +94,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   });
   if (checkpoint !== null && resolved.resumeDir !== undefined) {
     if (!resolved.forceResume) requireSameFingerprint(checkpoint.fingerprint, fingerprint, resolved.resumeDir);
-    await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir);
+    await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir, likelihoodVars);
   }
   let best: BestSoFar = checkpoint?.best ?? { monitor: resolved.checkpointMonitor, mode: resolved.checkpointMode, value: null, epoch: null };
   const validation = options.validationData === undefined ? null : new TensorBatchSource(options.validationData, resolved.evalBatchSize, false, null);
@@ -100,7 +105,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const history = state.history;
   const control = createControl(model, history);
   const progress = createProgress(resolved.progress, resolved.progressStream, resolved.epochs);
-  const variables = trainableVariables(model);
+  const variables = [...trainableVariables(model), ...likelihoodVars];
   let lastCheckpointStep = checkpoint === null ? -1 : state.step;
 
   const call = async (hook: (callbacks: (typeof resolved.callbacks)[number]) => CallbackResult | Promise<CallbackResult> | undefined) => {
@@ -108,7 +113,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   };
   const currentCheckpoint = async (): Promise<TrainerCheckpoint> => ({
     seed, epoch: state.epoch, batchIndex: state.batchIndex, step: state.step, consecutiveNonFinite: state.consecutiveNonFinite, history, accumulator: state.accumulator,
-    ...(await captureTensors(model, optimizer)), fingerprint, best,
+    ...(await captureTensors(model, optimizer, likelihoodVars)), fingerprint, best,
   });
   const saveCheckpoint = async () => {
     if (resolved.checkpointDir === undefined || resolved.checkpointStore === undefined || resolved.checkpointKeep === 'best' || lastCheckpointStep === state.step) return;

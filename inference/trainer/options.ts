@@ -58,6 +58,12 @@ export interface FitOptions<ElboT> {
   readonly shuffle?: boolean;
   /** Root seed of the weight noise and the data order. Default 0. A resumed run takes the checkpoint's seed. */
   readonly seed?: number | string;
+  /**
+   * `'seeded'`: before training (not when resuming), re-draw every weight from its initializer seeded
+   * by `seed` (`seedInitialWeights`), so two runs with the same seed start, and end, identical.
+   * `'keep'` (default): train the weights the model has (pretrained, `toBayesian`, or seeded at build).
+   */
+  readonly initialWeights?: 'keep' | 'seeded';
   /** Number of training examples N, required for dataset inputs (the ELBO scales the likelihood by it). */
   readonly datasetSize?: number;
   /** Batches per epoch for dataset inputs whose `size` is unknown. */
@@ -124,6 +130,7 @@ export interface ResolvedFitOptions {
   readonly dropRemainder: boolean;
   readonly shuffle: boolean;
   readonly seed: number | string | undefined;
+  readonly initialWeights: 'keep' | 'seeded';
   readonly clipGlobalNorm: number | undefined;
   readonly clipValue: number | undefined;
   readonly maxConsecutiveNonFinite: number;
@@ -211,6 +218,7 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
     dropRemainder: requireBoolean('dropRemainder', options.dropRemainder, false),
     shuffle: requireBoolean('shuffle', options.shuffle, true),
     seed,
+    initialWeights: requireOneOf(where, 'initialWeights', options.initialWeights ?? 'keep', ['keep', 'seeded'] as const),
     clipGlobalNorm: optionalPositive('clipGlobalNorm', options.clipGlobalNorm),
     clipValue: optionalPositive('clipValue', options.clipValue),
     maxConsecutiveNonFinite: requireInteger(where, 'maxConsecutiveNonFinite', options.maxConsecutiveNonFinite ?? DEFAULT_MAX_CONSECUTIVE_NON_FINITE, 1),

@@ -14,8 +14,8 @@ function optimizerStateVariables(optimizer: tf.Optimizer): Array<[string, tf.Var
   return Object.entries(optimizer).filter((entry): entry is [string, tf.Variable] => entry[1] instanceof tf.Variable);
 }
 
-/** Reads the model's weights and the optimizer's state as exact bytes (async). Disposes what it creates. */
-export async function captureTensors(model: tf.LayersModel, optimizer: tf.Optimizer): Promise<Pick<TrainerCheckpoint, 'weights' | 'optimizer'>> {
+/** Reads the model's weights, the optimizer's state and `extra` variables (the likelihood's) as exact bytes (async). Disposes what it creates. */
+export async function captureTensors(model: tf.LayersModel, optimizer: tf.Optimizer, extra: readonly tf.Variable[] = []): Promise<Pick<TrainerCheckpoint, 'weights' | 'optimizer' | 'extraVariables'>> {
   const weights: SerializedTensor[] = [];
   for (const w of model.weights) weights.push(await serializeTensor(w.originalName, w.read()));
   let named: Awaited<ReturnType<tf.Optimizer['getWeights']>>;
@@ -30,7 +30,9 @@ export async function captureTensors(model: tf.LayersModel, optimizer: tf.Optimi
   if (named.length > 0 && named[0].name === 'iter') named[0].tensor.dispose();
   const stateVariables: SerializedTensor[] = [];
   for (const [name, variable] of optimizerStateVariables(optimizer)) stateVariables.push(await serializeTensor(name, variable));
-  return { weights, optimizer: { className: optimizer.getClassName(), weights: optimizerWeights, stateVariables } };
+  const extraVariables: SerializedTensor[] = [];
+  for (const variable of extra) extraVariables.push(await serializeTensor(variable.name, variable));
+  return { weights, optimizer: { className: optimizer.getClassName(), weights: optimizerWeights, stateVariables }, extraVariables };
 }
 
 /**
@@ -38,11 +40,15 @@ export async function captureTensors(model: tf.LayersModel, optimizer: tf.Optimi
  * stepped) and of the class that wrote the checkpoint; the model must have the same weights in the
  * same order and shapes (names may differ: tfjs numbers layers per process).
  */
-export async function restoreTensors(checkpoint: TrainerCheckpoint, model: tf.LayersModel, optimizer: tf.Optimizer, source: string): Promise<void> {
+export async function restoreTensors(checkpoint: TrainerCheckpoint, model: tf.LayersModel, optimizer: tf.Optimizer, source: string, extra: readonly tf.Variable[] = []): Promise<void> {
   const where = 'fit (resume)';
   const modelWeights = model.weights;
   if (modelWeights.length !== checkpoint.weights.length) {
     throw new FormatError(`${where}: ${source} holds ${checkpoint.weights.length} model weights; the model has ${modelWeights.length}.`);
+  }
+  const savedExtra = checkpoint.extraVariables ?? [];
+  if (savedExtra.length !== extra.length) {
+    throw new FormatError(`${where}: ${source} holds ${savedExtra.length} likelihood variables (e.g. a learned noise scale); the likelihood has ${extra.length}.`);
   }
   const className = optimizer.getClassName();
   if (className !== checkpoint.optimizer.className) {
@@ -59,6 +65,11 @@ export async function restoreTensors(checkpoint: TrainerCheckpoint, model: tf.La
     modelWeights[i].write(value);
     value.dispose();
   }
+  extra.forEach((variable, i) => {
+    const value = deserializeTensor(savedExtra[i], source);
+    variable.assign(value);
+    value.dispose();
+  });
   const named = checkpoint.optimizer.weights.map((w) => ({ name: w.name, tensor: deserializeTensor(w, source) }));
   try {
     await optimizer.setWeights(named);

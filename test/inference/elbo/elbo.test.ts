@@ -1,8 +1,9 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { Elbo, bernoulli, disposeElboTerms, klWeighting, softDice, type ElboReport, type ElboTerms } from '../../../inference/index.js';
+import { Elbo, bernoulli, disposeElboTerms, gaussian, klWeighting, softDice, type ElboReport, type ElboTerms } from '../../../inference/index.js';
 import { NoiseSource, withNoise } from '../../../src/random/index.js';
-import { InvalidArgumentError, ShapeError } from '../../../src/errors.js';
+import { InvalidArgumentError, ReductionMismatchError, ShapeError } from '../../../src/errors.js';
+import { denseVariational } from '../../../layers/index.js';
 import { expectNoLeak, near } from '../../helpers/leak.js';
 import { batch, particleByHand, tinyModel } from './fixtures.js';
 
@@ -203,4 +204,45 @@ test('bad options and inputs are typed errors naming Elbo and the argument', (t)
   t.throws(() => elbo.term('nll' as never, x, y, position, noise), { instanceOf: InvalidArgumentError, message: /Elbo\.term: argument 'which' was "nll"/ });
   tf.dispose([x, y, shortY, wideY]);
   model.dispose();
+});
+
+test('the reduction defaults to the weighting’s, and a contradicting one is a ReductionMismatchError unless allowed', (t) => {
+  const model = tf.sequential({ layers: [denseVariational({ units: 1, inputShape: [2], name: 'reduction_check' })] });
+  const likelihood = bernoulli();
+  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.blundell() }).settings.reduction, 'sum');
+  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.perMinibatch() }).settings.reduction, 'sum');
+  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.perExample() }).settings.reduction, 'mean');
+  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.product(klWeighting.blundell(), klWeighting.linearWarmup({ epochs: 2 })) }).settings.reduction, 'sum');
+  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.constant(1) }).settings.reduction, 'mean');
+  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.constant(1), reduction: 'sum' }).settings.reduction, 'sum');
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'sum' }), { instanceOf: ReductionMismatchError, message: /B× \(batch size\) too little/ });
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: klWeighting.blundell(), reduction: 'mean' }), { instanceOf: ReductionMismatchError, message: /too much/ });
+  const mixed = klWeighting.perLayer(klWeighting.perExample(), [{ match: /^out/, weighting: klWeighting.blundell() }]);
+  t.is(mixed.reduction, 'mixed');
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: mixed }), { instanceOf: ReductionMismatchError, message: /different reductions/ });
+  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'sum', allowReductionMismatch: true }).settings.reduction, 'sum');
+  t.throws(() => klWeighting.product(klWeighting.perExample(), klWeighting.blundell()), { instanceOf: InvalidArgumentError, message: /at most one dataset scaling/ });
+  model.dispose();
+});
+
+test('a likelihood prior (learned σ with a log σ prior) enters the prior term with the model-wide KL weight', (t) => {
+  const model = tinyModel();
+  const { x, y } = batch();
+  const noise = new NoiseSource(3);
+  const position = { epoch: 0, step: 0, batchIndex: 0, numBatches: 1, datasetSize: 50 };
+  const plain = gaussian({ scale: 'learned', initialScale: 2 });
+  const withPrior = gaussian({ scale: 'learned', initialScale: 2, logScalePrior: { loc: 0, scale: 0.5 } });
+  const reportOf = (likelihood: ReturnType<typeof gaussian>) => {
+    const elbo = new Elbo(model, { likelihood, klWeighting: klWeighting.perExample() });
+    return elbo.report(elbo.terms(x, y, position, noise));
+  };
+  const a = reportOf(plain);
+  const b = reportOf(withPrior);
+  const priorNll = 0.5 * (Math.log(2) / 0.5) ** 2 + Math.log(0.5) + 0.5 * Math.log(2 * Math.PI);
+  near(t, b.nll, a.nll, 1e-5);
+  near(t, b.klTerm - a.klTerm, priorNll / 50, 1e-5);
+  plain.dispose?.();
+  withPrior.dispose?.();
+  model.dispose();
+  tf.dispose([x, y]);
 });
