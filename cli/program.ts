@@ -7,8 +7,8 @@ import { COMMON_OPTIONS } from './common-options.js';
 import { describeFailure, USAGE_EXIT_CODE } from './failure.js';
 import { addOptions, type OptionSpec } from './options.js';
 import { createOutput, PROCESS_SINKS, type CommandOutput, type OutputSinks } from './output.js';
-import { resolveOptions, type ResolvedOptions } from './resolve.js';
-import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_KL_OPTIONS } from './command-options.js';
+import { resolveOptions, ResolvedOptions } from './resolve.js';
+import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_COLLECT_OPTIONS, STUDY_KL_OPTIONS, WORKER_OPTIONS } from './command-options.js';
 import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
 
 /** What a run command receives besides its options. */
@@ -25,6 +25,23 @@ interface Outcome {
   exitCode: number;
 }
 
+/** A positional argument of a run command, resolved under `key` like an option. */
+interface PositionalArgument {
+  /** commander syntax, e.g. `'<batch>'`. */
+  readonly syntax: string;
+  readonly key: string;
+  readonly description: string;
+}
+
+/** What a command shares of `COMMON_OPTIONS` (default: all) and its positional argument, if any. */
+interface RunCommandShape {
+  readonly common?: readonly OptionSpec[];
+  readonly argument?: PositionalArgument;
+}
+
+/** `--config`, `--json`, `--verbose`: the common options of commands that take no seed and write no run folder. */
+const SERVICE_OPTIONS = COMMON_OPTIONS.filter((o) => ['config', 'json', 'verbose'].includes(o.key));
+
 function defineRunCommand(
   parent: Command,
   name: string,
@@ -34,12 +51,17 @@ function defineRunCommand(
   load: () => Promise<RunCommand>,
   sinks: OutputSinks,
   outcome: Outcome,
+  shape: RunCommandShape = {},
 ): Command {
   const command = parent.command(name).summary(summary).description(`${summary}\n\n${details}`);
-  const all = [...specs, ...COMMON_OPTIONS];
+  const all = [...specs, ...(shape.common ?? COMMON_OPTIONS)];
+  if (shape.argument !== undefined) command.argument(shape.argument.syntax, shape.argument.description);
   addOptions(command, all);
-  command.action(async (flags: Record<string, unknown>) => {
-    const options = resolveOptions(command.name() === 'kl' ? 'study kl' : name, all, flags);
+  command.action(async (...args: unknown[]) => {
+    const flags = (shape.argument === undefined ? args[0] : args[1]) as Record<string, unknown>;
+    const fullName = parent.name() === 'study' ? `study ${command.name()}` : name;
+    const resolved = resolveOptions(fullName, all, flags);
+    const options = shape.argument === undefined ? resolved : new ResolvedOptions({ ...resolved.toJSON(), [shape.argument.key]: String(args[0]) });
     const output = createOutput(options.boolean('json'), sinks);
     const run = await load();
     const interrupt = abortOnSigint((line) => sinks.stderr(`${line}\n`));
@@ -93,6 +115,32 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/study-kl.js')).runStudyKl,
     sinks,
     outcome,
+  );
+
+  defineRunCommand(
+    study,
+    'collect',
+    'write the report of a study kl batch run by queue workers (study kl --redis ... --no-wait)',
+    'Reads the batch plan and the results from Redis and writes the same report.html and results.json as the local command; runs that failed after their retries are listed with their error. ' +
+      'A batch that is not finished gives a partial report that says which runs are missing.',
+    STUDY_COLLECT_OPTIONS,
+    async () => (await import('./commands/study-collect.js')).runStudyCollect,
+    sinks,
+    outcome,
+    { common: COMMON_OPTIONS.filter((o) => o.key !== 'seed'), argument: { syntax: '<batch>', key: 'batch', description: 'batch id printed by study kl --redis --no-wait' } },
+  );
+
+  defineRunCommand(
+    program,
+    'worker',
+    'take study runs from a BullMQ queue on Redis and run them, until SIGTERM or Ctrl-C',
+    'Start one or more on every host that reaches the Redis server; study kl --redis enqueues the runs. ' +
+      'Jobs are validated (known kinds and options only), retried with back-off when they throw, and handed to another worker when a worker dies (after --lock-duration). See docs/scale-out.md.',
+    WORKER_OPTIONS,
+    async () => (await import('./commands/worker.js')).runWorker,
+    sinks,
+    outcome,
+    { common: SERVICE_OPTIONS },
   );
 
   defineRunCommand(
