@@ -22,9 +22,22 @@ export function connectionOptions(target: RedisTarget): RedisOptions {
   return { url: target.url, maxRetriesPerRequest: null, retryStrategy: reconnectDelay, enableReadyCheck: true };
 }
 
-/** A plain ioredis client for tfjs-bnn's own keys. Close it with `quit()`. */
-export function createRedisClient(target: RedisTarget, onError: (message: string) => void): Redis {
+/**
+ * A plain ioredis client for tfjs-bnn's own keys. Close it with `quit()`.
+ * @param onEvent receives connection errors, a line when the connection is lost and one when it is
+ *   back (`'redis connection lost; reconnecting'`, `'redis connection restored'`).
+ */
+export function createRedisClient(target: RedisTarget, onEvent: (message: string) => void): Redis {
   const client = new Redis(target.url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay });
-  client.on('error', (error: Error) => onError(error.message));
+  let lost = false;
+  client.on('error', (error: Error) => onEvent(error.message));
+  client.on('reconnecting', () => {
+    if (!lost) onEvent('redis connection lost; reconnecting');
+    lost = true;
+  });
+  client.on('ready', () => {
+    if (lost) onEvent('redis connection restored');
+    lost = false;
+  });
   return client;
 }

@@ -41,7 +41,7 @@ export function openQueueSession(options: ResolvedOptions, where: string, log: (
   const mask = (text: string) => maskSecrets(text, target);
   let lastError = '';
   const onError = (message: string) => {
-    if (message !== lastError) log(mask(`${where}: redis connection: ${message} (reconnecting)`));
+    if (message !== lastError) log(mask(`${where}: ${message.startsWith('redis connection') ? message : `redis connection: ${message} (reconnecting)`}`));
     lastError = message;
   };
   const queue = new Queue(name, { connection: connectionOptions(target) });

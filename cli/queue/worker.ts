@@ -57,7 +57,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
   const onConnectionError = (message: string) => {
     if (message === lastConnectionError) return;
     lastConnectionError = message;
-    log(`worker: redis connection: ${message} (reconnecting)`);
+    log(`worker: ${message.startsWith('redis connection') ? message : `redis connection: ${message} (reconnecting)`}`);
   };
   const store = new BatchStore(createRedisClient(options.target, onConnectionError), options.queue);
   const stopping = new AbortController();
@@ -84,10 +84,6 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
   worker.on('failed', (job, error) => log(`worker: job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
   worker.on('error', (error) => onConnectionError(error.message));
   worker.on('stalled', (jobId) => log(`worker: job ${jobId} stalled (its worker stopped renewing the lock); handed back to the queue`));
-  worker.on('ready', () => {
-    if (lastConnectionError !== '') log('worker: redis connection restored');
-    lastConnectionError = '';
-  });
   const closeStore = async () => {
     await store.close();
   };
