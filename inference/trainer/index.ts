@@ -35,3 +35,4 @@ export {
   CHECKPOINT_VERSION,
 } from './checkpoint.js';
 export { type ElboInput, type StepReport } from './objective.js';
+export { type LrScaling, LR_SCALING_RULES, scaledLearningRate } from './lr-scaling.js';
