@@ -106,6 +106,7 @@ export const WORKER_OPTIONS: readonly OptionSpec[] = [
   { key: 'concurrency', flags: '--concurrency <n>', description: 'jobs run at once by this process', kind: { type: 'integer', min: 1 }, defaultValue: QUEUE_OPTION_DEFAULTS.concurrency },
   { key: 'lockDuration', flags: '--lock-duration <ms>', description: 'a job whose worker stops renewing its lock this long is stalled and handed to another worker', kind: { type: 'integer', min: 100 }, defaultValue: QUEUE_OPTION_DEFAULTS.lockDurationMs },
   { key: 'stalledInterval', flags: '--stalled-interval <ms>', description: 'how often to look for stalled jobs', kind: { type: 'integer', min: 100 }, defaultValue: QUEUE_OPTION_DEFAULTS.stalledIntervalMs },
+  { key: 'outputRoot', flags: '--output-root <dir>', description: 'shared folder the paths of segment jobs are relative to and confined to (default: the working directory)', kind: { type: 'string' } },
 ];
 
 /** Options of `study collect`. */

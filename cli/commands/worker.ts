@@ -4,6 +4,7 @@
  * ones finish; a second one quits at once (the abandoned job goes to another worker once its lock
  * expires).
  */
+import { resolve } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import type { RunContext } from '../program.js';
 import type { ResolvedOptions } from '../resolve.js';
@@ -26,9 +27,10 @@ export async function runWorker(options: ResolvedOptions, context: RunContext): 
     concurrency: options.number('concurrency'),
     lockDurationMs: options.number('lockDuration'),
     stalledIntervalMs: options.number('stalledInterval'),
+    outputRoot: resolve(options.optionalString('outputRoot') ?? process.cwd()),
     log: context.output.log,
   });
-  context.output.log(`worker ${handle.name}: queue ${queue} at ${target.masked}, concurrency ${options.number('concurrency')}; SIGTERM or Ctrl-C stops after the running job`);
+  context.output.log(`worker ${handle.name}: queue ${queue} at ${target.masked}, concurrency ${options.number('concurrency')}, output root ${resolve(options.optionalString('outputRoot') ?? process.cwd())}; SIGTERM or Ctrl-C stops after the running job`);
   await new Promise<void>((resolve) => {
     let signals = 0;
     const stop = (signal: string) => {

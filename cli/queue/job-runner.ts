@@ -1,13 +1,21 @@
 /**
  * Runs one validated job with the same functions as the local commands: a `study-run` job calls
- * `runStudyRun`, the function the local `study kl` loop calls, so a queued run gives the local
- * run's numbers.
+ * `runStudyRun` (what the local `study kl` loop calls), a `segment` job calls `runSegment` (the
+ * `segment` command itself) with its paths confined to the worker's output root.
  */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { initBackend } from '../../src/backend/index.js';
-import { runStudyRun, type StudyRun } from '../study/run-study.js';
+import { createOutput } from '../output.js';
+import { ResolvedOptions } from '../resolve.js';
+import type { OptionValue } from '../options.js';
+import { parsePrior } from '../segment/choices.js';
+import { describeRun, runStudyRun, type StudyRun } from '../study/run-study.js';
 import { taskByName } from '../study/tasks.js';
 import { resolveWeighting, type NamedWeighting } from '../study/weightings.js';
-import { PAYLOAD_WHERE, type JobPayload, type StudyRunJob } from './payload.js';
+import { confinedPath } from './output-root.js';
+import { PAYLOAD_WHERE, SEGMENT_JOB_OPTIONS, type JobPayload, type SegmentJob, type StudyRunJob } from './payload.js';
 
 /**
  * The event loop gets a turn at least this often during a job (ms), so BullMQ can renew the job's
@@ -21,34 +29,51 @@ export interface JobContext {
   readonly progress: (fraction: number) => void;
   /** Stops training after the current step. */
   readonly signal: AbortSignal;
+  /** Lines for the worker's log. */
+  readonly log: (line: string) => void;
+  /** This job's id (names the temporary folder of a `segment` job). */
+  readonly jobId: string;
 }
 
-/** A job's payload resolved to the objects the run needs; fails on a bad weighting before any training. */
-export interface PreparedStudyRun {
-  readonly job: StudyRunJob;
-  readonly weighting: NamedWeighting;
+/** A job resolved to what its run needs; everything that can fail on bad input has been checked. */
+export type PreparedJob =
+  | { readonly kind: 'study-run'; readonly job: StudyRunJob; readonly weighting: NamedWeighting }
+  | { readonly kind: 'segment'; readonly job: SegmentJob; readonly outDir: string; readonly options: Record<string, OptionValue> };
+
+/** What a job produced: plain data for the result store, and a line for the log. */
+export interface JobResult {
+  readonly result: unknown;
+  readonly summary: string;
+  /** False when the job's output folder existed already (an earlier attempt finished): nothing was replaced. */
+  readonly published: boolean;
 }
 
 /**
- * Resolves what can fail on bad input (the weighting's name or expression) so that it fails
- * before any work, with the typed error of the local command.
+ * Resolves what can fail on bad input before any work: a study run's weighting; a segment job's
+ * paths (confined to `outputRoot`), prior and weighting.
  * @throws InvalidArgumentError
  */
-export function prepareJob(payload: JobPayload): PreparedStudyRun {
-  return { job: payload, weighting: resolveWeighting(payload.weighting, payload.epochs, PAYLOAD_WHERE, 'job.data.weighting') };
+export function prepareJob(payload: JobPayload, outputRoot: string): PreparedJob {
+  if (payload.kind === 'study-run') {
+    return { kind: 'study-run', job: payload, weighting: resolveWeighting(payload.weighting, payload.epochs, PAYLOAD_WHERE, 'job.data.weighting') };
+  }
+  const options: Record<string, OptionValue> = {};
+  for (const spec of SEGMENT_JOB_OPTIONS) if (spec.defaultValue !== undefined) options[spec.key] = spec.defaultValue;
+  Object.assign(options, payload.options);
+  const images = payload.options.images;
+  if (typeof images === 'string') options.images = confinedPath(outputRoot, images, PAYLOAD_WHERE, 'job.data.options.images');
+  const nifti = payload.options.nifti;
+  if (Array.isArray(nifti)) options.nifti = nifti.map((file, i) => confinedPath(outputRoot, file, PAYLOAD_WHERE, `job.data.options.nifti[${i}]`));
+  parsePrior(String(options.prior), PAYLOAD_WHERE);
+  resolveWeighting(String(options.klWeighting), Number(options.epochs), PAYLOAD_WHERE, 'job.data.options.klWeighting');
+  return { kind: 'segment', job: payload, outDir: confinedPath(outputRoot, payload.out, PAYLOAD_WHERE, 'job.data.out'), options };
 }
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/**
- * Runs a prepared job.
- * @returns the study run (plain data).
- * @throws Error when the job was stopped by `context.signal` before it finished.
- */
-export async function runPreparedJob(prepared: PreparedStudyRun, context: JobContext): Promise<StudyRun> {
-  await initBackend();
+async function runStudyJob(prepared: Extract<PreparedJob, { kind: 'study-run' }>, context: JobContext): Promise<StudyRun> {
   const { job } = prepared;
   let lastTurn = performance.now();
   const run = await runStudyRun(
@@ -69,4 +94,36 @@ export async function runPreparedJob(prepared: PreparedStudyRun, context: JobCon
   );
   if (run === null) throw new Error(`${PAYLOAD_WHERE}: run ${job.weighting} seed ${job.seed} was stopped before it finished`);
   return run;
+}
+
+/**
+ * A `segment` job: `runSegment` writes into a temporary sibling of the run folder, which is then
+ * renamed into place in one step; when the folder exists already (an earlier attempt of this job
+ * finished), the new output is dropped and the first one kept.
+ */
+async function runSegmentJob(prepared: Extract<PreparedJob, { kind: 'segment' }>, context: JobContext): Promise<JobResult> {
+  const { runSegment } = await import('../commands/segment.js');
+  const temp = `${prepared.outDir}.part-${context.jobId}-${randomBytes(3).toString('hex')}`;
+  mkdirSync(dirname(prepared.outDir), { recursive: true });
+  let captured: unknown = null;
+  const output = createOutput(false, { stdout: (text) => context.log(text.trimEnd()), stderr: (text) => context.log(text.trimEnd()) });
+  const capturing = { ...output, result: (value: unknown) => void (captured = value) };
+  try {
+    const status = await runSegment(new ResolvedOptions({ ...prepared.options, out: temp }), { output: capturing, signal: context.signal });
+    if (status !== 0) throw new Error(`${PAYLOAD_WHERE}: segment job stopped before it finished (status ${status})`);
+    const published = !existsSync(prepared.outDir);
+    if (published) renameSync(temp, prepared.outDir);
+    const result = JSON.parse(JSON.stringify(captured).split(temp).join(prepared.job.out)) as Record<string, unknown>;
+    return { result, published, summary: `segment ${prepared.job.out}: dice ${String(result.dice)}, auroc ${String(result.auroc)}` };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Runs a prepared job. @throws Error when `context.signal` stopped it before it finished. */
+export async function runPreparedJob(prepared: PreparedJob, context: JobContext): Promise<JobResult> {
+  await initBackend();
+  if (prepared.kind === 'segment') return runSegmentJob(prepared, context);
+  const run = await runStudyJob(prepared, context);
+  return { result: run, published: true, summary: describeRun(taskByName(prepared.job.task), run) };
 }

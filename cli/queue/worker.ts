@@ -6,11 +6,9 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { BnnError } from '../../src/errors.js';
-import { describeRun } from '../study/run-study.js';
-import { taskByName } from '../study/tasks.js';
 import { BatchStore } from './batch-store.js';
 import { connectionOptions, createRedisClient } from './connection.js';
-import { prepareJob, runPreparedJob, type PreparedStudyRun } from './job-runner.js';
+import { prepareJob, runPreparedJob, type PreparedJob } from './job-runner.js';
 import { validateJobPayload } from './payload.js';
 import { maskSecrets, type RedisTarget } from './redis-url.js';
 
@@ -24,6 +22,8 @@ export interface QueueWorkerOptions {
   readonly lockDurationMs: number;
   /** How often this worker looks for stalled jobs (of any worker) and hands them back to the queue, ms. */
   readonly stalledIntervalMs: number;
+  /** Folder the paths of `segment` jobs are relative to (and confined to). */
+  readonly outputRoot: string;
   /** One line per event (masked). */
   readonly log: (line: string) => void;
 }
@@ -38,9 +38,9 @@ export interface QueueWorkerHandle {
   closeNow(): Promise<void>;
 }
 
-function validated(job: Job): PreparedStudyRun {
+function validated(job: Job, outputRoot: string): PreparedJob {
   try {
-    return prepareJob(validateJobPayload(job.data));
+    return prepareJob(validateJobPayload(job.data), outputRoot);
   } catch (error) {
     // A payload that does not validate will never do: fail without retrying, with the typed error's text.
     if (error instanceof BnnError) throw new UnrecoverableError(`${error.name}: ${error.message}`);
@@ -62,16 +62,19 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
   const store = new BatchStore(createRedisClient(options.target, onConnectionError), options.queue);
   const stopping = new AbortController();
   const processor = async (job: Job): Promise<{ stored: boolean }> => {
-    const prepared = validated(job);
+    const prepared = validated(job, options.outputRoot);
     const id = job.id ?? '';
-    const { job: payload } = prepared;
-    log(`worker: job ${id} started: ${payload.task} ${payload.weighting} seed ${payload.seed} (attempt ${job.attemptsMade + 1})`);
-    const run = await runPreparedJob(prepared, {
+    const payload = prepared.job;
+    const what = payload.kind === 'study-run' ? `${payload.task} ${payload.weighting} seed ${payload.seed}` : `segment into ${payload.out}`;
+    log(`worker: job ${id} started: ${what} (attempt ${job.attemptsMade + 1})`);
+    const done = await runPreparedJob(prepared, {
       signal: stopping.signal,
       progress: (fraction) => void job.updateProgress(Math.round(fraction * 100)).catch(() => undefined),
+      log,
+      jobId: id,
     });
-    const stored = await store.recordResult(payload.batchId, id, run);
-    log(stored ? `worker: job ${id} done: ${describeRun(taskByName(payload.task), run)}` : `worker: job ${id} finished again; the first result is kept and this duplicate is ignored`);
+    const stored = done.published && (await store.recordResult(payload.batchId, id, done.result));
+    log(stored ? `worker: job ${id} done: ${done.summary}` : `worker: job ${id} finished again; the first result is kept and this duplicate is ignored`);
     return { stored };
   };
   const worker = new Worker(options.queue, processor, {

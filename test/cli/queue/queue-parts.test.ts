@@ -1,5 +1,9 @@
 /** The queue's pure parts: URL masking, payload validation, result encoding, progress line, names. */
 import test from 'ava';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { confinedPath } from '../../../cli/queue/output-root.js';
 import { decodeResult, encodeResult } from '../../../cli/queue/batch-store.js';
 import { isSettled, progressLine } from '../../../cli/queue/batch-state.js';
 import { reconnectDelay, MAX_RECONNECT_DELAY_MS } from '../../../cli/queue/connection.js';
@@ -37,14 +41,15 @@ test('job payloads: the valid one passes; unknown keys, wrong types, unknown kin
     [{ ...VALID, task: 'mnist' }, /argument 'job\.data\.task' was "mnist"; expected one of regression-toy, digits, phantom/],
     [{ ...VALID, batchId: '../x' }, /argument 'job\.data\.batchId' was "\.\.\/x"/],
     [{ ...VALID, estimator: undefined }, /argument 'job\.data\.estimator'/],
-    [{ kind: 'eval', code: 'process.exit()' }, /argument 'job\.data\.kind' was "eval"; expected one of study-run/],
+    [{ kind: 'eval', code: 'process.exit()' }, /argument 'job\.data\.kind' was "eval"; expected one of study-run, segment/],
     [[VALID], /argument 'job\.data' was .*; expected a plain object/],
     [null, /argument 'job\.data' was null/],
   ];
   for (const [data, message] of cases) t.throws(() => validateJobPayload(data), { instanceOf: InvalidArgumentError, message }, JSON.stringify(data));
   // The weighting is parsed by mathjs (never evaluated as JavaScript) before any training.
-  t.throws(() => prepareJob(validateJobPayload({ ...VALID, weighting: 'process.exit(1)' })), { instanceOf: InvalidArgumentError });
-  t.is(prepareJob(validateJobPayload({ ...VALID, weighting: 'blundell' })).weighting.reduction, 'sum');
+  t.throws(() => prepareJob(validateJobPayload({ ...VALID, weighting: 'process.exit(1)' }), tmpdir()), { instanceOf: InvalidArgumentError });
+  const prepared = prepareJob(validateJobPayload({ ...VALID, weighting: 'blundell' }), tmpdir());
+  t.is(prepared.kind === 'study-run' ? prepared.weighting.reduction : null, 'sum');
 });
 
 test('stored results keep NaN and ±Infinity, which plain JSON would turn into null', (t) => {
@@ -75,4 +80,37 @@ test('names: batch ids fit the payload pattern and job ids are deterministic; ba
   t.throws(() => checkQueueName('a:b', 'cmd'), { instanceOf: InvalidArgumentError });
   t.is(reconnectDelay(1), 100);
   t.is(reconnectDelay(1000), MAX_RECONNECT_DELAY_MS);
+});
+
+test('job paths are confined to the output root: absolute paths, .. escapes and links out are refused', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tfjs-bnn-root-'));
+  const outside = mkdtempSync(join(tmpdir(), 'tfjs-bnn-outside-'));
+  try {
+    symlinkSync(outside, join(root, 'link-out'));
+    mkdirSync(join(root, 'data'));
+    t.is(confinedPath(root, 'runs/a', 'w', 'out'), join(root, 'runs', 'a'));
+    t.is(confinedPath(root, 'data/../runs/b', 'w', 'out'), join(root, 'runs', 'b'));
+    for (const bad of ['../x', '/etc/passwd', 'runs/../../x', '.', '', 'link-out/x', 'link-out']) {
+      t.throws(() => confinedPath(root, bad, 'tfjs-bnn worker', 'job.data.out'), { instanceOf: InvalidArgumentError, message: /argument 'job\.data\.out' was .*; expected a path relative to the output root that stays inside it/ }, bad);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test('segment job payloads are checked against the segment command options; their paths against the output root', (t) => {
+  const segment = { kind: 'segment', batchId: 'maps-1', out: 'runs/one', options: { epochs: 1, phantomSize: 16, loss: 'focal' } };
+  t.deepEqual(validateJobPayload(segment), segment);
+  t.throws(() => validateJobPayload({ ...segment, options: { epochs: 0 } }), { message: /argument 'job\.data\.options\.epochs' was 0; expected an integer ≥ 1/ });
+  t.throws(() => validateJobPayload({ ...segment, options: { out: '/tmp/x' } }), { message: /argument 'job\.data\.options\.out' was "\/tmp\/x"; expected no such key/ });
+  t.throws(() => validateJobPayload({ ...segment, options: { loss: 'mse' } }), { message: /job\.data\.options\.loss/ });
+  t.throws(() => validateJobPayload({ ...segment, out: 7 }), { message: /argument 'job\.data\.out' was 7/ });
+  const root = tmpdir();
+  t.throws(() => prepareJob(validateJobPayload({ ...segment, out: '../escape' }), root), { message: /argument 'job\.data\.out' was "\.\.\/escape"/ });
+  t.throws(() => prepareJob(validateJobPayload({ ...segment, options: { nifti: ['a.nii', '/etc/b.nii'] } }), root), { message: /argument 'job\.data\.options\.nifti\[1\]' was "\/etc\/b\.nii"/ });
+  t.throws(() => prepareJob(validateJobPayload({ ...segment, options: { prior: 'cauchy' } }), root), { instanceOf: InvalidArgumentError });
+  const prepared = prepareJob(validateJobPayload({ ...segment, options: { images: 'data/pngs' } }), root);
+  t.is(prepared.kind === 'segment' ? prepared.options.images : null, join(root, 'data', 'pngs'));
+  t.is(prepared.kind === 'segment' ? prepared.outDir : null, join(root, 'runs', 'one'));
 });

@@ -5,10 +5,11 @@
  */
 import test from 'ava';
 import { Queue } from 'bullmq';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchStore } from '../../../cli/queue/batch-store.js';
+import { QueueEvents } from 'bullmq';
 import { createRedisClient } from '../../../cli/queue/connection.js';
 import { parseRedisUrl } from '../../../cli/queue/redis-url.js';
 import { ALLOW_MISSING_REDIS_ENV, redisTestsMayBeLeftOut, startRedisServer, type TestRedisServer } from '../../helpers/redis-server.js';
@@ -28,7 +29,7 @@ if (redisTestsMayBeLeftOut()) {
   let queue: Queue;
   test.before(async () => {
     server = await startRedisServer({ persistent: true, password: PASSWORD });
-    worker = startWorker(server.url);
+    worker = startWorker(server.url, ['--output-root', scratch]);
     queue = new Queue('tfjs-bnn', { connection: { url: server.url, maxRetriesPerRequest: null } });
   });
   test.after.always(async () => {
@@ -90,6 +91,37 @@ if (redisTestsMayBeLeftOut()) {
       t.regex(batch.output(), /study kl: redis connection lost; reconnecting/);
     } finally {
       await store.close();
+    }
+  });
+
+  test('a segment job writes its maps and report under the output root, once; a path out of the root fails the job', async (t) => {
+    const tiny = { epochs: 1, phantomSize: 16, phantomCount: 4, batchSize: 3, samples: 2 };
+    const events = new QueueEvents('tfjs-bnn', { connection: { url: server.url } });
+    await events.waitUntilReady();
+    try {
+      const escape = await queue.add('segment', { kind: 'segment', batchId: 'maps', out: '../escaped', options: tiny }, { jobId: 'maps-escape', attempts: 3 });
+      await t.throwsAsync(() => escape.waitUntilFinished(events, 60_000), { message: /argument 'job\.data\.out' was "\.\.\/escaped"; expected a path relative to the output root/ });
+      const first = await queue.add('segment', { kind: 'segment', batchId: 'maps', out: 'maps/run-1', options: tiny }, { jobId: 'maps-1' });
+      t.deepEqual(await first.waitUntilFinished(events, 180_000), { stored: true });
+      const out = join(scratch, 'maps', 'run-1');
+      for (const file of ['report.html', 'results.json', 'maps/mean-probability.nii.gz', 'maps/predictive-entropy.nii.gz', 'maps/mutual-information.nii.gz']) t.true(existsSync(join(out, file)), file);
+      t.deepEqual(readdirSync(join(scratch, 'maps')), ['run-1'], 'no temporary folder is left');
+      const written = statSync(join(out, 'results.json')).mtimeMs;
+      // The same output folder again (a late duplicate): the first output and result are kept.
+      const again = await queue.add('segment', { kind: 'segment', batchId: 'maps', out: 'maps/run-1', options: tiny }, { jobId: 'maps-1-again' });
+      t.deepEqual(await again.waitUntilFinished(events, 180_000), { stored: false });
+      t.is(statSync(join(out, 'results.json')).mtimeMs, written);
+      t.deepEqual(readdirSync(join(scratch, 'maps')), ['run-1']);
+      const store = new BatchStore(createRedisClient(parseRedisUrl(server.url, 'test'), () => undefined), 'tfjs-bnn');
+      const results = await store.readResults('maps');
+      await store.close();
+      t.deepEqual([...results.keys()], ['maps-1']);
+      const result = results.get('maps-1') as { dice: number; paths: { report: string } };
+      t.is(result.paths.report, join('maps', 'run-1', 'report.html'));
+      t.true(result.dice >= 0 && result.dice <= 1);
+      t.regex(worker.output(), /job maps-1-again finished again; the first result is kept and this duplicate is ignored/);
+    } finally {
+      await events.close();
     }
   });
 }
