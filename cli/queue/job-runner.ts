@@ -3,8 +3,8 @@
  * `runStudyRun` (what the local `study kl` loop calls), a `segment` job calls `runSegment` (the
  * `segment` command itself) with its paths confined to the worker's output root.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { initBackend } from '../../src/backend/index.js';
 import { createOutput } from '../output.js';
@@ -44,9 +44,16 @@ export type PreparedJob =
 export interface JobResult {
   readonly result: unknown;
   readonly summary: string;
-  /** False when the job's output folder existed already (an earlier attempt finished): nothing was replaced. */
-  readonly published: boolean;
+  /**
+   * Whether the result belongs to this job id: true for study runs; for a `segment` job, true when
+   * its folder was published by this job (this attempt or an earlier one), false when another job
+   * had written that folder (its output is then dropped).
+   */
+  readonly owned: boolean;
 }
+
+/** File in a `segment` job's run folder naming the job id that wrote it. */
+export const SEGMENT_OWNER_FILE = '.tfjs-bnn-job';
 
 /**
  * Resolves what can fail on bad input before any work: a study run's weighting; a segment job's
@@ -98,8 +105,10 @@ async function runStudyJob(prepared: Extract<PreparedJob, { kind: 'study-run' }>
 
 /**
  * A `segment` job: `runSegment` writes into a temporary sibling of the run folder, which is then
- * renamed into place in one step; when the folder exists already (an earlier attempt of this job
- * finished), the new output is dropped and the first one kept.
+ * renamed into place in one step, with the job id in `SEGMENT_OWNER_FILE`. When the folder exists
+ * already (an earlier attempt finished, or another job wrote it), the new output is dropped and the
+ * first kept; the result counts as this job's only when the folder names this job id (so an
+ * attempt that died between publishing and storing its result is completed by the next one).
  */
 async function runSegmentJob(prepared: Extract<PreparedJob, { kind: 'segment' }>, context: JobContext): Promise<JobResult> {
   const { runSegment } = await import('../commands/segment.js');
@@ -111,10 +120,12 @@ async function runSegmentJob(prepared: Extract<PreparedJob, { kind: 'segment' }>
   try {
     const status = await runSegment(new ResolvedOptions({ ...prepared.options, out: temp }), { output: capturing, signal: context.signal });
     if (status !== 0) throw new Error(`${PAYLOAD_WHERE}: segment job stopped before it finished (status ${status})`);
-    const published = !existsSync(prepared.outDir);
-    if (published) renameSync(temp, prepared.outDir);
+    writeFileSync(join(temp, SEGMENT_OWNER_FILE), context.jobId);
+    if (!existsSync(prepared.outDir)) renameSync(temp, prepared.outDir);
+    const ownerFile = join(prepared.outDir, SEGMENT_OWNER_FILE);
+    const owned = existsSync(ownerFile) && readFileSync(ownerFile, 'utf8') === context.jobId;
     const result = JSON.parse(JSON.stringify(captured).split(temp).join(prepared.job.out)) as Record<string, unknown>;
-    return { result, published, summary: `segment ${prepared.job.out}: dice ${String(result.dice)}, auroc ${String(result.auroc)}` };
+    return { result, owned, summary: `segment ${prepared.job.out}: dice ${String(result.dice)}, auroc ${String(result.auroc)}` };
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
@@ -125,5 +136,5 @@ export async function runPreparedJob(prepared: PreparedJob, context: JobContext)
   await initBackend();
   if (prepared.kind === 'segment') return runSegmentJob(prepared, context);
   const run = await runStudyJob(prepared, context);
-  return { result: run, published: true, summary: describeRun(taskByName(prepared.job.task), run) };
+  return { result: run, owned: true, summary: describeRun(taskByName(prepared.job.task), run) };
 }

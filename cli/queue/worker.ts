@@ -73,7 +73,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
       log,
       jobId: id,
     });
-    const stored = done.published && (await store.recordResult(payload.batchId, id, done.result));
+    const stored = done.owned && (await store.recordResult(payload.batchId, id, done.result));
     log(stored ? `worker: job ${id} done: ${done.summary}` : `worker: job ${id} finished again; the first result is kept and this duplicate is ignored`);
     return { stored };
   };

@@ -29,7 +29,8 @@ if (redisTestsMayBeLeftOut()) {
   let queue: Queue;
   test.before(async () => {
     server = await startRedisServer({ persistent: true, password: PASSWORD });
-    worker = startWorker(server.url, ['--output-root', scratch]);
+    // A long lock: these tests kill no worker, and a cpu U-Net step of the segment job can take seconds under load.
+    worker = startWorker(server.url, ['--output-root', scratch, '--lock-duration', '120000']);
     queue = new Queue('tfjs-bnn', { connection: { url: server.url, maxRetriesPerRequest: null } });
   });
   test.after.always(async () => {
@@ -106,6 +107,7 @@ if (redisTestsMayBeLeftOut()) {
       const out = join(scratch, 'maps', 'run-1');
       for (const file of ['report.html', 'results.json', 'maps/mean-probability.nii.gz', 'maps/predictive-entropy.nii.gz', 'maps/mutual-information.nii.gz']) t.true(existsSync(join(out, file)), file);
       t.deepEqual(readdirSync(join(scratch, 'maps')), ['run-1'], 'no temporary folder is left');
+      t.is(readFileSync(join(out, '.tfjs-bnn-job'), 'utf8'), 'maps-1');
       const written = statSync(join(out, 'results.json')).mtimeMs;
       // The same output folder again (a late duplicate): the first output and result are kept.
       const again = await queue.add('segment', { kind: 'segment', batchId: 'maps', out: 'maps/run-1', options: tiny }, { jobId: 'maps-1-again' });
@@ -123,5 +125,30 @@ if (redisTestsMayBeLeftOut()) {
     } finally {
       await events.close();
     }
+  });
+
+  test('--no-wait prints the batch id; study collect writes the report later; an unknown batch is one line', async (t) => {
+    const enqueue = startCli(['study', 'kl', '--task', 'regression-toy', '--epochs', '1', '--seeds', '1', '--weightings', 'perExample', '--redis', server.url, '--no-wait', '--json']);
+    t.is(await enqueue.exited, 0, enqueue.output());
+    const { batchId, jobs, redis } = lastJsonLine(enqueue.stdout()) as { batchId: string; jobs: number; redis: string };
+    t.is(jobs, 1);
+    t.false(redis.includes(PASSWORD));
+    const store = new BatchStore(createRedisClient(parseRedisUrl(server.url, 'test'), () => undefined), 'tfjs-bnn');
+    await waitFor('the result', async () => ((await store.countResults(batchId)) === 1 ? true : undefined), 90_000);
+    await store.close();
+    const out = join(scratch, 'collected');
+    const collect = startCli(['study', 'collect', batchId, '--redis', server.url, '--out', out, '--json']);
+    t.is(await collect.exited, 0, collect.output());
+    const result = lastJsonLine(collect.stdout()) as { batchId: string; status: string; runs: Array<{ weighting: string; seed: number }>; paths: { report: string } };
+    t.is(result.batchId, batchId);
+    t.is(result.status, 'complete');
+    t.deepEqual(result.runs.map((r) => [r.weighting, r.seed]), [['perExample', 0]]);
+    t.true(existsSync(result.paths.report));
+    const unknown = startCli(['study', 'collect', 'kl-nothing-here', '--redis', server.url]);
+    t.is(await unknown.exited, 2);
+    t.regex(unknown.output(), /^tfjs-bnn: tfjs-bnn study collect: queue tfjs-bnn at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ has no batch 'kl-nothing-here'/m);
+    const both = startCli(['study', 'kl', '--redis', server.url, '--no-wait', '--out', out]);
+    t.is(await both.exited, 2);
+    t.regex(both.output(), /argument '--out' .*expected no --out with --no-wait/);
   });
 }
