@@ -91,7 +91,8 @@ async function sweep(server: TestRedisServer, workers: number): Promise<SweepRow
 }
 
 async function recovery(server: TestRedisServer): Promise<Record<string, number>> {
-  const pool = [startWorker(server.url, ['--queue', 'recovery']), startWorker(server.url, ['--queue', 'recovery'])];
+  const timing = ['--lock-duration', String(lockMs), '--stalled-interval', String(stalledMs)];
+  const pool = [startWorker(server.url, ['--queue', 'recovery', ...timing]), startWorker(server.url, ['--queue', 'recovery', ...timing])];
   await workersReady(pool);
   const batch = startCli(['study', 'kl', '--task', 'regression-toy', '--epochs', String(epochs), '--seeds', '2', '--weightings', 'perExample', '--redis', server.url, '--queue', 'recovery', '--out', join(scratch, 'recovery'), '--json']);
   const queue = new Queue('recovery', { connection: { url: server.url } });

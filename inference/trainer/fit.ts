@@ -116,7 +116,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     }
     state.accumulator ??= newEpochAccumulator(epoch, state.step);
     const accumulator = state.accumulator;
-    progress.epochBegin(epoch, source.numBatches, state.batchIndex);
+    progress.epochBegin(epoch, Math.ceil(source.numBatches / resolved.accumulateSteps), Math.floor(state.batchIndex / resolved.accumulateSteps));
     const pending: Batch[] = [];
     for await (const batch of source.epochBatches(epoch, state.batchIndex)) {
       // With accumulateSteps K, an update takes K micro-batches (fewer at the end of an epoch).

@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { CLI_PATH } from '../spawn.js';
 
-/** Short lock and stalled-check interval of the test workers, ms: a killed worker's job is handed on within ~6 s. */
-export const TEST_LOCK_DURATION_MS = 4000;
+/** Short lock and stalled-check interval of the test workers, ms: a killed worker's job is handed on within ~10 s; the lock is long enough that a loaded machine does not make a live worker look stalled. */
+export const TEST_LOCK_DURATION_MS = 8000;
 export const TEST_STALLED_INTERVAL_MS = 1000;
 
 /** A spawned tfjs-bnn process. */

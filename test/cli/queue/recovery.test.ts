@@ -151,4 +151,18 @@ if (redisTestsMayBeLeftOut()) {
     t.is(await both.exited, 2);
     t.regex(both.output(), /argument '--out' .*expected no --out with --no-wait/);
   });
+
+  test('SIGTERM while the worker holds a job: it finishes the job, stores its result and exits 0', async (t) => {
+    const enqueue = startCli(['study', 'kl', '--task', 'regression-toy', '--epochs', '3', '--seeds', '1', '--weightings', 'blundell', '--redis', server.url, '--no-wait', '--json']);
+    t.is(await enqueue.exited, 0, enqueue.output());
+    const { batchId } = lastJsonLine(enqueue.stdout()) as { batchId: string };
+    await waitFor('the job to start', async () => ((await queue.getJobState(`${batchId}-r0`)) === 'active' ? true : undefined), 90_000);
+    worker.child.kill('SIGTERM');
+    t.is(await worker.exited, 0, worker.output());
+    t.is(await queue.getJobState(`${batchId}-r0`), 'completed');
+    const store = new BatchStore(createRedisClient(parseRedisUrl(server.url, 'test'), () => undefined), 'tfjs-bnn');
+    t.is(await store.countResults(batchId), 1);
+    await store.close();
+    t.regex(worker.output(), /SIGTERM: finishing the running job, then stopping[\s\S]*job \S+-r0 done: blundell seed 0[\s\S]*stopped/);
+  });
 }
