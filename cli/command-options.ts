@@ -84,6 +84,41 @@ export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
   { key: 'lesionFraction', flags: '--lesion-fraction <f>', description: 'target fraction of lesion pixels in the phantom', kind: { type: 'number', min: 0, max: MAX_LESION_FRACTION }, defaultValue: SEGMENT_DEFAULTS.lesionFraction },
 ];
 
+/** Defaults of the queue options (`worker`, `study kl --redis`, `study collect`). */
+export const QUEUE_OPTION_DEFAULTS = {
+  queue: 'tfjs-bnn',
+  concurrency: 1,
+  attempts: 3,
+  backoffMs: 1000,
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+} as const;
+
+const redis: OptionSpec = { key: 'redis', flags: '--redis <url>', description: 'Redis server of the job queue: redis://[user:password@]host[:port][/db] or rediss://… (TLS); the password is never printed', kind: { type: 'string' } };
+const queue: OptionSpec = { key: 'queue', flags: '--queue <name>', description: 'BullMQ queue name', kind: { type: 'string' }, defaultValue: QUEUE_OPTION_DEFAULTS.queue };
+
+/** Options `study kl` adds for running through a queue. */
+export const STUDY_KL_QUEUE_OPTIONS: readonly OptionSpec[] = [
+  { ...redis, description: `run every (weighting, seed) as a job on this Redis queue (workers: tfjs-bnn worker); ${redis.description}` },
+  queue,
+  { key: 'wait', flags: '--no-wait', description: 'with --redis: enqueue, print the batch id and return (collect later with study collect)', kind: { type: 'boolean' }, configurable: false },
+  { key: 'attempts', flags: '--attempts <n>', description: 'with --redis: tries per run before it is reported as failed', kind: { type: 'integer', min: 1 }, defaultValue: QUEUE_OPTION_DEFAULTS.attempts },
+  { key: 'backoff', flags: '--backoff <ms>', description: 'with --redis: pause before the first retry, doubled at each further one', kind: { type: 'integer', min: 0 }, defaultValue: QUEUE_OPTION_DEFAULTS.backoffMs },
+];
+
+/** Options of `worker`. */
+export const WORKER_OPTIONS: readonly OptionSpec[] = [
+  redis,
+  queue,
+  { key: 'concurrency', flags: '--concurrency <n>', description: 'jobs run at once by this process', kind: { type: 'integer', min: 1 }, defaultValue: QUEUE_OPTION_DEFAULTS.concurrency },
+  { key: 'lockDuration', flags: '--lock-duration <ms>', description: 'a job whose worker stops renewing its lock this long is stalled and handed to another worker', kind: { type: 'integer', min: 100 }, defaultValue: QUEUE_OPTION_DEFAULTS.lockDurationMs },
+  { key: 'stalledInterval', flags: '--stalled-interval <ms>', description: 'how often to look for stalled jobs', kind: { type: 'integer', min: 100 }, defaultValue: QUEUE_OPTION_DEFAULTS.stalledIntervalMs },
+  { key: 'outputRoot', flags: '--output-root <dir>', description: 'shared folder the paths of segment jobs are relative to and confined to (default: the working directory)', kind: { type: 'string' } },
+];
+
+/** Options of `study collect`. */
+export const STUDY_COLLECT_OPTIONS: readonly OptionSpec[] = [redis, queue];
+
 /** Options of `study kl`. */
 export const STUDY_KL_OPTIONS: readonly OptionSpec[] = [
   { key: 'task', flags: '--task <name>', description: 'what to train', kind: { type: 'choice', choices: STUDY_TASKS }, defaultValue: STUDY_KL_DEFAULTS.task },
@@ -92,6 +127,7 @@ export const STUDY_KL_OPTIONS: readonly OptionSpec[] = [
   { key: 'weightings', flags: '--weightings <list>', description: 'comma-separated KL weightings to compare (names or expressions without commas; use --config for expressions with commas)', kind: { type: 'list' }, defaultValue: STUDY_KL_DEFAULTS.weightings },
   { key: 'epochs', flags: '--epochs <n>', description: 'training epochs per run (default: per task, fewer with --quick)', kind: { type: 'integer', min: 1 } },
   { ...estimator, defaultValue: INSPECT_DEFAULTS.estimator },
+  ...STUDY_KL_QUEUE_OPTIONS,
 ];
 
 /** Data sets of `study uci` (the shipped tabular sets and the digits). */

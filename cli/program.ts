@@ -7,8 +7,8 @@ import { COMMON_OPTIONS } from './common-options.js';
 import { describeFailure, USAGE_EXIT_CODE } from './failure.js';
 import { addOptions, type OptionSpec } from './options.js';
 import { createOutput, PROCESS_SINKS, type CommandOutput, type OutputSinks } from './output.js';
-import { resolveOptions, type ResolvedOptions } from './resolve.js';
-import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_KL_OPTIONS, STUDY_UCI_OPTIONS } from './command-options.js';
+import { resolveOptions, ResolvedOptions } from './resolve.js';
+import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_COLLECT_OPTIONS, STUDY_KL_OPTIONS, STUDY_UCI_OPTIONS, WORKER_OPTIONS } from './command-options.js';
 import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
 import { packageVersion } from './package-info.js';
 import { checkWeightingWord } from './weighting-names.js';
@@ -27,6 +27,25 @@ interface Outcome {
   exitCode: number;
 }
 
+/** A positional argument of a run command, resolved under `key` like an option. */
+interface PositionalArgument {
+  /** commander syntax, e.g. `'<batch>'`. */
+  readonly syntax: string;
+  readonly key: string;
+  readonly description: string;
+}
+
+/** What a command shares of `COMMON_OPTIONS` (default: all), its positional argument and its precheck, if any. */
+interface RunCommandShape {
+  readonly common?: readonly OptionSpec[];
+  readonly argument?: PositionalArgument;
+  /** Checks of the resolved options that need no TensorFlow.js, run before the command body loads. */
+  readonly precheck?: (options: ResolvedOptions) => void;
+}
+
+/** `--config`, `--json`, `--verbose`: the common options of commands that take no seed and write no run folder. */
+const SERVICE_OPTIONS = COMMON_OPTIONS.filter((o) => ['config', 'json', 'verbose'].includes(o.key));
+
 function defineRunCommand(
   parent: Command,
   name: string,
@@ -36,15 +55,19 @@ function defineRunCommand(
   load: () => Promise<RunCommand>,
   sinks: OutputSinks,
   outcome: Outcome,
-  precheck: (options: ResolvedOptions) => void = () => undefined,
+  shape: RunCommandShape = {},
 ): Command {
   const command = parent.command(name).summary(summary).description(`${summary}\n\n${details}`);
-  const all = [...specs, ...COMMON_OPTIONS];
+  const all = [...specs, ...(shape.common ?? COMMON_OPTIONS)];
+  if (shape.argument !== undefined) command.argument(shape.argument.syntax, shape.argument.description);
   addOptions(command, all);
-  command.action(async (flags: Record<string, unknown>) => {
-    const options = resolveOptions(parent.name() === 'study' ? `study ${name}` : name, all, flags);
+  command.action(async (...args: unknown[]) => {
+    const flags = (shape.argument === undefined ? args[0] : args[1]) as Record<string, unknown>;
+    const fullName = parent.name() === 'study' ? `study ${command.name()}` : name;
+    const resolved = resolveOptions(fullName, all, flags);
+    const options = shape.argument === undefined ? resolved : new ResolvedOptions({ ...resolved.toJSON(), [shape.argument.key]: String(args[0]) });
     // Checks that need no TensorFlow.js run before the command body (and tfjs) is loaded.
-    precheck(options);
+    shape.precheck?.(options);
     const output = createOutput(options.boolean('json'), sinks);
     const run = await load();
     const interrupt = abortOnSigint((line) => sinks.stderr(`${line}\n`));
@@ -86,7 +109,7 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/segment.js')).runSegment,
     sinks,
     outcome,
-    (options) => checkWeightingWord(options.string('klWeighting'), 'tfjs-bnn segment', '--kl-weighting'),
+    { precheck: (options) => checkWeightingWord(options.string('klWeighting'), 'tfjs-bnn segment', '--kl-weighting') },
   );
 
   const study = program.command('study').description('studies that train the same model under several settings');
@@ -100,7 +123,7 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/study-kl.js')).runStudyKl,
     sinks,
     outcome,
-    (options) => (options.optionalList('weightings') ?? []).forEach((text) => checkWeightingWord(text, 'tfjs-bnn study kl', '--weightings')),
+    { precheck: (options) => (options.optionalList('weightings') ?? []).forEach((text) => checkWeightingWord(text, 'tfjs-bnn study kl', '--weightings')) },
   );
   defineRunCommand(
     study,
@@ -115,6 +138,32 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
   );
 
   defineRunCommand(
+    study,
+    'collect',
+    'write the report of a study kl batch run by queue workers (study kl --redis ... --no-wait)',
+    'Reads the batch plan and the results from Redis and writes the same report.html and results.json as the local command; runs that failed after their retries are listed with their error. ' +
+      'A batch that is not finished gives a partial report that says which runs are missing.',
+    STUDY_COLLECT_OPTIONS,
+    async () => (await import('./commands/study-collect.js')).runStudyCollect,
+    sinks,
+    outcome,
+    { common: COMMON_OPTIONS.filter((o) => o.key !== 'seed'), argument: { syntax: '<batch>', key: 'batch', description: 'batch id printed by study kl --redis --no-wait' } },
+  );
+
+  defineRunCommand(
+    program,
+    'worker',
+    'take study runs from a BullMQ queue on Redis and run them, until SIGTERM or Ctrl-C',
+    'Start one or more on every host that reaches the Redis server; study kl --redis enqueues the runs. ' +
+      'Jobs are validated (known kinds and options only), retried with back-off when they throw, and handed to another worker when a worker dies (after --lock-duration). See docs/scale-out.md.',
+    WORKER_OPTIONS,
+    async () => (await import('./commands/worker.js')).runWorker,
+    sinks,
+    outcome,
+    { common: SERVICE_OPTIONS },
+  );
+
+  defineRunCommand(
     program,
     'inspect',
     'run the gradient inspector over a short training and print the per-layer table of KL and likelihood gradient norms',
@@ -124,7 +173,7 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/inspect.js')).runInspect,
     sinks,
     outcome,
-    (options) => checkWeightingWord(options.string('klWeighting'), 'tfjs-bnn inspect', '--kl-weighting'),
+    { precheck: (options) => checkWeightingWord(options.string('klWeighting'), 'tfjs-bnn inspect', '--kl-weighting') },
   );
   return program;
 }

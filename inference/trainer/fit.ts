@@ -10,7 +10,9 @@ import { NoiseSource } from '../../src/random/noise-source.js';
 import { applyCallbackResult, createControl, type CallbackResult } from './callbacks.js';
 import { SHUFFLE_FORK } from './batches.js';
 import type { TrainerCheckpoint } from './checkpoint-format.js';
-import { DatasetBatchSource, TensorBatchSource, requireTensorData, type BatchSource, type TensorData } from './data-source.js';
+import { DatasetBatchSource, TensorBatchSource, requireTensorData, type Batch, type BatchSource, type TensorData } from './data-source.js';
+import { accumulatedTrainingStep } from './accumulate.js';
+import { learningRateOf, scaledLearningRate, setLearningRateOf } from './lr-scaling.js';
 import { evaluateMetrics } from './evaluate.js';
 import { accumulateStep, emptyHistory, epochMeans, newEpochAccumulator, recordStep, type EpochAccumulator, type EpochRecord, type TrainingHistory } from './history.js';
 import { resolveFitOptions, DEFAULT_SEED, type FitOptions, type ResolvedFitOptions } from './options.js';
@@ -106,6 +108,8 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const control = createControl(model, history);
   const progress = createProgress(resolved.progress, resolved.progressStream, resolved.epochs);
   const variables = [...trainableVariables(model), ...likelihoodVars];
+  const lrScaling = resolved.lrScaling;
+  const baseLearningRate = lrScaling === undefined ? Number.NaN : learningRateOf(optimizer);
   let lastCheckpointStep = checkpoint === null ? -1 : state.step;
 
   const call = async (hook: (callbacks: (typeof resolved.callbacks)[number]) => CallbackResult | Promise<CallbackResult> | undefined) => {
@@ -138,20 +142,27 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     }
     state.accumulator ??= newEpochAccumulator(epoch, state.step);
     const accumulator = state.accumulator;
-    progress.epochBegin(epoch, source.numBatches, state.batchIndex);
+    progress.epochBegin(epoch, Math.ceil(source.numBatches / resolved.accumulateSteps), Math.floor(state.batchIndex / resolved.accumulateSteps));
+    const pending: Batch[] = [];
     for await (const batch of source.epochBatches(epoch, state.batchIndex)) {
-      const position = { epoch, step: state.step, batchIndex: state.batchIndex, numBatches: source.numBatches, datasetSize: source.datasetSize };
+      // With accumulateSteps K, an update takes K micro-batches (fewer at the end of an epoch).
+      pending.push(batch);
+      if (pending.length < resolved.accumulateSteps && state.batchIndex + pending.length < source.numBatches) continue;
+      const K = resolved.accumulateSteps;
+      const position = { epoch, step: state.step, batchIndex: Math.floor(state.batchIndex / K), numBatches: Math.ceil(source.numBatches / K), datasetSize: source.datasetSize };
+      if (lrScaling !== undefined) setLearningRateOf(optimizer, scaledLearningRate(lrScaling, baseLearningRate, (data instanceof tf.data.Dataset ? pending[0].x.shape[0] : resolved.batchSize) * K, epoch + position.batchIndex / position.numBatches));
       let outcome;
       try {
         if (resolved.inspect !== undefined && state.step % resolved.inspect.every === 0) {
-          resolved.inspect.recorder.observe(model, batch, objective.elbo, position, noise);
+          resolved.inspect.recorder.observe(model, pending[0], objective.elbo, position, noise);
         }
-        outcome = trainingStep(objective, optimizer, variables, batch, position, noise, resolved);
+        outcome = K === 1 ? trainingStep(objective, optimizer, variables, pending[0], position, noise, resolved) : accumulatedTrainingStep(objective, optimizer, variables, pending, position, noise, resolved);
       } finally {
-        tf.dispose([batch.x, batch.y]);
+        tf.dispose(pending.flatMap((b) => [b.x, b.y]));
       }
       state.step += 1;
-      state.batchIndex += 1;
+      state.batchIndex += pending.length;
+      pending.length = 0;
       if (outcome.kind === 'applied') {
         state.consecutiveNonFinite = 0;
         recordStep(history, outcome.record, resolved.maxStepRecords);
@@ -176,6 +187,8 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
       if (resolved.checkpointEvery !== 'epoch' && state.step % resolved.checkpointEvery === 0 && state.batchIndex < source.numBatches) await saveCheckpoint();
       if (interrupted()) break;
     }
+    // A dataset that ended before its declared batch count leaves micro-batches no update took.
+    tf.dispose(pending.flatMap((b) => [b.x, b.y]));
     if (state.batchIndex < source.numBatches && interrupted()) break;
 
     const logs: Record<string, number> = epochMeans(accumulator);
@@ -205,6 +218,8 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   await saveCheckpoint();
   progress.end(history.stopReason === 'completed' ? `training completed after ${state.step} steps` : `training stopped (${control.stopReason ?? 'aborted'}) at step ${state.step}, epoch ${state.epoch}`);
   for (const callbacks of resolved.callbacks) await callbacks.onTrainEnd?.(history, control);
+  // The optimizer is the caller's: hand it back with the rate it came with.
+  if (lrScaling !== undefined) setLearningRateOf(optimizer, baseLearningRate);
   return history;
 }
 

@@ -30,3 +30,4 @@ export { type ElboInput, type StepReport } from './objective.js';
 export { runFingerprint, fingerprintDifferences, type RunFingerprint } from './fingerprint.js';
 export { BEST_CHECKPOINT_DIR, CHECKPOINT_KEEP_CHOICES, MONITOR_MODES, bestCheckpointDir, type CheckpointKeep, type MonitorMode, type BestSoFar } from './best-checkpoint.js';
 export { NonFiniteTrainingError } from './non-finite-training.js';
+export { type LrScaling, LR_SCALING_RULES, scaledLearningRate } from './lr-scaling.js';

@@ -11,6 +11,7 @@ import { METRICS_MODES, requireMetrics, type MetricFn, type MetricsMode } from '
 import { PROGRESS_MODES, defaultProgressStream, type ProgressMode, type ProgressStream } from './progress.js';
 import { defaultCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 import { CHECKPOINT_KEEP_CHOICES, MONITOR_MODES, type CheckpointKeep, type MonitorMode } from './best-checkpoint.js';
+import { requireLrScaling, type LrScaling } from './lr-scaling.js';
 
 /** Default examples per minibatch (in-memory data). */
 export const DEFAULT_BATCH_SIZE = 32;
@@ -113,6 +114,15 @@ export interface FitOptions<ElboT> {
    * recorder inspects the step's own batch and noise (`GradientRecorder.observe`). It never changes training.
    */
   readonly inspect?: InspectOptions;
+  /**
+   * Gradient accumulation: average the gradients of K consecutive micro-batches (weighted by their
+   * sizes) and apply one update — what K data-parallel workers with an all-reduce compute. The
+   * micro-batches of an update share its training position (the KL weight sees the full N and
+   * ⌈batches/K⌉ updates per epoch) and its noise position. Integer ≥ 1. Default 1.
+   */
+  readonly accumulateSteps?: number;
+  /** Learning rate scaled with the effective batch `batchSize · accumulateSteps` (Goyal et al. 2017). */
+  readonly lrScaling?: LrScaling;
 }
 
 /** The trainer's `inspect` option. */
@@ -154,6 +164,8 @@ export interface ResolvedFitOptions {
   readonly resumeRequired: boolean;
   readonly signal: AbortSignal | undefined;
   readonly inspect: InspectOptions | undefined;
+  readonly accumulateSteps: number;
+  readonly lrScaling: Required<LrScaling> | undefined;
 }
 
 function optionalPositive(name: string, value: unknown): number | undefined {
@@ -241,6 +253,8 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
     resumeRequired: options.resumeFrom !== undefined,
     signal: options.signal,
     inspect: options.inspect === undefined ? undefined : requireInspect(where, options.inspect),
+    accumulateSteps: requireInteger(where, 'accumulateSteps', options.accumulateSteps ?? 1, 1),
+    lrScaling: options.lrScaling === undefined ? undefined : requireLrScaling(where, options.lrScaling),
   };
 }
 

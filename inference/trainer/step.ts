@@ -40,6 +40,26 @@ function gradientHealth(names: string[], grads: tf.NamedTensorMap): { finite: bo
   return { finite: names.map((_, i) => data[i] === 1), norm: data[data.length - 1] };
 }
 
+/** Gradients of the ELBO for one batch (caller owns them) and the step's report. */
+export interface StepGradients {
+  readonly grads: tf.NamedTensorMap;
+  readonly report: StepReport;
+}
+
+/** The ELBO's gradients with respect to `variables` for one batch at `position` (nothing applied). */
+export function stepGradients(objective: TrainingObjective, optimizer: tf.Optimizer, variables: tf.Variable[], batch: Batch, position: TrainingPosition, noise: NoiseSource): StepGradients {
+  let report: StepReport | null = null;
+  const { value, grads } = optimizer.computeGradients(() => {
+    const result = objective.lossAndReport(batch.x, batch.y, position, noise);
+    report = result.report;
+    return result.loss;
+  }, variables);
+  value.dispose();
+  const finalReport = report as StepReport | null;
+  if (finalReport === null) throw new TypeError('fit: the ELBO returned no report.');
+  return { grads, report: finalReport };
+}
+
 /**
  * Computes the ELBO and its gradients for one batch and applies them unless the loss or a gradient
  * is NaN/±Inf. Clipping order: global norm, then value. Disposes every tensor it creates; the batch
@@ -54,15 +74,24 @@ export function trainingStep(
   noise: NoiseSource,
   clipping: StepClipping,
 ): StepOutcome {
-  let report: StepReport | null = null;
-  const { value, grads } = optimizer.computeGradients(() => {
-    const result = objective.lossAndReport(batch.x, batch.y, position, noise);
-    report = result.report;
-    return result.loss;
-  }, variables);
-  value.dispose();
-  const finalReport = report as StepReport | null;
-  if (finalReport === null) throw new TypeError('fit: the ELBO returned no report.');
+  const { grads, report } = stepGradients(objective, optimizer, variables, batch, position, noise);
+  return applyStepGradients(optimizer, variables, grads, report, position, batch.x.shape[0], clipping);
+}
+
+/**
+ * The guarded update: skips (and reports) a step whose loss or any gradient is not finite, else
+ * clips and applies `grads`. Disposes `grads`.
+ * @param batchSize examples behind the gradients (for the step record).
+ */
+export function applyStepGradients(
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  grads: tf.NamedTensorMap,
+  finalReport: StepReport,
+  position: TrainingPosition,
+  batchSize: number,
+  clipping: StepClipping,
+): StepOutcome {
   const where = { step: position.step, epoch: position.epoch, batchIndex: position.batchIndex };
   const names = variables.map((v) => v.name).filter((name) => grads[name] !== undefined);
   let toApply: tf.NamedTensorMap = grads;
@@ -80,7 +109,7 @@ export function trainingStep(
     optimizer.applyGradients(names.map((name) => ({ name, tensor: toApply[name] })));
     const record: StepRecord = {
       ...where,
-      batchSize: batch.x.shape[0],
+      batchSize,
       loss: finalReport.loss,
       nll: finalReport.nll,
       kl: finalReport.kl,

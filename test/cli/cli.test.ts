@@ -3,7 +3,7 @@ import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_KL_OPTIONS } from '../../cli/command-options.js';
+import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_COLLECT_OPTIONS, STUDY_KL_OPTIONS, WORKER_OPTIONS } from '../../cli/command-options.js';
 import { COMMON_OPTIONS } from '../../cli/common-options.js';
 import { USAGE_EXIT_CODE } from '../../cli/failure.js';
 import type { OptionSpec } from '../../cli/options.js';
@@ -20,12 +20,14 @@ const COMMANDS: Array<{ args: string[]; usage: string; options: readonly OptionS
   { args: ['segment'], usage: 'Usage: tfjs-bnn segment', options: [...SEGMENT_OPTIONS, ...COMMON_OPTIONS] },
   { args: ['study', 'kl'], usage: 'Usage: tfjs-bnn study kl', options: [...STUDY_KL_OPTIONS, ...COMMON_OPTIONS] },
   { args: ['inspect'], usage: 'Usage: tfjs-bnn inspect', options: [...INSPECT_OPTIONS, ...COMMON_OPTIONS] },
+  { args: ['worker'], usage: 'Usage: tfjs-bnn worker', options: [...WORKER_OPTIONS, ...COMMON_OPTIONS.filter((o) => ['config', 'json', 'verbose'].includes(o.key))] },
+  { args: ['study', 'collect'], usage: 'Usage: tfjs-bnn study collect [options] <batch>', options: [...STUDY_COLLECT_OPTIONS, ...COMMON_OPTIONS.filter((o) => o.key !== 'seed')] },
 ];
 
 test('tfjs-bnn --help lists every command and exits 0', (t) => {
   const run = runTfjsBnn(['--help']);
   t.is(run.status, 0);
-  for (const name of ['info', 'segment', 'study', 'inspect']) t.regex(run.stdout, new RegExp(`^\\s+${name}\\b`, 'm'));
+  for (const name of ['info', 'segment', 'study', 'inspect', 'worker']) t.regex(run.stdout, new RegExp(`^\\s+${name}\\b`, 'm'));
 });
 
 test('info --help and study --help describe their command and exit 0', (t) => {
