@@ -82,7 +82,7 @@ async function resume(dir: string, changes: ResumeChanges) {
   const data = lineData(changes.examples ?? 24);
   const model = freshModel(8, changes.names);
   const optimizer = tf.train.adam(changes.learningRate ?? 0.01);
-  const elbo = new Elbo(model, { likelihood: gaussian({ scale: 0.1 }), klWeighting: changes.weighting ?? klWeighting.perExample(), reduction: 'mean' });
+  const elbo = new Elbo(model, { likelihood: gaussian({ scale: 0.1 }), klWeighting: changes.weighting ?? klWeighting.perExample() });
   try {
     return await fit(model, data, { elbo, optimizer, epochs: 2, batchSize: changes.batchSize ?? 6, seed: 3, checkpoint: { dir }, resume: true, forceResume: changes.force, ...silent });
   } finally {
