@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError } from '../errors.js';
+import { installWasmKernels, type WasmKernelsInfo } from './wasm-kernels/install.js';
 
 /** Which of tfjs-backend-wasm's three binaries runs, and why. Plain data. */
 export interface WasmBackendInfo {
@@ -19,6 +20,8 @@ export interface WasmBackendInfo {
   readonly threads: number;
   /** One sentence: why this binary (e.g. why no threads). */
   readonly reason: string;
+  /** tfjs-bnn's conv kernels on `wasm` and whether its compiled SIMD128 module runs them (see `wasm-kernels/`). */
+  readonly kernels: WasmKernelsInfo;
 }
 
 /** The `.wasm` locations handed to tfjs-backend-wasm's `setWasmPaths`: a folder prefix or a file map. */
@@ -68,7 +71,8 @@ export async function loadWasmBackend(paths?: WasmPaths): Promise<WasmBackendInf
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threadsSupported = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
   const threads = wasmModule.getThreadsCount();
-  loaded = { ...describeBinary(simd, threadsSupported, threads, tf.env().getBool('IS_NODE')), simd, threads, version: wasmModule.version_wasm };
+  const kernels = await installWasmKernels(simd);
+  loaded = { ...describeBinary(simd, threadsSupported, threads, tf.env().getBool('IS_NODE')), simd, threads, version: wasmModule.version_wasm, kernels };
   return loaded;
 }
 
