@@ -1,12 +1,14 @@
 /**
  * Registers tfjs-bnn's `wasm` kernels: the conv filter gradient tfjs-backend-wasm lacks, a correct
  * 2D convolution (its XNNPACK one errs on some strided 'same' cases) and faster im2col + SIMD128
- * versions of its direct-loop transposed and 3D convolutions (see conv-kernels.ts). `uninstallWasmKernels` restores
+ * versions of its direct-loop transposed and 3D convolutions (see conv-kernels.ts), and max-pool
+ * kernels where its own are wrong on odd-sized 'same' pooling (pool-kernels.ts). `uninstallWasmKernels` restores
  * tfjs-backend-wasm's own set exactly.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError } from '../../errors.js';
 import { wasmConv2D, wasmFusedConv2D, wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmConv3D, wasmConv3DBackpropFilter, wasmConv3DBackpropInput } from './conv-kernels.js';
+import { wasmMaxPool3D, wasmMaxPoolGrad } from './pool-kernels.js';
 import { compiledConvKernelsInUse, useCompiledConvKernels } from './conv-runner.js';
 import { instantiateConvKernels } from './simd-module.js';
 import type { WasmBackendLike } from './wasm-heap.js';
@@ -23,6 +25,9 @@ const FACTORIES: Readonly<Record<string, (original: tf.KernelFunc | undefined) =
   Conv3D: wasmConv3D,
   Conv3DBackpropInputV2: wasmConv3DBackpropInput,
   Conv3DBackpropFilterV2: wasmConv3DBackpropFilter,
+  MaxPool3D: wasmMaxPool3D,
+  MaxPoolGrad: () => wasmMaxPoolGrad(2),
+  MaxPool3DGrad: () => wasmMaxPoolGrad(3),
 };
 
 /** Names of the `wasm` kernels tfjs-bnn registers (added where tfjs-backend-wasm has none, replaced otherwise). */
