@@ -2,12 +2,14 @@
  * Registers tfjs-bnn's `wasm` kernels: the conv filter gradient tfjs-backend-wasm lacks, a correct
  * 2D convolution (its XNNPACK one errs on some strided 'same' cases) and faster im2col + SIMD128
  * versions of its direct-loop transposed and 3D convolutions (see conv-kernels.ts), and max-pool
- * kernels where its own are wrong on odd-sized 'same' pooling (pool-kernels.ts). `uninstallWasmKernels` restores
+ * kernels where its own are wrong on odd-sized 'same' pooling (pool-kernels.ts), and matrix
+ * products that avoid its slow transposed path (matmul-kernels.ts). `uninstallWasmKernels` restores
  * tfjs-backend-wasm's own set exactly.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError } from '../../errors.js';
 import { wasmConv2D, wasmFusedConv2D, wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmConv3D, wasmConv3DBackpropFilter, wasmConv3DBackpropInput } from './conv-kernels.js';
+import { wasmMatMulWithoutTransposes } from './matmul-kernels.js';
 import { wasmMaxPool3D, wasmMaxPoolGrad } from './pool-kernels.js';
 import { compiledConvKernelsInUse, useCompiledConvKernels } from './conv-runner.js';
 import { instantiateConvKernels } from './simd-module.js';
@@ -25,6 +27,8 @@ const FACTORIES: Readonly<Record<string, (original: tf.KernelFunc | undefined) =
   Conv3D: wasmConv3D,
   Conv3DBackpropInputV2: wasmConv3DBackpropInput,
   Conv3DBackpropFilterV2: wasmConv3DBackpropFilter,
+  BatchMatMul: wasmMatMulWithoutTransposes,
+  _FusedMatMul: wasmMatMulWithoutTransposes,
   MaxPool3D: wasmMaxPool3D,
   MaxPoolGrad: () => wasmMaxPoolGrad(2),
   MaxPool3DGrad: () => wasmMaxPoolGrad(3),

@@ -58,8 +58,11 @@ function convCase(rank: 2 | 3): fc.Arbitrary<ConvCase> {
 
 const describe = (c: ConvCase): string => `x ${c.x} filter ${c.filter} strides ${c.strides} pad ${c.pad}`;
 
-test('tfjs-bnn registers the conv kernels on wasm and runs them through the compiled SIMD128 module', (t) => {
-  t.deepEqual([...WASM_KERNEL_NAMES].sort(), ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3D', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2', 'FusedConv2D']);
+test('tfjs-bnn registers its conv, pool and matmul kernels on wasm and runs the convolutions through the compiled SIMD128 module', (t) => {
+  t.deepEqual([...WASM_KERNEL_NAMES].sort(), [
+    'BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3D', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2',
+    'FusedConv2D', 'MaxPool3D', 'MaxPool3DGrad', 'MaxPoolGrad', '_FusedMatMul',
+  ]);
   for (const name of WASM_KERNEL_NAMES) t.truthy(tf.getKernel(name, 'wasm'), name);
   t.true(compiledConvKernelsInUse());
 });
