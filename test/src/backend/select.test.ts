@@ -63,3 +63,13 @@ test('without native packages the automatic choice is wasm; TFJS_BNN_BACKEND=cpu
   t.is(cpu.wasm, null);
   t.regex(String(bad.error), /InvalidArgumentError: initBackend: argument 'TFJS_BNN_BACKEND' was .*webgpu.*; expected 'tensorflow', 'wasm' or 'cpu'/);
 });
+
+test('loadWasmBackend with a folder that holds no .wasm binaries throws a BackendUnavailableError with tfjs’s reason', async (t) => {
+  const wasmModule = new URL('../../../src/backend/wasm-backend.js', import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(wasmModule)});
+try { await m.loadWasmBackend('/nonexistent-folder/'); console.log(JSON.stringify({ loaded: true })); }
+catch (e) { console.log(JSON.stringify({ error: e.name + ': ' + e.message })); }`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd() });
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { error?: string };
+  t.regex(result.error ?? '', /^BackendUnavailableError: loadWasmBackend: the wasm backend failed to start/);
+});
