@@ -152,51 +152,67 @@ static void transpose(const float *src, int rows, int cols, float *dst) {
  * Row r of cols is output position ((b·outD + od)·outH + oh)·outW + ow; its columns are (fd, fh, fw, inC).
  */
 static void patches(const int *g, float *x, int rowStart, int rowCount, float *cols, int add) {
-  const int k = patch_size(g), ci = g[G_IN_C];
-  const int rowLength = g[G_F_W] * ci, planeLength = g[G_F_H] * rowLength;
-  const int inRowStride = g[G_IN_W] * ci, inPlaneStride = g[G_IN_H] * inRowStride, inBatchStride = g[G_IN_D] * inPlaneStride;
-  int ow = rowStart % g[G_OUT_W];
-  int rest = rowStart / g[G_OUT_W];
-  int oh = rest % g[G_OUT_H];
-  rest /= g[G_OUT_H];
-  int od = rest % g[G_OUT_D];
-  int b = rest / g[G_OUT_D];
+  /* Geometry in locals: the compiler cannot keep values read through `g` across the stores below. */
+  const int inD = g[G_IN_D], inH = g[G_IN_H], inW = g[G_IN_W], ci = g[G_IN_C];
+  const int outD = g[G_OUT_D], outH = g[G_OUT_H], outW = g[G_OUT_W];
+  const int fD = g[G_F_D], fH = g[G_F_H], fW = g[G_F_W];
+  const int sD = g[G_S_D], sH = g[G_S_H], sW = g[G_S_W];
+  const int dilD = g[G_DIL_D], dilH = g[G_DIL_H], dilW = g[G_DIL_W];
+  const int padFront = g[G_PAD_FRONT], padTop = g[G_PAD_TOP], padLeft = g[G_PAD_LEFT];
+  const int k = fD * fH * fW * ci;
+  const int rowLength = fW * ci, planeLength = fH * rowLength;
+  const int inRowStride = inW * ci, inPlaneStride = inH * inRowStride, inBatchStride = inD * inPlaneStride;
+  int ow = rowStart % outW;
+  int rest = rowStart / outW;
+  int oh = rest % outH;
+  rest /= outH;
+  int od = rest % outD;
+  int b = rest / outD;
   for (int row = 0; row < rowCount; row++) {
     float *dst = cols + row * k;
     float *batchBase = x + b * inBatchStride;
-    for (int fd = 0; fd < g[G_F_D]; fd++) {
-      const int id = od * g[G_S_D] - g[G_PAD_FRONT] + fd * g[G_DIL_D];
-      if (id < 0 || id >= g[G_IN_D]) {
+    const int iw0 = ow * sW - padLeft;
+    const int wholeRow = dilW == 1 && iw0 >= 0 && iw0 + fW <= inW;
+    for (int fd = 0; fd < fD; fd++) {
+      const int id = od * sD - padFront + fd * dilD;
+      if (id < 0 || id >= inD) {
         if (!add) zero(dst, planeLength);
         dst += planeLength;
         continue;
       }
-      for (int fh = 0; fh < g[G_F_H]; fh++) {
-        const int ih = oh * g[G_S_H] - g[G_PAD_TOP] + fh * g[G_DIL_H];
-        if (ih < 0 || ih >= g[G_IN_H]) {
+      for (int fh = 0; fh < fH; fh++) {
+        const int ih = oh * sH - padTop + fh * dilH;
+        if (ih < 0 || ih >= inH) {
           if (!add) zero(dst, rowLength);
           dst += rowLength;
           continue;
         }
         float *rowBase = batchBase + id * inPlaneStride + ih * inRowStride;
-        const int iw0 = ow * g[G_S_W] - g[G_PAD_LEFT];
-        for (int fw = 0; fw < g[G_F_W]; fw++, dst += ci) {
-          const int iw = iw0 + fw * g[G_DIL_W];
-          if (iw < 0 || iw >= g[G_IN_W]) {
+        if (wholeRow) {
+          /* The filter row lies inside the input: one contiguous run in channels-last memory. */
+          float *src = rowBase + iw0 * ci;
+          if (add) for (int c = 0; c < rowLength; c++) src[c] += dst[c];
+          else __builtin_memcpy(dst, src, (unsigned long)rowLength * sizeof(float));
+          dst += rowLength;
+          continue;
+        }
+        for (int fw = 0; fw < fW; fw++, dst += ci) {
+          const int iw = iw0 + fw * dilW;
+          if (iw < 0 || iw >= inW) {
             if (!add) zero(dst, ci);
             continue;
           }
           float *src = rowBase + iw * ci;
           if (add) for (int c = 0; c < ci; c++) src[c] += dst[c];
-          else for (int c = 0; c < ci; c++) dst[c] = src[c];
+          else __builtin_memcpy(dst, src, (unsigned long)ci * sizeof(float));
         }
       }
     }
-    if (++ow == g[G_OUT_W]) {
+    if (++ow == outW) {
       ow = 0;
-      if (++oh == g[G_OUT_H]) {
+      if (++oh == outH) {
         oh = 0;
-        if (++od == g[G_OUT_D]) { od = 0; b++; }
+        if (++od == outD) { od = 0; b++; }
       }
     }
   }
