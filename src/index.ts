@@ -1,7 +1,7 @@
 /**
  * tfjs-bnn: Bayesian neural networks for TensorFlow.js.
  *
- * Importing the package chooses the backend (native `tensorflow` when installed, else `cpu`;
+ * Importing the package chooses the backend (native `tensorflow` when installed, else `wasm`, else `cpu`;
  * `TFJS_BNN_BACKEND` overrides) before any tensor is made.
  */
 import { initBackend } from './backend/index.js';
