@@ -3,7 +3,8 @@
  * 2D convolution (its XNNPACK one errs on some strided 'same' cases) and faster im2col + SIMD128
  * versions of its direct-loop transposed and 3D convolutions (see conv-kernels.ts), and max-pool
  * kernels where its own are wrong on odd-sized 'same' pooling (pool-kernels.ts), and matrix
- * products that avoid its slow transposed path (matmul-kernels.ts). `uninstallWasmKernels` restores
+ * products that avoid its slow transposed path (matmul-kernels.ts), and a SplitV (concat gradient)
+ * by contiguous copies (split-kernel.ts). `uninstallWasmKernels` restores
  * tfjs-backend-wasm's own set exactly.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +12,7 @@ import { BackendUnavailableError } from '../../errors.js';
 import { wasmConv2D, wasmFusedConv2D, wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmConv3D, wasmConv3DBackpropFilter, wasmConv3DBackpropInput } from './conv-kernels.js';
 import { wasmMatMulWithoutTransposes } from './matmul-kernels.js';
 import { wasmMaxPool3D, wasmMaxPoolGrad } from './pool-kernels.js';
+import { wasmSplitV } from './split-kernel.js';
 import { compiledConvKernelsInUse, useCompiledConvKernels } from './conv-runner.js';
 import { instantiateConvKernels } from './simd-module.js';
 import type { WasmBackendLike } from './wasm-heap.js';
@@ -29,6 +31,7 @@ const FACTORIES: Readonly<Record<string, (original: tf.KernelFunc | undefined) =
   Conv3DBackpropFilterV2: wasmConv3DBackpropFilter,
   BatchMatMul: wasmMatMulWithoutTransposes,
   _FusedMatMul: wasmMatMulWithoutTransposes,
+  SplitV: wasmSplitV,
   MaxPool3D: wasmMaxPool3D,
   MaxPoolGrad: () => wasmMaxPoolGrad(2),
   MaxPool3DGrad: () => wasmMaxPoolGrad(3),

@@ -61,7 +61,7 @@ const describe = (c: ConvCase): string => `x ${c.x} filter ${c.filter} strides $
 test('tfjs-bnn registers its conv, pool and matmul kernels on wasm and runs the convolutions through the compiled SIMD128 module', (t) => {
   t.deepEqual([...WASM_KERNEL_NAMES].sort(), [
     'BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3D', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2',
-    'FusedConv2D', 'MaxPool3D', 'MaxPool3DGrad', 'MaxPoolGrad', '_FusedMatMul',
+    'FusedConv2D', 'MaxPool3D', 'MaxPool3DGrad', 'MaxPoolGrad', 'SplitV', '_FusedMatMul',
   ]);
   for (const name of WASM_KERNEL_NAMES) t.truthy(tf.getKernel(name, 'wasm'), name);
   t.true(compiledConvKernelsInUse());
