@@ -2,7 +2,7 @@
  * The benchmark suite of tfjs-bnn against PyTorch + bayesian-torch.
  *
  *   npm run bench -- [--steps 20] [--warmup 3] [--quick] [--cpu-steps 3] [--unet-steps 5] [--cpu-unet]
- *                    [--backends tensorflow,cpu] [--networks mlp,conv,conv-mc,unet,unet-mc]
+ *                    [--backends tensorflow,wasm,cpu] [--networks mlp,conv,conv-mc,unet,unet-mc]
  *                    [--python python3 | --no-peer | --peer-from earlier.json] [--row-timeout 900] [--json]
  *
  * For every available backend (each row in a child process with `TFJS_BNN_BACKEND` set: the backend
@@ -33,8 +33,8 @@ import { probeBackend, runWorker } from './child.js';
 
 /** Networks of the default run (the scaling sweep adds `unet-forward`). */
 export const DEFAULT_NETWORKS: readonly Network[] = ['mlp', 'conv', 'conv-mc', 'unet', 'unet-mc'];
-/** Backends tried, native first. */
-export const BENCH_BACKENDS: readonly string[] = ['tensorflow', 'cpu'];
+/** Backends tried, native first, then tfjs-backend-wasm (with tfjs-bnn's SIMD kernels), then pure-JS cpu. */
+export const BENCH_BACKENDS: readonly string[] = ['tensorflow', 'wasm', 'cpu'];
 /** Peak float32 GFLOP/s of this machine: 2 cores × 2 FMA units × 16 lanes × 2 FLOP × 2.0 GHz. */
 export const MACHINE_PEAK_GFLOPS = 2 * 2 * 16 * 2 * 2.0;
 

@@ -6,7 +6,7 @@
  * Importing it (as `tfjs-bnn` in Node, or `tfjs-bnn/node` anywhere Node runs) checks that the
  * application and tfjs-bnn resolve the same tfjs (`DuplicateTfjsError` otherwise), makes
  * directories the default checkpoint store of `fit`, and chooses the backend (native `tensorflow`
- * when installed, else `cpu`; `TFJS_BNN_BACKEND` overrides) before any tensor is made.
+ * when installed, else `wasm`, else `cpu`; `TFJS_BNN_BACKEND` overrides) before any tensor is made.
  */
 import { requireSingleTfjs } from './backend/single-tfjs-node.js';
 import { initBackend } from './backend/select.js';

@@ -1,6 +1,7 @@
 /**
  * Backend choice: the native `tensorflow` backend when `@tensorflow/tfjs-node-gpu` or
- * `@tensorflow/tfjs-node` loads, else the pure-JS `cpu` backend. `TFJS_BNN_BACKEND` forces one.
+ * `@tensorflow/tfjs-node` loads, else `wasm` (tfjs-backend-wasm, SIMD) when it loads, else the
+ * pure-JS `cpu` backend. `TFJS_BNN_BACKEND` forces one.
  */
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
@@ -8,11 +9,13 @@ import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { fastCpuKernelsRequested, installFastCpuKernels } from './cpu-kernels/index.js';
 import { registerConv3dTransposeGradient } from './conv3d-transpose-gradient.js';
 import { quietNativeLogs } from './native-logging.js';
+import { loadWasmBackend, type WasmBackendInfo } from './wasm-backend.js';
+import { wasmBinaryPathsForNode } from './wasm-node-paths.js';
 
 /** The backends tfjs-bnn selects between. */
-export type BackendName = 'tensorflow' | 'cpu';
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
-/** Environment variable that forces a backend (`tensorflow` or `cpu`). */
+/** Environment variable that forces a backend (`tensorflow`, `wasm` or `cpu`). */
 export const BACKEND_ENV_VAR = 'TFJS_BNN_BACKEND';
 
 /** The native packages tried, in order of preference. */
@@ -37,6 +40,10 @@ export interface BackendInfo {
    * (backend `cpu` and `TFJS_BNN_FAST_CPU_KERNELS` not `0`; see `src/backend/cpu-kernels/`).
    */
   readonly fastCpuKernels: boolean;
+  /** Which tfjs-backend-wasm binary runs and why, when the backend is `wasm`; else `null`. */
+  readonly wasm: WasmBackendInfo | null;
+  /** Why the wasm backend was not used when it was tried and failed (first line), else `null`. */
+  readonly wasmError: string | null;
 }
 
 let current: BackendInfo | null = null;
@@ -73,12 +80,15 @@ async function tryNative(): Promise<{ pkg: string | null; errors: Record<string,
 export async function initBackend(): Promise<BackendInfo> {
   if (current !== null) return current;
   const requested = process.env[BACKEND_ENV_VAR]?.trim() || null;
-  if (requested !== null && requested !== 'tensorflow' && requested !== 'cpu') {
-    throw new InvalidArgumentError('initBackend', BACKEND_ENV_VAR, requested, "'tensorflow' or 'cpu' (or unset for automatic choice)");
+  if (requested !== null && requested !== 'tensorflow' && requested !== 'wasm' && requested !== 'cpu') {
+    throw new InvalidArgumentError('initBackend', BACKEND_ENV_VAR, requested, "'tensorflow', 'wasm' or 'cpu' (or unset for automatic choice)");
   }
   const fastKernelsWanted = fastCpuKernelsRequested();
   let native: { pkg: string | null; errors: Record<string, string> } = { pkg: null, errors: {} };
-  if (requested !== 'cpu') native = await tryNative();
+  if (requested === null || requested === 'tensorflow') native = await tryNative();
+  let wasm: WasmBackendInfo | null = null;
+  let wasmError: string | null = null;
+  if (native.pkg === null && (requested === null || requested === 'wasm')) ({ wasm, wasmError } = await tryWasm(requested === 'wasm'));
   let reason: string;
   if (native.pkg !== null) {
     await tf.setBackend('tensorflow');
@@ -90,13 +100,15 @@ export async function initBackend(): Promise<BackendInfo> {
         `Install one with 'npm install @tensorflow/tfjs-node' (internet) or 'npm run native:install' (offline, from the PyPI wheel), ` +
         `or unset ${BACKEND_ENV_VAR} to use the cpu backend.`,
     );
+  } else if (wasm !== null) {
+    reason = requested === 'wasm' ? `${BACKEND_ENV_VAR}=wasm` : 'no native backend is installed; tfjs-backend-wasm loads (see `tfjs-bnn info`)';
   } else {
     await tf.setBackend('cpu');
     // tfjs-backend-cpu prints a banner on first use telling Node users to install tfjs-node;
     // `tfjs-bnn info` says that (and how to do it offline), so the banner is switched off here.
     const cpuBackend = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
     if (cpuBackend !== null && 'firstUse' in cpuBackend) cpuBackend.firstUse = false;
-    reason = requested === 'cpu' ? `${BACKEND_ENV_VAR}=cpu` : 'no native backend is installed (see `tfjs-bnn info`)';
+    reason = requested === 'cpu' ? `${BACKEND_ENV_VAR}=cpu` : `no native backend is installed and the wasm backend does not load (see \`tfjs-bnn info\`)`;
   }
   await tf.ready();
   const name = tf.getBackend();
@@ -104,8 +116,23 @@ export async function initBackend(): Promise<BackendInfo> {
   const fastCpuKernels = name === 'cpu' && fastKernelsWanted && installFastCpuKernels().length > 0;
   registerConv3dTransposeGradient();
   for (const hook of setupHooks) hook(name);
-  current = { name, requested, reason, nativePackage: native.pkg, nativeErrors: native.errors, versions: { ...tf.version }, fastCpuKernels };
+  current = { name, requested, reason, nativePackage: native.pkg, nativeErrors: native.errors, versions: { ...tf.version }, fastCpuKernels, wasm, wasmError };
   return current;
+}
+
+/**
+ * Loads the wasm backend from node_modules. When `required` (TFJS_BNN_BACKEND=wasm) a failure throws
+ * `BackendUnavailableError`; otherwise it is recorded and the caller falls back to `cpu`.
+ */
+async function tryWasm(required: boolean): Promise<{ wasm: WasmBackendInfo | null; wasmError: string | null }> {
+  const paths = wasmBinaryPathsForNode();
+  try {
+    if (paths === null) throw new BackendUnavailableError("initBackend: @tensorflow/tfjs-backend-wasm is not installed (npm install @tensorflow/tfjs-backend-wasm).");
+    return { wasm: await loadWasmBackend(paths), wasmError: null };
+  } catch (error) {
+    if (required) throw error;
+    return { wasm: null, wasmError: String((error as Error).message ?? error).split('\n')[0] };
+  }
 }
 
 /**

@@ -116,7 +116,7 @@ test('info --json ends stdout with one JSON object naming the backend and the in
   t.is(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
   const info = JSON.parse(lines[lines.length - 1]) as { backend: { name: string }; nativeInstalled: boolean; install: { online: string; offline: string }; package: { version: string } };
-  t.true(['cpu', 'tensorflow'].includes(info.backend.name));
+  t.true(['cpu', 'wasm', 'tensorflow'].includes(info.backend.name));
   t.is(info.nativeInstalled, info.backend.name === 'tensorflow');
   t.is(info.install.online, 'npm install @tensorflow/tfjs-node');
   t.is(info.install.offline, 'npm run native:install');
@@ -127,7 +127,8 @@ test('info --json ends stdout with one JSON object naming the backend and the in
 test('info without --json prints the backend and, on cpu, the fast kernels and how to install the native one (or that it is installed but unused)', (t) => {
   const run = runTfjsBnn(['info'], {});
   t.is(run.status, 0);
-  t.regex(run.stdout, /^backend: (cpu|tensorflow) \(/m);
+  t.regex(run.stdout, /^backend: (cpu|wasm|tensorflow) \(/m);
+  if (/^backend: wasm/m.test(run.stdout)) t.regex(run.stdout, /^wasm binary: tfjs-backend-wasm-simd\.wasm \(SIMD available, single thread: /m);
   const cpu = runTfjsBnnWithEnv(['info'], { TFJS_BNN_BACKEND: 'cpu' });
   t.regex(cpu.stdout, /^backend: cpu \(TFJS_BNN_BACKEND=cpu\)/m);
   t.regex(cpu.stdout, /^fast cpu kernels: on /m);
@@ -142,7 +143,7 @@ test('info without --json prints the backend and, on cpu, the fast kernels and h
 test('an invalid TFJS_BNN_BACKEND gives one line naming the variable and the accepted values', (t) => {
   const run = runTfjsBnnWithEnv(['info'], { TFJS_BNN_BACKEND: 'webgpu' });
   t.is(run.status, USAGE_EXIT_CODE);
-  t.deepEqual(run.errorLines, [`tfjs-bnn: initBackend: argument 'TFJS_BNN_BACKEND' was "webgpu"; expected 'tensorflow' or 'cpu' (or unset for automatic choice).`]);
+  t.deepEqual(run.errorLines, [`tfjs-bnn: initBackend: argument 'TFJS_BNN_BACKEND' was "webgpu"; expected 'tensorflow', 'wasm' or 'cpu' (or unset for automatic choice).`]);
 });
 
 function runTfjsBnnWithEnv(args: string[], env: Record<string, string>): ReturnType<typeof runTfjsBnn> {
