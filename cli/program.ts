@@ -6,22 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { COMMON_OPTIONS } from './common-options.js';
 import { describeFailure, USAGE_EXIT_CODE } from './failure.js';
 import { addOptions, type OptionSpec } from './options.js';
-import { createOutput, PROCESS_SINKS, type CommandOutput, type OutputSinks } from './output.js';
+import { createOutput, PROCESS_SINKS, type OutputSinks } from './output.js';
 import { resolveOptions, ResolvedOptions } from './resolve.js';
 import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_COLLECT_OPTIONS, STUDY_KL_OPTIONS, STUDY_UCI_OPTIONS, WORKER_OPTIONS } from './command-options.js';
 import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
 import { packageVersion } from './package-info.js';
 import { checkWeightingWord } from './weighting-names.js';
+import type { RunCommand } from './run-context.js';
 
-/** What a run command receives besides its options. */
-export interface RunContext {
-  readonly output: CommandOutput;
-  /** Aborted on the first Ctrl-C. */
-  readonly signal: AbortSignal;
-}
-
-/** A command body: resolves to its exit status (0, or `INTERRUPTED_EXIT_CODE` when stopped early). */
-export type RunCommand = (options: ResolvedOptions, context: RunContext) => Promise<number>;
 
 interface Outcome {
   exitCode: number;

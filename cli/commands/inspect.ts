@@ -16,7 +16,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { NoiseSource } from '../../src/random/index.js';
 import { defaultRunFolder } from '../common-options.js';
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import type { RunContext } from '../program.js';
+import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { digitsTask } from '../study/digits.js';
 import { phantomTask } from '../study/phantom.js';

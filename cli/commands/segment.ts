@@ -21,7 +21,7 @@ import { writeUncertaintyPanel } from '../../src/io/png-file.js';
 import { defaultRunFolder } from '../common-options.js';
 import { INTERRUPTED_EXIT_CODE, InterruptedError, throwIfInterrupted, yieldToEvents } from '../interrupt.js';
 import { SEGMENT_SIZE_MULTIPLE } from '../command-options.js';
-import type { RunContext } from '../program.js';
+import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { lossFor, parsePrior } from '../segment/choices.js';
 import { loadSegmentationData, type DataChoice } from '../segment/data.js';

@@ -1,7 +1,7 @@
 /** `tfjs-bnn study collect <batch> --redis URL`: writes the report of a queued `study kl` batch. */
 import { FormatError } from '../../src/errors.js';
 import { defaultRunFolder } from '../common-options.js';
-import type { RunContext } from '../program.js';
+import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { BATCH_ID_PATTERN } from '../queue/payload.js';
 import { openQueueSession, writeCollectedBatch } from '../queue/study-batch.js';

@@ -7,7 +7,7 @@ import { STUDY_KL_DEFAULTS } from '../command-options.js';
 import { defaultRunFolder } from '../common-options.js';
 import type { CommandOutput } from '../output.js';
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import type { RunContext } from '../program.js';
+import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { meansByWeighting, runStudy, studyReport, type StudyOutcome, type StudyReportExtras } from '../study/run-study.js';
 import type { StudyTask, StudyTaskName } from '../study/task.js';

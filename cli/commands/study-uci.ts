@@ -9,7 +9,7 @@ import type { ShippedTabularName, TabularData, TabularTask } from '../../src/dat
 import { InvalidArgumentError } from '../../src/errors.js';
 import { defaultRunFolder } from '../common-options.js';
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import type { RunContext } from '../program.js';
+import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { UCI_METHODS, UCI_PROTOCOL, UCI_QUICK, uciRecipes, type UciMethod } from '../study/uci/recipe.js';
 import { uciReport } from '../study/uci/report.js';

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
-import type { RunContext } from '../program.js';
+import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { checkQueueName } from '../queue/names.js';
 import { parseRedisUrl } from '../queue/redis-url.js';

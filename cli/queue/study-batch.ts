@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { defaultRunFolder } from '../common-options.js';
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
-import type { RunContext } from '../program.js';
+import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { taskByName } from '../study/tasks.js';

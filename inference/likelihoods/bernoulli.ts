@@ -1,5 +1,6 @@
 /** Bernoulli likelihoods for binary targets, from logits: plain and class-weighted. */
 import * as tf from '@tensorflow/tfjs';
+import { stableSoftplus } from '../../src/tensor/softplus.js';
 import { requirePositive } from '../../src/validate.js';
 import { type Likelihood, binaryCrossEntropyFromLogits, requireMatchingPair } from './likelihood.js';
 import { registerLikelihood } from './serialization.js';
@@ -43,7 +44,7 @@ export function weightedBernoulli(options: WeightedBernoulliOptions): Likelihood
     perElement(yTrue: tf.Tensor, modelOutput: tf.Tensor): tf.Tensor {
       const [y, z] = requireMatchingPair('weightedBernoulli.perElement', yTrue, modelOutput);
       return tf.tidy(() => {
-        const softplus = tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+        const softplus = stableSoftplus(z);
         const softplusWeight = tf.add(1, tf.mul(positiveWeight - 1, y));
         return tf.sub(tf.mul(softplusWeight, softplus), tf.mul(positiveWeight, tf.mul(y, z)));
       });

@@ -7,9 +7,9 @@ import { ShapeError } from '../../src/errors.js';
 import { type Likelihood, type LikelihoodSpec, requireMatchingPair, requireTensor } from './likelihood.js';
 import { type LogScalePrior, type NoiseScaleOption, noiseScale } from './noise-scale.js';
 import { registerLikelihood } from './serialization.js';
+import { HALF_LOG_TWO_PI } from '../../src/distributions/constants.js';
 
 /** ½ log 2π. */
-export const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Default observation noise σ of `gaussian` (fixed), and the starting σ of a learned one. */
 export const DEFAULT_GAUSSIAN_SCALE = 1;

@@ -3,6 +3,7 @@
  * per-image segmentation losses (Dice, Tversky), plus their shared boundary checks.
  */
 import * as tf from '@tensorflow/tfjs';
+import { stableSoftplus } from '../../src/tensor/softplus.js';
 import { DtypeError, InvalidArgumentError, ShapeError } from '../../src/errors.js';
 
 /**
@@ -107,5 +108,5 @@ export function requireMatchingPair(where: string, yTrue: unknown, modelOutput: 
  * max(z, 0) − z·y + log(1 + e^(−|z|)) (finite for any finite z). Caller owns the result.
  */
 export function binaryCrossEntropyFromLogits(yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.add(tf.sub(tf.relu(logits), tf.mul(logits, yTrue)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))));
+  return tf.tidy(() => tf.sub(stableSoftplus(logits), tf.mul(logits, yTrue)));
 }

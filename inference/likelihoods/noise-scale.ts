@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { requireFinite, requirePositive } from '../../src/validate.js';
+import { HALF_LOG_TWO_PI } from '../../src/distributions/constants.js';
 
 /** Floor added to a learned σ so the NLL stays finite when the raw scale runs to −∞. */
 export const MIN_NOISE_SCALE = 1e-6;
@@ -69,7 +70,7 @@ export function noiseScale(where: string, scale: unknown, initialScale: unknown,
         : () =>
             tf.tidy(() => {
               const z = tf.div(tf.sub(tf.log(value()), logPrior.loc), logPrior.scale);
-              return tf.add(tf.mul(0.5, tf.square(z)), Math.log(logPrior.scale) + 0.5 * Math.log(2 * Math.PI)) as tf.Scalar;
+              return tf.add(tf.mul(0.5, tf.square(z)), Math.log(logPrior.scale) + HALF_LOG_TWO_PI) as tf.Scalar;
             }),
     config: () => {
       const sigma = value();

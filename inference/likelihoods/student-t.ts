@@ -4,6 +4,7 @@ import { requirePositive } from '../../src/validate.js';
 import { type Likelihood, type LikelihoodSpec, requireMatchingPair } from './likelihood.js';
 import { type LogScalePrior, type NoiseScaleOption, noiseScale } from './noise-scale.js';
 import { registerLikelihood } from './serialization.js';
+import { HALF_LOG_TWO_PI } from '../../src/distributions/constants.js';
 
 /** Default degrees of freedom ν of `studentT`. */
 export const DEFAULT_STUDENT_T_DOF = 4;
@@ -29,7 +30,7 @@ export function logGamma(x: number): number {
   let sum = 0.99999999999980993;
   for (let i = 0; i < LANCZOS.length; i++) sum += LANCZOS[i] / (z + i + 1);
   const t = z + LANCZOS.length - 0.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+  return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
 /**

@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { requireOpenInterval } from '../../src/validate.js';
 import { readValues, requireFiniteValues, requireSameLength, type VoxelValues } from './values.js';
+import { HALF_LOG_TWO_PI } from '../../src/distributions/constants.js';
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Default probability levels of `quantileCalibration`: 0.05, 0.10, …, 0.95. */
 export const DEFAULT_QUANTILE_LEVELS: readonly number[] = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);

@@ -13,6 +13,7 @@ import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { requireFloatTensor, requireInteger, requireOpenInterval, requirePositive } from '../../src/validate.js';
 import { LOG_VARIANCE_LIMIT } from './heteroscedastic.js';
 import { DEFAULT_PREDICTIVE_SAMPLES, type PredictiveModel } from './predictive.js';
+import { HALF_LOG_TWO_PI } from '../../src/distributions/constants.js';
 
 /** Default central-interval levels whose coverage `regressionPredictive` reports. */
 export const DEFAULT_COVERAGE_LEVELS: readonly number[] = [0.5, 0.9, 0.95];
@@ -144,7 +145,7 @@ export function regressionPredictive(model: PredictiveModel, x: tf.Tensor, optio
             out.varianceSum = tf.add(varianceSum, v);
           }
           if (targets !== undefined) {
-            const logDensity = tf.neg(tf.add(tf.div(tf.mul(0.5, tf.squaredDifference(targets, mu)), v), tf.add(tf.mul(0.5, tf.log(v)), 0.5 * Math.log(2 * Math.PI))));
+            const logDensity = tf.neg(tf.add(tf.div(tf.mul(0.5, tf.squaredDifference(targets, mu)), v), tf.add(tf.mul(0.5, tf.log(v)), HALF_LOG_TWO_PI)));
             const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.div(tf.sub(targets, mu), tf.sqrt(tf.mul(2, v))))));
             if (logMax === null || logSum === null || cdfSum === null) {
               out.logMax = logDensity;

@@ -3,6 +3,7 @@
  * `results.json` and drawn into `report.html`. Every section is optional; the report shows the
  * sections that are present.
  */
+import type { ReliabilityBin } from '../metrics/calibration.js';
 
 /** Whether the run ran to the end or was stopped (Ctrl-C, early abort). */
 export type RunStatus = 'complete' | 'interrupted';
@@ -30,16 +31,8 @@ export interface GradientRatioPoint {
   readonly ratio: number;
 }
 
-/** One bin of a reliability diagram (an `inference/metrics` `ReliabilityBin` fits). */
-export interface ReliabilityPoint {
-  readonly lower: number;
-  readonly upper: number;
-  readonly count: number;
-  /** Mean confidence in the bin (NaN when empty; empty bins are not drawn). */
-  readonly confidence: number;
-  /** Observed accuracy in the bin (NaN when empty). */
-  readonly accuracy: number;
-}
+/** One bin of a reliability diagram: the metrics' `ReliabilityBin` (edges, voxel count, mean confidence, accuracy). */
+export type ReliabilityPoint = ReliabilityBin;
 
 /** A retention curve (an `inference/metrics` `RetentionCurve` fits). */
 export interface RetentionData {

@@ -1,5 +1,6 @@
 /** Blundell et al. (2015)'s scale-mixture prior: π N(loc, σ₁²) + (1 − π) N(loc, σ₂²). */
 import * as tf from '@tensorflow/tfjs';
+import { stableSoftplus } from '../tensor/softplus.js';
 import type { RandomDraws } from '../random/noise-source.js';
 import { requireFinite, requireOpenInterval, requirePositive } from '../validate.js';
 import type { Distribution } from './distribution.js';
@@ -45,7 +46,7 @@ export class ScaleMixtureNormal implements Distribution {
       const a = component(this.pi, this.scale1);
       const b = component(1 - this.pi, this.scale2);
       // log(eᵃ + eᵇ) = max + log(1 + e^(−|a − b|)), finite whenever a or b is.
-      return tf.add(tf.maximum(a, b), tf.log1p(tf.exp(tf.neg(tf.abs(tf.sub(a, b))))));
+      return tf.add(tf.maximum(a, b), stableSoftplus(tf.neg(tf.abs(tf.sub(a, b)))));
     });
   }
 

@@ -20,3 +20,12 @@ export function inverseSoftplus(y: number): number {
 export function scaleFromRaw(rawScale: tf.Tensor): tf.Tensor {
   return tf.softplus(rawScale);
 }
+
+/**
+ * softplus(x) = log(1 + eˣ) = max(x, 0) + log(1 + e^(−|x|)), element-wise: exact and finite for
+ * every finite x, and differentiable everywhere (tfjs's own softplus kernel switches between
+ * approximations at thresholds). The caller owns the result.
+ */
+export function stableSoftplus(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
+}

@@ -16,6 +16,8 @@ import { wasmSplitV } from './split-kernel.js';
 import { compiledConvKernelsInUse, useCompiledConvKernels } from './conv-runner.js';
 import { instantiateConvKernels } from './simd-module.js';
 import type { WasmBackendLike } from './wasm-heap.js';
+import { wasmUnsortedSegmentSum } from './segment-sum-kernel.js';
+import { wasmLog1p } from './log1p-kernel.js';
 
 /** The backend whose kernels are added or replaced. */
 const BACKEND = 'wasm';
@@ -35,6 +37,8 @@ const FACTORIES: Readonly<Record<string, (original: tf.KernelFunc | undefined) =
   MaxPool3D: wasmMaxPool3D,
   MaxPoolGrad: () => wasmMaxPoolGrad(2),
   MaxPool3DGrad: () => wasmMaxPoolGrad(3),
+  UnsortedSegmentSum: wasmUnsortedSegmentSum,
+  Log1p: wasmLog1p,
 };
 
 /** Names of the `wasm` kernels tfjs-bnn registers (added where tfjs-backend-wasm has none, replaced otherwise). */

@@ -146,7 +146,7 @@ if (redisTestsMayBeLeftOut()) {
     t.true(existsSync(result.paths.report));
     const unknown = startCli(['study', 'collect', 'kl-nothing-here', '--redis', server.url]);
     t.is(await unknown.exited, 2);
-    t.regex(unknown.output(), /^tfjs-bnn: tfjs-bnn study collect: queue tfjs-bnn at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ has no batch 'kl-nothing-here'/m);
+    t.regex(unknown.output(), /^tfjs-bnn study collect: queue tfjs-bnn at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ has no batch 'kl-nothing-here'/m);
     const both = startCli(['study', 'kl', '--redis', server.url, '--no-wait', '--out', out]);
     t.is(await both.exited, 2);
     t.regex(both.output(), /argument '--out' .*expected no --out with --no-wait/);

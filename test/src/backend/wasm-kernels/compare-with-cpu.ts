@@ -50,14 +50,5 @@ export async function expectWasmMatchesCpu(t: ExecutionContext, compute: () => t
   return ok;
 }
 
-/** Deterministic pseudo-random float32 values in [−1, 1) (a fixed LCG, so failures reproduce). */
-export function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  let state = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return tf.tensor(values, shape);
-}
+/** The cpu kernels' deterministic pseudo-random tensors (one LCG for every test). */
+export { randomTensor } from '../cpu-kernels/compare.js';
