@@ -14,6 +14,7 @@ export * from './distributions/index.js';
 export * from './kl/index.js';
 export { VariationalParameter } from './variational-parameter.js';
 export { softplus, inverseSoftplus, scaleFromRaw } from './tensor/softplus.js';
+export { padToMultiple, cropPadding, cropPaddingArray, paddingToMultiple, roundUpToMultiple, type MultiplePadding, type AxisPadding } from './tensor/pad-to-multiple.js';
 export * from '../layers/index.js';
 export * from '../inference/index.js';
 export * from './io/index.js';

@@ -11,7 +11,8 @@ import { fit } from '../../inference/trainer/index.js';
 import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';
 import { initBackend } from '../../src/backend/index.js';
-import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { padToMultiple } from '../../src/tensor/pad-to-multiple.js';
 import { writeNifti } from '../../src/io/nifti-write.js';
 import { writeUncertaintyPanel } from '../../src/io/panels.js';
 import { defaultRunFolder } from '../common-options.js';
@@ -83,22 +84,25 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
   const data = await loadSegmentationData(choice);
   let model: tf.LayersModel | null = null;
   const optimizer = tf.train.adam(options.number('learningRate'));
+  let trainPadded: tf.Tensor[] = [];
   try {
-    if (data.height % multiple !== 0 || data.width % multiple !== 0) {
-      throw new ShapeError(where, 'slices', [data.height, data.width], `height and width divisible by ${multiple} (the U-Net pools ${SEGMENT_UNET.depth} times)`);
-    }
+    // Slices of any size: padded to the U-Net's multiple for training and prediction, maps cropped back.
+    const trainX = padToMultiple(data.train.x, multiple);
+    const trainY = padToMultiple(data.train.y, multiple);
+    trainPadded = [trainX.padded, trainY.padded];
+    const [paddedHeight, paddedWidth] = trainX.padding.paddedSize;
     mkdirSync(outDir, { recursive: true });
     context.output.log(`segment: ${data.description}; writing to ${outDir}`);
     const unet = bayesianUNet({
       rank: 2,
-      inputShape: [data.height, data.width, 1],
+      inputShape: [paddedHeight, paddedWidth, 1],
       ...SEGMENT_UNET,
       estimator: options.string('estimator') as Estimator,
       prior,
       posteriorInit: { seed, rawScaleInit: PHANTOM_SEGMENTATION_RECIPE.rawScaleInit },
     });
     model = unet;
-    const history = await fit(unet, data.train, {
+    const history = await fit(unet, { x: trainX.padded, y: trainY.padded }, {
       elbo: { likelihood: lossFor(options.string('loss'), data.positiveFraction), klWeighting: weighting.weighting, reduction: weighting.reduction, countUnit: 'images' },
       optimizer,
       epochs,
@@ -114,7 +118,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     const interrupted = history.stopReason === 'aborted';
     context.output.log(`segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
 
-    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed);
+    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed, multiple);
     const { maps } = evaluation;
     const heldOutCount = data.heldOut.x.shape[0];
     const mapsDir = join(outDir, RUN_FOLDERS.maps);
@@ -176,6 +180,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     return interrupted ? INTERRUPTED_EXIT_CODE : 0;
   } finally {
     model?.dispose();
+    tf.dispose(trainPadded);
     optimizer.dispose();
     data.dispose();
   }

@@ -15,6 +15,7 @@ import {
   type RetentionCurve,
 } from '../../inference/metrics/index.js';
 import { disposePredictive, predictive } from '../../inference/predictive/index.js';
+import { cropPaddingArray, padToMultiple } from '../../src/tensor/pad-to-multiple.js';
 import { EVALUATION_STEP } from '../study/task.js';
 
 /** Held-out maps as flat arrays `[N · H · W]` (slice-major, row-major). */
@@ -54,21 +55,29 @@ export interface SegmentationEvaluation {
 
 /**
  * S stochastic passes over the held-out slices, then the metrics. Leaves no tensors behind.
+ * Slices whose sizes are not multiples of `multiple` are padded for the network and every map is
+ * cropped back, so the maps have the slices' own grid.
  * @param x held-out images `[N, H, W, 1]`; @param y their masks (not disposed).
  */
-export async function evaluateSegmentation(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samples: number, seed: number): Promise<SegmentationEvaluation> {
-  const result = predictive(model, x, { samples, seed: `segment/evaluation/${seed}`, output: 'sigmoid', step: EVALUATION_STEP, chunkSize: 4 });
+export async function evaluateSegmentation(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samples: number, seed: number, multiple = 1): Promise<SegmentationEvaluation> {
+  const { padded, padding } = padToMultiple(x, multiple);
   let maps: HeldOutMaps;
   try {
-    maps = {
-      image: (await x.data()) as Float32Array,
-      truth: (await y.data()) as Float32Array,
-      meanProbability: (await result.meanProbability.data()) as Float32Array,
-      predictiveEntropy: (await result.predictiveEntropy.data()) as Float32Array,
-      mutualInformation: (await result.mutualInformation.data()) as Float32Array,
-    };
+    const result = predictive(model, padded, { samples, seed: `segment/evaluation/${seed}`, output: 'sigmoid', step: EVALUATION_STEP, chunkSize: 4 });
+    try {
+      const crop = async (map: tf.Tensor) => cropPaddingArray((await map.data()) as Float32Array, padding, x.shape[0]);
+      maps = {
+        image: (await x.data()) as Float32Array,
+        truth: (await y.data()) as Float32Array,
+        meanProbability: await crop(result.meanProbability),
+        predictiveEntropy: await crop(result.predictiveEntropy),
+        mutualInformation: await crop(result.mutualInformation),
+      };
+    } finally {
+      disposePredictive(result);
+    }
   } finally {
-    disposePredictive(result);
+    padded.dispose();
   }
   const { meanProbability: p, truth, predictiveEntropy: entropy } = maps;
   const overlap = voxelMetrics(p, truth);
