@@ -24,3 +24,5 @@ export {
   type RetentionCurve,
   type RetentionOptions,
 } from './retention.js';
+export { lesionUncertainty, type Aggregate, type LesionRecord, type LesionUncertaintyInput, type LesionUncertaintyOptions, type LesionUncertaintyReport } from './lesion-uncertainty.js';
+export { lesionFilterCurve, fdrAtTpr, uncertaintyFilter, probabilityFilter, type LesionFilter, type LesionFilterPoint } from './lesion-filter-curve.js';
