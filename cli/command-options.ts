@@ -31,6 +31,17 @@ export const SEGMENT_DEFAULTS = {
   lesionFraction: PHANTOM_SEGMENTATION_RECIPE.lesionFraction,
 } as const;
 
+/** `segment --dims 3` defaults (patch training on the two-channel brain phantom; docs/segmentation.md). */
+export const VOLUME_SEGMENT_DEFAULTS = {
+  dims: '2',
+  patchSize: 32,
+  positiveFraction: 0.5,
+  patchesPerEpoch: 64,
+  volumes: 6,
+  volumeSize: ['96', '128', '128'],
+  volumeLesionFraction: 0.003,
+} as const;
+
 /** `study kl` defaults. */
 export const STUDY_KL_DEFAULTS = {
   task: 'regression-toy',
@@ -75,6 +86,14 @@ export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
   { key: 'phantomSize', flags: '--phantom-size <px>', description: 'side of the phantom images in pixels (multiple of 8)', kind: { type: 'integer', min: 8 }, defaultValue: SEGMENT_DEFAULTS.phantomSize },
   { key: 'phantomCount', flags: '--phantom-count <n>', description: 'number of phantom images (¾ train, ¼ held out)', kind: { type: 'integer', min: 4 }, defaultValue: SEGMENT_DEFAULTS.phantomCount },
   { key: 'lesionFraction', flags: '--lesion-fraction <f>', description: 'target fraction of lesion pixels in the phantom', kind: { type: 'number', min: 0, max: 1 }, defaultValue: SEGMENT_DEFAULTS.lesionFraction },
+  { key: 'dims', flags: '--dims <n>', description: '2: slices (whole-slice training); 3: volumes (patch training, sliding-window inference, lesion-level report)', kind: { type: 'choice', choices: ['2', '3'] }, defaultValue: VOLUME_SEGMENT_DEFAULTS.dims },
+  { key: 'mask', flags: '--mask <files...>', description: 'with --dims 3: one lesion mask per --nifti subject (subjects given as channel files joined by commas, e.g. --nifti a-flair.nii.gz,a-t1.nii.gz b-flair.nii.gz,b-t1.nii.gz)', kind: { type: 'list' } },
+  { key: 'patchSize', flags: '--patch-size <n>', description: 'with --dims 3: side of the cubic training and inference windows (multiple of 4)', kind: { type: 'integer', min: 4 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchSize },
+  { key: 'positiveFraction', flags: '--positive-fraction <f>', description: 'with --dims 3: fraction of training patches centred on a lesion voxel', kind: { type: 'number', min: 0, max: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.positiveFraction },
+  { key: 'patchesPerEpoch', flags: '--patches-per-epoch <n>', description: 'with --dims 3: training patches drawn per epoch', kind: { type: 'integer', min: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchesPerEpoch },
+  { key: 'volumes', flags: '--volumes <n>', description: 'with --dims 3: brain phantom volumes (¾ train, ¼ held out)', kind: { type: 'integer', min: 2 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumes },
+  { key: 'volumeSize', flags: '--volume-size <d,h,w>', description: 'with --dims 3: voxels of each phantom volume (1.5 mm each)', kind: { type: 'list' }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeSize },
+  { key: 'volumeLesionFraction', flags: '--volume-lesion-fraction <f>', description: 'with --dims 3: lesion voxels of the brain phantom (0.1–0.5 % is MS-like)', kind: { type: 'number', min: 0, max: 0.05 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeLesionFraction },
 ];
 
 /** Options of `study kl`. */

@@ -22,6 +22,7 @@ import type { ResolvedOptions } from '../resolve.js';
 import { lossFor, parsePrior } from '../segment/choices.js';
 import { loadSegmentationData, type DataChoice, type SegmentationData } from '../segment/data.js';
 import { evaluateSegmentation, type HeldOutMaps } from '../segment/evaluate.js';
+import { runVolumeSegment } from '../segment/volume-run.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 
@@ -68,6 +69,7 @@ function panelRows(maps: HeldOutMaps, slices: number[], data: SegmentationData):
 
 /** Runs `segment`. */
 export async function runSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
+  if (options.string('dims') === '3' || options.optionalList('mask') !== undefined) return runVolumeSegment(options, context);
   const where = 'tfjs-bnn segment';
   const started = performance.now();
   const epochs = options.number('epochs');
