@@ -40,6 +40,7 @@ export const VOLUME_SEGMENT_DEFAULTS = {
   volumes: 6,
   volumeSize: ['96', '128', '128'],
   volumeLesionFraction: 0.003,
+  minLesionSize: 3,
 } as const;
 
 /** `study kl` defaults. */
@@ -93,6 +94,7 @@ export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
   { key: 'patchesPerEpoch', flags: '--patches-per-epoch <n>', description: 'with --dims 3: training patches drawn per epoch', kind: { type: 'integer', min: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchesPerEpoch },
   { key: 'volumes', flags: '--volumes <n>', description: 'with --dims 3: brain phantom volumes (¾ train, ¼ held out)', kind: { type: 'integer', min: 2 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumes },
   { key: 'volumeSize', flags: '--volume-size <d,h,w>', description: 'with --dims 3: voxels of each phantom volume (1.5 mm each)', kind: { type: 'list' }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeSize },
+  { key: 'minLesionSize', flags: '--min-lesion-size <voxels>', description: 'with --dims 3: lesion-level metrics ignore components smaller than this (detections and truth)', kind: { type: 'integer', min: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.minLesionSize },
   { key: 'volumeLesionFraction', flags: '--volume-lesion-fraction <f>', description: 'with --dims 3: lesion voxels of the brain phantom (0.1–0.5 % is MS-like)', kind: { type: 'number', min: 0, max: 0.05 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeLesionFraction },
 ];
 

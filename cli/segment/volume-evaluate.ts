@@ -61,6 +61,8 @@ export interface VolumeEvaluationOptions {
   readonly patchSize: readonly number[];
   readonly samples: number;
   readonly seed: number;
+  /** Components (detected and true) smaller than this many voxels are ignored at lesion level. */
+  readonly minLesionSize: number;
   readonly signal?: AbortSignal;
   readonly onVolume?: (index: number, total: number) => void;
   readonly onProgress?: (done: number, total: number) => void;
@@ -106,8 +108,8 @@ export async function evaluateVolumes(model: tf.LayersModel, volumes: readonly S
   const sameSize = volumes.every((v) => v.size.every((d, i) => d === volumes[0].size[i]));
   // Lesions are labelled per volume: a batch layout when the volumes share a grid, else one report per volume merged.
   const lesions = sameSize
-    ? lesionUncertainty({ meanProbability: p, maps: { mutualInformation: mi, predictiveEntropy: entropy }, truth, shape: [volumes.length, depth, height, width, 1] })
-    : mergeReports(volumes.map((v, i) => lesionUncertainty({ meanProbability: maps[i].meanProbability, maps: { mutualInformation: maps[i].mutualInformation, predictiveEntropy: maps[i].predictiveEntropy }, truth: v.mask, shape: [...v.size] })));
+    ? lesionUncertainty({ meanProbability: p, maps: { mutualInformation: mi, predictiveEntropy: entropy }, truth, shape: [volumes.length, depth, height, width, 1] }, { minLesionSize: options.minLesionSize })
+    : mergeReports(volumes.map((v, i) => lesionUncertainty({ meanProbability: maps[i].meanProbability, maps: { mutualInformation: maps[i].mutualInformation, predictiveEntropy: maps[i].predictiveEntropy }, truth: v.mask, shape: [...v.size] }, { minLesionSize: options.minLesionSize })));
   const curves = lesions.trueLesions > 0 ? { mutualInformation: lesionFilterCurve(lesions, uncertaintyFilter('mutualInformation')), probability: lesionFilterCurve(lesions, probabilityFilter('mean')) } : { mutualInformation: [], probability: [] };
   const falseDiscoveries = lesions.detections.filter((d) => d.truthLabels.length === 0).length;
   const detectedLesions = lesions.trueLesions - lesions.missed.length;

@@ -114,6 +114,7 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       patchSize,
       samples: options.number('samples'),
       seed,
+      minLesionSize: options.number('minLesionSize'),
       onVolume: (index, total) => context.output.log(`segment: held-out volume ${index + 1}/${total}`),
     });
     const mapsDir = join(outDir, 'maps');
@@ -142,7 +143,7 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       settings: { ...options.toJSON(), unet: `3D, depth ${VOLUME_UNET.depth}, ${VOLUME_UNET.baseFilters} base filters, ${data.channels} channel(s)`, backend: tf.getBackend() },
       notes: [
         data.description,
-        'Voxel metrics over all held-out volumes (Dice of p̄ ≥ 0.5; AUROC of the predictive entropy for the voxels p̄ gets wrong). Lesions are 26-connected components; a detection is a component of p̄ ≥ 0.5.',
+        'Voxel metrics over all held-out volumes (Dice of p̄ ≥ 0.5; AUROC of the predictive entropy for the voxels p̄ gets wrong). Lesions are 26-connected components; a detection is a component of p̄ ≥ 0.5; components under --min-lesion-size voxels are ignored, detected and true alike.',
         `fdrAtTpr…: the lowest lesion-level FDR among operating points with lesion TPR ≥ 0.8 when detections are filtered by their mean MI, and by their mean p̄ (NaN: TPR 0.8 is never reached).`,
         'Maps were blended from overlapping windows with Gaussian weights (σ = window/8); NIfTI maps carry each input volume\'s geometry.',
         ...(interrupted ? ['Interrupted by Ctrl-C: training stopped early; these results are partial.'] : []),
