@@ -25,6 +25,6 @@ export {
   type ClippedValues,
   type ZScoredValues,
 } from './normalize.js';
-export { samplePatches, preparePatchSource, checkPatchOptions, drawPatches, DEFAULT_POSITIVE_FRACTION, type LabelledVolumes, type PatchOptions, type Patches, type PatchSource } from './patches.js';
+export { samplePatches, preparePatchSource, checkPatchOptions, drawPatches, DEFAULT_POSITIVE_FRACTION, type LabelledVolumes, type PatchOptions, type Patches, type PatchSource, type PatchDrawSettings } from './patches.js';
 export { writeMapSet, MAP_FILE_NAMES, type NamedMaps } from './write-maps.js';
 export { PatchSampler, type PatchSamplerOptions, type PatchBatch } from './patch-sampler.js';

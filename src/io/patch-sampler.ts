@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { InvalidArgumentError } from '../errors.js';
 import { requireInteger } from '../validate.js';
-import { checkPatchOptions, drawPatches, preparePatchSource, type LabelledVolumes, type Patches, type PatchSource } from './patches.js';
+import { checkPatchOptions, drawPatches, preparePatchSource, type LabelledVolumes, type PatchDrawSettings, type Patches, type PatchSource } from './patches.js';
 
 /** Options of a `PatchSampler`. */
 export interface PatchSamplerOptions {
@@ -39,7 +39,7 @@ export interface PatchBatch extends tf.TensorContainerObject {
  */
 export class PatchSampler {
   private readonly source: PatchSource;
-  private readonly settings: ReturnType<typeof checkPatchOptions>;
+  private readonly settings: PatchDrawSettings;
   private readonly seed: string;
   private iterations = 0;
 

@@ -90,8 +90,8 @@ export function preparePatchSource(volumes: LabelledVolumes, where = 'samplePatc
   return { image, mask, shape, spatial, channels, positives: Int32Array.from(positives) };
 }
 
-/** Options of one draw, validated against a source. */
-interface DrawSettings {
+/** Options of one draw, validated against a source (`checkPatchOptions`). */
+export interface PatchDrawSettings {
   readonly patchSize: readonly number[];
   readonly count: number;
   readonly positiveFraction: number;
@@ -99,7 +99,7 @@ interface DrawSettings {
 }
 
 /** Validates patch options against a source (`ShapeError` for a patch larger than the volume). */
-export function checkPatchOptions(source: PatchSource, options: Omit<PatchOptions, 'seed'>, where = 'samplePatches'): DrawSettings {
+export function checkPatchOptions(source: PatchSource, options: Omit<PatchOptions, 'seed'>, where = 'samplePatches'): PatchDrawSettings {
   const { spatial } = source;
   const patchSize = options.patchSize;
   if (!Array.isArray(patchSize) || patchSize.length !== spatial.length || patchSize.some((p, i) => !Number.isInteger(p) || p < 1 || p > spatial[i])) {
@@ -124,7 +124,7 @@ export function checkPatchOptions(source: PatchSource, options: Omit<PatchOption
  * Draws patches from a prepared source with the uniform stream `random` (see `samplePatches`).
  * The caller owns the returned tensors.
  */
-export function drawPatches(source: PatchSource, settings: DrawSettings, random: () => number): Patches {
+export function drawPatches(source: PatchSource, settings: PatchDrawSettings, random: () => number): Patches {
   const { image, mask, shape, spatial, channels, positives } = source;
   const { patchSize, count, positiveFraction, flipAxes } = settings;
   const perExample = spatial.reduce((a, b) => a * b, 1);
