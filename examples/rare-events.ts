@@ -180,5 +180,5 @@ for (const recipe of recipes) {
   console.log(`\n${recipe.name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   console.log(`  validation average precision per epoch: ${result.precisionPerEpoch.map((v) => v.toFixed(3)).join(', ')}`);
   console.log(`  validation BCE per epoch (unweighted, nats per step): ${result.lossPerEpoch.map((v) => v.toPrecision(3)).join(', ')}`);
-  console.log(`  validation-loss spikes (> 2× best so far): ${result.spikes.length === 0 ? 'none' : result.spikes.map((s) => `step ${s.step} (×${s.ratio.toFixed(1)}, recovered after ${s.recoveredAfter} steps)`).join('; ')}`);
+  console.log(`  validation-loss spikes (> 2× best so far): ${result.spikes.length === 0 ? 'none' : result.spikes.map((s) => `step ${s.step} (×${s.ratio.toFixed(1)}, ${s.recoveredAfter === 'never' ? 'not recovered by the end' : `recovered after ${s.recoveredAfter} steps`})`).join('; ')}`);
 }
