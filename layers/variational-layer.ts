@@ -5,11 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BnnError, NoiseSourceError, ShapeError } from '../src/errors.js';
-import { activeNoiseScope, requireNoiseScope, type NoisePosition, type NoiseSource, type RandomDraws } from '../src/random/index.js';
-import { Normal } from '../src/distributions/normal.js';
-import { ScaleMixtureNormal } from '../src/distributions/scale-mixture-normal.js';
-import type { Distribution } from '../src/distributions/distribution.js';
-import { hasClosedFormKL, klDivergence } from '../src/kl/index.js';
+import { activeNoiseScope, requireNoiseScope, type RandomDraws } from '../src/random/index.js';
+import { requireOwnTensor } from '../src/backend/single-tfjs.js';
 import { VariationalParameter } from '../src/variational-parameter.js';
 import { DEFAULT_ACTIVATION, applyActivation, requireActivation, type ActivationName } from './activation.js';
 import {
@@ -21,7 +18,7 @@ import {
   type SamplingMode,
 } from './estimator.js';
 import { flipoutOutput, localReparameterizationOutput, reparameterizedOutput, type KernelOp } from './estimators.js';
-import { DEFAULT_PRIOR, empiricalScales, requirePrior, serializePrior, type PriorSpec } from './priors.js';
+import { DEFAULT_PRIOR, buildPrior, requirePrior, serializePrior, type PriorSpec } from './priors.js';
 import { resolvePosteriorInit, serializePosteriorInit, type PosteriorInit, type PosteriorInitArgs } from './posterior-init.js';
 
 /** Arguments every variational layer accepts (the tf.layers base arguments plus the variational ones). */
@@ -62,6 +59,20 @@ export interface VariationalWeights {
   readonly rawScale: tf.LayerVariable;
   readonly priorLoc: tf.LayerVariable | null;
   readonly priorScale: tf.LayerVariable | null;
+}
+
+/**
+ * One variational parameter a layer declares at build time. `'kernel'` parameters take the layer's
+ * `prior` and `posteriorInit.locInitializer`; `'bias'` parameters take `biasPrior`, start at loc 0,
+ * and become a point-estimate weight when `bayesianBias` is false.
+ */
+export interface ParameterDeclaration {
+  /** Parameter name (`kernel`, `recurrent_kernel`, `bias`, …): names the weights `<name>_loc`, `<name>_raw_scale` and the noise stream `<layer>/<name>`. */
+  readonly name: string;
+  /** Shape of the parameter tensor (its loc, rawScale and empirical prior weights). */
+  readonly shape: number[];
+  /** Which prior, loc initializer and bias handling it takes (see above). */
+  readonly role: 'kernel' | 'bias';
 }
 
 /** One shape (the layer takes a single input). */
@@ -109,7 +120,6 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   private parameters: VariationalParameter[] = [];
   private readonly weightsByParameter = new Map<string, VariationalWeights>();
   private pointBias: tf.LayerVariable | null = null;
-  private lastSampledAt: { source: NoiseSource; position: NoisePosition } | null = null;
 
   protected constructor(where: string, args: VariationalLayerArgs) {
     super(args);
@@ -140,6 +150,16 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   /** Subclass-specific config fields (units, filters, …). */
   protected abstract layerConfig(): tf.serialization.ConfigDict;
 
+  /**
+   * The variational parameters to create for an input of `inputShape` (validated), in order.
+   * Default: `kernel` of `kernelShape(inputShape)`, then (with `useBias`) `bias` of
+   * [`outputChannels`]. Layers with more parameters (recurrent kernels) override it.
+   */
+  protected declareParameters(inputShape: tf.Shape): ParameterDeclaration[] {
+    const kernel: ParameterDeclaration = { name: 'kernel', shape: this.kernelShape(inputShape), role: 'kernel' };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.outputChannels], role: 'bias' }] : [kernel];
+  }
+
   /** The variational parameters (kernel, then bias if Bayesian), after build; empty before. */
   get variationalParameters(): readonly VariationalParameter[] {
     return this.parameters;
@@ -168,11 +188,11 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     const where = `${this.getClassName()}.build`;
     const shape = singleShape(where, inputShape);
     this.checkInputShape(where, shape);
-    this.parameters = [this.addParameter('kernel', this.kernelShape(shape), this.prior, this.posteriorInit.locInitializer)];
-    if (this.useBias) {
-      const biasShape = [this.outputChannels];
-      if (this.bayesianBias) this.parameters.push(this.addParameter('bias', biasShape, this.biasPrior, tf.initializers.zeros()));
-      else this.pointBias = this.addWeight('bias', biasShape, 'float32', tf.initializers.zeros());
+    this.parameters = [];
+    for (const { name, shape: parameterShape, role } of this.declareParameters(shape)) {
+      if (role === 'kernel') this.parameters.push(this.addParameter(name, parameterShape, this.prior, this.posteriorInit.locInitializer));
+      else if (this.bayesianBias) this.parameters.push(this.addParameter(name, parameterShape, this.biasPrior, tf.initializers.zeros()));
+      else this.pointBias = this.addWeight(name, parameterShape, 'float32', tf.initializers.zeros());
     }
     this.built = true;
   }
@@ -180,36 +200,18 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   private addParameter(name: string, shape: number[], spec: PriorSpec, locInitializer: ReturnType<typeof tf.initializers.zeros>): VariationalParameter {
     const loc = this.addWeight(`${name}_loc`, shape, 'float32', locInitializer, undefined, true);
     const rawScale = this.addWeight(`${name}_raw_scale`, shape, 'float32', tf.initializers.constant({ value: this.posteriorInit.rawScaleInit }), undefined, true);
-    let prior: Distribution;
-    let priorLoc: tf.LayerVariable | null = null;
-    let priorScale: tf.LayerVariable | null = null;
-    if (spec.kind === 'normal') prior = new Normal(spec.loc, spec.scale);
-    else if (spec.kind === 'scaleMixture') prior = new ScaleMixtureNormal(spec.pi, spec.scale1, spec.scale2);
-    else {
-      priorLoc = this.addWeight(`${name}_prior_loc`, shape, 'float32', tf.initializers.zeros(), undefined, false);
-      priorScale = this.addWeight(`${name}_prior_scale`, shape, 'float32', tf.initializers.ones(), undefined, false);
-      if (spec.weights !== undefined) {
-        const where = `${this.getClassName()}.build`;
-        const given = spec.weights.shape;
-        if (given.length !== shape.length || given.some((d, i) => d !== shape[i])) {
-          throw new ShapeError(where, `${name === 'kernel' ? 'prior' : 'biasPrior'}.weights`, given, `the ${name} shape [${shape.join(', ')}]`);
-        }
-        const values = spec.weights.values;
-        tf.tidy(() => {
-          priorLoc!.write(tf.tensor(values, shape));
-          priorScale!.write(tf.tensor(empiricalScales(values, spec.delta, spec.minScale), shape));
-        });
-      }
-      prior = new Normal(priorLoc.read(), priorScale.read());
-    }
-    this.weightsByParameter.set(name, { loc, rawScale, priorLoc, priorScale });
-    return new VariationalParameter(name, loc.read() as tf.Variable, rawScale.read() as tf.Variable, prior);
+    const argument = name === 'bias' ? 'biasPrior' : 'prior';
+    const addPriorWeight = (weightName: string, initializer: ReturnType<typeof tf.initializers.zeros>) => this.addWeight(weightName, shape, 'float32', initializer, undefined, false);
+    const prior = buildPrior(`${this.getClassName()}.build`, argument, spec, name, shape, addPriorWeight);
+    this.weightsByParameter.set(name, { loc, rawScale, priorLoc: prior.priorLoc, priorScale: prior.priorScale });
+    return new VariationalParameter(name, loc.read() as tf.Variable, rawScale.read() as tf.Variable, prior.distribution);
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const where = `${this.getClassName()}.call`;
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      requireOwnTensor(where, x);
       if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(where, 'inputs', [inputs.length], 'exactly one input tensor');
       this.checkInputShape(where, x.shape);
       const output = this.samplingMode === 'mean' ? this.meanOutput(x) : this.sampledOutput(x);
@@ -224,10 +226,19 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     return this.pointBias === null ? output : tf.add(output, this.pointBias.read());
   }
 
-  private sampledOutput(x: tf.Tensor): tf.Tensor {
+  /**
+   * The draws of the stream `<name>/<stream>` in the open noise scope (throws `NoiseSourceError`
+   * outside `withNoise`). Subclasses that override `call` take every random draw of a forward pass
+   * through this; a weight parameter's draws come from the stream named like the parameter, which
+   * is where a Monte Carlo `kl()` in the same scope takes its sample.
+   */
+  protected forwardDraws(): (stream: string) => RandomDraws {
     const scope = requireNoiseScope(`${this.getClassName()}.call`);
-    this.lastSampledAt = { source: scope.source, position: scope.position };
-    const draws = (stream: string) => scope.draws(`${this.name}/${stream}`);
+    return (stream: string) => scope.draws(`${this.name}/${stream}`);
+  }
+
+  private sampledOutput(x: tf.Tensor): tf.Tensor {
+    const draws = this.forwardDraws();
     const op: KernelOp = (input, kernel) => this.kernelOp(input, kernel);
     const [kernel, bias] = this.parameters;
     let output: tf.Tensor;
@@ -241,45 +252,38 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   }
 
   /**
-   * KL(q ‖ p) of the layer: the **sum** over every variational weight (kernel and Bayesian bias).
-   * Closed form where the KL registry has one for (posterior, prior) — Normal priors, including
-   * the empirical one —, otherwise the single-sample Monte Carlo estimate log q(w) − log p(w) on a
-   * weight sample drawn from the stream `<name>/kl/<param>`: inside an open `withNoise` scope from
-   * that scope (call it in the same scope as the forward pass), outside any scope replaying the
-   * most recent position this layer sampled at. Available without a forward pass when the KL has a
-   * closed form. Differentiable in loc and rawScale. The caller owns (and disposes) the scalar.
+   * KL(q ‖ p) of the layer: the **sum** over every variational weight (kernel and Bayesian bias),
+   * each term from `VariationalParameter.kl`: the closed form where the KL registry has one for
+   * (posterior, prior) — Normal priors, including the empirical one —, otherwise the single-sample
+   * Monte Carlo estimate log q(w) − log p(w) on the weight sample of the stream `<name>/<param>`
+   * at the open `withNoise` position: the very sample the forward pass drew there with the
+   * reparameterization and Flipout estimators (an independent draw with `local`, which samples
+   * pre-activations instead). A pure function of the variables and the open position: it changes
+   * no state. Available without a forward pass or scope when every term has a closed form.
+   * Differentiable in loc and rawScale. The caller owns (and disposes) the scalar.
    *
-   * @throws BnnError if the layer is not built; NoiseSourceError for a Monte Carlo KL without any noise position.
+   * @throws BnnError if the layer is not built; NoiseSourceError for a Monte Carlo KL outside `withNoise`.
    */
   kl(): tf.Scalar {
     if (!this.built) {
       throw new BnnError(`${this.getClassName()}.kl: layer '${this.name}' is not built yet; give it an inputShape, add it to a model or apply it once.`);
     }
+    const scope = activeNoiseScope();
     return tf.tidy(() => {
-      // One posterior per parameter: building it computes softplus(rawScale), so it is not built
-      // twice (once to look up the KL pair, once inside parameter.kl()).
       const terms = this.parameters.map((parameter) => {
-        const posterior = parameter.posterior();
-        if (hasClosedFormKL(posterior, parameter.prior)) return tf.sum(klDivergence(posterior, parameter.prior));
-        return parameter.kl(parameter.sample(this.klDraws(parameter.name)));
+        const path = `${this.name}/${parameter.name}`;
+        try {
+          return parameter.kl(scope === null ? undefined : scope.source.draws(scope.position, path));
+        } catch (error) {
+          if (!(error instanceof NoiseSourceError)) throw error;
+          throw new NoiseSourceError(
+            `${this.getClassName()}.kl: the KL of '${path}' has no closed form for its prior and needs a weight sample, ` +
+              `but there is no open withNoise scope; call kl() inside withNoise(noise, {step, particle}, ...) (the same scope as the forward pass).`,
+          );
+        }
       });
       return (terms.length === 0 ? tf.scalar(0) : tf.addN(terms)) as tf.Scalar;
     });
-  }
-
-  private klDraws(parameterName: string): RandomDraws {
-    const path = `${this.name}/kl/${parameterName}`;
-    const scope = activeNoiseScope();
-    if (scope !== null) {
-      this.lastSampledAt = { source: scope.source, position: scope.position };
-      return scope.draws(path);
-    }
-    if (this.lastSampledAt !== null) return this.lastSampledAt.source.draws(this.lastSampledAt.position, path);
-    throw new NoiseSourceError(
-      `${this.getClassName()}.kl: the KL of '${this.name}/${parameterName}' has no closed form for its prior and needs a weight sample, ` +
-        `but there is no open withNoise scope and the layer has never sampled; call kl() inside withNoise(noise, {step, particle}, ...) ` +
-        `(the same scope as the forward pass).`,
-    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

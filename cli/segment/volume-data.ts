@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { generateBrainVolumes, brainVolumeGeometry } from '../../src/data/phantom/brain-volume.js';
 import { FormatError, InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import type { NiftiGeometry } from '../../src/io/nifti-geometry.js';
-import { readNifti } from '../../src/io/nifti-read.js';
+import { readNifti } from '../../src/io/nifti-file.js';
 import { normalizeSlices } from '../../src/io/normalize.js';
 
 /** Largest difference between two affine entries still taken as equal, mm. */

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeRunReport, type RunReport } from '../../inference/report/index.js';
+import type { RunReport } from '../../inference/report/index.js';
+import { writeRunReport } from '../../inference/report/write.js';
 import { fit } from '../../inference/trainer/index.js';
 import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';

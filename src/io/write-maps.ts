@@ -7,7 +7,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { writeNifti } from './nifti-write.js';
+import { writeNifti } from './nifti-file.js';
 import { voxelCount, type NiftiGeometry } from './nifti-geometry.js';
 
 /** File names (without extension) of the five predictive maps. */

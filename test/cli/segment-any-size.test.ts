@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNifti } from '../../src/io/nifti-write.js';
-import { readNifti } from '../../src/io/nifti-read.js';
+import { readNifti } from '../../src/io/nifti-file.js';
 import { defaultGeometry, type NiftiGeometry } from '../../src/io/nifti-geometry.js';
 import { runTfjsBnn } from './spawn.js';
 

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { USAGE_EXIT_CODE } from '../../cli/failure.js';
 import { generateBrainVolumes, brainVolumeGeometry } from '../../src/data/phantom/brain-volume.js';
 import { writeBrainVolumes } from '../../src/data/phantom/write-volumes.js';
-import { writeNifti } from '../../src/io/nifti-write.js';
-import { readNifti } from '../../src/io/nifti-read.js';
+import { readNifti, writeNifti } from '../../src/io/nifti-file.js';
 import { runTfjsBnn } from './spawn.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tfjs-bnn-volumes-'));

@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeNifti } from '../../io/nifti-write.js';
+import { writeNifti } from '../../io/nifti-file.js';
 import { brainVolumeGeometry, type BrainVolumes } from './brain-volume.js';
 
 /** Paths written for one subject. */

@@ -6,7 +6,7 @@ import { brainVolumeGeometry, generateBrainVolumes, DEFAULT_BRAIN_SIZE, PERIVENT
 import { writeBrainVolumes } from '../../../src/data/phantom/write-volumes.js';
 import { Tissue } from '../../../src/data/phantom/anatomy.js';
 import { labelComponents } from '../../../inference/metrics/components.js';
-import { readNifti } from '../../../src/io/nifti-read.js';
+import { readNifti } from '../../../src/io/nifti-file.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 
 /** A small head: 24×32×32 voxels of 6 mm (192 mm across, like the default). */
