@@ -2,7 +2,9 @@
  * The options of `segment`, `study kl` and `inspect` (the common ones are in `common-options.ts`),
  * with their defaults as named constants.
  */
-import { PHANTOM_SEGMENTATION_RECIPE } from '../inference/segmentation/recipe.js';
+// Plain-data modules only: the options are declared and checked before TensorFlow.js loads.
+import { PHANTOM_SEGMENTATION_RECIPE } from '../inference/segmentation/recipe-values.js';
+import { MAX_LESION_FRACTION } from '../src/data/phantom/limits.js';
 import type { OptionSpec } from './options.js';
 
 /** Weight estimators of the variational layers (the names of `layers/estimator.ts`; a test keeps them equal). */
@@ -30,6 +32,9 @@ export const SEGMENT_DEFAULTS = {
   phantomCount: 64,
   lesionFraction: PHANTOM_SEGMENTATION_RECIPE.lesionFraction,
 } as const;
+
+/** Image sides must be a multiple of this: the U-Net of `segment` pools `depth` times by 2. */
+export const SEGMENT_SIZE_MULTIPLE = 2 ** PHANTOM_SEGMENTATION_RECIPE.depth;
 
 /** `segment --dims 3` defaults (patch training on the two-channel brain phantom; docs/segmentation.md). */
 export const VOLUME_SEGMENT_DEFAULTS = {
@@ -83,10 +88,12 @@ export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
   { key: 'epochs', flags: '--epochs <n>', description: 'training epochs', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.epochs },
   { key: 'samples', flags: '--samples <n>', description: 'Monte Carlo forward passes for the predictive maps', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.samples },
   { key: 'batchSize', flags: '--batch-size <n>', description: 'images per mini-batch', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.batchSize },
-  { key: 'learningRate', flags: '--learning-rate <lr>', description: 'Adam learning rate', kind: { type: 'number', min: 0 }, defaultValue: SEGMENT_DEFAULTS.learningRate },
-  { key: 'phantomSize', flags: '--phantom-size <px>', description: 'side of the phantom images in pixels (multiple of 8)', kind: { type: 'integer', min: 8 }, defaultValue: SEGMENT_DEFAULTS.phantomSize },
+  { key: 'learningRate', flags: '--learning-rate <lr>', description: 'Adam learning rate', kind: { type: 'number', exclusiveMin: 0 }, defaultValue: SEGMENT_DEFAULTS.learningRate },
+  { key: 'phantomSize', flags: '--phantom-size <px>', description: 'side of the phantom images in pixels (the U-Net pools twice)', kind: { type: 'integer', min: SEGMENT_SIZE_MULTIPLE, multipleOf: SEGMENT_SIZE_MULTIPLE }, defaultValue: SEGMENT_DEFAULTS.phantomSize },
   { key: 'phantomCount', flags: '--phantom-count <n>', description: 'number of phantom images (¾ train, ¼ held out)', kind: { type: 'integer', min: 4 }, defaultValue: SEGMENT_DEFAULTS.phantomCount },
-  { key: 'lesionFraction', flags: '--lesion-fraction <f>', description: 'target fraction of lesion pixels in the phantom', kind: { type: 'number', min: 0, max: 1 }, defaultValue: SEGMENT_DEFAULTS.lesionFraction },
+  { key: 'resume', flags: '--resume <run-folder>', description: "continue a run of segment from <run-folder>/checkpoint with the same options, writing its outputs there", kind: { type: 'string' }, configurable: false },
+  { key: 'force', flags: '--force', description: "with --resume: continue although the options differ from the checkpoint's (batch size, weighting, ...); the run is then no longer an exact continuation", kind: { type: 'boolean' }, configurable: false },
+  { key: 'lesionFraction', flags: '--lesion-fraction <f>', description: 'target fraction of lesion pixels in the phantom', kind: { type: 'number', min: 0, max: MAX_LESION_FRACTION }, defaultValue: SEGMENT_DEFAULTS.lesionFraction },
   { key: 'dims', flags: '--dims <n>', description: '2: slices (whole-slice training); 3: volumes (patch training, sliding-window inference, lesion-level report)', kind: { type: 'choice', choices: ['2', '3'] }, defaultValue: VOLUME_SEGMENT_DEFAULTS.dims },
   { key: 'mask', flags: '--mask <files...>', description: 'with --dims 3: one lesion mask per --nifti subject (subjects given as channel files joined by commas, e.g. --nifti a-flair.nii.gz,a-t1.nii.gz b-flair.nii.gz,b-t1.nii.gz)', kind: { type: 'list' } },
   { key: 'patchSize', flags: '--patch-size <n>', description: 'with --dims 3: side of the cubic training and inference windows (multiple of 4)', kind: { type: 'integer', min: 4 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchSize },

@@ -3,8 +3,9 @@
  * `tfjs-bnn: <message>`. The stack trace is printed only with `--verbose`.
  */
 import { CommanderError } from 'commander';
-import { BnnError, DtypeError, FormatError, InvalidArgumentError, ShapeError } from '../src/errors.js';
+import { BnnError, DtypeError, FormatError, InvalidArgumentError, ResumeMismatchError, ShapeError } from '../src/errors.js';
 import { ConfigError } from './config.js';
+import { INTERRUPTED_EXIT_CODE, InterruptedError } from './interrupt.js';
 
 /** Exit status for bad input: unknown option, bad value, malformed config, missing or unreadable file. */
 export const USAGE_EXIT_CODE = 2;
@@ -24,6 +25,11 @@ function firstLine(text: string): string {
   return text.split('\n')[0].trim();
 }
 
+/** `tfjs-bnn: message`, without doubling the prefix of messages that already name the command ("tfjs-bnn segment: …"). */
+export function prefixed(message: string): string {
+  return /^tfjs-bnn[\s:]/.test(message) ? message : `tfjs-bnn: ${message}`;
+}
+
 /** Classifies an error thrown by parsing or by a command. */
 export function describeFailure(error: unknown): FailureReport {
   if (error instanceof CommanderError) {
@@ -31,9 +37,10 @@ export function describeFailure(error: unknown): FailureReport {
     const message = firstLine(error.message).replace(/^error:\s*/, '');
     return { exitCode: USAGE_EXIT_CODE, line: `tfjs-bnn: ${message}`, stack: error.stack };
   }
+  if (error instanceof InterruptedError) return { exitCode: INTERRUPTED_EXIT_CODE, line: prefixed(firstLine(error.message)), stack: error.stack };
   if (error instanceof BnnError) {
-    const usage = error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof FormatError || error instanceof ShapeError || error instanceof DtypeError;
-    return { exitCode: usage ? USAGE_EXIT_CODE : FAILURE_EXIT_CODE, line: `tfjs-bnn: ${firstLine(error.message)}`, stack: error.stack };
+    const usage = error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof FormatError || error instanceof ShapeError || error instanceof DtypeError || error instanceof ResumeMismatchError;
+    return { exitCode: usage ? USAGE_EXIT_CODE : FAILURE_EXIT_CODE, line: prefixed(firstLine(error.message)), stack: error.stack };
   }
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -6,8 +6,8 @@ import { InvalidArgumentError as CommanderInvalidArgument, type Command } from '
 
 /** The kinds of value an option takes, with their bounds. */
 export type OptionKind =
-  | { readonly type: 'integer'; readonly min: number }
-  | { readonly type: 'number'; readonly min?: number; readonly max?: number }
+  | { readonly type: 'integer'; readonly min: number; readonly max?: number; readonly multipleOf?: number }
+  | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly exclusiveMin?: number }
   | { readonly type: 'string' }
   | { readonly type: 'choice'; readonly choices: readonly string[] }
   | { readonly type: 'boolean' }
@@ -34,12 +34,18 @@ export interface OptionSpec {
 /** What a kind accepts, in words (used in every error message). */
 export function expectedText(kind: OptionKind): string {
   switch (kind.type) {
-    case 'integer':
-      return `an integer ≥ ${kind.min}`;
-    case 'number':
+    case 'integer': {
+      const range = kind.max === undefined ? `an integer ≥ ${kind.min}` : `an integer from ${kind.min} to ${kind.max}`;
+      return kind.multipleOf === undefined ? range : `${range}, a multiple of ${kind.multipleOf}`;
+    }
+    case 'number': {
+      const low = kind.exclusiveMin !== undefined ? `> ${kind.exclusiveMin}` : kind.min !== undefined ? `≥ ${kind.min}` : undefined;
       if (kind.min !== undefined && kind.max !== undefined) return `a number in [${kind.min}, ${kind.max}]`;
-      if (kind.min !== undefined) return `a number ≥ ${kind.min}`;
+      if (kind.exclusiveMin !== undefined && kind.max !== undefined) return `a number in (${kind.exclusiveMin}, ${kind.max}]`;
+      if (low !== undefined) return `a number ${low}`;
+      if (kind.max !== undefined) return `a number ≤ ${kind.max}`;
       return 'a finite number';
+    }
     case 'string':
       return 'a non-empty string';
     case 'choice':
@@ -55,10 +61,13 @@ export function expectedText(kind: OptionKind): string {
 export function checkValue(kind: OptionKind, value: unknown): OptionValue | null {
   switch (kind.type) {
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value) && value >= kind.min ? value : null;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < kind.min) return null;
+      if (kind.max !== undefined && value > kind.max) return null;
+      return kind.multipleOf === undefined || value % kind.multipleOf === 0 ? value : null;
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return null;
       if (kind.min !== undefined && value < kind.min) return null;
+      if (kind.exclusiveMin !== undefined && value <= kind.exclusiveMin) return null;
       if (kind.max !== undefined && value > kind.max) return null;
       return value;
     case 'string':
@@ -88,11 +97,20 @@ export function parseFlagText(kind: OptionKind, text: string): unknown {
   }
 }
 
+/**
+ * The `--help` line of an option: its description, the accepted values generated from its kind
+ * (the same text the checks print, so help and validation cannot disagree) and its default.
+ */
+export function helpText(spec: OptionSpec): string {
+  const shownDefault = spec.defaultValue === undefined ? '' : ` (default: ${Array.isArray(spec.defaultValue) ? spec.defaultValue.join(',') : String(spec.defaultValue)})`;
+  const limits = spec.kind.type === 'integer' || spec.kind.type === 'number' ? `; ${expectedText(spec.kind)}` : '';
+  return `${spec.description}${limits}${shownDefault}`;
+}
+
 /** Registers the options on a commander command, each with a parser that rejects bad values in one line. */
 export function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
   for (const spec of specs) {
-    const shownDefault = spec.defaultValue === undefined ? '' : ` (default: ${Array.isArray(spec.defaultValue) ? spec.defaultValue.join(',') : String(spec.defaultValue)})`;
-    const description = `${spec.description}${shownDefault}`;
+    const description = helpText(spec);
     if (spec.kind.type === 'boolean') {
       command.option(spec.flags, description);
       continue;

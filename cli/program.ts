@@ -10,6 +10,8 @@ import { createOutput, PROCESS_SINKS, type CommandOutput, type OutputSinks } fro
 import { resolveOptions, type ResolvedOptions } from './resolve.js';
 import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_KL_OPTIONS } from './command-options.js';
 import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
+import { packageVersion } from './package-info.js';
+import { checkWeightingWord } from './weighting-names.js';
 
 /** What a run command receives besides its options. */
 export interface RunContext {
@@ -34,12 +36,15 @@ function defineRunCommand(
   load: () => Promise<RunCommand>,
   sinks: OutputSinks,
   outcome: Outcome,
+  precheck: (options: ResolvedOptions) => void = () => undefined,
 ): Command {
   const command = parent.command(name).summary(summary).description(`${summary}\n\n${details}`);
   const all = [...specs, ...COMMON_OPTIONS];
   addOptions(command, all);
   command.action(async (flags: Record<string, unknown>) => {
     const options = resolveOptions(command.name() === 'kl' ? 'study kl' : name, all, flags);
+    // Checks that need no TensorFlow.js run before the command body (and tfjs) is loaded.
+    precheck(options);
     const output = createOutput(options.boolean('json'), sinks);
     const run = await load();
     const interrupt = abortOnSigint((line) => sinks.stderr(`${line}\n`));
@@ -56,6 +61,7 @@ function defineRunCommand(
 export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
   const program = new Command('tfjs-bnn')
     .description('Bayesian neural networks (Bayes by Backprop) for TensorFlow.js: segmentation with uncertainty maps, KL-weighting studies, gradient inspection.')
+    .version(packageVersion().version, '--version', 'print the version of tfjs-bnn and exit')
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr, outputError: () => undefined })
     .exitOverride();
@@ -80,6 +86,7 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/segment.js')).runSegment,
     sinks,
     outcome,
+    (options) => checkWeightingWord(options.string('klWeighting'), 'tfjs-bnn segment', '--kl-weighting'),
   );
 
   const study = program.command('study').description('studies that train the same model under several settings');
@@ -93,6 +100,7 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/study-kl.js')).runStudyKl,
     sinks,
     outcome,
+    (options) => (options.optionalList('weightings') ?? []).forEach((text) => checkWeightingWord(text, 'tfjs-bnn study kl', '--weightings')),
   );
 
   defineRunCommand(
@@ -105,6 +113,7 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/inspect.js')).runInspect,
     sinks,
     outcome,
+    (options) => checkWeightingWord(options.string('klWeighting'), 'tfjs-bnn inspect', '--kl-weighting'),
   );
   return program;
 }

@@ -13,14 +13,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
+import { exampleArgs } from './example-args.js';
 import { loadDigits } from '../src/data/digits/load.js';
 import { conv2dVariational, denseVariational } from '../layers/index.js';
 import { categorical, klWeighting, fit, Elbo, GradientRecorder, recorderToCSV, recorderToJSON, recorderRatioPlot, type KLWeighting } from '../inference/index.js';
 
-function argument(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const flags = exampleArgs('gradient-inspector', 'The gradient inspector on a small Bayesian conv net (UCI digits), with KL weights 1/N and 1.', [
+  { name: 'epochs', description: 'training epochs per weighting', defaultValue: '4', positiveInteger: true },
+  { name: 'out', description: 'output folder', defaultValue: path.join('runs', 'gradient-inspector') },
+]);
 
 function bayesianConvNet(): tf.Sequential {
   const init = (seed: number) => ({ locInitializer: tf.initializers.glorotUniform({ seed }) });
@@ -94,8 +95,8 @@ function printTable(label: string, rows: Row[]): void {
 }
 
 const backend = await initBackend();
-const epochs = Number(argument('epochs', '4'));
-const outDir = argument('out', path.join('runs', 'gradient-inspector'));
+const epochs = Number(flags.epochs);
+const outDir = flags.out;
 console.log(`backend: ${backend.name}`);
 const perExample = await run('perExample(N)', klWeighting.perExample(), epochs, outDir);
 const constantOne = await run('constant(1)', klWeighting.constant(1), epochs, outDir);

@@ -3,9 +3,11 @@
  * (topology with every layer's config, weights manifest) and `weights.bin`, each written atomically.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FormatError, InvalidArgumentError } from '../src/errors.js';
+import { BnnError, FormatError, InvalidArgumentError } from '../src/errors.js';
+import { checkWeightBytes, manifestByteLength } from './weights-manifest.js';
 // Registers the variational layer classes before any model is deserialized.
 import './dense-variational.js';
 import './conv-variational.js';
@@ -21,6 +23,13 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
   const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
   await writeFile(temporary, data);
   await rename(temporary, path);
+}
+
+/** A model.json as this module writes it: tfjs's format plus the sha256 of weights.bin. */
+type ModelJsonWithDigest = tf.io.ModelJSON & { weightsSha256?: string };
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function joinedWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
@@ -43,31 +52,53 @@ export function directoryHandler(dirPath: string): tf.io.IOHandler {
       await mkdir(dirPath, { recursive: true });
       const weights = joinedWeights(artifacts.weightData);
       await writeAtomically(join(dirPath, WEIGHTS_BIN), new Uint8Array(weights));
-      const modelJson: tf.io.ModelJSON = {
+      const modelJson: ModelJsonWithDigest = {
         modelTopology: artifacts.modelTopology as object,
         weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
         convertedBy: 'tfjs-bnn',
+        weightsSha256: sha256(new Uint8Array(weights)),
       };
       await writeAtomically(join(dirPath, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      let modelJson: tf.io.ModelJSON;
+      const jsonPath = join(dirPath, MODEL_JSON);
+      let text: string;
       let weights: Buffer;
       try {
-        modelJson = JSON.parse(await readFile(join(dirPath, MODEL_JSON), 'utf8')) as tf.io.ModelJSON;
+        text = await readFile(jsonPath, 'utf8');
         weights = await readFile(join(dirPath, WEIGHTS_BIN));
       } catch (error) {
         throw new FormatError(`loadModel: cannot read a model from '${dirPath}' (${(error as Error).message}).`);
       }
-      if (typeof modelJson.modelTopology !== 'object' || !Array.isArray(modelJson.weightsManifest)) {
-        throw new FormatError(`loadModel: '${join(dirPath, MODEL_JSON)}' has no modelTopology or weightsManifest.`);
+      let modelJson: ModelJsonWithDigest;
+      try {
+        modelJson = JSON.parse(text) as ModelJsonWithDigest;
+      } catch (error) {
+        throw new FormatError(`loadModel: '${jsonPath}' is not valid JSON (${(error as Error).message}).`);
       }
-      const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
+      if (modelJson === null || typeof modelJson !== 'object' || typeof modelJson.modelTopology !== 'object' || modelJson.modelTopology === null || !Array.isArray(modelJson.weightsManifest)) {
+        throw new FormatError(`loadModel: '${jsonPath}' has no modelTopology or weightsManifest.`);
+      }
+      const weightSpecs: unknown[] = modelJson.weightsManifest.flatMap((group: unknown) => {
+        const groupWeights = (group as { weights?: unknown } | null)?.weights;
+        if (!Array.isArray(groupWeights)) throw new FormatError(`loadModel: '${jsonPath}' has a weightsManifest group without a 'weights' list.`);
+        return groupWeights as unknown[];
+      });
+      const digest = modelJson.weightsSha256;
+      if (digest !== undefined && typeof digest !== 'string') throw new FormatError(`loadModel: '${jsonPath}' has weightsSha256 ${JSON.stringify(digest)}; expected a hex string.`);
+      checkWeightBytes(weights, manifestByteLength(weightSpecs, `'${jsonPath}'`), digest, sha256, `'${join(dirPath, WEIGHTS_BIN)}'`);
       const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-      return { modelTopology: modelJson.modelTopology, weightSpecs, weightData, format: modelJson.format, generatedBy: modelJson.generatedBy, convertedBy: modelJson.convertedBy };
+      return {
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: weightSpecs as tf.io.WeightsManifestEntry[],
+        weightData,
+        format: modelJson.format,
+        generatedBy: modelJson.generatedBy,
+        convertedBy: modelJson.convertedBy,
+      };
     },
   };
 }
@@ -82,7 +113,18 @@ export async function saveModel(model: tf.LayersModel, dirPath: string): Promise
   return model.save(directoryHandler(dirPath));
 }
 
-/** Loads a model saved by `saveModel`. The caller owns (and disposes) the model. */
+/**
+ * Loads a model saved by `saveModel`. The caller owns (and disposes) the model. Throws `FormatError`
+ * when model.json is missing, not JSON or has a malformed weights manifest, when `weights.bin` is
+ * shorter or longer than the manifest describes, or when its sha256 differs from the one recorded
+ * at save time (models saved before the digest was recorded are checked for length only).
+ */
 export async function loadModel(dirPath: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(directoryHandler(dirPath));
+  const handler = directoryHandler(dirPath);
+  try {
+    return await tf.loadLayersModel(handler);
+  } catch (error) {
+    if (error instanceof BnnError) throw error;
+    throw new FormatError(`loadModel: '${dirPath}' holds a model that tfjs cannot rebuild (${(error as Error).message}).`);
+  }
 }

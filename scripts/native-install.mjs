@@ -325,9 +325,31 @@ function ensureTfjsNode() {
   log(`installing @tensorflow/tfjs-node@${want} package files (npm, --ignore-scripts --no-save) ...`);
   const r = run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `@tensorflow/tfjs-node@${want}`],
     { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (!r.ok || !fs.existsSync(pj)) fail(`npm install @tensorflow/tfjs-node@${want} failed: ${lastLine(r.out)}`);
+  // npm installs nothing for a package the root project declares as an optional peer (tfjs-bnn's own
+  // checkout does): stage it in a folder of its own, then copy in what node_modules lacks.
+  if (r.ok && !fs.existsSync(pj)) stageTfjsNode(want);
+  if (!fs.existsSync(pj)) fail(`npm install @tensorflow/tfjs-node@${want} failed: ${lastLine(r.out)}`);
   log(`@tensorflow/tfjs-node@${want} installed (${elapsed()})`);
   return want;
+}
+
+function stageTfjsNode(want) {
+  const stage = path.join(NATIVE, 'npm-stage');
+  fs.mkdirSync(stage, { recursive: true });
+  fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify({ name: 'tfjs-node-stage', version: '1.0.0', private: true }));
+  log(`staging @tensorflow/tfjs-node@${want} in ${path.relative(ROOT, stage)} (the project declares it as an optional peer) ...`);
+  const r = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', `@tensorflow/tfjs-node@${want}`], { cwd: stage, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!r.ok) fail(`npm install @tensorflow/tfjs-node@${want} (staged) failed: ${lastLine(r.out)}`);
+  const from = path.join(stage, 'node_modules');
+  const to = path.join(ROOT, 'node_modules');
+  const names = fs.readdirSync(from).flatMap((n) => (n.startsWith('@') ? fs.readdirSync(path.join(from, n)).map((m) => `${n}/${m}`) : n.startsWith('.') ? [] : [n]));
+  let copied = 0;
+  for (const name of names) {
+    if (fs.existsSync(path.join(to, name))) continue; // the project's own copy (e.g. @tensorflow/tfjs) stays the one in use
+    fs.cpSync(path.join(from, name), path.join(to, name), { recursive: true });
+    copied += 1;
+  }
+  log(`copied @tensorflow/tfjs-node and ${copied - 1} packages it needs into node_modules`);
 }
 
 function linkDeps(tfDir) {

@@ -101,6 +101,31 @@ export class NonFiniteError extends BnnError {}
 /** A file could not be read or written in the expected format. */
 export class FormatError extends BnnError {}
 
+/** One setting that differs between a checkpoint and the run resuming it. */
+export interface ResumeDifference {
+  /** Dotted name of the setting, e.g. `'batchSize'` or `'layers[2].name'`. */
+  readonly field: string;
+  /** The value recorded in the checkpoint. */
+  readonly checkpoint: unknown;
+  /** The value of the resuming run. */
+  readonly current: unknown;
+}
+
+/**
+ * A run resumes from a checkpoint written with other settings that exactness depends on (batch
+ * size, data-set size, KL weighting, layers, estimator, seed, optimizer, …); `differences` lists
+ * each one. Pass `forceResume: true` to `fit` to continue anyway (no longer a bit-identical run).
+ */
+export class ResumeMismatchError extends BnnError {
+  constructor(readonly where: string, readonly source: string, readonly differences: readonly ResumeDifference[]) {
+    super(
+      `${where}: the checkpoint in ${source} was written by a run with other settings, so resuming would not continue it exactly: ` +
+        differences.map((d) => `${d.field} was ${describeValue(d.checkpoint)}, is now ${describeValue(d.current)}`).join('; ') +
+        '. Resume with the original settings, start a fresh run, or pass forceResume: true (CLI: --force) to continue with the new settings.',
+    );
+  }
+}
+
 /** Renders a value for an error message: numbers exactly, strings quoted, arrays and objects shortened. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

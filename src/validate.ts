@@ -68,6 +68,19 @@ export function requireFloatTensor(where: string, argument: string, value: unkno
   return value;
 }
 
+/** What every model-input check expects: float32, with the remedy for integer and boolean data. */
+export const MODEL_INPUT_DTYPE_EXPECTATION = "float32 (model inputs are not cast implicitly; cast integer or boolean data with tf.cast(x, 'float32'))";
+
+/**
+ * The one dtype rule for model inputs (`fit`'s `x`, `predictive`'s `x`, …): a tf.Tensor of dtype
+ * float32, else `DtypeError` naming the remedy. Returns the tensor.
+ */
+export function requireModelInput(where: string, argument: string, value: unknown): tf.Tensor {
+  if (!(value instanceof tf.Tensor)) throw new InvalidArgumentError(where, argument, value, 'a tf.Tensor');
+  if (value.dtype !== 'float32') throw new DtypeError(where, argument, value.dtype, MODEL_INPUT_DTYPE_EXPECTATION);
+  return value;
+}
+
 /** Requires two shapes to be equal. */
 export function requireSameShape(where: string, names: [string, string], a: readonly number[], b: readonly number[]): void {
   if (a.length !== b.length || a.some((d, i) => d !== b[i])) {

@@ -3,27 +3,31 @@
  * held-out uncertainty maps (PNG panels, NIfTI), the metrics, `results.json` and `report.html`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { PanelRow, RunReport } from '../../inference/report/index.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RunReport } from '../../inference/report/index.js';
 import { writeRunReport } from '../../inference/report/write.js';
+import { CHECKPOINT_FILE } from '../../inference/trainer/checkpoint.js';
 import { fit } from '../../inference/trainer/index.js';
 import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';
 // Registers directories as fit's default checkpoint store (the Node entry does the same).
 import '../../inference/trainer/checkpoint.js';
+import { saveModel } from '../../layers/io.js';
 import { initBackend } from '../../src/backend/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { padToMultiple } from '../../src/tensor/pad-to-multiple.js';
 import { writeNifti } from '../../src/io/nifti-file.js';
 import { writeUncertaintyPanel } from '../../src/io/png-file.js';
 import { defaultRunFolder } from '../common-options.js';
-import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
+import { INTERRUPTED_EXIT_CODE, InterruptedError, throwIfInterrupted, yieldToEvents } from '../interrupt.js';
+import { SEGMENT_SIZE_MULTIPLE } from '../command-options.js';
 import type { RunContext } from '../program.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { lossFor, parsePrior } from '../segment/choices.js';
-import { loadSegmentationData, type DataChoice, type SegmentationData } from '../segment/data.js';
-import { evaluateSegmentation, type HeldOutMaps } from '../segment/evaluate.js';
+import { loadSegmentationData, type DataChoice } from '../segment/data.js';
+import { evaluateSegmentation } from '../segment/evaluate.js';
+import { mutualInformationMax, panelRows, panelSlices, sliceOf, MUTUAL_INFORMATION_SCALE_NOTE } from '../segment/panel-rows.js';
 import { runVolumeSegment } from '../segment/volume-run.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
@@ -32,8 +36,8 @@ import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe
 export const SEGMENT_UNET = { depth: PHANTOM_SEGMENTATION_RECIPE.depth, baseFilters: PHANTOM_SEGMENTATION_RECIPE.baseFilters, upsampling: PHANTOM_SEGMENTATION_RECIPE.upsampling } as const;
 /** Held-out slices shown as panels (those with the most lesion voxels). */
 export const PANEL_SLICES = 3;
-/** Sub-folders of the run folder. */
-export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'panels' } as const;
+/** Sub-folders of the run folder; `model` holds model.json + weights.bin (`saveModel`), which the browser viewer loads. */
+export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'panels', model: 'model' } as const;
 
 function dataChoice(options: ResolvedOptions, where: string): DataChoice {
   const images = options.optionalString('images');
@@ -44,29 +48,20 @@ function dataChoice(options: ResolvedOptions, where: string): DataChoice {
   return { kind: 'phantom', seed: options.number('seed'), size: options.number('phantomSize'), count: options.number('phantomCount'), lesionFraction: options.number('lesionFraction') };
 }
 
-function sliceOf(values: Float32Array, slice: number, size: number): Float32Array {
-  return values.subarray(slice * size, (slice + 1) * size);
-}
-
-/** Slices with the most foreground first. */
-function panelSlices(maps: HeldOutMaps, count: number, size: number): number[] {
-  const lesion = Array.from({ length: count }, (_, s) => ({ s, voxels: sliceOf(maps.truth, s, size).reduce((a, b) => a + b, 0) }));
-  return lesion.sort((a, b) => b.voxels - a.voxels).slice(0, PANEL_SLICES).map((l) => l.s);
-}
-
-function panelRows(maps: HeldOutMaps, slices: number[], data: SegmentationData): PanelRow[] {
-  const size = data.height * data.width;
-  const common = { width: data.width, height: data.height };
-  return slices.map((s) => ({
-    caption: `held-out slice ${s}`,
-    panels: [
-      { ...common, title: 'image', values: sliceOf(maps.image, s, size), colormap: 'gray' as const },
-      { ...common, title: 'ground truth', values: sliceOf(maps.truth, s, size), colormap: 'mask' as const },
-      { ...common, title: 'prediction p̄', values: sliceOf(maps.meanProbability, s, size), colormap: 'viridis' as const, range: [0, 1] as const },
-      { ...common, title: 'predictive entropy (nats)', values: sliceOf(maps.predictiveEntropy, s, size), colormap: 'viridis' as const, range: [0, Math.LN2] as const },
-      { ...common, title: 'mutual information (nats)', values: sliceOf(maps.mutualInformation, s, size), colormap: 'viridis' as const },
-    ],
-  }));
+/**
+ * The run folder: `--resume DIR` (which must hold `checkpoint/checkpoint.json`), else `--out`, else
+ * `./runs/<timestamp>/`. `--force` only makes sense with `--resume`.
+ */
+function runFolder(options: ResolvedOptions, where: string): string {
+  const resume = options.optionalString('resume');
+  const out = options.optionalString('out');
+  if (options.boolean('force') && resume === undefined) throw new InvalidArgumentError(where, '--force', true, 'only together with --resume <run folder>');
+  if (resume === undefined) return defaultRunFolder(out);
+  if (out !== undefined && resolve(out) !== resolve(resume)) throw new InvalidArgumentError(where, '--out', out, `the --resume folder ${resume} or nothing (a resumed run writes into its own folder)`);
+  if (!existsSync(join(resume, RUN_FOLDERS.checkpoint, CHECKPOINT_FILE))) {
+    throw new InvalidArgumentError(where, '--resume', resume, `a run folder of segment holding ${join(RUN_FOLDERS.checkpoint, CHECKPOINT_FILE)}`);
+  }
+  return resume;
 }
 
 /** Runs `segment`. */
@@ -80,9 +75,9 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
   const prior = parsePrior(options.string('prior'), where);
   const weighting = resolveWeighting(options.string('klWeighting'), epochs, where, '--kl-weighting');
   const choice = dataChoice(options, where);
-  const multiple = 2 ** SEGMENT_UNET.depth;
-  if (choice.kind === 'phantom' && choice.size % multiple !== 0) throw new InvalidArgumentError(where, '--phantom-size', choice.size, `a multiple of ${multiple} (the U-Net pools ${SEGMENT_UNET.depth} times)`);
-  const outDir = defaultRunFolder(options.optionalString('out'));
+  const multiple = SEGMENT_SIZE_MULTIPLE;
+  const outDir = runFolder(options, where);
+  const resumeFrom = options.has('resume') ? join(outDir, RUN_FOLDERS.checkpoint) : undefined;
 
   await initBackend();
   const data = await loadSegmentationData(choice);
@@ -116,13 +111,24 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       progress: 'auto',
       progressStream: context.output.json ? process.stderr : process.stdout,
       checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
+      ...(resumeFrom === undefined ? {} : { resumeFrom, forceResume: options.boolean('force') }),
       signal: context.signal,
     });
     const trainSeconds = (performance.now() - started) / 1000;
-    const interrupted = history.stopReason === 'aborted';
-    context.output.log(`segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
+    const trainingInterrupted = history.stopReason === 'aborted';
+    context.output.log(`segment: ${trainingInterrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
 
-    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed, multiple);
+    const modelDir = join(outDir, RUN_FOLDERS.model);
+    await saveModel(unet, modelDir);
+    // A Ctrl-C during training gives a partial report of the last weights; one during prediction or
+    // map writing stops the command (InterruptedError, exit 130), the checkpoint kept.
+    const evaluationSignal = trainingInterrupted ? undefined : context.signal;
+    const kept = `; the checkpoint in ${join(outDir, RUN_FOLDERS.checkpoint)} holds the trained weights (segment --resume ${outDir} re-evaluates them)`;
+    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed, evaluationSignal, multiple)
+      .catch((error: unknown) => {
+        if (error instanceof InterruptedError) throw new InterruptedError(error.stage, `${error.detail}${kept}`);
+        throw error;
+      });
     const { maps } = evaluation;
     const heldOutCount = data.heldOut.x.shape[0];
     const mapsDir = join(outDir, RUN_FOLDERS.maps);
@@ -131,23 +137,29 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     mkdirSync(panelsDir, { recursive: true });
     const niftiPaths: Record<string, string> = {};
     for (const [name, values] of [['mean-probability', maps.meanProbability], ['predictive-entropy', maps.predictiveEntropy], ['mutual-information', maps.mutualInformation]] as const) {
+      await yieldToEvents();
+      throwIfInterrupted(evaluationSignal, 'map writing', () => `before ${name}.nii.gz${kept}`);
       niftiPaths[name] = join(mapsDir, `${name}.nii.gz`);
       await writeNifti(niftiPaths[name], values, data.heldOutGeometry);
     }
     const size = data.height * data.width;
-    const slices = panelSlices(maps, heldOutCount, size);
+    const slices = panelSlices(maps, heldOutCount, size, PANEL_SLICES);
+    const miMax = mutualInformationMax(maps);
     const panelPaths: string[] = [];
     for (const s of slices) {
+      await yieldToEvents();
+      throwIfInterrupted(evaluationSignal, 'panel writing', () => `before slice ${s}${kept}`);
       const path = join(panelsDir, `uncertainty-slice-${s}.png`);
       await writeUncertaintyPanel(
         path,
         { image: sliceOf(maps.image, s, size), truth: sliceOf(maps.truth, s, size), prediction: sliceOf(maps.meanProbability, s, size), entropy: sliceOf(maps.predictiveEntropy, s, size), mutualInformation: sliceOf(maps.mutualInformation, s, size) },
-        { height: data.height, width: data.width, scale: Math.max(1, Math.round(128 / data.width)) },
+        { height: data.height, width: data.width, scale: Math.max(1, Math.round(128 / data.width)), mutualInformationMax: miMax },
       );
       panelPaths.push(path);
     }
     const wallTimeSeconds = (performance.now() - started) / 1000;
     const metrics = evaluation.metrics;
+    const interrupted = trainingInterrupted;
     const report: RunReport = {
       title: 'tfjs-bnn segment',
       status: interrupted ? 'interrupted' : 'complete',
@@ -158,12 +170,15 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
         data.description,
         'Metrics are on the held-out slices: Dice of p̄ ≥ 0.5; AUROC of the predictive entropy for detecting the voxels the prediction gets wrong; ECE with 15 bins over all voxels (the background dominates it).',
         'N in the KL weighting counts images (countUnit "images"): each image\'s NLL is summed over its voxels.',
+        'The foreground reliability diagram and eceForeground use only the voxels that are lesion or predicted lesion (p̄ ≥ 0.5), where calibration matters for lesions.',
+        MUTUAL_INFORMATION_SCALE_NOTE,
         ...(interrupted ? ['Interrupted by Ctrl-C: training stopped early; the checkpoint holds the last weights and these results are partial.'] : []),
       ],
       training: history.steps,
       reliability: evaluation.reliability,
       retention: evaluation.retention,
-      panels: panelRows(maps, slices, data),
+      foregroundReliability: evaluation.foregroundReliability,
+      panels: panelRows(maps, slices, data, miMax),
     };
     const written = await writeRunReport(outDir, report);
     const result = {
@@ -175,7 +190,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       epochsCompleted: history.epochs.length,
       steps: history.steps.length,
       backend: tf.getBackend(),
-      paths: { out: outDir, report: written.html, results: written.results, checkpoint: join(outDir, RUN_FOLDERS.checkpoint), nifti: niftiPaths, panels: panelPaths },
+      paths: { out: outDir, report: written.html, results: written.results, checkpoint: join(outDir, RUN_FOLDERS.checkpoint), model: modelDir, nifti: niftiPaths, panels: panelPaths },
     };
     context.output.result(result, () => [
       `dice ${metrics.dice.toFixed(4)}, error-detection AUROC ${metrics.auroc.toFixed(4)}, ECE ${metrics.ece.toFixed(4)}, wall time ${wallTimeSeconds.toFixed(1)} s`,

@@ -4,6 +4,7 @@
  * ones with the batch sum; see `ElboOptions.reduction`). Anything else is a mathjs expression.
  */
 import { klWeighting, type KLWeighting } from '../../inference/index.js';
+import { checkWeightingWord, WEIGHTING_NAMES } from '../weighting-names.js';
 import type { Reduction } from '../../inference/elbo/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
@@ -15,8 +16,7 @@ export interface NamedWeighting {
   readonly reduction: Reduction;
 }
 
-/** The names understood besides expressions (`tempered:T` and `warmup[:E]` take a parameter). */
-export const WEIGHTING_NAMES = ['perExample', 'perMinibatch', 'blundell', 'tempered:T', 'warmup[:E]'] as const;
+export { WEIGHTING_NAMES };
 
 /**
  * Resolves a weighting name or expression.
@@ -51,6 +51,8 @@ export function resolveWeighting(text: string, epochs: number, where: string, ar
       return { label: text, weighting: klWeighting.product(klWeighting.perExample(), klWeighting.linearWarmup({ epochs: warmupEpochs })), reduction: 'mean' };
     }
     default:
+      checkWeightingWord(text, where, argument);
       return { label: text, weighting: klWeighting.expression(text), reduction: 'mean' };
   }
 }
+

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { isVariationalLayer, wrappedLayers } from '../../layers/index.js';
+import { isVariationalLayer, wrappedLayers } from '../../layers/model-walk.js';
 
 /** `loc` / `rawScale` of a variational parameter, or `weight` for any other trainable variable. */
 export type ParameterRole = 'loc' | 'rawScale' | 'weight';

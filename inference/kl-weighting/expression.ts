@@ -14,6 +14,12 @@ export const EXPRESSION_FUNCTIONS = [
 /** Constants an expression may name besides the position fields. */
 export const EXPRESSION_CONSTANTS = ['pi', 'e'] as const;
 
+/** Longest formula accepted, in characters: far above any schedule, far below the parser's stack limit. */
+export const MAX_EXPRESSION_LENGTH = 1000;
+
+/** Deepest nesting accepted: of brackets before parsing and of the parsed tree (operators, calls). */
+export const MAX_EXPRESSION_DEPTH = 32;
+
 /** Operators an expression may use (mathjs operator function names): arithmetic, comparison, logic. */
 const OPERATORS = new Set([
   'add', 'subtract', 'multiply', 'divide', 'pow', 'mod', 'unaryMinus', 'unaryPlus',
@@ -33,13 +39,57 @@ function refuse(source: string, what: string): never {
   );
 }
 
+/** The source shortened for a message: a hostile formula may be megabytes long. */
+function shortened(source: string): string {
+  return source.length <= 60 ? source : `${source.slice(0, 60)}… (${source.length} characters)`;
+}
+
+/** Deepest bracket nesting of `source`, scanned without recursion (before the recursive parser runs). */
+function bracketDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const char of source) {
+    if (char === '(' || char === '[' || char === '{') deepest = Math.max(deepest, ++depth);
+    else if (char === ')' || char === ']' || char === '}') depth--;
+  }
+  return deepest;
+}
+
+/** Depth of the parsed tree, walked with an explicit stack. */
+function treeDepth(root: MathNode): number {
+  let deepest = 0;
+  const stack: Array<[MathNode, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [MathNode, number];
+    deepest = Math.max(deepest, depth);
+    node.forEach((child) => stack.push([child, depth + 1]));
+  }
+  return deepest;
+}
+
+/** Refuses sources too long or too deeply nested to parse safely (mathjs parses recursively). */
+function requireBoundedSize(source: string): void {
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw new InvalidArgumentError('klWeighting.expression', 'source', shortened(source), `a formula of at most ${MAX_EXPRESSION_LENGTH} characters`);
+  }
+  const depth = bracketDepth(source);
+  if (depth > MAX_EXPRESSION_DEPTH) {
+    throw new InvalidArgumentError('klWeighting.expression', 'source', shortened(source), `a formula nested at most ${MAX_EXPRESSION_DEPTH} brackets deep (found ${depth})`);
+  }
+}
+
 /** Parses and checks `source`; returns the compiled formula. */
 function compileChecked(source: string): EvalFunction {
+  requireBoundedSize(source);
   let root: MathNode;
   try {
     root = parse(source);
   } catch (error) {
     refuse(source, `that parses (mathjs: ${(error as Error).message})`);
+  }
+  const depth = treeDepth(root);
+  if (depth > MAX_EXPRESSION_DEPTH) {
+    throw new InvalidArgumentError('klWeighting.expression', 'source', shortened(source), `a formula whose parsed tree is at most ${MAX_EXPRESSION_DEPTH} levels deep (found ${depth}; long chains of unary or power operators nest)`);
   }
   const symbols = new Set<string>([...TRAINING_POSITION_FIELDS, ...EXPRESSION_CONSTANTS]);
   const functions = new Set<string>(EXPRESSION_FUNCTIONS);
@@ -70,6 +120,9 @@ function compileChecked(source: string): EvalFunction {
  * (unknown symbols, functions outside `EXPRESSION_FUNCTIONS`, assignments and property access are an
  * `InvalidArgumentError` listing what is allowed), then evaluated with a scope of exactly the
  * position fields. The value must be a finite number ≥ 0 at every position (else `InvalidArgumentError`).
+ * Formulas longer than `MAX_EXPRESSION_LENGTH` characters or nested deeper than
+ * `MAX_EXPRESSION_DEPTH` (brackets, or levels of the parsed tree) are an `InvalidArgumentError`
+ * before mathjs's recursive parser sees them.
  *
  * @example
  * klWeighting.expression('min(1, epoch / 10) / datasetSize') // linear warm-up over 10 epochs, per example

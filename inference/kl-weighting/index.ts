@@ -33,4 +33,4 @@ export {
   DEFAULT_CYCLICAL_RATIO,
 } from './annealing.js';
 export { product, perLayer, type LayerOverride } from './composition.js';
-export { expression, EXPRESSION_FUNCTIONS, EXPRESSION_CONSTANTS } from './expression.js';
+export { expression, EXPRESSION_FUNCTIONS, EXPRESSION_CONSTANTS, MAX_EXPRESSION_LENGTH, MAX_EXPRESSION_DEPTH } from './expression.js';

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { NoiseSource, withNoise } from '../../src/random/index.js';
-import { requireFloatTensor, requireInteger, requireOneOf, requireOpenInterval } from '../../src/validate.js';
+import { requireInteger, requireModelInput, requireOneOf, requireOpenInterval } from '../../src/validate.js';
 import { bernoulliEntropy, categoricalEntropy, ENTROPY_EPSILON } from './entropy.js';
 import { DEFAULT_ALEATORIC_SAMPLES, heteroscedasticProbability, splitHeteroscedastic } from './heteroscedastic.js';
 
@@ -201,7 +201,7 @@ export function predictive(model: PredictiveModel, x: tf.Tensor, options: Predic
   if (typeof model !== 'function' && !(model instanceof tf.LayersModel)) {
     throw new InvalidArgumentError('predictive', 'model', model, 'a tf.LayersModel or a function (x: tf.Tensor) => tf.Tensor');
   }
-  requireFloatTensor('predictive', 'x', x);
+  requireModelInput('predictive', 'x', x);
   if (x.rank < 2 || x.shape[0] < 1) throw new ShapeError('predictive', 'x', x.shape, 'a batch [N, ...] with N ≥ 1');
   const settings = resolveSettings(x, options);
   const n = x.shape[0];

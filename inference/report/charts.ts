@@ -84,6 +84,32 @@ export function klWeightChart(training: readonly TrainingPoint[]): ReportChart {
   };
 }
 
+/**
+ * One sentence for a KL weight that never changed (per run, when several are overlaid), e.g.
+ * `'KL weight constant over all 120 steps: 0.0208.'`; null when any run's weight varies (then the
+ * chart is drawn). A flat chart says less than this line.
+ */
+export function constantKlWeightSentence(training: readonly TrainingPoint[]): string | null {
+  if (training.length === 0) return null;
+  const bySeries = new Map<string, number[]>();
+  for (const p of training) {
+    const key = p.series ?? '';
+    if (!bySeries.has(key)) bySeries.set(key, []);
+    bySeries.get(key)!.push(p.klWeight);
+  }
+  const constants: string[] = [];
+  for (const [series, weights] of bySeries) {
+    if (!weights.every((w) => Object.is(w, weights[0]))) return null;
+    constants.push(series === '' ? formatWeight(weights[0]) : `${series} ${formatWeight(weights[0])}`);
+  }
+  const steps = bySeries.size === 1 ? `all ${training.length} steps` : 'training in every run';
+  return `KL weight constant over ${steps}: ${constants.join('; ')}.`;
+}
+
+function formatWeight(weight: number): string {
+  return weight !== 0 && (Math.abs(weight) < 1e-3 || Math.abs(weight) >= 1e4) ? weight.toExponential(3) : String(Number(weight.toPrecision(4)));
+}
+
 /** ‖∇ weighted KL‖ / ‖∇ NLL‖ per layer over steps, on a log scale (1 = the two pulls are equal). */
 export function gradientRatioChart(points: readonly GradientRatioPoint[]): ReportChart {
   return {
@@ -104,12 +130,25 @@ export function gradientRatioChart(points: readonly GradientRatioPoint[]): Repor
   };
 }
 
-/** Reliability diagram: observed accuracy against mean confidence per bin, with the diagonal of perfect calibration. */
-export function reliabilityChart(bins: readonly ReliabilityPoint[], ece?: number): ReportChart {
-  const values = finiteRows(bins.filter((b) => b.count > 0).map((b) => ({ lower: b.lower, upper: b.upper, confidence: b.confidence, accuracy: b.accuracy, count: b.count })));
-  const title = ece === undefined ? 'Reliability diagram' : `Reliability diagram (ECE ${ece.toFixed(4)})`;
+/** Which reliability diagram: over all voxels, or over the foreground (lesion or predicted lesion). */
+export interface ReliabilityChartOptions {
+  /** Chart id. Default `'reliability'`. */
+  readonly id?: string;
+  /** Title before the ECE. Default `'Reliability diagram'`. */
+  readonly title?: string;
+}
+
+/**
+ * Reliability diagram: observed accuracy against mean confidence per bin, with the diagonal of
+ * perfect calibration and each bin's voxel count printed above its bar (a bin far off the diagonal
+ * matters little when it holds a handful of voxels).
+ */
+export function reliabilityChart(bins: readonly ReliabilityPoint[], ece?: number, options: ReliabilityChartOptions = {}): ReportChart {
+  const values = finiteRows(bins.filter((b) => b.count > 0).map((b) => ({ lower: b.lower, upper: b.upper, middle: (b.lower + b.upper) / 2, confidence: b.confidence, accuracy: b.accuracy, count: b.count, label: compactCount(b.count) })));
+  const name = options.title ?? 'Reliability diagram';
+  const title = ece === undefined ? name : `${name} (ECE ${ece.toFixed(4)})`;
   return {
-    id: 'reliability',
+    id: options.id ?? 'reliability',
     title,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -127,6 +166,15 @@ export function reliabilityChart(bins: readonly ReliabilityPoint[], ece?: number
           },
         },
         {
+          data: { values },
+          mark: { type: 'text', dy: -5, fontSize: 8, baseline: 'bottom' },
+          encoding: {
+            x: { field: 'middle', type: 'quantitative' },
+            y: { field: 'accuracy', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+        {
           data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
           mark: { type: 'line', strokeDash: [4, 4], color: 'gray' },
           encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
@@ -136,12 +184,26 @@ export function reliabilityChart(bins: readonly ReliabilityPoint[], ece?: number
   };
 }
 
-/** Retention curve: the metric after the most uncertain fraction is referred and corrected. */
+/** A voxel count in at most 4 characters: 950, 12k, 3.4M. */
+export function compactCount(count: number): string {
+  if (count < 1000) return String(count);
+  if (count < 1e6) return `${Number((count / 1e3).toPrecision(2))}k`;
+  return `${Number((count / 1e6).toPrecision(2))}M`;
+}
+
+/** Smallest referred fraction shown distinctly on the retention chart's symmetric-log x axis. */
+export const RETENTION_SYMLOG_CONSTANT = 1e-3;
+
+/**
+ * Retention curve: the metric after the most uncertain fraction is referred and corrected. The x
+ * axis is symmetric-log (linear below `RETENTION_SYMLOG_CONSTANT`, logarithmic above), because a
+ * segmentation curve usually saturates within the first percent referred.
+ */
 export function retentionChart(curve: RetentionData): ReportChart {
   const values = finiteRows(curve.fractions.map((fraction, i) => ({ fraction, dice: curve.dice[i] })));
   return {
     id: 'retention',
-    title: `Retention curve (area ${curve.area.toFixed(4)})`,
+    title: `Retention curve (area ${curve.area.toFixed(4)}; log x axis)`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: CHART_WIDTH,
@@ -149,7 +211,7 @@ export function retentionChart(curve: RetentionData): ReportChart {
       data: { values },
       mark: { type: 'line' },
       encoding: {
-        x: { field: 'fraction', type: 'quantitative', title: 'fraction referred (most uncertain first)' },
+        x: { field: 'fraction', type: 'quantitative', title: 'fraction referred (most uncertain first; symmetric-log axis)', scale: { type: 'symlog', constant: RETENTION_SYMLOG_CONSTANT, domain: [0, 1] } },
         y: { field: 'dice', type: 'quantitative', title: 'Dice', scale: { domain: [0, 1] } },
       },
     },
@@ -190,11 +252,18 @@ export function comparisonChart(comparison: Comparison, index: number): ReportCh
 /** The charts a report shows, in order: only those whose section is present and non-empty. */
 export function reportCharts(report: RunReport): ReportChart[] {
   const charts: ReportChart[] = [];
-  if (report.training !== undefined && report.training.length > 0) charts.push(lossPartsChart(report.training), klWeightChart(report.training));
+  if (report.training !== undefined && report.training.length > 0) {
+    charts.push(lossPartsChart(report.training));
+    if (constantKlWeightSentence(report.training) === null) charts.push(klWeightChart(report.training));
+  }
   if (report.gradientRatios !== undefined && report.gradientRatios.length > 0) charts.push(gradientRatioChart(report.gradientRatios));
   if (report.reliability !== undefined && report.reliability.some((b) => b.count > 0)) {
     const ece = typeof report.summary.ece === 'number' ? report.summary.ece : undefined;
     charts.push(reliabilityChart(report.reliability, ece));
+  }
+  if (report.foregroundReliability !== undefined && report.foregroundReliability.some((b) => b.count > 0)) {
+    const ece = typeof report.summary.eceForeground === 'number' ? report.summary.eceForeground : undefined;
+    charts.push(reliabilityChart(report.foregroundReliability, ece, { id: 'reliability-foreground', title: 'Reliability on the foreground (lesion or predicted lesion)' }));
   }
   if (report.retention !== undefined && report.retention.fractions.length > 0) charts.push(retentionChart(report.retention));
   (report.comparisons ?? []).forEach((comparison, i) => charts.push(comparisonChart(comparison, i)));

@@ -2,8 +2,8 @@
  * One self-contained HTML page per run: inline CSS, charts as inline SVG, panels as PNG data URIs,
  * no script and no network access.
  */
-import { reportCharts, type ReportChart } from './charts.js';
-import { panelDataUri, panelRange } from './panels.js';
+import { constantKlWeightSentence, reportCharts, type ReportChart } from './charts.js';
+import { colorBarDataUri, panelDataUri, panelRange } from './panels.js';
 import { renderSvg } from './svg.js';
 import type { PanelRow, ReportTable, RunReport } from './types.js';
 
@@ -22,6 +22,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .panels img { width: ${PANEL_DISPLAY_WIDTH}px; image-rendering: pixelated; border: 1px solid #ccc; display: block; }
 .panels figcaption { font-weight: normal; font-size: 0.85rem; }
 .notes li { color: #555; }
+.colorbar { display: flex; align-items: center; gap: 0.3rem; font-size: 0.75rem; width: ${PANEL_DISPLAY_WIDTH}px; }
+.colorbar img { flex: 1; height: 8px; width: auto; border: none; image-rendering: auto; }
 `;
 
 /** Escapes text for HTML element content and attribute values. */
@@ -53,8 +55,10 @@ function tableHtml(table: ReportTable): string {
 function panelRowHtml(row: PanelRow): string {
   const figures = row.panels.map((panel) => {
     const [low, high] = panelRange(panel);
-    const range = panel.colormap === 'mask' ? '' : ` [${formatValue(low)}, ${formatValue(high)}]`;
-    return `<figure><img alt="${escapeHtml(panel.title)}" src="${panelDataUri(panel)}"><figcaption>${escapeHtml(panel.title)}${escapeHtml(range)}</figcaption></figure>`;
+    const bar = panel.colormap === 'mask'
+      ? ''
+      : `<div class="colorbar"><span>${escapeHtml(formatValue(low))}</span><img alt="colour bar ${escapeHtml(panel.title)}" src="${colorBarDataUri(panel.colormap)}"><span>${escapeHtml(formatValue(high))}</span></div>`;
+    return `<figure><img alt="${escapeHtml(panel.title)}" src="${panelDataUri(panel)}">${bar}<figcaption>${escapeHtml(panel.title)}</figcaption></figure>`;
   });
   return `<h3>${escapeHtml(row.caption)}</h3><div class="panels">${figures.join('')}</div>`;
 }
@@ -76,7 +80,11 @@ export async function renderReportHtml(report: RunReport): Promise<{ html: strin
   if (report.notes !== undefined && report.notes.length > 0) {
     sections.push(`<ul class="notes">${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   }
-  if (charts.length > 0) sections.push(`<h2>Charts</h2><div class="charts">${(await Promise.all(charts.map(chartHtml))).join('')}</div>`);
+  const constantWeight = report.training === undefined ? null : constantKlWeightSentence(report.training);
+  if (charts.length > 0 || constantWeight !== null) {
+    const sentence = constantWeight === null ? '' : `<p class="kl-weight-constant">${escapeHtml(constantWeight)}</p>`;
+    sections.push(`<h2>Charts</h2>${sentence}<div class="charts">${(await Promise.all(charts.map(chartHtml))).join('')}</div>`);
+  }
   if (report.panels !== undefined && report.panels.length > 0) sections.push(`<h2>Maps</h2>${report.panels.map(panelRowHtml).join('')}`);
   for (const table of report.tables ?? []) sections.push(tableHtml(table));
   if (report.settings !== undefined) sections.push(`<h2>Settings</h2>${keyValueTable(report.settings)}`);

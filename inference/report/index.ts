@@ -17,14 +17,18 @@ export {
   CHART_HEIGHT,
   CHART_WIDTH,
   comparisonChart,
+  compactCount,
+  constantKlWeightSentence,
   gradientRatioChart,
   klWeightChart,
   lossPartsChart,
   reliabilityChart,
   reportCharts,
   retentionChart,
+  RETENTION_SYMLOG_CONSTANT,
+  type ReliabilityChartOptions,
   type ReportChart,
 } from './charts.js';
 export { renderSvg } from './svg.js';
-export { encodePanelPng, panelDataUri, panelRange, panelRgba } from './panels.js';
+export { colorBarDataUri, COLOR_BAR_STEPS, encodePanelPng, panelDataUri, panelRange, panelRgba } from './panels.js';
 export { escapeHtml, PANEL_DISPLAY_WIDTH, renderReportHtml } from './html.js';

@@ -7,7 +7,10 @@ import { grey, viridis } from '../../src/io/colormap.js';
 import { encodePng } from '../../src/io/png.js';
 import { bytesToBase64 } from '../../src/io/base64.js';
 import { requireInteger } from '../../src/validate.js';
-import type { Panel } from './types.js';
+import type { Panel, PanelColormap } from './types.js';
+
+/** Width in pixels of the colour-bar image under each HTML panel (stretched by CSS). */
+export const COLOR_BAR_STEPS = 64;
 
 /** The value range of a panel: its `range`, else the min and max of its finite values (0…1 if none). */
 export function panelRange(panel: Panel): [number, number] {
@@ -57,4 +60,13 @@ export function encodePanelPng(panel: Panel): Uint8Array {
 /** `data:image/png;base64,…` of a panel. */
 export function panelDataUri(panel: Panel): string {
   return `data:image/png;base64,${bytesToBase64(encodePanelPng(panel))}`;
+}
+
+/**
+ * `data:image/png;base64,…` of a horizontal colour bar (`COLOR_BAR_STEPS` × 1 pixels, low on the
+ * left) of `colormap`, drawn under each HTML panel between its range labels.
+ */
+export function colorBarDataUri(colormap: Exclude<PanelColormap, 'mask'>): string {
+  const values = Array.from({ length: COLOR_BAR_STEPS }, (_, i) => i / (COLOR_BAR_STEPS - 1));
+  return panelDataUri({ title: `${colormap} colour bar`, width: COLOR_BAR_STEPS, height: 1, values, colormap, range: [0, 1] });
 }

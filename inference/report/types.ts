@@ -113,6 +113,11 @@ export interface RunReport {
   readonly gradientRatios?: readonly GradientRatioPoint[];
   /** Reliability diagram of the held-out predictions. */
   readonly reliability?: readonly ReliabilityPoint[];
+  /**
+   * Reliability on the foreground only (segmentation: voxels that are lesion or predicted lesion),
+   * where the background's many easy voxels cannot hide miscalibration. Its ECE: `summary.eceForeground`.
+   */
+  readonly foregroundReliability?: readonly ReliabilityPoint[];
   /** Retention curve of the held-out predictions. */
   readonly retention?: RetentionData;
   /** Image panels (segmentation). */

@@ -11,6 +11,8 @@ import { FormatError } from '../../src/errors.js';
 import { base64ToBytes, bytesToBase64 } from '../../src/io/base64.js';
 import { sha256Hex } from '../../src/io/sha256.js';
 import type { EpochAccumulator, TrainingHistory } from './history.js';
+import type { RunFingerprint } from './fingerprint.js';
+import type { BestSoFar } from './best-checkpoint.js';
 
 /** Value of the header's `format` field. */
 export const CHECKPOINT_FORMAT = 'tfjs-bnn-trainer-checkpoint';
@@ -50,6 +52,10 @@ export interface TrainerCheckpoint {
     readonly weights: SerializedTensor[];
     readonly stateVariables: SerializedTensor[];
   };
+  /** Settings exactness depends on; a resuming run must match them (absent in older checkpoints). */
+  readonly fingerprint?: RunFingerprint;
+  /** Best monitored value so far, when `checkpoint.keep` includes `'best'`. */
+  readonly best?: BestSoFar;
 }
 
 /** Reads a tensor's exact values (async). Does not dispose it. */

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
-import { requireInteger } from '../../src/validate.js';
+import { requireInteger, requireModelInput } from '../../src/validate.js';
 import type { NoiseSource } from '../../src/random/noise-source.js';
 import { batchCount, batchRows, epochPermutation, gatherBatch } from './batches.js';
 
@@ -46,6 +46,7 @@ export function requireTensorData(where: string, argument: string, data: unknown
   }
   const { x, y } = data as { x: unknown; y: unknown };
   if (!(x instanceof tf.Tensor)) throw new InvalidArgumentError(where, `${argument}.x`, x, 'a tf.Tensor with examples along axis 0');
+  requireModelInput(where, `${argument}.x`, x);
   if (!(y instanceof tf.Tensor)) throw new InvalidArgumentError(where, `${argument}.y`, y, 'a tf.Tensor with examples along axis 0');
   if (x.rank < 1 || x.shape[0] < 1) throw new ShapeError(where, `${argument}.x`, x.shape, 'at least one example along axis 0');
   if (y.rank < 1 || y.shape[0] !== x.shape[0]) {
@@ -121,6 +122,10 @@ export class DatasetBatchSource implements BatchSource {
       if (!(element.xs instanceof tf.Tensor) || !(element.ys instanceof tf.Tensor)) {
         tf.dispose(element as tf.TensorContainer);
         throw new InvalidArgumentError('fit', 'data', element, 'dataset elements {xs: tf.Tensor, ys: tf.Tensor}');
+      }
+      if (element.xs.dtype !== 'float32') {
+        tf.dispose([element.xs, element.ys]);
+        requireModelInput('fit', `data (batch ${b}).xs`, element.xs);
       }
       if (b < firstBatch) {
         tf.dispose([element.xs, element.ys]);

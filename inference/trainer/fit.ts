@@ -4,7 +4,8 @@
  * progress, history, atomic checkpoints, exact resumption and graceful interruption.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, NonFiniteError, FormatError } from '../../src/errors.js';
+import { InvalidArgumentError, FormatError } from '../../src/errors.js';
+import { NonFiniteTrainingError } from './non-finite-training.js';
 import { NoiseSource } from '../../src/random/noise-source.js';
 import { applyCallbackResult, createControl, type CallbackResult } from './callbacks.js';
 import { SHUFFLE_FORK } from './batches.js';
@@ -15,6 +16,8 @@ import { accumulateStep, emptyHistory, epochMeans, newEpochAccumulator, recordSt
 import { resolveFitOptions, DEFAULT_SEED, type FitOptions, type ResolvedFitOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { captureTensors, restoreTensors } from './state.js';
+import { runFingerprint, requireSameFingerprint } from './fingerprint.js';
+import { improvedBest, writeBestCheckpoint, type BestSoFar } from './best-checkpoint.js';
 import { evaluateObjective, resolveObjective, type ElboInput } from './objective.js';
 import { trainingStep, trainableVariables } from './step.js';
 
@@ -39,7 +42,7 @@ function batchSource(data: FitData, options: FitOptions<unknown>, resolved: Reso
   return new TensorBatchSource(tensors, resolved.batchSize, resolved.dropRemainder, resolved.shuffle ? shuffleSource : null);
 }
 
-async function loadResumeState(resolved: ResolvedFitOptions, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainerCheckpoint | null> {
+async function readResumeCheckpoint(resolved: ResolvedFitOptions): Promise<TrainerCheckpoint | null> {
   if (resolved.resumeDir === undefined || resolved.checkpointStore === undefined) return null;
   const checkpoint = await resolved.checkpointStore.read(resolved.resumeDir);
   if (checkpoint === null) {
@@ -49,7 +52,6 @@ async function loadResumeState(resolved: ResolvedFitOptions, model: tf.LayersMod
   if (resolved.seed !== undefined && resolved.seed !== checkpoint.seed) {
     throw new InvalidArgumentError('fit', 'seed', resolved.seed, `the checkpoint's seed ${JSON.stringify(checkpoint.seed)} (or no seed) when resuming`);
   }
-  await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir);
   return checkpoint;
 }
 
@@ -77,10 +79,19 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const optimizer = options.optimizer;
   if (resolved.checkpointDir !== undefined) await probeOptimizerState(optimizer);
 
-  const checkpoint = await loadResumeState(resolved, model, optimizer);
+  const checkpoint = await readResumeCheckpoint(resolved);
   const seed = checkpoint?.seed ?? resolved.seed ?? DEFAULT_SEED;
   const noise = new NoiseSource(seed);
   const source = batchSource(data, options, resolved, noise.fork(SHUFFLE_FORK));
+  const fingerprint = runFingerprint(model, objective.elbo, optimizer, {
+    seed, batchSize: data instanceof tf.data.Dataset ? null : resolved.batchSize, datasetSize: source.datasetSize, numBatches: source.numBatches,
+    shuffle: resolved.shuffle, dropRemainder: resolved.dropRemainder, clipGlobalNorm: resolved.clipGlobalNorm, clipValue: resolved.clipValue,
+  });
+  if (checkpoint !== null && resolved.resumeDir !== undefined) {
+    if (!resolved.forceResume) requireSameFingerprint(checkpoint.fingerprint, fingerprint, resolved.resumeDir);
+    await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir);
+  }
+  let best: BestSoFar = checkpoint?.best ?? { monitor: resolved.checkpointMonitor, mode: resolved.checkpointMode, value: null, epoch: null };
   const validation = options.validationData === undefined ? null : new TensorBatchSource(options.validationData, resolved.evalBatchSize, false, null);
   const state: RunState = checkpoint === null
     ? { epoch: 0, batchIndex: 0, step: 0, consecutiveNonFinite: 0, accumulator: null, history: emptyHistory() }
@@ -95,11 +106,21 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const call = async (hook: (callbacks: (typeof resolved.callbacks)[number]) => CallbackResult | Promise<CallbackResult> | undefined) => {
     for (const callbacks of resolved.callbacks) applyCallbackResult(await hook(callbacks), control);
   };
+  const currentCheckpoint = async (): Promise<TrainerCheckpoint> => ({
+    seed, epoch: state.epoch, batchIndex: state.batchIndex, step: state.step, consecutiveNonFinite: state.consecutiveNonFinite, history, accumulator: state.accumulator,
+    ...(await captureTensors(model, optimizer)), fingerprint, best,
+  });
   const saveCheckpoint = async () => {
-    if (resolved.checkpointDir === undefined || resolved.checkpointStore === undefined || lastCheckpointStep === state.step) return;
-    const tensors = await captureTensors(model, optimizer);
-    await resolved.checkpointStore.write(resolved.checkpointDir, { seed, epoch: state.epoch, batchIndex: state.batchIndex, step: state.step, consecutiveNonFinite: state.consecutiveNonFinite, history, accumulator: state.accumulator, ...tensors });
+    if (resolved.checkpointDir === undefined || resolved.checkpointStore === undefined || resolved.checkpointKeep === 'best' || lastCheckpointStep === state.step) return;
+    await resolved.checkpointStore.write(resolved.checkpointDir, await currentCheckpoint());
     lastCheckpointStep = state.step;
+  };
+  const saveIfBest = async (record: EpochRecord) => {
+    if (resolved.checkpointDir === undefined || resolved.checkpointStore === undefined || resolved.checkpointKeep === 'last') return;
+    const improved = improvedBest(best, record.logs, record.epoch);
+    if (improved === null) return;
+    best = improved;
+    await writeBestCheckpoint(resolved.checkpointStore, resolved.checkpointDir, await currentCheckpoint());
   };
   const interrupted = () => control.stopRequested || resolved.signal?.aborted === true;
 
@@ -139,9 +160,11 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         progress.stepSkipped(outcome.skipped);
         await call((c) => c.onStepSkipped?.(outcome.skipped, control));
         if (state.consecutiveNonFinite >= resolved.maxConsecutiveNonFinite) {
-          throw new NonFiniteError(
+          history.stopReason = 'nonFinite';
+          throw new NonFiniteTrainingError(
             `fit: ${state.consecutiveNonFinite} steps in a row (up to step ${outcome.skipped.step}, epoch ${epoch}) had a non-finite loss or gradient ` +
-              `(last: ${outcome.skipped.reason}); check the data for NaN/Inf, lower the learning rate, or set clipGlobalNorm.`,
+              `(last: ${outcome.skipped.reason}); check the data for NaN/Inf, lower the learning rate, or set clipGlobalNorm. The error's history holds the steps so far.`,
+            history,
           );
         }
       }
@@ -168,6 +191,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     state.accumulator = null;
     progress.epochEnd(record);
     await call((c) => c.onEpochEnd?.(record, control));
+    await saveIfBest(record);
     if (resolved.checkpointEvery === 'epoch') await saveCheckpoint();
   }
 

@@ -50,8 +50,8 @@ export interface EpochRecord {
   readonly logs: Readonly<Record<string, number>>;
 }
 
-/** Why `fit` returned. */
-export type StopReason = 'completed' | 'callback' | 'aborted';
+/** Why `fit` returned (`'nonFinite'`: why it gave up, in `NonFiniteTrainingError.history`). */
+export type StopReason = 'completed' | 'callback' | 'aborted' | 'nonFinite';
 
 /** What `fit` returns (and checkpoints store). */
 export interface TrainingHistory {

@@ -10,6 +10,7 @@ import type { TensorData } from './data-source.js';
 import { METRICS_MODES, requireMetrics, type MetricFn, type MetricsMode } from './evaluate.js';
 import { PROGRESS_MODES, defaultProgressStream, type ProgressMode, type ProgressStream } from './progress.js';
 import { defaultCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
+import { CHECKPOINT_KEEP_CHOICES, MONITOR_MODES, type CheckpointKeep, type MonitorMode } from './best-checkpoint.js';
 
 /** Default examples per minibatch (in-memory data). */
 export const DEFAULT_BATCH_SIZE = 32;
@@ -30,6 +31,15 @@ export interface CheckpointOptions {
   readonly store?: CheckpointStore;
   /** `'epoch'` (after every epoch, the default) or a number n ≥ 1: after every n global steps. */
   readonly every?: 'epoch' | number;
+  /**
+   * `'last'` (default): the latest checkpoint in `dir`; `'best'`: only the checkpoint of the epoch
+   * with the best `monitor` value, in `dir/best`; `'both'`: both.
+   */
+  readonly keep?: CheckpointKeep;
+  /** Epoch log compared for `'best'`: default `'val_loss'` with validation data, else `'loss'`. */
+  readonly monitor?: string;
+  /** `'min'` (default) or `'max'`: whether lower or higher `monitor` values are better. */
+  readonly mode?: MonitorMode;
 }
 
 /** Options of `fit`. Only `optimizer` and `epochs` are required. */
@@ -82,6 +92,14 @@ export interface FitOptions<ElboT> {
   readonly resume?: boolean;
   /** Continue from the checkpoint in this directory (which must hold one). */
   readonly resumeFrom?: string;
+  /**
+   * Resume even when the checkpoint was written with other settings (batch size, data-set size, KL
+   * weighting, layers, estimators, optimizer, …; see `RunFingerprint`): weights, optimizer state,
+   * history and position are restored, but the batches and noise from then on differ from the
+   * original run, so it is no longer an exact continuation. Weight counts and shapes must still
+   * match. Default false: such a resume throws `ResumeMismatchError` listing the differences.
+   */
+  readonly forceResume?: boolean;
   /** Stops training at the end of the current step; a final checkpoint is written when checkpointing is on. */
   readonly signal?: AbortSignal;
   /**
@@ -121,6 +139,10 @@ export interface ResolvedFitOptions {
   /** The store of `checkpointDir` and `resumeDir` (undefined when neither is set). */
   readonly checkpointStore: CheckpointStore | undefined;
   readonly checkpointEvery: 'epoch' | number;
+  readonly checkpointKeep: CheckpointKeep;
+  readonly checkpointMonitor: string;
+  readonly checkpointMode: MonitorMode;
+  readonly forceResume: boolean;
   readonly resumeDir: string | undefined;
   readonly resumeRequired: boolean;
   readonly signal: AbortSignal | undefined;
@@ -160,7 +182,13 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
   }
   const checkpoint = options.checkpoint;
   if (checkpoint !== undefined && (typeof checkpoint !== 'object' || checkpoint === null || typeof checkpoint.dir !== 'string' || checkpoint.dir.length === 0)) {
-    throw new InvalidArgumentError(where, 'checkpoint', checkpoint, "an object {dir: string, every?: 'epoch' | number}");
+    throw new InvalidArgumentError(where, 'checkpoint', checkpoint, "an object {dir: string, every?: 'epoch' | number, keep?, monitor?, mode?}");
+  }
+  const keep = requireOneOf(where, 'checkpoint.keep', checkpoint?.keep ?? 'last', CHECKPOINT_KEEP_CHOICES);
+  const monitor = checkpoint?.monitor ?? (options.validationData === undefined ? 'loss' : 'val_loss');
+  if (typeof monitor !== 'string' || monitor.length === 0) throw new InvalidArgumentError(where, 'checkpoint.monitor', monitor, "the name of an epoch log, e.g. 'loss' or 'val_loss'");
+  if (monitor.startsWith('val_') && options.validationData === undefined) {
+    throw new InvalidArgumentError(where, 'checkpoint.monitor', monitor, "a training log (e.g. 'loss'), or validationData to compute val_* logs");
   }
   if (checkpoint?.store !== undefined && (typeof checkpoint.store !== 'object' || checkpoint.store === null || typeof checkpoint.store.read !== 'function' || typeof checkpoint.store.write !== 'function')) {
     throw new InvalidArgumentError(where, 'checkpoint.store', checkpoint.store, 'a CheckpointStore {kind, read(location), write(location, checkpoint)}, e.g. memoryCheckpointStore()');
@@ -197,6 +225,10 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
     checkpointDir: checkpoint?.dir,
     checkpointEvery: every,
     checkpointStore: checkpoint === undefined && options.resumeFrom === undefined ? undefined : (checkpoint?.store ?? defaultCheckpointStore(where)),
+    checkpointKeep: keep,
+    checkpointMonitor: monitor,
+    checkpointMode: requireOneOf(where, 'checkpoint.mode', checkpoint?.mode ?? 'min', MONITOR_MODES),
+    forceResume: requireBoolean('forceResume', options.forceResume, false),
     resumeDir: options.resumeFrom ?? (resume ? checkpoint?.dir : undefined),
     resumeRequired: options.resumeFrom !== undefined,
     signal: options.signal,

@@ -8,3 +8,4 @@ export {
   FAST_CPU_KERNEL_NAMES,
   FAST_CPU_KERNELS_ENV_VAR,
 } from './cpu-kernels/index.js';
+export { quietNativeLogs, NATIVE_LOG_LEVEL_ENV_VAR, DEFAULT_NATIVE_LOG_LEVEL } from './native-logging.js';

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { fastCpuKernelsRequested, installFastCpuKernels } from './cpu-kernels/index.js';
 import { registerConv3dTransposeGradient } from './conv3d-transpose-gradient.js';
+import { quietNativeLogs } from './native-logging.js';
 
 /** The backends tfjs-bnn selects between. */
 export type BackendName = 'tensorflow' | 'cpu';
@@ -48,6 +49,8 @@ export function onBackendReady(hook: (backend: string) => void): void {
 
 async function tryNative(): Promise<{ pkg: string | null; errors: Record<string, string> }> {
   const errors: Record<string, string> = {};
+  // TensorFlow reads its log level once, as its C library loads: set it before the first import.
+  quietNativeLogs();
   for (const pkg of NATIVE_PACKAGES) {
     try {
       // A variable specifier keeps the optional packages out of the type checker and the bundle graph.

@@ -6,6 +6,7 @@
  * caller owns.
  */
 import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError } from '../errors.js';
 import type { RandomDraws } from '../random/noise-source.js';
 
 /** A (batch of) univariate distribution(s) over float32 values, element-wise independent. */
@@ -31,6 +32,14 @@ export type Parameter = number | tf.Tensor;
 /** Shape of a parameter (`[]` for numbers). */
 export function parameterShape(p: Parameter): number[] {
   return typeof p === 'number' ? [] : p.shape;
+}
+
+/** Requires a number or a tf.Tensor (`InvalidArgumentError` naming `where` and `argument` otherwise). */
+export function requireParameter(where: string, argument: string, value: unknown): Parameter {
+  if (typeof value !== 'number' && !(value instanceof tf.Tensor)) {
+    throw new InvalidArgumentError(where, argument, value, 'a number or a tf.Tensor');
+  }
+  return value;
 }
 
 /** A parameter as a tensor. For a number a new scalar is created (dispose or use under tidy). */

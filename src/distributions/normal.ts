@@ -4,7 +4,7 @@ import type { RandomDraws } from '../random/noise-source.js';
 import { registerKL } from '../kl/registry.js';
 import { scaleFromRaw } from '../tensor/softplus.js';
 import { requireFinite, requirePositive } from '../validate.js';
-import { type Distribution, type Parameter, asTensor, parameterShape } from './distribution.js';
+import { type Distribution, type Parameter, asTensor, parameterShape, requireParameter } from './distribution.js';
 
 import { HALF_LOG_TWO_PI } from './constants.js';
 
@@ -21,6 +21,8 @@ export class Normal implements Distribution {
   readonly batchShape: readonly number[];
 
   constructor(readonly loc: Parameter, readonly scale: Parameter) {
+    requireParameter('Normal', 'loc', loc);
+    requireParameter('Normal', 'scale', scale);
     if (typeof loc === 'number') requireFinite('Normal', 'loc', loc);
     if (typeof scale === 'number') requirePositive('Normal', 'scale', scale);
     const locShape = parameterShape(loc);

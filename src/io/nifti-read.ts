@@ -7,6 +7,7 @@ import * as nifti from 'nifti-reader-js';
 import * as tf from '@tensorflow/tfjs';
 import { FormatError } from '../errors.js';
 import { voxelCount, type NiftiGeometry } from './nifti-geometry.js';
+import { checkNiftiHeader } from './nifti-header-check.js';
 
 /** A NIfTI image: voxel values (float32, x fastest, then y, z, t) and its geometry. */
 export interface NiftiVolume {
@@ -30,6 +31,9 @@ const DATATYPES: Readonly<Record<number, { name: string; bytes: number; read: Re
   768: { name: 'uint32', bytes: 4, read: (v, o, le) => v.getUint32(o, le) },
 };
 
+const NIFTI1_HEADER_BYTES = 348;
+const NIFTI2_HEADER_BYTES = 540;
+
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
@@ -37,7 +41,8 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 /**
  * Parses NIfTI bytes (gzip-compressed or not). `source` names the file in error messages.
  * Throws `FormatError` for a truncated or corrupt gzip stream, a header shorter than 348 bytes,
- * a wrong magic string, an unsupported datatype or fewer voxel bytes than the header announces.
+ * a wrong magic string, an unsupported datatype, or any header field that sizes, places or scales
+ * the data and disagrees with the file (see `checkNiftiHeader`): every field is named in the message.
  */
 export function parseNifti(bytes: Uint8Array, source = 'buffer'): NiftiVolume {
   let raw = bytes;
@@ -53,7 +58,7 @@ export function parseNifti(bytes: Uint8Array, source = 'buffer'): NiftiVolume {
   }
   const buffer = toArrayBuffer(raw);
   if (!nifti.isNIFTI(buffer)) {
-    throw new FormatError(`readNifti: ${source} is not a NIfTI-1/NIfTI-2 single file: bad magic (expected 'n+1' or 'n+2' at byte 344 / 4).`);
+    throw new FormatError(`readNifti: ${source} is not a NIfTI-1/NIfTI-2 single file: the 4-byte magic string at byte offset 344 (NIfTI-1) or 4 (NIfTI-2) is neither 'n+1' nor 'n+2'.`);
   }
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
@@ -61,24 +66,15 @@ export function parseNifti(bytes: Uint8Array, source = 'buffer'): NiftiVolume {
   } catch (error) {
     throw new FormatError(`readNifti: ${source} has an unreadable header (${(error as Error).message}).`);
   }
-  const rank = header.dims[0];
-  if (!(rank >= 1 && rank <= 7)) throw new FormatError(`readNifti: ${source} has dim[0] = ${rank}; expected 1 to 7.`);
-  const dims = header.dims.slice(1, rank + 1).map((d) => Math.max(1, d));
-  while (dims.length < 3) dims.push(1);
   const type = DATATYPES[header.datatypeCode];
   if (type === undefined) {
-    throw new FormatError(`readNifti: ${source} has datatype code ${header.datatypeCode}; supported: ${Object.values(DATATYPES).map((t) => t.name).join(', ')}.`);
+    throw new FormatError(`readNifti: ${source} has header field datatype = ${header.datatypeCode}; expected one of the codes ${Object.entries(DATATYPES).map(([code, t]) => `${code} (${t.name})`).join(', ')}.`);
   }
-  const count = dims.reduce((a, b) => a * b, 1);
-  const offset = header.vox_offset;
-  const needed = offset + count * type.bytes;
-  if (raw.length < needed) {
-    throw new FormatError(`readNifti: ${source} is truncated: the header announces ${count} voxels of ${type.name} from byte ${offset} (${needed} bytes), but the file has ${raw.length}.`);
-  }
+  const headerBytes = header instanceof nifti.NIFTI2 ? NIFTI2_HEADER_BYTES : NIFTI1_HEADER_BYTES;
+  const { dims, count, offset, scaled } = checkNiftiHeader(header, raw.length, headerBytes, type.bytes, source);
   const view = new DataView(buffer);
   const data = new Float32Array(count);
   const slope = header.scl_slope;
-  const scaled = Number.isFinite(slope) && slope !== 0 && (slope !== 1 || header.scl_inter !== 0);
   for (let i = 0; i < count; i++) {
     const value = type.read(view, offset + i * type.bytes, header.littleEndian);
     data[i] = scaled ? value * slope + header.scl_inter : value;

@@ -51,7 +51,7 @@ export interface ClippedValues {
 
 /** Clips `values` to their [lower, upper] percentiles (default [0.5, 99.5]), computed inside `options.mask`. Returns a new array. */
 export function percentileClip(values: ArrayLike<number>, percentiles: readonly [number, number] = DEFAULT_CLIP_PERCENTILES, options: NormalizeOptions = {}): ClippedValues {
-  if (!Array.isArray(percentiles) || percentiles.length !== 2 || !(percentiles[0] >= 0 && percentiles[0] <= percentiles[1] && percentiles[1] <= 100)) {
+  if (!Array.isArray(percentiles) || percentiles.length !== 2 || !percentiles.every((q) => typeof q === 'number') || !(percentiles[0] >= 0 && percentiles[0] <= percentiles[1] && percentiles[1] <= 100)) {
     throw new InvalidArgumentError('percentileClip', 'percentiles', percentiles, '[lower, upper] with 0 ≤ lower ≤ upper ≤ 100');
   }
   const sorted = selected('percentileClip', values, options.mask).sort();

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { lossFor, MAX_POSITIVE_WEIGHT, parsePrior } from '../../cli/segment/choices.js';
 import { resolveWeighting } from '../../cli/study/weightings.js';
+import { closestName, editDistance } from '../../cli/closest-name.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 const POSITION = { epoch: 0, step: 0, batchIndex: 0, numBatches: 4, datasetSize: 200 };
@@ -50,4 +51,20 @@ test('lossFor maps every --loss name; weighted-bce weighs positives by negatives
   t.is(lossFor('focal', 0.01).name, 'focal');
   t.is(lossFor('ohem', 0.01).name, 'ohem');
   t.is(lossFor('dice', 0.01).name, 'softDice');
+});
+
+test('a misspelt weighting name lists the known names first and suggests the closest', (t) => {
+  const blundel = t.throws(() => resolveWeighting('blundel', 10, 'tfjs-bnn segment', '--kl-weighting'), { instanceOf: InvalidArgumentError });
+  t.is(blundel!.message, `tfjs-bnn segment: argument '--kl-weighting' was "blundel"; expected a weighting name, one of perExample, perMinibatch, blundell, tempered:T, warmup[:E] (did you mean 'blundell'?), or a mathjs expression of epoch, step, batchIndex, numBatches, datasetSize, pi, e.`);
+  t.regex(t.throws(() => resolveWeighting('PerMiniBatch', 10, 'w', '--w'))!.message, /did you mean 'perMinibatch'/);
+  t.regex(t.throws(() => resolveWeighting('warmpu', 10, 'w', '--w'))!.message, /did you mean 'warmup'/);
+  t.notRegex(t.throws(() => resolveWeighting('xyzzy', 10, 'w', '--w'))!.message, /did you mean/);
+  t.true(Math.abs(resolveWeighting('datasetSize', 10, 'w', '--w').weighting.weight(POSITION) - 200) < 1e-12, 'a bare position field is still an expression');
+});
+
+test('editDistance and closestName', (t) => {
+  t.is(editDistance('kitten', 'sitting'), 3);
+  t.is(editDistance('Blundell', 'blundell'), 0);
+  t.is(closestName('focall', ['bce', 'focal', 'dice']), 'focal');
+  t.is(closestName('zzz', ['bce', 'focal', 'dice']), undefined);
 });

@@ -79,7 +79,7 @@ test('a malformed config exits non-zero with one line: invalid JSON, unknown key
     ['broken.json', '{"epochs": 2,', /config file .*broken\.json is not valid JSON/],
     ['unknown.json', '{"epoch": 2}', /config file .*unknown\.json: unknown key 'epoch' for 'segment'; expected one of .*epochs/],
     ['typed.json', '{"epochs": "3"}', /config file .*typed\.json: key 'epochs' is a string \("3"\); expected an integer ≥ 1\./],
-    ['range.json', '{"lesionFraction": 2}', /key 'lesionFraction' is a number \(2\); expected a number in \[0, 1\]\./],
+    ['range.json', '{"lesionFraction": 2}', /key 'lesionFraction' is a number \(2\); expected a number in \[0, 0.25\]\./],
     ['array.json', '[1, 2]', /holds an array .*; expected a JSON object of segment options\./],
     ['verbose.json', '{"verbose": true}', /unknown key 'verbose'/],
   ];

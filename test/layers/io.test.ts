@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conv2dVariational, denseVariational, priors, variationalLayers, ESTIMATORS, type VariationalLayer } from '../../layers/index.js';
@@ -60,5 +60,61 @@ for (const estimator of ESTIMATORS) {
 test('loading from a directory without a model is a FormatError naming the path', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tfjs-bnn-io-'));
   await t.throwsAsync(loadModel(dir), { instanceOf: FormatError, message: new RegExp(`loadModel: cannot read a model from '${dir}'`) });
+  await rm(dir, { recursive: true });
+});
+
+/** Saves a 4→3 dense variational model (30 float32 values: kernel and bias loc and rawScale, 120 bytes). */
+async function savedModel(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tfjs-bnn-io-'));
+  const model = tf.sequential({ layers: [denseVariational({ units: 3, inputShape: [4] })] });
+  await saveModel(model, dir);
+  model.dispose();
+  return dir;
+}
+
+type Damage = (dir: string) => Promise<void>;
+const weightsPath = (dir: string) => join(dir, 'weights.bin');
+const jsonPath = (dir: string) => join(dir, 'model.json');
+async function editJson(dir: string, edit: (json: Record<string, unknown> & { weightsManifest: Array<{ weights: Array<Record<string, unknown>> }> }) => void): Promise<void> {
+  const json = JSON.parse(await readFile(jsonPath(dir), 'utf8'));
+  edit(json);
+  await writeFile(jsonPath(dir), JSON.stringify(json));
+}
+
+const damagedModels: Array<[string, Damage, RegExp]> = [
+  ['a truncated weights.bin', async (dir) => writeFile(weightsPath(dir), (await readFile(weightsPath(dir))).subarray(0, 50)), /weights.bin' has 50 bytes but the weights manifest describes 120 \(truncated\)/],
+  ['16 extra bytes in weights.bin', async (dir) => writeFile(weightsPath(dir), Buffer.concat([await readFile(weightsPath(dir)), Buffer.alloc(16)])), /has 136 bytes but the weights manifest describes 120 \(longer than its manifest\)/],
+  ['one altered byte in weights.bin', async (dir) => {
+    const bytes = await readFile(weightsPath(dir));
+    bytes[7] ^= 0xff;
+    await writeFile(weightsPath(dir), bytes);
+  }, /is damaged: its sha256 [0-9a-f]{64} differs from the [0-9a-f]{64} recorded in model.json/],
+  ['model.json that is not JSON', async (dir) => writeFile(jsonPath(dir), '{"modelTopology": '), /model.json' is not valid JSON/],
+  ['a manifest entry with a negative dim', (dir) => editJson(dir, (json) => { json.weightsManifest[0].weights[0].shape = [4, -3]; }), /weightsManifest entry 0 \('.*'\) has shape \[4,-3\]; expected a list of integers ≥ 0/],
+  ['a manifest entry with an unknown dtype', (dir) => editJson(dir, (json) => { json.weightsManifest[0].weights[1].dtype = 'float128'; }), /entry 1 .* has dtype "float128"/],
+  ['a manifest entry without a name', (dir) => editJson(dir, (json) => { delete json.weightsManifest[0].weights[2].name; }), /entry 2 has no string 'name'/],
+  ['a manifest group without weights', (dir) => editJson(dir, (json) => { json.weightsManifest = [{} as { weights: [] }]; }), /a weightsManifest group without a 'weights' list/],
+  ['a non-string checksum', (dir) => editJson(dir, (json) => { json.weightsSha256 = 42; }), /weightsSha256 42; expected a hex string/],
+  ['a topology with an unknown layer class', (dir) => editJson(dir, (json) => {
+    const topology = json.modelTopology as { config: { layers: Array<{ class_name: string }> } };
+    topology.config.layers[0].class_name = 'NoSuchLayer';
+  }), /holds a model that tfjs cannot rebuild \(.*NoSuchLayer/],
+];
+
+for (const [name, damage, message] of damagedModels) {
+  test(`loadModel of a model with ${name} is a FormatError`, async (t) => {
+    const dir = await savedModel();
+    await damage(dir);
+    await t.throwsAsync(loadModel(dir), { instanceOf: FormatError, message });
+    await rm(dir, { recursive: true });
+  });
+}
+
+test('a model saved without a recorded checksum (older saves) loads after the length check', async (t) => {
+  const dir = await savedModel();
+  await editJson(dir, (json) => { delete json.weightsSha256; });
+  const model = await loadModel(dir);
+  t.is(model.countParams(), 30);
+  model.dispose();
   await rm(dir, { recursive: true });
 });

@@ -31,7 +31,9 @@ export interface DigitsTable {
  * Throws `FormatError` naming the line and the problem on any malformed row.
  */
 export function parseDigitsCsv(text: string, source = DIGITS_FILE_NAME): DigitsTable {
+  if (typeof text !== 'string') throw new FormatError(`parseDigitsCsv: ${source} is ${typeof text}; expected the CSV text.`);
   const lines = text.split('\n').filter((line) => line.trim().length > 0);
+  if (lines.length === 0) throw new FormatError(`parseDigitsCsv: ${source} has no rows; expected one image per line (64 pixels and a label).`);
   const intensities = new Uint8Array(lines.length * DIGITS_NUM_PIXELS);
   const labels = new Uint8Array(lines.length);
   lines.forEach((line, row) => {

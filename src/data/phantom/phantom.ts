@@ -13,8 +13,8 @@ import { PhantomRandom } from './random.js';
 
 /** Default lesion voxels as a fraction of all voxels (0.5 %). */
 export const DEFAULT_LESION_FRACTION = 0.005;
-/** Largest accepted lesion fraction. */
-export const MAX_LESION_FRACTION = 0.25;
+import { MAX_LESION_FRACTION } from './limits.js';
+export { MAX_LESION_FRACTION };
 /** Default range of lesion radii, in voxels (log-uniform). */
 export const DEFAULT_LESION_RADIUS: readonly [number, number] = [1, 4];
 /** Default range of lesion contrast added at the centre (white matter is ≈ 0.42). */

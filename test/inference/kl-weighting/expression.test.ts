@@ -1,6 +1,7 @@
 import test from 'ava';
 import { klWeighting } from '../../../inference/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
+import { MAX_EXPRESSION_LENGTH } from '../../../inference/kl-weighting/expression.js';
 import { near } from '../../helpers/leak.js';
 import { at } from './positions.js';
 
@@ -35,4 +36,19 @@ test('expression rejects unsafe functions, assignments, property access and synt
 test('expression values that are negative or non-finite are refused when evaluated', (t) => {
   t.throws(() => klWeighting.expression('epoch - 1').weight(at({ epoch: 0 })), { instanceOf: InvalidArgumentError, message: /weight' was -1/ });
   t.throws(() => klWeighting.expression('1 / batchIndex').weight(at({ batchIndex: 0 })), { instanceOf: InvalidArgumentError, message: /Infinity/ });
+});
+
+test('expression caps length and nesting with a typed error instead of overflowing the parser stack', (t) => {
+  const hostile: Array<[string, RegExp]> = [
+    ['1+'.repeat(20000) + '1', /was "1\+1\+.*… \(40001 characters\)"; expected a formula of at most 1000 characters/],
+    ['('.repeat(20000) + '1' + ')'.repeat(20000), /at most 1000 characters/],
+    ['('.repeat(33) + 'step' + ')'.repeat(33), /nested at most 32 brackets deep \(found 33\)/],
+    ['-'.repeat(40) + 'step', /parsed tree is at most 32 levels deep \(found 41/],
+    [Array.from({ length: 40 }, () => '2').join('^'), /parsed tree is at most 32 levels deep/],
+  ];
+  for (const [source, message] of hostile) {
+    t.throws(() => klWeighting.expression(source), { instanceOf: InvalidArgumentError, message }, source.slice(0, 20));
+  }
+  t.is(MAX_EXPRESSION_LENGTH, 1000);
+  near(t, klWeighting.expression('('.repeat(25) + 'step / 10' + ')'.repeat(25)).weight(at({ step: 5 })), 0.5, 1e-15);
 });

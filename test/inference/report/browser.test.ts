@@ -51,12 +51,15 @@ if (chromiumPath === undefined) {
       const charts = await page.$$eval('figure.chart > svg', (svgs) => svgs.map((svg) => svg.getBoundingClientRect()).map((r) => ({ width: r.width, height: r.height })));
       t.is(charts.length, FULL_REPORT_CHARTS);
       for (const size of charts) t.true(size.width > 50 && size.height > 50, `chart size ${size.width}×${size.height}`);
-      const images = await page.$$eval('.panels img', (imgs) => imgs.map((img) => ({ complete: img.complete, natural: img.naturalWidth, shown: img.getBoundingClientRect().width })));
+      const images = await page.$$eval('.panels figure > img', (imgs) => imgs.map((img) => ({ complete: img.complete, natural: img.naturalWidth, shown: img.getBoundingClientRect().width })));
       t.is(images.length, 3);
       for (const image of images) {
         t.true(image.complete && image.natural === 8, 'the PNG decoded at its 8-pixel width');
         t.true(image.shown > 100, 'panels are upscaled for viewing');
       }
+      const bars = await page.$$eval('.colorbar img', (imgs) => imgs.map((img) => ({ complete: img.complete, shown: img.getBoundingClientRect().width })));
+      t.is(bars.length, 2, 'a colour bar under each non-mask panel');
+      for (const bar of bars) t.true(bar.complete && bar.shown > 50, `colour bar ${bar.shown} px wide`);
       t.deepEqual(problems, []);
     } finally {
       await browser.close();

@@ -11,11 +11,11 @@ export function fullReport(): RunReport {
     title: 'tfjs-bnn segment <test> & "quotes"',
     status: 'complete',
     createdAt: '2025-01-01T00:00:00.000Z',
-    summary: { dice: 0.5, auroc: 0.75, ece: 0.0123, wallTimeSeconds: 1.5 },
+    summary: { dice: 0.5, auroc: 0.75, ece: 0.0123, eceForeground: 0.2, wallTimeSeconds: 1.5 },
     settings: { epochs: 2, loss: 'focal' },
     training: [
-      { step: 0, loss: 10, nll: 8, kl: 200, klWeight: 0.01 },
-      { step: 1, loss: 9, nll: 7, kl: 190, klWeight: 0.01 },
+      { step: 0, loss: 10, nll: 8, kl: 200, klWeight: 0 },
+      { step: 1, loss: 9, nll: 7, kl: 190, klWeight: 0.005 },
       { step: 2, loss: Number.NaN, nll: 6, kl: 180, klWeight: 0.01 },
       { step: 3, loss: 7, nll: 5, kl: 170, klWeight: 0.01 },
     ],
@@ -32,6 +32,7 @@ export function fullReport(): RunReport {
       confidence: b < 3 ? Number.NaN : (b + 0.5) / 5,
       accuracy: b < 3 ? Number.NaN : b / 5,
     })),
+    foregroundReliability: Array.from({ length: 5 }, (_, b) => ({ lower: b / 5, upper: (b + 1) / 5, count: b === 4 ? 1200 : b === 2 ? 7 : 0, confidence: (b + 0.5) / 5, accuracy: b === 4 ? 0.7 : 0.5 })),
     retention: { fractions: [0, 0.5, 1], dice: [0.5, 0.8, 1], area: 0.775 },
     panels: [
       {
@@ -60,4 +61,4 @@ export function fullReport(): RunReport {
 }
 
 /** Number of charts `fullReport()` must produce: loss parts, KL weight, gradient ratio, reliability, retention, one comparison. */
-export const FULL_REPORT_CHARTS = 6;
+export const FULL_REPORT_CHARTS = 7;

@@ -106,15 +106,15 @@ test('writeNifti reads tensors without disposing them', async (t) => {
 test('malformed NIfTI files give FormatError, not crashes', async (t) => {
   const good = encodeNifti(ramp(24), geometry);
   const cases: Array<[string, Uint8Array, RegExp]> = [
-    ['truncated-data.nii', good.subarray(0, good.length - 5), /truncated: the header announces 24 voxels of float32/],
+    ['truncated-data.nii', good.subarray(0, good.length - 5), /truncated: dims 4×3×2 announce 24 voxels of 4 bytes/],
     ['truncated-header.nii', good.subarray(0, 200), /has 200 bytes; a NIfTI header needs at least 348/],
-    ['bad-magic.nii', Uint8Array.from(good).fill(0x41, 344, 347), /bad magic/],
+    ['bad-magic.nii', Uint8Array.from(good).fill(0x41, 344, 347), /magic string at byte offset 344 \(NIfTI-1\) or 4 \(NIfTI-2\) is neither/],
     ['truncated.nii.gz', gzipSync(good).subarray(0, 100), /cannot be decompressed/],
     ['empty.nii', new Uint8Array(0), /has 0 bytes/],
   ];
   const complex = Uint8Array.from(good);
   new DataView(complex.buffer).setInt16(70, 32, true);
-  cases.push(['complex.nii', complex, /datatype code 32/]);
+  cases.push(['complex.nii', complex, /datatype = 32/]);
   for (const [name, bytes, message] of cases) {
     const path = join(directory, name);
     await writeFile(path, bytes);

@@ -10,6 +10,8 @@ import {
   viridis,
   applyColormap,
   renderUncertaintyPanel,
+  PANEL_ORDER,
+  PANEL_TITLES,
   VIRIDIS_CONTROL_POINTS,
 } from '../../../src/io/index.js';
 import { FormatError, ShapeError } from '../../../src/errors.js';
@@ -105,18 +107,46 @@ test('the uncertainty panel shows five maps with colour bars and returns their s
     ['mutualInformation', 0, Math.fround(0.19)],
   ]);
   const pixel = (x: number, y: number) => Array.from(panel.rgba.subarray(4 * (y * panel.width + x), 4 * (y * panel.width + x) + 3));
-  const tileWidth = (panel.width - 6) / 5 - 6;
+  const [, truthTile, predictionTile, entropyTile] = panel.tiles;
   // Truth voxel (row 1, column 2) is white; the entropy tile is all at the top of its scale.
-  t.deepEqual(pixel(6 + (tileWidth + 6) + 2 * 3 + 1, 6 + 1 * 3 + 1), [255, 255, 255]);
-  t.deepEqual(pixel(6 + 3 * (tileWidth + 6) + 1, 6 + 1), viridis(1));
+  t.deepEqual(pixel(truthTile.left + 2 * 3 + 1, truthTile.top + 1 * 3 + 1), [255, 255, 255]);
+  t.deepEqual(pixel(entropyTile.left + 1, entropyTile.top + 1), viridis(1));
   // Colour bar of the prediction tile runs from viridis(0) to viridis(1).
-  const barY = 6 + height * 3 + 6 + 2;
-  t.deepEqual(pixel(6 + 2 * (tileWidth + 6), barY), viridis(0));
-  t.deepEqual(pixel(6 + 2 * (tileWidth + 6) + tileWidth - 1, barY), viridis(1));
+  const barY = predictionTile.barTop + 2;
+  t.deepEqual(pixel(predictionTile.left, barY), viridis(0));
+  t.deepEqual(pixel(predictionTile.left + predictionTile.width - 1, barY), viridis(1));
   const path = join(directory, 'panel.png');
   await writeUncertaintyPanel(path, maps, { height, width });
   const decoded = await readPng(path);
   t.true(decoded.width > 5 * width);
   t.throws(() => renderUncertaintyPanel({ ...maps, entropy: new Float32Array(3) }, { height, width }), { instanceOf: ShapeError, message: /maps.entropy/ });
   (maps.prediction as tf.Tensor).dispose();
+});
+
+test('the uncertainty panel titles every tile and keeps end labels apart, within a tile and across tiles', (t) => {
+  const n = 4 * 4;
+  const maps = {
+    image: Float32Array.from({ length: n }, (_, i) => -1234.5 * i),
+    truth: new Float32Array(n),
+    prediction: new Float32Array(n).fill(0.5),
+    entropy: new Float32Array(n),
+    mutualInformation: new Float32Array(n).fill(0.001),
+  };
+  const panel = renderUncertaintyPanel(maps, { height: 4, width: 4, scale: 1 });
+  t.deepEqual(panel.titles.map((title) => title.text), PANEL_ORDER.map((name) => PANEL_TITLES[name]));
+  panel.titles.forEach((title, i) => {
+    const tile = panel.tiles[i];
+    t.true(title.left >= tile.left && title.left + title.width <= tile.left + tile.width, `title '${title.text}' lies over its tile`);
+    t.true(title.top + 10 <= tile.top, 'above the map');
+  });
+  // Labels in reading order: min, max of tile 0, min, max of tile 1, …: each at least two glyphs (16 px) from the next.
+  for (let i = 0; i + 1 < panel.labels.length; i++) {
+    const gap = panel.labels[i + 1].left - (panel.labels[i].left + panel.labels[i].width);
+    t.true(gap >= 16, `'${panel.labels[i].text}' and '${panel.labels[i + 1].text}' are ${gap} px apart`);
+  }
+  t.is(panel.labels[0].text, '-2e4', 'wide labels widen the tiles instead of overlapping');
+  // The title pixels are drawn: the first title's first glyph 'i' has its dot in the title row.
+  const title = panel.titles[0];
+  const dot = 4 * (title.top * panel.width + title.left + 2);
+  t.deepEqual(Array.from(panel.rgba.subarray(dot, dot + 3)), [230, 230, 230]);
 });
