@@ -49,6 +49,7 @@ function volumeChoice(options: ResolvedOptions, where: string): VolumeChoice {
 /** Runs `segment --dims 3` (or `segment --nifti … --mask …`). */
 export async function runVolumeSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
   const where = 'tfjs-bnn segment';
+  if (options.has('resume')) throw new InvalidArgumentError(where, '--resume', options.optionalString('resume'), 'no --resume with --dims 3 yet (its checkpoint is written; resuming a volume run is not wired)');
   const started = performance.now();
   const epochs = options.number('epochs');
   const seed = options.number('seed');

@@ -95,4 +95,5 @@ test('bad input: channels on different grids, NaN voxels, a patch larger than th
   await writeNifti(empty, new Float32Array(32 * 32 * 24), geometry);
   refuses(t, ['--nifti', ...subjects, '--mask', empty, empty, masks[2]], /'--mask' was \["subject-0-flair", "subject-1-flair"\]; expected training masks holding at least one lesion voxel/);
   refuses(t, ['--nifti', ...subjects, '--mask', masks[0]], /one mask per --nifti subject \(3 subject\(s\), 1 mask\(s\)\)/);
+  refuses(t, ['--dims', '3', '--resume', join(scratch, 'phantom-run')], /'--resume' was .*; expected no --resume with --dims 3 yet/);
 });
