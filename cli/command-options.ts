@@ -36,6 +36,18 @@ export const SEGMENT_DEFAULTS = {
 /** Image sides must be a multiple of this: the U-Net of `segment` pools `depth` times by 2. */
 export const SEGMENT_SIZE_MULTIPLE = 2 ** PHANTOM_SEGMENTATION_RECIPE.depth;
 
+/** `segment --dims 3` defaults (patch training on the two-channel brain phantom; docs/segmentation.md). */
+export const VOLUME_SEGMENT_DEFAULTS = {
+  dims: '2',
+  patchSize: 32,
+  positiveFraction: 0.5,
+  patchesPerEpoch: 64,
+  volumes: 6,
+  volumeSize: ['96', '128', '128'],
+  volumeLesionFraction: 0.003,
+  minLesionSize: 3,
+} as const;
+
 /** `study kl` defaults. */
 export const STUDY_KL_DEFAULTS = {
   task: 'regression-toy',
@@ -82,6 +94,15 @@ export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
   { key: 'resume', flags: '--resume <run-folder>', description: "continue a run of segment from <run-folder>/checkpoint with the same options, writing its outputs there", kind: { type: 'string' }, configurable: false },
   { key: 'force', flags: '--force', description: "with --resume: continue although the options differ from the checkpoint's (batch size, weighting, ...); the run is then no longer an exact continuation", kind: { type: 'boolean' }, configurable: false },
   { key: 'lesionFraction', flags: '--lesion-fraction <f>', description: 'target fraction of lesion pixels in the phantom', kind: { type: 'number', min: 0, max: MAX_LESION_FRACTION }, defaultValue: SEGMENT_DEFAULTS.lesionFraction },
+  { key: 'dims', flags: '--dims <n>', description: '2: slices (whole-slice training); 3: volumes (patch training, sliding-window inference, lesion-level report)', kind: { type: 'choice', choices: ['2', '3'] }, defaultValue: VOLUME_SEGMENT_DEFAULTS.dims },
+  { key: 'mask', flags: '--mask <files...>', description: 'with --dims 3: one lesion mask per --nifti subject (subjects given as channel files joined by commas, e.g. --nifti a-flair.nii.gz,a-t1.nii.gz b-flair.nii.gz,b-t1.nii.gz)', kind: { type: 'list' } },
+  { key: 'patchSize', flags: '--patch-size <n>', description: 'with --dims 3: side of the cubic training and inference windows (multiple of 4)', kind: { type: 'integer', min: 4 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchSize },
+  { key: 'positiveFraction', flags: '--positive-fraction <f>', description: 'with --dims 3: fraction of training patches centred on a lesion voxel', kind: { type: 'number', min: 0, max: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.positiveFraction },
+  { key: 'patchesPerEpoch', flags: '--patches-per-epoch <n>', description: 'with --dims 3: training patches drawn per epoch', kind: { type: 'integer', min: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchesPerEpoch },
+  { key: 'volumes', flags: '--volumes <n>', description: 'with --dims 3: brain phantom volumes (¾ train, ¼ held out)', kind: { type: 'integer', min: 2 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumes },
+  { key: 'volumeSize', flags: '--volume-size <d,h,w>', description: 'with --dims 3: voxels of each phantom volume (1.5 mm each)', kind: { type: 'list' }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeSize },
+  { key: 'minLesionSize', flags: '--min-lesion-size <voxels>', description: 'with --dims 3: lesion-level metrics ignore components smaller than this (detections and truth)', kind: { type: 'integer', min: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.minLesionSize },
+  { key: 'volumeLesionFraction', flags: '--volume-lesion-fraction <f>', description: 'with --dims 3: lesion voxels of the brain phantom (0.1–0.5 % is MS-like)', kind: { type: 'number', min: 0, max: 0.05 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeLesionFraction },
 ];
 
 /** Defaults of the queue options (`worker`, `study kl --redis`, `study collect`). */

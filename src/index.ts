@@ -47,6 +47,7 @@ export { VariationalParameter } from './variational-parameter.js';
 
 // Tensor helpers
 export { inverseSoftplus, scaleFromRaw, softplus } from './tensor/softplus.js';
+export { cropPadding, cropPaddingArray, paddingToMultiple, padToMultiple, roundUpToMultiple, type AxisPadding, type MultiplePadding } from './tensor/pad-to-multiple.js';
 
 // Backend helpers that need no Node API
 export {
@@ -383,6 +384,15 @@ export {
   type SampleMatrix,
 } from '../inference/metrics/regression.js';
 export { accuracyRejectionCurve, DEFAULT_REJECTION_POINTS, misclassificationAuroc, type AccuracyRejectionCurve } from '../inference/metrics/rejection.js';
+export {
+  lesionUncertainty,
+  type Aggregate,
+  type LesionRecord,
+  type LesionUncertaintyInput,
+  type LesionUncertaintyOptions,
+  type LesionUncertaintyReport,
+} from '../inference/metrics/lesion-uncertainty.js';
+export { fdrAtTpr, lesionFilterCurve, probabilityFilter, uncertaintyFilter, type LesionFilter, type LesionFilterPoint } from '../inference/metrics/lesion-filter-curve.js';
 export * as metrics from '../inference/metrics/index.js';
 
 // Segmentation recipe
@@ -393,6 +403,16 @@ export {
   segmentationUNetArgs,
   type SegmentationRecipe,
 } from '../inference/segmentation/recipe.js';
+export { slidingWindowPredictive, type SlidingWindowOptions, type VolumeMaps } from '../inference/segmentation/sliding-window.js';
+export {
+  DEFAULT_GAUSSIAN_SIGMA_SCALE,
+  DEFAULT_WINDOW_OVERLAP,
+  gaussianImportance,
+  MIN_IMPORTANCE,
+  WindowBlender,
+  windowGrid,
+  windowStarts,
+} from '../inference/segmentation/window-blending.js';
 
 // Reports rendered to strings and bytes
 export {
@@ -439,7 +459,19 @@ export {
   type NormalizeOptions,
   type ZScoredValues,
 } from './io/normalize.js';
-export { DEFAULT_POSITIVE_FRACTION, samplePatches, type LabelledVolumes, type Patches, type PatchOptions } from './io/patches.js';
+export {
+  checkPatchOptions,
+  DEFAULT_POSITIVE_FRACTION,
+  drawPatches,
+  preparePatchSource,
+  samplePatches,
+  type LabelledVolumes,
+  type PatchDrawSettings,
+  type Patches,
+  type PatchOptions,
+  type PatchSource,
+} from './io/patches.js';
+export { PatchSampler, type PatchBatch, type PatchSamplerOptions } from './io/patch-sampler.js';
 export { decodePng, encodePng, type GreyImage } from './io/png.js';
 export { defaultGeometry, voxelCount, type NiftiGeometry } from './io/nifti-geometry.js';
 export { niftiToTensor, parseNifti, type NiftiVolume } from './io/nifti-read.js';
@@ -518,6 +550,21 @@ export {
   type ShippedTabularSpec,
   type TabularSplit,
 } from './data/tabular/index.js';
+export {
+  brainVolumeGeometry,
+  DEFAULT_BRAIN_LESION_FRACTION,
+  DEFAULT_BRAIN_SIZE,
+  DEFAULT_BRAIN_SPACING_MM,
+  DEFAULT_LESION_DIAMETER_MM,
+  DEFAULT_PERIVENTRICULAR_SHARE,
+  generateBrainVolumes,
+  MIN_LESION_RADIUS_VOXELS,
+  PERIVENTRICULAR_BAND_MM,
+  T1_INTENSITY,
+  T1_LESION_DARKENING,
+  type BrainVolumeOptions,
+  type BrainVolumes,
+} from './data/phantom/brain-volume.js';
 
 // The 3D transposed convolution's gradient, which tfjs lacks (idempotent; needed on every backend).
 registerConv3dTransposeGradient();

@@ -24,6 +24,8 @@ export {
 } from './backend/select.js';
 export { requireSingleTfjs, tfjsCoreLocations } from './backend/single-tfjs-node.js';
 export { readNifti, writeNifti } from './io/nifti-file.js';
+export { MAP_FILE_NAMES, writeMapSet, type NamedMaps } from './io/write-maps.js';
+export { writeBrainVolumes, type BrainVolumeFiles } from './data/phantom/write-volumes.js';
 export { readPng, readPngSlices, writeGreyPng, writeRgbaPng, writeUncertaintyPanel, type PngSlices } from './io/png-file.js';
 export { readDigitsTable } from './data/digits/file.js';
 export { loadDigits } from './data/digits/load.js';

@@ -15,7 +15,8 @@ import { bayesianUNet } from '../../layers/unet.js';
 import '../../inference/trainer/checkpoint.js';
 import { saveModel } from '../../layers/io.js';
 import { initBackend } from '../../src/backend/index.js';
-import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { padToMultiple } from '../../src/tensor/pad-to-multiple.js';
 import { writeNifti } from '../../src/io/nifti-file.js';
 import { writeUncertaintyPanel } from '../../src/io/png-file.js';
 import { defaultRunFolder } from '../common-options.js';
@@ -27,6 +28,7 @@ import { lossFor, parsePrior } from '../segment/choices.js';
 import { loadSegmentationData, type DataChoice } from '../segment/data.js';
 import { evaluateSegmentation } from '../segment/evaluate.js';
 import { mutualInformationMax, panelRows, panelSlices, sliceOf, MUTUAL_INFORMATION_SCALE_NOTE } from '../segment/panel-rows.js';
+import { runVolumeSegment } from '../segment/volume-run.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 
@@ -64,6 +66,7 @@ function runFolder(options: ResolvedOptions, where: string): string {
 
 /** Runs `segment`. */
 export async function runSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
+  if (options.string('dims') === '3' || options.optionalList('mask') !== undefined) return runVolumeSegment(options, context);
   const where = 'tfjs-bnn segment';
   const started = performance.now();
   const epochs = options.number('epochs');
@@ -80,22 +83,25 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
   const data = await loadSegmentationData(choice);
   let model: tf.LayersModel | null = null;
   const optimizer = tf.train.adam(options.number('learningRate'));
+  let trainPadded: tf.Tensor[] = [];
   try {
-    if (data.height % multiple !== 0 || data.width % multiple !== 0) {
-      throw new ShapeError(where, 'slices', [data.height, data.width], `height and width divisible by ${multiple} (the U-Net pools ${SEGMENT_UNET.depth} times)`);
-    }
+    // Slices of any size: padded to the U-Net's multiple for training and prediction, maps cropped back.
+    const trainX = padToMultiple(data.train.x, multiple);
+    const trainY = padToMultiple(data.train.y, multiple);
+    trainPadded = [trainX.padded, trainY.padded];
+    const [paddedHeight, paddedWidth] = trainX.padding.paddedSize;
     mkdirSync(outDir, { recursive: true });
     context.output.log(`segment: ${data.description}; writing to ${outDir}`);
     const unet = bayesianUNet({
       rank: 2,
-      inputShape: [data.height, data.width, 1],
+      inputShape: [paddedHeight, paddedWidth, 1],
       ...SEGMENT_UNET,
       estimator: options.string('estimator') as Estimator,
       prior,
       posteriorInit: { seed, rawScaleInit: PHANTOM_SEGMENTATION_RECIPE.rawScaleInit },
     });
     model = unet;
-    const history = await fit(unet, data.train, {
+    const history = await fit(unet, { x: trainX.padded, y: trainY.padded }, {
       elbo: { likelihood: lossFor(options.string('loss'), data.positiveFraction), klWeighting: weighting.weighting, reduction: weighting.reduction, countUnit: 'images' },
       optimizer,
       epochs,
@@ -118,7 +124,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     // map writing stops the command (InterruptedError, exit 130), the checkpoint kept.
     const evaluationSignal = trainingInterrupted ? undefined : context.signal;
     const kept = `; the checkpoint in ${join(outDir, RUN_FOLDERS.checkpoint)} holds the trained weights (segment --resume ${outDir} re-evaluates them)`;
-    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed, evaluationSignal)
+    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed, evaluationSignal, multiple)
       .catch((error: unknown) => {
         if (error instanceof InterruptedError) throw new InterruptedError(error.stage, `${error.detail}${kept}`);
         throw error;
@@ -193,6 +199,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     return interrupted ? INTERRUPTED_EXIT_CODE : 0;
   } finally {
     model?.dispose();
+    tf.dispose(trainPadded);
     optimizer.dispose();
     data.dispose();
   }

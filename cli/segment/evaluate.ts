@@ -15,6 +15,7 @@ import {
   type RetentionCurve,
 } from '../../inference/metrics/index.js';
 import { disposePredictive, predictive, type PredictiveModel } from '../../inference/predictive/index.js';
+import { cropPaddingArray, padToMultiple } from '../../src/tensor/pad-to-multiple.js';
 import { EVALUATION_STEP } from '../study/task.js';
 import { throwIfInterrupted, yieldToEvents } from '../interrupt.js';
 
@@ -84,10 +85,11 @@ function concatenated(parts: readonly Float32Array[]): Float32Array {
 /**
  * S stochastic passes over the held-out slices, `EVALUATION_CHUNK` slices at a time, then the
  * metrics. Between chunks it yields to pending events and throws `InterruptedError` once `signal`
- * is aborted (Ctrl-C), naming how many slices were done. Leaves no tensors behind.
+ * is aborted (Ctrl-C), naming how many slices were done. Leaves no tensors behind. Slices whose
+ * sizes are not multiples of `multiple` are padded for the network and every map is cropped back.
  * @param x held-out images `[N, H, W, 1]`; @param y their masks (not disposed).
  */
-export async function evaluateSegmentation(model: PredictiveModel, x: tf.Tensor, y: tf.Tensor, samples: number, seed: number, signal?: AbortSignal): Promise<SegmentationEvaluation> {
+export async function evaluateSegmentation(model: PredictiveModel, x: tf.Tensor, y: tf.Tensor, samples: number, seed: number, signal?: AbortSignal, multiple = 1): Promise<SegmentationEvaluation> {
   const n = x.shape[0];
   const parts: Float32Array[][] = [];
   for (let start = 0; start < n; start += EVALUATION_CHUNK) {
@@ -95,10 +97,12 @@ export async function evaluateSegmentation(model: PredictiveModel, x: tf.Tensor,
     throwIfInterrupted(signal, 'Monte Carlo prediction', () => `after ${start} of ${n} held-out slices`);
     const size = Math.min(EVALUATION_CHUNK, n - start);
     const chunk = tf.slice(x, [start, ...x.shape.slice(1).map(() => 0)], [size, ...x.shape.slice(1)]);
+    const { padded, padding } = padToMultiple(chunk, multiple);
     try {
-      parts.push(await chunkMaps(model, chunk, samples, seed));
+      const maps = await chunkMaps(model, padded, samples, seed);
+      parts.push(maps.map((map) => cropPaddingArray(map, padding, size)));
     } finally {
-      chunk.dispose();
+      tf.dispose([chunk, padded]);
     }
   }
   const maps: HeldOutMaps = {

@@ -50,3 +50,5 @@ export {
   type QuantileCalibration,
   type SampleMatrix,
 } from './regression.js';
+export { lesionUncertainty, type Aggregate, type LesionRecord, type LesionUncertaintyInput, type LesionUncertaintyOptions, type LesionUncertaintyReport } from './lesion-uncertainty.js';
+export { lesionFilterCurve, fdrAtTpr, uncertaintyFilter, probabilityFilter, type LesionFilter, type LesionFilterPoint } from './lesion-filter-curve.js';

@@ -6,3 +6,13 @@ export {
   segmentationUNetArgs,
   type SegmentationRecipe,
 } from './recipe.js';
+export { slidingWindowPredictive, type SlidingWindowOptions, type VolumeMaps } from './sliding-window.js';
+export {
+  windowStarts,
+  windowGrid,
+  gaussianImportance,
+  WindowBlender,
+  DEFAULT_WINDOW_OVERLAP,
+  DEFAULT_GAUSSIAN_SIGMA_SCALE,
+  MIN_IMPORTANCE,
+} from './window-blending.js';

@@ -13,3 +13,18 @@ export {
   type PhantomOptions,
 } from './phantom.js';
 export { Tissue, TISSUE_INTENSITY } from './anatomy.js';
+export {
+  generateBrainVolumes,
+  brainVolumeGeometry,
+  DEFAULT_BRAIN_SIZE,
+  DEFAULT_BRAIN_SPACING_MM,
+  DEFAULT_BRAIN_LESION_FRACTION,
+  DEFAULT_LESION_DIAMETER_MM,
+  DEFAULT_PERIVENTRICULAR_SHARE,
+  PERIVENTRICULAR_BAND_MM,
+  MIN_LESION_RADIUS_VOXELS,
+  T1_INTENSITY,
+  T1_LESION_DARKENING,
+  type BrainVolumeOptions,
+  type BrainVolumes,
+} from './brain-volume.js';

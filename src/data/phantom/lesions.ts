@@ -13,6 +13,8 @@ export interface LesionSettings {
   readonly targetVoxels: number;
   readonly radius: readonly [number, number];
   readonly contrast: readonly [number, number];
+  /** Chooses each lesion's centre voxel (flat index); default: a uniformly drawn white-matter voxel. */
+  readonly pickCentre?: (random: PhantomRandom) => number;
 }
 
 /** Outcome of lesion placement. */
@@ -54,7 +56,7 @@ export function placeLesions(
     if (unitVolume * radius ** spatialRank > remaining) radius = Math.max(0.5, (remaining / unitVolume) ** (1 / spatialRank));
     const aspect = [random.between(0.7, 1.3), random.between(0.7, 1.3), spatialRank === 3 ? random.between(0.7, 1.3) : 1];
     const contrast = random.between(settings.contrast[0], settings.contrast[1]);
-    const centre = whiteMatter[random.index(whiteMatter.length)];
+    const centre = settings.pickCentre !== undefined ? settings.pickCentre(random) : whiteMatter[random.index(whiteMatter.length)];
     const example = Math.floor(centre / perExample);
     const base = example * perExample;
     const local = centre - base;

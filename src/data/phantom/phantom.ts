@@ -92,7 +92,8 @@ function resolveGrid(rank: 2 | 3, size: readonly number[] | undefined): Grid {
 }
 
 /** Multiplies one example by exp(strength · smooth quadratic field), in place. */
-function applyBiasField(grid: Grid, strength: number, random: PhantomRandom, image: Float32Array, offset: number): void {
+/** Multiplies one example by a smooth random bias field exp(strength · quadratic polynomial), in place. */
+export function applyBiasField(grid: Grid, strength: number, random: PhantomRandom, image: Float32Array, offset: number): void {
   if (strength === 0) return;
   const [depth, height, width] = grid;
   const c = Array.from({ length: 6 }, () => random.between(-1, 1));
