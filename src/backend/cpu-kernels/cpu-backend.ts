@@ -1,8 +1,9 @@
 /**
  * The small part of tfjs-backend-cpu's `MathBackendCPU` that the replacement kernels use, typed,
- * plus the fused epilogue (bias, activation) shared by `FusedConv2D` and `_FusedMatMul`.
+ * plus the cpu form of the fused epilogue (bias, activation) shared by `FusedConv2D` and `_FusedMatMul`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyFusedEpilogueOn } from '../fused-epilogue.js';
 
 /** What a kernel function may call on the `cpu` backend it receives. */
 export interface CpuBackendLike {
@@ -30,50 +31,16 @@ export function float32Values(backend: CpuBackendLike, info: tf.TensorInfo | und
   return values instanceof Float32Array ? values : null;
 }
 
-/** Kernel names of the fused activations tfjs supports, by the `activation` attribute. */
-const ACTIVATION_KERNELS: Readonly<Record<string, string>> = {
-  relu: 'Relu',
-  relu6: 'Relu6',
-  elu: 'Elu',
-  sigmoid: 'Sigmoid',
-  leakyrelu: 'LeakyRelu',
-  prelu: 'Prelu',
-};
-
-/** True when `applyFusedEpilogue` implements this `activation` attribute (absent and 'linear' included). */
-export function isSupportedActivation(activation: unknown): boolean {
-  return activation === undefined || activation === null || activation === 'linear' || (typeof activation === 'string' && activation in ACTIVATION_KERNELS);
-}
-
-function runCpuKernel(name: string, args: KernelArgs): tf.TensorInfo {
-  const out = tf.getKernel(name, 'cpu').kernelFunc(args);
-  return Array.isArray(out) ? out[0] : out;
-}
+/** True when the fused epilogue implements this `activation` attribute (absent and 'linear' included). */
+export { isSupportedActivation } from '../fused-epilogue.js';
 
 /**
- * Adds `bias` (broadcast, through tfjs's own `Add` kernel) and applies `activation` (through tfjs's own
- * activation kernel), exactly as tfjs-backend-cpu's fused kernels do for channels-last data.
- * Takes ownership of `result`: it is returned or disposed; the returned TensorInfo belongs to the engine.
+ * Adds `bias` and applies `activation` through tfjs-backend-cpu's own kernels, exactly as its fused
+ * kernels do for channels-last data. Takes ownership of `result`: it is returned or disposed.
  */
 export function applyFusedEpilogue(args: KernelArgs, result: tf.TensorInfo): tf.TensorInfo {
   const backend = cpuBackendOf(args);
-  const { bias, preluActivationWeights } = args.inputs;
-  const activation = args.attrs?.activation;
-  let current = result;
-  if (bias !== undefined && bias !== null) {
-    const sum = runCpuKernel('Add', { inputs: { a: current, b: bias }, backend: args.backend });
-    backend.disposeIntermediateTensorInfo(current);
-    current = sum;
-  }
-  if (typeof activation === 'string' && activation in ACTIVATION_KERNELS) {
-    const attrs: tf.NamedAttrMap = {};
-    if (activation === 'leakyrelu') attrs.alpha = args.attrs?.leakyreluAlpha ?? 0.2;
-    const inputs: tf.NamedTensorInfoMap = activation === 'prelu' ? { x: current, alpha: preluActivationWeights } : { x: current };
-    const activated = runCpuKernel(ACTIVATION_KERNELS[activation], { inputs, backend: args.backend, attrs });
-    backend.disposeIntermediateTensorInfo(current);
-    current = activated;
-  }
-  return current;
+  return applyFusedEpilogueOn('cpu', args, result, (info) => backend.disposeIntermediateTensorInfo(info));
 }
 
 /** A float32 input of a fast kernel: its tfjs TensorInfo and the backend's values (read-only). */

@@ -11,30 +11,9 @@ import type { DatasetBatch } from '../../../inference/trainer/data-source.js';
 import { setSamplingMode } from '../../../layers/index.js';
 import { InvalidArgumentError, NonFiniteError, ShapeError } from '../../../src/errors.js';
 import { expectNoLeak, near, take } from '../../helpers/leak.js';
-import { fixedWeights, perExampleElbo, tinyBnn } from './fixtures.js';
+import { fixedWeights, freshModel, lineData, perExampleElbo, tinyBnn, weightValues } from './fixtures.js';
 
 const silent = { progress: 'silent' as const };
-
-/** 24 points of y = 2x − 1 on [−1, 1]. */
-function lineData(): { x: tf.Tensor2D; y: tf.Tensor2D } {
-  return tf.tidy(() => {
-    const x = tf.linspace(-1, 1, 24).reshape([24, 1]) as tf.Tensor2D;
-    return { x, y: tf.sub(tf.mul(2, x), 1) as tf.Tensor2D };
-  });
-}
-
-/** A model with the fixed initial weights, so that two runs start from the same point. */
-function freshModel(): tf.Sequential {
-  const model = tinyBnn(8);
-  const weights = fixedWeights(model);
-  model.setWeights(weights);
-  tf.dispose(weights);
-  return model;
-}
-
-function weightValues(model: tf.LayersModel): Float32Array[] {
-  return model.weights.map((w) => w.read().dataSync() as Float32Array);
-}
 
 function dispose(model: tf.LayersModel, optimizer: tf.Optimizer): void {
   model.dispose();

@@ -58,10 +58,10 @@ function convCase(rank: 2 | 3): fc.Arbitrary<ConvCase> {
 
 const describe = (c: ConvCase): string => `x ${c.x} filter ${c.filter} strides ${c.strides} pad ${c.pad}`;
 
-test('tfjs-bnn registers its conv, pool and matmul kernels on wasm and runs the convolutions through the compiled SIMD128 module', (t) => {
+test('tfjs-bnn registers its conv, pool, matmul, segment-sum and log1p kernels on wasm and runs the convolutions through the compiled SIMD128 module', (t) => {
   t.deepEqual([...WASM_KERNEL_NAMES].sort(), [
     'BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3D', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2',
-    'FusedConv2D', 'MaxPool3D', 'MaxPool3DGrad', 'MaxPoolGrad', 'SplitV', '_FusedMatMul',
+    'FusedConv2D', 'Log1p', 'MaxPool3D', 'MaxPool3DGrad', 'MaxPoolGrad', 'SplitV', 'UnsortedSegmentSum', '_FusedMatMul',
   ]);
   for (const name of WASM_KERNEL_NAMES) t.truthy(tf.getKernel(name, 'wasm'), name);
   t.true(compiledConvKernelsInUse());
