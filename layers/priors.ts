@@ -3,7 +3,10 @@
  * `getConfig()`. Per-weight (empirical) priors keep their tensors as non-trainable layer weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from '../src/errors.js';
+import { InvalidArgumentError, ShapeError } from '../src/errors.js';
+import { Normal } from '../src/distributions/normal.js';
+import { ScaleMixtureNormal } from '../src/distributions/scale-mixture-normal.js';
+import type { Distribution } from '../src/distributions/distribution.js';
 import { requireFinite, requireFloatTensor, requireOpenInterval, requirePositive } from '../src/validate.js';
 
 /** Normal(loc, scale²) on every weight (scalar parameters). */
@@ -155,4 +158,44 @@ export function requirePrior(where: string, argument: string, value: unknown): P
 /** The serializable part of a spec (drops an empirical prior's in-memory weights; they are saved as layer weights). */
 export function serializePrior(spec: PriorSpec): PriorSpec {
   return spec.kind === 'empirical' ? { kind: 'empirical', delta: spec.delta, minScale: spec.minScale } : { ...spec };
+}
+
+/** Adds a non-trainable per-weight variable to the layer being built (a bound `Layer.addWeight`). */
+export type AddPriorWeight = (name: string, initializer: ReturnType<typeof tf.initializers.zeros>) => tf.LayerVariable;
+
+/** A prior made for one variational parameter: its distribution and, for an empirical prior, the variables it reads. */
+export interface BuiltPrior {
+  readonly distribution: Distribution;
+  /** Per-weight prior means (empirical priors only), else null. Owned by the layer. */
+  readonly priorLoc: tf.LayerVariable | null;
+  /** Per-weight prior scales (empirical priors only), else null. Owned by the layer. */
+  readonly priorScale: tf.LayerVariable | null;
+}
+
+/**
+ * The prior distribution `spec` stands for over a parameter of `shape` named `parameterName`
+ * (`'kernel'`, `'bias'`, …). Normal and scale-mixture specs give scalar-parameter distributions;
+ * an empirical spec adds the non-trainable weights `<parameterName>_prior_loc` / `_prior_scale` with
+ * `addWeight`, fills them from the spec's pretrained weights when it carries them (else loaded
+ * weights will), and gives the per-weight Normal reading them.
+ *
+ * @throws ShapeError when an empirical prior's weights do not have the parameter's shape.
+ */
+export function buildPrior(where: string, argument: string, spec: PriorSpec, parameterName: string, shape: readonly number[], addWeight: AddPriorWeight): BuiltPrior {
+  if (spec.kind === 'normal') return { distribution: new Normal(spec.loc, spec.scale), priorLoc: null, priorScale: null };
+  if (spec.kind === 'scaleMixture') return { distribution: new ScaleMixtureNormal(spec.pi, spec.scale1, spec.scale2), priorLoc: null, priorScale: null };
+  const priorLoc = addWeight(`${parameterName}_prior_loc`, tf.initializers.zeros());
+  const priorScale = addWeight(`${parameterName}_prior_scale`, tf.initializers.ones());
+  if (spec.weights !== undefined) {
+    const given = spec.weights.shape;
+    if (given.length !== shape.length || given.some((d, i) => d !== shape[i])) {
+      throw new ShapeError(where, `${argument}.weights`, given, `the ${parameterName} shape [${shape.join(', ')}]`);
+    }
+    const { values } = spec.weights;
+    tf.tidy(() => {
+      priorLoc.write(tf.tensor(values, shape as number[]));
+      priorScale.write(tf.tensor(empiricalScales(values, spec.delta, spec.minScale), shape as number[]));
+    });
+  }
+  return { distribution: new Normal(priorLoc.read(), priorScale.read()), priorLoc, priorScale };
 }

@@ -5,11 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BnnError, NoiseSourceError, ShapeError } from '../src/errors.js';
-import { activeNoiseScope, requireNoiseScope, type NoisePosition, type NoiseSource, type RandomDraws } from '../src/random/index.js';
-import { Normal } from '../src/distributions/normal.js';
-import { ScaleMixtureNormal } from '../src/distributions/scale-mixture-normal.js';
-import type { Distribution } from '../src/distributions/distribution.js';
-import { hasClosedFormKL, klDivergence } from '../src/kl/index.js';
+import { activeNoiseScope, requireNoiseScope } from '../src/random/index.js';
 import { VariationalParameter } from '../src/variational-parameter.js';
 import { DEFAULT_ACTIVATION, applyActivation, requireActivation, type ActivationName } from './activation.js';
 import {
@@ -21,7 +17,7 @@ import {
   type SamplingMode,
 } from './estimator.js';
 import { flipoutOutput, localReparameterizationOutput, reparameterizedOutput, type KernelOp } from './estimators.js';
-import { DEFAULT_PRIOR, empiricalScales, requirePrior, serializePrior, type PriorSpec } from './priors.js';
+import { DEFAULT_PRIOR, buildPrior, requirePrior, serializePrior, type PriorSpec } from './priors.js';
 import { resolvePosteriorInit, serializePosteriorInit, type PosteriorInit, type PosteriorInitArgs } from './posterior-init.js';
 
 /** Arguments every variational layer accepts (the tf.layers base arguments plus the variational ones). */
@@ -109,7 +105,6 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   private parameters: VariationalParameter[] = [];
   private readonly weightsByParameter = new Map<string, VariationalWeights>();
   private pointBias: tf.LayerVariable | null = null;
-  private lastSampledAt: { source: NoiseSource; position: NoisePosition } | null = null;
 
   protected constructor(where: string, args: VariationalLayerArgs) {
     super(args);
@@ -180,30 +175,11 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   private addParameter(name: string, shape: number[], spec: PriorSpec, locInitializer: ReturnType<typeof tf.initializers.zeros>): VariationalParameter {
     const loc = this.addWeight(`${name}_loc`, shape, 'float32', locInitializer, undefined, true);
     const rawScale = this.addWeight(`${name}_raw_scale`, shape, 'float32', tf.initializers.constant({ value: this.posteriorInit.rawScaleInit }), undefined, true);
-    let prior: Distribution;
-    let priorLoc: tf.LayerVariable | null = null;
-    let priorScale: tf.LayerVariable | null = null;
-    if (spec.kind === 'normal') prior = new Normal(spec.loc, spec.scale);
-    else if (spec.kind === 'scaleMixture') prior = new ScaleMixtureNormal(spec.pi, spec.scale1, spec.scale2);
-    else {
-      priorLoc = this.addWeight(`${name}_prior_loc`, shape, 'float32', tf.initializers.zeros(), undefined, false);
-      priorScale = this.addWeight(`${name}_prior_scale`, shape, 'float32', tf.initializers.ones(), undefined, false);
-      if (spec.weights !== undefined) {
-        const where = `${this.getClassName()}.build`;
-        const given = spec.weights.shape;
-        if (given.length !== shape.length || given.some((d, i) => d !== shape[i])) {
-          throw new ShapeError(where, `${name === 'kernel' ? 'prior' : 'biasPrior'}.weights`, given, `the ${name} shape [${shape.join(', ')}]`);
-        }
-        const values = spec.weights.values;
-        tf.tidy(() => {
-          priorLoc!.write(tf.tensor(values, shape));
-          priorScale!.write(tf.tensor(empiricalScales(values, spec.delta, spec.minScale), shape));
-        });
-      }
-      prior = new Normal(priorLoc.read(), priorScale.read());
-    }
-    this.weightsByParameter.set(name, { loc, rawScale, priorLoc, priorScale });
-    return new VariationalParameter(name, loc.read() as tf.Variable, rawScale.read() as tf.Variable, prior);
+    const argument = name === 'kernel' ? 'prior' : 'biasPrior';
+    const addPriorWeight = (weightName: string, initializer: ReturnType<typeof tf.initializers.zeros>) => this.addWeight(weightName, shape, 'float32', initializer, undefined, false);
+    const prior = buildPrior(`${this.getClassName()}.build`, argument, spec, name, shape, addPriorWeight);
+    this.weightsByParameter.set(name, { loc, rawScale, priorLoc: prior.priorLoc, priorScale: prior.priorScale });
+    return new VariationalParameter(name, loc.read() as tf.Variable, rawScale.read() as tf.Variable, prior.distribution);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
@@ -226,7 +202,6 @@ export abstract class VariationalLayer extends tf.layers.Layer {
 
   private sampledOutput(x: tf.Tensor): tf.Tensor {
     const scope = requireNoiseScope(`${this.getClassName()}.call`);
-    this.lastSampledAt = { source: scope.source, position: scope.position };
     const draws = (stream: string) => scope.draws(`${this.name}/${stream}`);
     const op: KernelOp = (input, kernel) => this.kernelOp(input, kernel);
     const [kernel, bias] = this.parameters;
@@ -241,45 +216,38 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   }
 
   /**
-   * KL(q ‖ p) of the layer: the **sum** over every variational weight (kernel and Bayesian bias).
-   * Closed form where the KL registry has one for (posterior, prior) — Normal priors, including
-   * the empirical one —, otherwise the single-sample Monte Carlo estimate log q(w) − log p(w) on a
-   * weight sample drawn from the stream `<name>/kl/<param>`: inside an open `withNoise` scope from
-   * that scope (call it in the same scope as the forward pass), outside any scope replaying the
-   * most recent position this layer sampled at. Available without a forward pass when the KL has a
-   * closed form. Differentiable in loc and rawScale. The caller owns (and disposes) the scalar.
+   * KL(q ‖ p) of the layer: the **sum** over every variational weight (kernel and Bayesian bias),
+   * each term from `VariationalParameter.kl`: the closed form where the KL registry has one for
+   * (posterior, prior) — Normal priors, including the empirical one —, otherwise the single-sample
+   * Monte Carlo estimate log q(w) − log p(w) on the weight sample of the stream `<name>/<param>`
+   * at the open `withNoise` position: the very sample the forward pass drew there with the
+   * reparameterization and Flipout estimators (an independent draw with `local`, which samples
+   * pre-activations instead). A pure function of the variables and the open position: it changes
+   * no state. Available without a forward pass or scope when every term has a closed form.
+   * Differentiable in loc and rawScale. The caller owns (and disposes) the scalar.
    *
-   * @throws BnnError if the layer is not built; NoiseSourceError for a Monte Carlo KL without any noise position.
+   * @throws BnnError if the layer is not built; NoiseSourceError for a Monte Carlo KL outside `withNoise`.
    */
   kl(): tf.Scalar {
     if (!this.built) {
       throw new BnnError(`${this.getClassName()}.kl: layer '${this.name}' is not built yet; give it an inputShape, add it to a model or apply it once.`);
     }
+    const scope = activeNoiseScope();
     return tf.tidy(() => {
-      // One posterior per parameter: building it computes softplus(rawScale), so it is not built
-      // twice (once to look up the KL pair, once inside parameter.kl()).
       const terms = this.parameters.map((parameter) => {
-        const posterior = parameter.posterior();
-        if (hasClosedFormKL(posterior, parameter.prior)) return tf.sum(klDivergence(posterior, parameter.prior));
-        return parameter.kl(parameter.sample(this.klDraws(parameter.name)));
+        const path = `${this.name}/${parameter.name}`;
+        try {
+          return parameter.kl(scope === null ? undefined : scope.source.draws(scope.position, path));
+        } catch (error) {
+          if (!(error instanceof NoiseSourceError)) throw error;
+          throw new NoiseSourceError(
+            `${this.getClassName()}.kl: the KL of '${path}' has no closed form for its prior and needs a weight sample, ` +
+              `but there is no open withNoise scope; call kl() inside withNoise(noise, {step, particle}, ...) (the same scope as the forward pass).`,
+          );
+        }
       });
       return (terms.length === 0 ? tf.scalar(0) : tf.addN(terms)) as tf.Scalar;
     });
-  }
-
-  private klDraws(parameterName: string): RandomDraws {
-    const path = `${this.name}/kl/${parameterName}`;
-    const scope = activeNoiseScope();
-    if (scope !== null) {
-      this.lastSampledAt = { source: scope.source, position: scope.position };
-      return scope.draws(path);
-    }
-    if (this.lastSampledAt !== null) return this.lastSampledAt.source.draws(this.lastSampledAt.position, path);
-    throw new NoiseSourceError(
-      `${this.getClassName()}.kl: the KL of '${this.name}/${parameterName}' has no closed form for its prior and needs a weight sample, ` +
-        `but there is no open withNoise scope and the layer has never sampled; call kl() inside withNoise(noise, {step, particle}, ...) ` +
-        `(the same scope as the forward pass).`,
-    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -5,10 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { Normal } from './distributions/normal.js';
 import type { Distribution } from './distributions/distribution.js';
-import { klDivergence } from './kl/registry.js';
+import { hasClosedFormKL, klDivergence } from './kl/registry.js';
 import type { RandomDraws } from './random/noise-source.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, NoiseSourceError } from './errors.js';
 import { requireSameShape } from './validate.js';
+import { scaleFromRaw } from './tensor/softplus.js';
 
 /**
  * Two variables, `loc` and `rawScale` (scale = softplus(rawScale)), and the prior they are
@@ -52,7 +53,7 @@ export class VariationalParameter {
 
   /** softplus(rawScale): the posterior standard deviation. Caller owns the result. */
   scale(): tf.Tensor {
-    return tf.softplus(this.rawScale);
+    return scaleFromRaw(this.rawScale);
   }
 
   /** A reparameterized draw w = loc + softplus(rawScale) · ε, differentiable in both variables. Caller owns it. */
@@ -60,12 +61,35 @@ export class VariationalParameter {
     return tf.tidy(() => this.posterior().reparameterize(draws.normal(this.shape)));
   }
 
+  /** Whether KL(q ‖ prior) has a registered closed form (else `kl` needs random draws). */
+  get hasClosedFormKL(): boolean {
+    return tf.tidy(() => hasClosedFormKL(this.posterior(), this.prior));
+  }
+
   /**
-   * KL(q ‖ prior) summed over every element: the closed form when the registry has one for the
-   * pair, otherwise the single-sample Monte Carlo estimate on `sample` (a draw from q, e.g. the
-   * one used in the forward pass). A pure function of the variables (and `sample`). Caller owns the scalar.
+   * KL(q ‖ prior) summed over every element — the one place that decides between the closed form
+   * (when the KL registry has one for the pair of classes) and the single-sample Monte Carlo
+   * estimate log q(w) − log p(w) on w = loc + scale·ε with ε from `draws` (Blundell et al. 2015,
+   * eq. 2). Pass the same `draws` as the forward pass (the same stream at the same position) and
+   * the estimate is taken on the very weights that produced the likelihood. A pure function of the
+   * variables and `draws`; `draws` is ignored for a closed form. Differentiable in loc and rawScale.
+   * Caller owns the scalar.
+   *
+   * @throws NoiseSourceError when the pair has no closed form and no `draws` were given.
    */
-  kl(sample?: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => tf.sum(klDivergence(this.posterior(), this.prior, sample === undefined ? {} : { sample })) as tf.Scalar);
+  kl(draws?: RandomDraws): tf.Scalar {
+    return tf.tidy(() => {
+      const posterior = this.posterior();
+      if (hasClosedFormKL(posterior, this.prior)) return tf.sum(klDivergence(posterior, this.prior)) as tf.Scalar;
+      if (draws === undefined) {
+        throw new NoiseSourceError(
+          `VariationalParameter.kl: KL(${posterior.constructor.name} ‖ ${this.prior.constructor.name}) of '${this.name}' has no closed form ` +
+            `and needs a weight sample, but no random draws were given; call it inside withNoise(noise, {step, particle}, ...) ` +
+            `(the same scope as the forward pass), or pass draws.`,
+        );
+      }
+      const sample = posterior.reparameterize(draws.normal(this.shape));
+      return tf.sum(klDivergence(posterior, this.prior, { sample })) as tf.Scalar;
+    });
   }
 }

@@ -1,10 +1,12 @@
 /** The univariate Normal distribution, element-wise. */
 import * as tf from '@tensorflow/tfjs';
 import type { RandomDraws } from '../random/noise-source.js';
+import { registerKL } from '../kl/registry.js';
+import { scaleFromRaw } from '../tensor/softplus.js';
 import { requireFinite, requirePositive } from '../validate.js';
 import { type Distribution, type Parameter, asTensor, parameterShape } from './distribution.js';
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+import { HALF_LOG_TWO_PI } from './constants.js';
 
 /**
  * Normal(loc, scale), element-wise independent. `loc` and `scale` are numbers (validated: finite,
@@ -28,7 +30,7 @@ export class Normal implements Distribution {
 
   /** Normal(loc, softplus(rawScale)): the mean-field posterior of a variational parameter. Caller owns the scale tensor created here (use under tidy). */
   static fromRawScale(loc: tf.Tensor, rawScale: tf.Tensor): Normal {
-    return new Normal(loc, tf.softplus(rawScale));
+    return new Normal(loc, scaleFromRaw(rawScale));
   }
 
   sample(draws: RandomDraws, shape: readonly number[] = this.batchShape): tf.Tensor {
@@ -61,3 +63,20 @@ export class Normal implements Distribution {
     return tf.tidy(() => tf.add(tf.add(tf.log(asTensor(this.scale)), 0.5 + HALF_LOG_TWO_PI), tf.zerosLike(asTensor(this.loc))));
   }
 }
+
+/**
+ * KL(N(μq, σq²) ‖ N(μp, σp²)) = log(σp/σq) + (σq² + (μq − μp)²) / (2σp²) − ½, element-wise.
+ * Example: KL(N(0.3, 0.5²) ‖ N(0, 1)) = 0.36315. Registered for (Normal, Normal) below, next to the
+ * class, so that importing `Normal` is enough for `klDivergence` to find it. Caller owns the result.
+ */
+export function klNormalNormal(q: Normal, p: Normal): tf.Tensor {
+  return tf.tidy(() => {
+    const scaleQ = asTensor(q.scale);
+    const scaleP = asTensor(p.scale);
+    const varianceRatio = tf.square(tf.div(scaleQ, scaleP));
+    const meanTerm = tf.square(tf.div(tf.sub(asTensor(q.loc), asTensor(p.loc)), scaleP));
+    return tf.mul(0.5, tf.sub(tf.add(varianceRatio, meanTerm), tf.add(1, tf.log(varianceRatio))));
+  });
+}
+
+registerKL(Normal, Normal, klNormalNormal);

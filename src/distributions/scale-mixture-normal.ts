@@ -4,7 +4,7 @@ import type { RandomDraws } from '../random/noise-source.js';
 import { requireFinite, requireOpenInterval, requirePositive } from '../validate.js';
 import type { Distribution } from './distribution.js';
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+import { HALF_LOG_TWO_PI } from './constants.js';
 
 /**
  * Two-component zero-mean (by default) Gaussian scale mixture with scalar parameters, broadcast

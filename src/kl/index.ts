@@ -1,2 +1,2 @@
 export { registerKL, klDivergence, hasClosedFormKL, type KLFunction, type KLOptions, type DistributionClass } from './registry.js';
-export { klNormalNormal } from './normal-normal.js';
+export { klNormalNormal } from '../distributions/normal.js';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseVariational, priors, collectKL, disposeKLBreakdown } from '../../layers/index.js';
 import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { NoiseSourceError, BnnError } from '../../src/errors.js';
-import { expectNoLeak, takeScalar } from '../helpers/leak.js';
+import { expectNoLeak, take, takeScalar } from '../helpers/leak.js';
 import { fixedValues, klNormal64, setParameter, softplus64 } from './fixtures.js';
 
 function builtDense(args: Parameters<typeof denseVariational>[0], inputUnits: number) {
@@ -56,7 +56,7 @@ test('an unbuilt layer refuses kl() with a BnnError naming the layer', (t) => {
   t.regex(error!.message, /DenseVariational\.kl: layer 'lonely' is not built/);
 });
 
-test('scale-mixture prior: the Monte Carlo KL is log q(w) − log p(w) on the sample of stream <name>/kl/<param>, replayed outside the scope', (t) => {
+test('scale-mixture prior: the Monte Carlo KL is log q(w) − log p(w) on the forward pass\'s own weight sample (stream <name>/<param>)', (t) => {
   const layer = builtDense({ units: 2, useBias: false, name: 'mix', prior: priors.scaleMixture({ pi: 0.5, scale1: 1, scale2: Math.exp(-6) }) }, 3);
   const loc = fixedValues(6, 9);
   const raw = fixedValues(6, 10).map((v) => v - 2);
@@ -64,31 +64,38 @@ test('scale-mixture prior: the Monte Carlo KL is log q(w) − log p(w) on the sa
   const noise = new NoiseSource(5);
   const position = { step: 4, particle: 1 };
   const x = tf.ones([1, 3]);
-  const inScope = withNoise(noise, position, () => {
-    tf.dispose(layer.apply(x) as tf.Tensor);
-    return takeScalar(layer.kl());
+  const [afterForward, output] = withNoise(noise, position, () => {
+    const y = take(layer.apply(x) as tf.Tensor);
+    return [takeScalar(layer.kl()), y] as const;
   });
-  const replayed = takeScalar(layer.kl());
-  t.is(replayed, inScope, 'outside the scope the KL replays the last position');
-  // Recompute by hand in float64 from the same stream.
-  const eps = Array.from(noise.draws(position, 'mix/kl/kernel').normal([3, 2]).dataSync());
+  const withoutForward = withNoise(noise, position, () => takeScalar(layer.kl()));
+  t.is(withoutForward, afterForward, 'kl() is a pure function of the variables and the position');
+  // Recompute by hand in float64 from the forward pass's stream; the output x·w (x = ones) checks it is that sample.
+  const eps = Array.from(noise.draws(position, 'mix/kernel').normal([3, 2]).dataSync());
   const logNormal = (w: number, m: number, s: number) => -0.5 * ((w - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
   let expected = 0;
+  const columnSums = [0, 0];
   for (let i = 0; i < 6; i++) {
     const scale = softplus64(raw[i]);
     const w = loc[i] + scale * eps[i];
+    columnSums[i % 2] += w;
     const logPrior = Math.log(0.5 * Math.exp(logNormal(w, 0, 1)) + 0.5 * Math.exp(logNormal(w, 0, Math.exp(-6))));
     expected += logNormal(w, loc[i], scale) - logPrior;
   }
-  t.true(Math.abs(inScope - expected) <= 1e-4 * Math.max(1, Math.abs(expected)), `MC KL ${inScope} vs ${expected}`);
+  output.forEach((value, j) => t.true(Math.abs(value - columnSums[j]) < 1e-4, `output ${j}: ${value} vs ${columnSums[j]}`));
+  t.true(Math.abs(afterForward - expected) <= 1e-4 * Math.max(1, Math.abs(expected)), `MC KL ${afterForward} vs ${expected}`);
   tf.dispose(x);
   layer.dispose();
 });
 
-test('a Monte Carlo KL without any scope or earlier sample is a NoiseSourceError that says what to do', (t) => {
+test('a Monte Carlo KL outside any withNoise scope is a NoiseSourceError that says what to do, even after a forward pass', (t) => {
   const layer = builtDense({ units: 2, name: 'fresh', prior: priors.scaleMixture({ pi: 0.25, scale1: 1, scale2: 0.001 }) }, 2);
   const error = t.throws(() => layer.kl(), { instanceOf: NoiseSourceError });
   t.regex(error!.message, /DenseVariational\.kl: .*'fresh\/kernel'.*withNoise/);
+  const x = tf.ones([1, 2]);
+  withNoise(new NoiseSource(1), { step: 0, particle: 0 }, () => tf.dispose(layer.apply(x) as tf.Tensor));
+  t.throws(() => layer.kl(), { instanceOf: NoiseSourceError }, 'no hidden replay of the last position');
+  tf.dispose(x);
   layer.dispose();
 });
 
