@@ -138,10 +138,14 @@ class AleaDraws implements RandomDraws {
  */
 class NativeNormalDraws implements RandomDraws {
   private normalCalls = 0;
-  private readonly alea: AleaDraws;
+  /** Made on the first uniform/sign draw only (seeding Alea hashes the key). */
+  private aleaDraws: AleaDraws | null = null;
 
-  constructor(private readonly key: string) {
-    this.alea = new AleaDraws(key);
+  constructor(private readonly key: string) {}
+
+  private get alea(): AleaDraws {
+    this.aleaDraws ??= new AleaDraws(this.key);
+    return this.aleaDraws;
   }
 
   normal(shape: readonly number[]): tf.Tensor {
