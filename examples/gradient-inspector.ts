@@ -14,12 +14,15 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { loadDigits } from '../src/data/digits/index.js';
+import { checkedArgv, stringFlag } from '../bench/flags.js';
 import { conv2dVariational, denseVariational } from '../layers/index.js';
 import { categorical, klWeighting, fit, Elbo, GradientRecorder, recorderToCSV, recorderToJSON, recorderRatioPlot, type KLWeighting } from '../inference/index.js';
 
+const USAGE = 'Usage: node dist/examples/gradient-inspector.js [--epochs 4] [--out runs/gradient-inspector]';
+
 function argument(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+  const argv = checkedArgv(process.argv.slice(2), 'gradient-inspector', USAGE, { values: ['--epochs', '--out'] });
+  return stringFlag(argv, `--${name}`, fallback) as string;
 }
 
 function bayesianConvNet(): tf.Sequential {

@@ -3,7 +3,7 @@
  * 200 points with x in [0, 0.5], prints the loss parts per epoch, then the predictive spread (std over
  * 100 MC forward passes) inside the data range and at x in [0.8, 1.0], where it should be larger.
  *
- * Run: `npx tsc -p . && node dist/examples/regression-toy.js [epochs]`
+ * Run: `npx tsc -p . && node dist/examples/regression-toy.js [--epochs 150]`
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, backendInfo } from '../src/backend/index.js';
@@ -14,9 +14,11 @@ import { Elbo } from '../inference/elbo/index.js';
 import { gaussian } from '../inference/likelihoods/index.js';
 import * as klWeighting from '../inference/kl-weighting/index.js';
 import { fit } from '../inference/trainer/index.js';
+import { checkedArgv, integerFlag } from '../bench/flags.js';
 
+const argv = checkedArgv(process.argv.slice(2), 'regression-toy', 'Usage: node dist/examples/regression-toy.js [--epochs 150]', { values: ['--epochs'] });
+const epochs = integerFlag(argv, '--epochs', 150, 'regression-toy');
 await initBackend();
-const epochs = Number(process.argv[2] ?? 150);
 const { x, y } = regressionToy({ seed: 1, size: 200 });
 const model = tf.sequential({
   layers: [
