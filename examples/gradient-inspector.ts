@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
-import { loadDigits } from '../src/data/digits/index.js';
+import { loadDigits } from '../src/data/digits/load.js';
 import { checkedArgv, stringFlag } from '../bench/flags.js';
 import { conv2dVariational, denseVariational } from '../layers/index.js';
 import { categorical, klWeighting, fit, Elbo, GradientRecorder, recorderToCSV, recorderToJSON, recorderRatioPlot, type KLWeighting } from '../inference/index.js';

@@ -53,7 +53,6 @@ export {
 } from './conv-transpose-variational.js';
 export { type Padding, type ConvRank } from './conv-geometry.js';
 export { toBayesian, CONVERTIBLE_CLASSES, type ToBayesianOptions, type MopedArgs } from './to-bayesian.js';
-export { saveModel, loadModel, directoryHandler, MODEL_JSON, WEIGHTS_BIN } from './io.js';
 export {
   bayesianUNet,
   NearestUpsampling,

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BnnError, NoiseSourceError, ShapeError } from '../src/errors.js';
 import { activeNoiseScope, requireNoiseScope } from '../src/random/index.js';
+import { requireOwnTensor } from '../src/backend/single-tfjs.js';
 import { VariationalParameter } from '../src/variational-parameter.js';
 import { DEFAULT_ACTIVATION, applyActivation, requireActivation, type ActivationName } from './activation.js';
 import {
@@ -186,6 +187,7 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     return tf.tidy(() => {
       const where = `${this.getClassName()}.call`;
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      requireOwnTensor(where, x);
       if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(where, 'inputs', [inputs.length], 'exactly one input tensor');
       this.checkInputShape(where, x.shape);
       const output = this.samplingMode === 'mean' ? this.meanOutput(x) : this.sampledOutput(x);

@@ -68,6 +68,23 @@ export class KLNotAvailableError extends BnnError {
   }
 }
 
+/**
+ * Two copies of tfjs are loaded, and tfjs-bnn was given objects of the other one (a layer built by
+ * one tfjs and applied by another). `paths` are the two resolved tfjs-core locations when known.
+ */
+export class DuplicateTfjsError extends BnnError {
+  constructor(
+    readonly where: string,
+    readonly paths: readonly string[],
+  ) {
+    super(
+      `${where}: two copies of TensorFlow.js are loaded${paths.length > 0 ? ` (${paths.join(' and ')})` : ''}; tfjs-bnn and your code must use one. ` +
+        `Fix: make @tensorflow/tfjs resolve to one copy — run 'npm dedupe', install tfjs-bnn with 'npm install --install-links <path>' ` +
+        `instead of a linked folder, or use the same @tensorflow/tfjs version as tfjs-bnn's peer range (^4.22.0).`,
+    );
+  }
+}
+
 /** A KL function is already registered for this pair of classes. */
 export class DuplicateKLError extends BnnError {
   constructor(readonly qClass: string, readonly pClass: string) {

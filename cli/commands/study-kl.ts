@@ -1,6 +1,6 @@
 /** `tfjs-bnn study kl`: one model trained under several KL weightings and seeds, compared in one report. */
 import { mkdirSync } from 'node:fs';
-import { writeRunReport } from '../../inference/report/index.js';
+import { writeRunReport } from '../../inference/report/write.js';
 import type { Estimator } from '../../layers/index.js';
 import { initBackend } from '../../src/backend/index.js';
 import { STUDY_KL_DEFAULTS } from '../command-options.js';

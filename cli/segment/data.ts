@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { generatePhantom } from '../../src/data/phantom/index.js';
 import { FormatError, InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { defaultGeometry, type NiftiGeometry } from '../../src/io/nifti-geometry.js';
-import { readNifti } from '../../src/io/nifti-read.js';
-import { readPngSlices } from '../../src/io/png.js';
+import { readNifti } from '../../src/io/nifti-file.js';
+import { readPngSlices } from '../../src/io/png-file.js';
 import { normalizeSlices } from '../../src/io/normalize.js';
 
 /** Fraction of slices held out for evaluation (at least one). */

@@ -8,7 +8,8 @@ import { categorical } from '../../inference/likelihoods/index.js';
 import { expectedCalibrationError } from '../../inference/metrics/index.js';
 import { disposePredictive, predictive } from '../../inference/predictive/index.js';
 import { denseVariational, type Estimator } from '../../layers/index.js';
-import { DIGITS_NUM_CLASSES, DIGITS_NUM_PIXELS, loadDigits } from '../../src/data/digits/index.js';
+import { DIGITS_NUM_CLASSES, DIGITS_NUM_PIXELS } from '../../src/data/digits/index.js';
+import { loadDigits } from '../../src/data/digits/load.js';
 import type { NoiseSource } from '../../src/random/index.js';
 import { EVALUATION_STEP, type StudyTask, type TaskRun } from './task.js';
 

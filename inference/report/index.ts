@@ -28,4 +28,3 @@ export {
 export { renderSvg } from './svg.js';
 export { encodePanelPng, panelDataUri, panelRange, panelRgba } from './panels.js';
 export { escapeHtml, PANEL_DISPLAY_WIDTH, renderReportHtml } from './html.js';
-export { PANELS_FOLDER, REPORT_FILE, RESULTS_FILE, resultsObject, slug, writeRunReport, type WrittenReport } from './write.js';

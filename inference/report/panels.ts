@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../../src/errors.js';
 import { grey, viridis } from '../../src/io/colormap.js';
 import { encodePng } from '../../src/io/png.js';
+import { bytesToBase64 } from '../../src/io/base64.js';
 import { requireInteger } from '../../src/validate.js';
 import type { Panel } from './types.js';
 
@@ -55,5 +56,5 @@ export function encodePanelPng(panel: Panel): Uint8Array {
 
 /** `data:image/png;base64,…` of a panel. */
 export function panelDataUri(panel: Panel): string {
-  return `data:image/png;base64,${Buffer.from(encodePanelPng(panel)).toString('base64')}`;
+  return `data:image/png;base64,${bytesToBase64(encodePanelPng(panel))}`;
 }

@@ -8,7 +8,7 @@ import { InvalidArgumentError, NonFiniteError, FormatError } from '../../src/err
 import { NoiseSource } from '../../src/random/noise-source.js';
 import { applyCallbackResult, createControl, type CallbackResult } from './callbacks.js';
 import { SHUFFLE_FORK } from './batches.js';
-import { readCheckpoint, writeCheckpoint, type TrainerCheckpoint } from './checkpoint.js';
+import type { TrainerCheckpoint } from './checkpoint-format.js';
 import { DatasetBatchSource, TensorBatchSource, requireTensorData, type BatchSource, type TensorData } from './data-source.js';
 import { evaluateMetrics } from './evaluate.js';
 import { accumulateStep, emptyHistory, epochMeans, newEpochAccumulator, recordStep, type EpochAccumulator, type EpochRecord, type TrainingHistory } from './history.js';
@@ -40,10 +40,10 @@ function batchSource(data: FitData, options: FitOptions<unknown>, resolved: Reso
 }
 
 async function loadResumeState(resolved: ResolvedFitOptions, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<TrainerCheckpoint | null> {
-  if (resolved.resumeDir === undefined) return null;
-  const checkpoint = await readCheckpoint(resolved.resumeDir);
+  if (resolved.resumeDir === undefined || resolved.checkpointStore === undefined) return null;
+  const checkpoint = await resolved.checkpointStore.read(resolved.resumeDir);
   if (checkpoint === null) {
-    if (resolved.resumeRequired) throw new FormatError(`fit: resumeFrom '${resolved.resumeDir}' holds no checkpoint.json.`);
+    if (resolved.resumeRequired) throw new FormatError(`fit: resumeFrom '${resolved.resumeDir}' holds no checkpoint (store: ${resolved.checkpointStore.kind}).`);
     return null;
   }
   if (resolved.seed !== undefined && resolved.seed !== checkpoint.seed) {
@@ -96,9 +96,9 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     for (const callbacks of resolved.callbacks) applyCallbackResult(await hook(callbacks), control);
   };
   const saveCheckpoint = async () => {
-    if (resolved.checkpointDir === undefined || lastCheckpointStep === state.step) return;
+    if (resolved.checkpointDir === undefined || resolved.checkpointStore === undefined || lastCheckpointStep === state.step) return;
     const tensors = await captureTensors(model, optimizer);
-    await writeCheckpoint(resolved.checkpointDir, { seed, epoch: state.epoch, batchIndex: state.batchIndex, step: state.step, consecutiveNonFinite: state.consecutiveNonFinite, history, accumulator: state.accumulator, ...tensors });
+    await resolved.checkpointStore.write(resolved.checkpointDir, { seed, epoch: state.epoch, batchIndex: state.batchIndex, step: state.step, consecutiveNonFinite: state.consecutiveNonFinite, history, accumulator: state.accumulator, ...tensors });
     lastCheckpointStep = state.step;
   };
   const interrupted = () => control.stopRequested || resolved.signal?.aborted === true;

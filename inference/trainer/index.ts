@@ -24,14 +24,6 @@ export { type MetricFn, type MetricsMode, METRICS_MODES, METRICS_FORK } from './
 export { type ProgressMode, type ProgressStream, PROGRESS_MODES } from './progress.js';
 export { type TensorData, type DatasetBatch } from './data-source.js';
 export { epochPermutation, SHUFFLE_FORK, PERMUTATION_PATH } from './batches.js';
-export {
-  readCheckpoint,
-  writeCheckpoint,
-  type TrainerCheckpoint,
-  type SerializedTensor,
-  CHECKPOINT_FILE,
-  CHECKPOINT_TEMP_SUFFIX,
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-} from './checkpoint.js';
+export { type TrainerCheckpoint, type SerializedTensor, encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint-format.js';
+export { type CheckpointStore, memoryCheckpointStore } from './checkpoint-store.js';
 export { type ElboInput, type StepReport } from './objective.js';

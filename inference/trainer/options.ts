@@ -8,7 +8,8 @@ import { GradientRecorder } from '../inspector/recorder.js';
 import type { TrainerCallbacks } from './callbacks.js';
 import type { TensorData } from './data-source.js';
 import { METRICS_MODES, requireMetrics, type MetricFn, type MetricsMode } from './evaluate.js';
-import { PROGRESS_MODES, type ProgressMode, type ProgressStream } from './progress.js';
+import { PROGRESS_MODES, defaultProgressStream, type ProgressMode, type ProgressStream } from './progress.js';
+import { defaultCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 
 /** Default examples per minibatch (in-memory data). */
 export const DEFAULT_BATCH_SIZE = 32;
@@ -23,8 +24,10 @@ export const DEFAULT_PROGRESS: ProgressMode = 'auto';
 
 /** Where and how often checkpoints are written. */
 export interface CheckpointOptions {
-  /** Directory of `checkpoint.json` (created if missing). */
+  /** Where the checkpoint goes: a directory of `checkpoint.json` (created if missing), or the key of `store`. */
   readonly dir: string;
+  /** Where checkpoints are kept. Default: the directory store in Node (files under `dir`); in browsers pass `memoryCheckpointStore()`. */
+  readonly store?: CheckpointStore;
   /** `'epoch'` (after every epoch, the default) or a number n ≥ 1: after every n global steps. */
   readonly every?: 'epoch' | number;
 }
@@ -69,7 +72,7 @@ export interface FitOptions<ElboT> {
   readonly callbacks?: TrainerCallbacks | readonly TrainerCallbacks[];
   /** `'auto'` (bar on a TTY, else one line per epoch; default), `'bar'`, `'lines'`, `'silent'`. */
   readonly progress?: ProgressMode;
-  /** Where progress is written. Default `process.stdout`. */
+  /** Where progress is written. Default `process.stdout` in Node, the console elsewhere. */
   readonly progressStream?: ProgressStream;
   /** Keep only the last n step records (epochs are always kept), integer ≥ 0. Default: all. */
   readonly maxStepRecords?: number;
@@ -115,6 +118,8 @@ export interface ResolvedFitOptions {
   readonly progressStream: ProgressStream;
   readonly maxStepRecords: number;
   readonly checkpointDir: string | undefined;
+  /** The store of `checkpointDir` and `resumeDir` (undefined when neither is set). */
+  readonly checkpointStore: CheckpointStore | undefined;
   readonly checkpointEvery: 'epoch' | number;
   readonly resumeDir: string | undefined;
   readonly resumeRequired: boolean;
@@ -149,13 +154,16 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
   callbacks.forEach((callback, i) => {
     if (typeof callback !== 'object' || callback === null) throw new InvalidArgumentError(where, `callbacks[${i}]`, callback, 'an object of hooks');
   });
-  const progressStream = options.progressStream ?? process.stdout;
+  const progressStream = options.progressStream ?? defaultProgressStream();
   if (typeof progressStream !== 'object' || progressStream === null || typeof progressStream.write !== 'function') {
     throw new InvalidArgumentError(where, 'progressStream', progressStream, 'a writable stream (an object with write(text))');
   }
   const checkpoint = options.checkpoint;
   if (checkpoint !== undefined && (typeof checkpoint !== 'object' || checkpoint === null || typeof checkpoint.dir !== 'string' || checkpoint.dir.length === 0)) {
     throw new InvalidArgumentError(where, 'checkpoint', checkpoint, "an object {dir: string, every?: 'epoch' | number}");
+  }
+  if (checkpoint?.store !== undefined && (typeof checkpoint.store !== 'object' || checkpoint.store === null || typeof checkpoint.store.read !== 'function' || typeof checkpoint.store.write !== 'function')) {
+    throw new InvalidArgumentError(where, 'checkpoint.store', checkpoint.store, 'a CheckpointStore {kind, read(location), write(location, checkpoint)}, e.g. memoryCheckpointStore()');
   }
   const every = checkpoint?.every ?? 'epoch';
   if (every !== 'epoch') requireInteger(where, 'checkpoint.every', every, 1);
@@ -188,6 +196,7 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
     maxStepRecords: options.maxStepRecords === undefined ? Infinity : requireInteger(where, 'maxStepRecords', options.maxStepRecords, 0),
     checkpointDir: checkpoint?.dir,
     checkpointEvery: every,
+    checkpointStore: checkpoint === undefined && options.resumeFrom === undefined ? undefined : (checkpoint?.store ?? defaultCheckpointStore(where)),
     resumeDir: options.resumeFrom ?? (resume ? checkpoint?.dir : undefined),
     resumeRequired: options.resumeFrom !== undefined,
     signal: options.signal,

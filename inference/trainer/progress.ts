@@ -1,8 +1,8 @@
 /**
- * Progress display of the trainer: a `cli-progress` bar per epoch on a terminal, one plain line
- * per epoch elsewhere (logs, CI, tests), or nothing.
+ * Progress display of the trainer: a bar per epoch on a terminal (redrawn in place with `\r`),
+ * one plain line per epoch elsewhere (logs, CI, tests), or nothing. Writes only through a
+ * `ProgressStream`, so it runs in browsers too.
  */
-import cliProgress from 'cli-progress';
 import type { EpochRecord, SkippedStep, StepRecord } from './history.js';
 
 /** How progress is shown: `'auto'` is `'bar'` when the stream is a TTY, else `'lines'`. */
@@ -14,6 +14,20 @@ export const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'] as const;
 export interface ProgressStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+}
+
+/**
+ * `process.stdout` in Node; elsewhere (browsers) a stream that writes each line to the console
+ * (a bar's in-place redraws reach no terminal there, so `'auto'` gives lines).
+ */
+export function defaultProgressStream(): ProgressStream {
+  const stdout = (globalThis as { process?: { stdout?: ProgressStream } }).process?.stdout;
+  if (stdout !== undefined) return stdout;
+  return {
+    write(text: string): void {
+      for (const line of text.split('\n')) if (line.trim().length > 0) console.log(line);
+    },
+  };
 }
 
 /** Formats a number for a progress line: 4 significant digits, exponent form for very small/large. */
@@ -71,46 +85,69 @@ class LineProgress implements ProgressDisplay {
   }
 }
 
+/** Width of the bar in characters. */
+const BAR_WIDTH = 30;
+/** The bar is redrawn at most this often (ms), and at the end of each epoch. */
+const BAR_REDRAW_MS = 100;
+
 class BarProgress extends LineProgress {
-  private bar: cliProgress.SingleBar | null = null;
+  private total = 0;
+  private done = 0;
+  private firstDone = 0;
+  private startedAt = 0;
+  private lastDrawn = 0;
+  private loss = '…';
+  private epochLabel = '';
+  private drawn = false;
 
   override epochBegin(epoch: number, numBatches: number, batchesDone: number): void {
     super.epochBegin(epoch, numBatches, batchesDone);
-    this.bar = new cliProgress.SingleBar(
-      {
-        stream: this.stream as NodeJS.WritableStream,
-        format: `epoch ${epoch + 1}/${this.epochs} [{bar}] {value}/{total} | loss {loss} | eta {eta_formatted}`,
-        hideCursor: false,
-        clearOnComplete: true,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    this.bar.start(numBatches, batchesDone, { loss: '…' });
+    this.total = numBatches;
+    this.done = batchesDone;
+    this.firstDone = batchesDone;
+    this.startedAt = performance.now();
+    this.loss = '…';
+    this.epochLabel = `epoch ${epoch + 1}/${this.epochs}`;
+    this.draw(true);
   }
 
   override stepEnd(record: StepRecord | null): void {
-    if (record === null) this.bar?.increment();
-    else this.bar?.increment({ loss: formatValue(record.loss) });
+    this.done += 1;
+    if (record !== null) this.loss = formatValue(record.loss);
+    this.draw(false);
   }
 
   /** On a terminal a skipped step only advances the bar; the epoch line counts the skips. */
   override stepSkipped(): void {
-    this.bar?.increment();
+    this.done += 1;
+    this.draw(false);
   }
 
   override epochEnd(record: EpochRecord): void {
-    this.stopBar();
+    this.clear();
     super.epochEnd(record);
   }
 
   override end(message: string): void {
-    this.stopBar();
+    this.clear();
     super.end(message);
   }
 
-  private stopBar(): void {
-    this.bar?.stop();
-    this.bar = null;
+  private draw(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.lastDrawn < BAR_REDRAW_MS && this.done < this.total) return;
+    this.lastDrawn = now;
+    const fraction = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
+    const filled = Math.round(fraction * BAR_WIDTH);
+    const perStep = this.done > this.firstDone ? (now - this.startedAt) / (this.done - this.firstDone) : NaN;
+    const eta = Number.isFinite(perStep) ? `${Math.round((perStep * (this.total - this.done)) / 1000)}s` : '…';
+    this.stream.write(`\r${this.epochLabel} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${this.done}/${this.total} | loss ${this.loss} | eta ${eta}\u001b[K`);
+    this.drawn = true;
+  }
+
+  private clear(): void {
+    if (this.drawn) this.stream.write('\r\u001b[K');
+    this.drawn = false;
   }
 }
 

@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FormatError, InvalidArgumentError } from '../../src/errors.js';
-import { deserializeTensor, serializeTensor, type SerializedTensor, type TrainerCheckpoint } from './checkpoint.js';
+import { deserializeTensor, serializeTensor, type SerializedTensor, type TrainerCheckpoint } from './checkpoint-format.js';
 
 /**
  * State variables an optimizer keeps outside `getWeights()`: its own properties holding a

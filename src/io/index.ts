@@ -1,11 +1,12 @@
 export { type NiftiGeometry, defaultGeometry, voxelCount } from './nifti-geometry.js';
-export { readNifti, parseNifti, niftiToTensor, type NiftiVolume } from './nifti-read.js';
-export { writeNifti, encodeNifti } from './nifti-write.js';
-export { readPng, decodePng, encodePng, writeGreyPng, writeRgbaPng, readPngSlices, type GreyImage, type PngSlices } from './png.js';
+export { parseNifti, niftiToTensor, type NiftiVolume } from './nifti-read.js';
+export { encodeNifti } from './nifti-write.js';
+export { decodePng, encodePng, type GreyImage } from './png.js';
+export { decodePngRgba, encodePngRgba, crc32, type RgbaImage } from './png-codec.js';
+export { bytesToBase64, base64ToBytes } from './base64.js';
 export { viridis, grey, applyColormap, COLORMAPS, VIRIDIS_CONTROL_POINTS, type Colormap } from './colormap.js';
 export {
   renderUncertaintyPanel,
-  writeUncertaintyPanel,
   encodeUncertaintyPanel,
   PANEL_ORDER,
   type PanelMaps,

@@ -2,8 +2,7 @@
  * Reading NIfTI-1 and NIfTI-2 images (`.nii`, `.nii.gz`) with nifti-reader-js, with typed errors
  * for unreadable, truncated or foreign files, and intensity scaling (scl_slope, scl_inter) applied.
  */
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'fflate';
 import * as nifti from 'nifti-reader-js';
 import * as tf from '@tensorflow/tfjs';
 import { FormatError } from '../errors.js';
@@ -97,24 +96,6 @@ export function parseNifti(bytes: Uint8Array, source = 'buffer'): NiftiVolume {
   };
   if (voxelCount(geometry) !== count) throw new FormatError(`readNifti: ${source}: inconsistent dims ${dims.join('×')}.`);
   return { data, geometry, datatype: type.name };
-}
-
-/**
- * Reads a `.nii` or `.nii.gz` file. Throws `FormatError` when the file cannot be read or is not
- * a valid NIfTI image (see `parseNifti`).
- *
- * @example
- * const {data, geometry} = await readNifti('flair.nii.gz');
- * const volume = niftiToTensor({data, geometry}); // [1, nz, ny, nx, 1]
- */
-export async function readNifti(path: string): Promise<NiftiVolume> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new FormatError(`readNifti: cannot read '${path}' (${(error as Error).message}).`);
-  }
-  return parseNifti(bytes, `'${path}'`);
 }
 
 /**

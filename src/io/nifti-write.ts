@@ -2,10 +2,7 @@
  * Writing NIfTI-1 single files (`.nii`, or `.nii.gz` gzip-compressed with node:zlib) as float32,
  * carrying the geometry of a reference image so maps overlay their input voxel for voxel.
  */
-import { writeFile } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
-import * as tf from '@tensorflow/tfjs';
-import { FormatError, InvalidArgumentError, ShapeError } from '../errors.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { voxelCount, type NiftiGeometry } from './nifti-geometry.js';
 
 const HEADER_BYTES = 348;
@@ -57,29 +54,4 @@ export function encodeNifti(data: Float32Array, geometry: NiftiGeometry): Uint8A
   writeString(view, 344, 'n+1', 4);
   for (let i = 0; i < count; i++) view.setFloat32(VOX_OFFSET + 4 * i, data[i], le);
   return bytes;
-}
-
-/**
- * Writes `data` (a Float32Array in NIfTI order, or a tensor such as `[1, nz, ny, nx, 1]` whose
- * row-major order is NIfTI order; it is read, not disposed) as a float32 NIfTI-1 file with
- * `geometry` (e.g. that of the input image). A path ending in `.gz` is gzip-compressed.
- *
- * @example
- * const input = await readNifti('flair.nii.gz');
- * await writeNifti('mutual-information.nii.gz', maps.mutualInformation, input.geometry);
- */
-export async function writeNifti(path: string, data: Float32Array | tf.Tensor, geometry: NiftiGeometry): Promise<void> {
-  if (typeof path !== 'string' || !/\.nii(\.gz)?$/.test(path)) {
-    throw new InvalidArgumentError('writeNifti', 'path', path, "a path ending in '.nii' or '.nii.gz'");
-  }
-  let values: Float32Array;
-  if (data instanceof tf.Tensor) values = Float32Array.from(await data.data());
-  else if (data instanceof Float32Array) values = data;
-  else throw new InvalidArgumentError('writeNifti', 'data', data, 'a Float32Array or a tf.Tensor');
-  const encoded = encodeNifti(values, geometry);
-  try {
-    await writeFile(path, path.endsWith('.gz') ? gzipSync(encoded) : encoded);
-  } catch (error) {
-    throw new FormatError(`writeNifti: cannot write '${path}' (${(error as Error).message}).`);
-  }
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { drawText, formatTick, textWidth } from './bitmap-font.js';
 import { grey, viridis, type Colormap } from './colormap.js';
-import { encodePng, writeRgbaPng } from './png.js';
+import { encodePng } from './png.js';
 
 /** Order of the panels, left to right. */
 export const PANEL_ORDER = ['image', 'truth', 'prediction', 'entropy', 'mutualInformation'] as const;
@@ -118,19 +118,6 @@ export function renderUncertaintyPanel(maps: PanelMaps, options: PanelOptions): 
     drawText(rgba, panelWidth, maxText, left + tileWidth - textWidth(maxText, FONT_SCALE), labelTop, FONT_SCALE, [230, 230, 230]);
   });
   return { rgba, width: panelWidth, height: panelHeight, scales };
-}
-
-/**
- * Writes the five-panel PNG (image | truth | prediction | entropy | mutual information, each with
- * a colour bar labelled with its range) and returns the colour scales used.
- *
- * @example
- * await writeUncertaintyPanel('panel.png', {image, truth, prediction, entropy, mutualInformation}, {height: 64, width: 64});
- */
-export async function writeUncertaintyPanel(path: string, maps: PanelMaps, options: PanelOptions): Promise<PanelScale[]> {
-  const panel = renderUncertaintyPanel(maps, options);
-  await writeRgbaPng(path, panel.rgba, panel.width, panel.height);
-  return panel.scales;
 }
 
 /** The panel as PNG bytes (for callers that store it elsewhere). */

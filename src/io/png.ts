@@ -1,12 +1,9 @@
 /**
- * PNG slices (pngjs): reading grey-scale images and masks, folders of slices with matching mask
- * files, and writing grey or RGBA images. Typed errors for unreadable or corrupt files and for
- * images and masks that do not match.
+ * PNG images as grey values: decoding bytes to grey, encoding RGBA bytes (the codec is
+ * `png-codec.ts`, no Node API). Files and folders of slices are in `png-file.ts` (Node only).
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { FormatError, InvalidArgumentError, ShapeError } from '../errors.js';
+import { FormatError } from '../errors.js';
+import { decodePngRgba, encodePngRgba } from './png-codec.js';
 
 /** One decoded PNG as grey values. */
 export interface GreyImage {
@@ -18,109 +15,20 @@ export interface GreyImage {
 
 /** Decodes PNG bytes to grey values. `source` names the file in errors. Throws `FormatError` when the bytes are not a valid PNG. */
 export function decodePng(bytes: Uint8Array, source = 'buffer'): GreyImage {
-  let png: PNG;
+  let png;
   try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    png = decodePngRgba(bytes, source);
   } catch (error) {
     throw new FormatError(`readPng: ${source} is not a readable PNG (${(error as Error).message}).`);
   }
   const data = new Float32Array(png.width * png.height);
   for (let i = 0; i < data.length; i++) {
-    data[i] = (0.299 * png.data[4 * i] + 0.587 * png.data[4 * i + 1] + 0.114 * png.data[4 * i + 2]) / 255;
+    data[i] = (0.299 * png.rgba[4 * i] + 0.587 * png.rgba[4 * i + 1] + 0.114 * png.rgba[4 * i + 2]) / 255;
   }
   return { width: png.width, height: png.height, data };
 }
 
-/** Reads a PNG file as grey values in [0, 1]. Throws `FormatError` when it cannot be read or decoded. */
-export async function readPng(path: string): Promise<GreyImage> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new FormatError(`readPng: cannot read '${path}' (${(error as Error).message}).`);
-  }
-  return decodePng(bytes, `'${path}'`);
-}
-
-/** Encodes RGBA bytes (`width · height · 4`) as PNG. */
+/** Encodes RGBA bytes (`width · height · 4`) as an 8-bit RGBA PNG. Throws `ShapeError` when the byte count does not fit. */
 export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || rgba.length !== width * height * 4) {
-    throw new ShapeError('encodePng', 'rgba', [rgba.length], `width · height · 4 = ${width * height * 4} bytes for ${width}×${height}`);
-  }
-  const png = new PNG({ width, height });
-  png.data.set(rgba);
-  return PNG.sync.write(png);
-}
-
-/** Writes grey values in [0, 1] (row-major `height × width`, clamped) as an 8-bit PNG. */
-export async function writeGreyPng(path: string, values: ArrayLike<number>, width: number, height: number): Promise<void> {
-  const rgba = new Uint8Array(width * height * 4);
-  if (values.length !== width * height) throw new ShapeError('writeGreyPng', 'values', [values.length], `${width * height} values for ${width}×${height}`);
-  for (let i = 0; i < values.length; i++) {
-    const v = Math.round(255 * Math.min(1, Math.max(0, values[i])));
-    rgba.set([v, v, v, 255], 4 * i);
-  }
-  await writeRgbaPng(path, rgba, width, height);
-}
-
-/** Writes RGBA bytes as a PNG file. Throws `FormatError` when the file cannot be written. */
-export async function writeRgbaPng(path: string, rgba: Uint8Array, width: number, height: number): Promise<void> {
-  const bytes = encodePng(rgba, width, height);
-  try {
-    await writeFile(path, bytes);
-  } catch (error) {
-    throw new FormatError(`writePng: cannot write '${path}' (${(error as Error).message}).`);
-  }
-}
-
-/** A folder of slices stacked into a batch. */
-export interface PngSlices {
-  /** Grey values of every slice, row-major, slice-major: `[N, H, W, 1]` in tensor terms. */
-  readonly image: Float32Array;
-  /** 0/1 masks (grey ≥ 0.5 is foreground) when a mask folder was given, else `null`. */
-  readonly mask: Uint8Array | null;
-  /** `[N, H, W, 1]`. */
-  readonly shape: [number, number, number, number];
-  /** File names in slice order (natural sort: `slice2.png` before `slice10.png`). */
-  readonly files: string[];
-}
-
-/**
- * Reads every `.png` in `imageDir` (natural order) into one batch; with `maskDir`, the mask of
- * each slice is the file of the same name there. Throws `FormatError` for an empty folder, a
- * missing mask file or a corrupt PNG, and `ShapeError` when slices or a slice and its mask differ
- * in size.
- */
-export async function readPngSlices(imageDir: string, maskDir?: string): Promise<PngSlices> {
-  if (typeof imageDir !== 'string') throw new InvalidArgumentError('readPngSlices', 'imageDir', imageDir, 'a folder path');
-  let names: string[];
-  try {
-    names = (await readdir(imageDir)).filter((n) => n.toLowerCase().endsWith('.png'));
-  } catch (error) {
-    throw new FormatError(`readPngSlices: cannot list '${imageDir}' (${(error as Error).message}).`);
-  }
-  if (names.length === 0) throw new FormatError(`readPngSlices: '${imageDir}' holds no .png files.`);
-  names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const first = await readPng(join(imageDir, names[0]));
-  const { width, height } = first;
-  const size = width * height;
-  const image = new Float32Array(names.length * size);
-  const mask = maskDir === undefined ? null : new Uint8Array(names.length * size);
-  for (let n = 0; n < names.length; n++) {
-    const slice = n === 0 ? first : await readPng(join(imageDir, names[n]));
-    if (slice.width !== width || slice.height !== height) {
-      throw new ShapeError('readPngSlices', names[n], [slice.height, slice.width], `[${height}, ${width}] like ${names[0]}`);
-    }
-    image.set(slice.data, n * size);
-    if (mask !== null && maskDir !== undefined) {
-      const maskSlice = await readPng(join(maskDir, names[n])).catch((error: unknown) => {
-        throw error instanceof FormatError ? new FormatError(`readPngSlices: no readable mask for slice '${names[n]}' in '${maskDir}' (${error.message})`) : error;
-      });
-      if (maskSlice.width !== width || maskSlice.height !== height) {
-        throw new ShapeError('readPngSlices', `mask ${names[n]}`, [maskSlice.height, maskSlice.width], `[${height}, ${width}], the size of its image`);
-      }
-      for (let i = 0; i < size; i++) mask[n * size + i] = maskSlice.data[i] >= 0.5 ? 1 : 0;
-    }
-  }
-  return { image, mask, shape: [names.length, height, width, 1], files: names };
+  return encodePngRgba(rgba, width, height);
 }

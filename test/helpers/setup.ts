@@ -1,4 +1,3 @@
-// Runs in every test worker before its tests: picks the backend as the package does.
-import { initBackend } from '../../src/backend/index.js';
-
-await initBackend();
+// Runs in every test worker before its tests: loads the package's Node entry, as a Node user's
+// `import … from 'tfjs-bnn'` does (one-tfjs check, directory checkpoint store, backend choice).
+import '../../src/node.js';

@@ -20,6 +20,11 @@ import {
 import { fastBatchMatMul, fastFusedMatMul } from './matmul-kernels.js';
 import { fastMaxPoolGrad, fastSplitV } from './layout-kernels.js';
 
+/** `process.env` in Node, an empty record where there is no process (browsers). */
+function environment(): Readonly<Record<string, string | undefined>> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
 /** Environment variable: `0` (or `false`, `off`) keeps tfjs's own cpu kernels; unset or `1` installs the fast ones. */
 export const FAST_CPU_KERNELS_ENV_VAR = 'TFJS_BNN_FAST_CPU_KERNELS';
 
@@ -109,7 +114,7 @@ const OFF = ['0', 'false', 'off', 'no'];
  * Whether `TFJS_BNN_FAST_CPU_KERNELS` asks for the fast kernels (unset, `1`, `true`, `on`: yes; `0`, `false`, `off`: no).
  * Throws `InvalidArgumentError` for any other value.
  */
-export function fastCpuKernelsRequested(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+export function fastCpuKernelsRequested(env: Readonly<Record<string, string | undefined>> = environment()): boolean {
   const raw = env[FAST_CPU_KERNELS_ENV_VAR];
   const value = (raw ?? '').trim().toLowerCase();
   if (ON.includes(value)) return true;

@@ -5,17 +5,14 @@ export {
   DIGITS_NUM_CLASSES,
   DIGITS_NUM_EXAMPLES,
   DIGITS_NUM_PIXELS,
-  digitsFileCandidates,
-  digitsFilePath,
   parseDigitsCsv,
-  readDigitsTable,
   type DigitsTable,
 } from './table.js';
 export {
   DEFAULT_DIGITS_LAYOUT,
   DEFAULT_DIGITS_SEED,
   DEFAULT_DIGITS_TEST_FRACTION,
-  loadDigits,
+  splitDigits,
   splitDigitsIndices,
   type DigitsLayout,
   type DigitsPart,

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { InvalidArgumentError } from '../../errors.js';
 import { requireOneOf, requireOpenInterval } from '../../validate.js';
-import { DIGITS_IMAGE_SIZE, DIGITS_MAX_INTENSITY, DIGITS_NUM_CLASSES, DIGITS_NUM_PIXELS, readDigitsTable, type DigitsTable } from './table.js';
+import { DIGITS_IMAGE_SIZE, DIGITS_MAX_INTENSITY, DIGITS_NUM_CLASSES, DIGITS_NUM_PIXELS, type DigitsTable } from './table.js';
 
 /** Default fraction of each class held out for testing. */
 export const DEFAULT_DIGITS_TEST_FRACTION = 0.2;
@@ -92,23 +92,19 @@ function makePart(table: DigitsTable, indices: number[], layout: DigitsLayout): 
 }
 
 /**
- * The UCI optical handwritten digits (Alpaydin & Kaynak 1998), split by class into train and test
- * with a seeded shuffle. With the defaults: 1,438 train and 359 test images.
+ * A digits table (e.g. `parseDigitsCsv(text)` of the shipped file, fetched in a browser) split by
+ * class into train and test with a seeded shuffle. With the defaults and the full table: 1,438
+ * train and 359 test images. In Node `loadDigits(options)` does this with the shipped file.
  *
  * @returns a `DigitsSplit` owned by the caller (call `dispose()`).
- * @example
- * const digits = loadDigits({seed: 1, layout: 'image'});
- * digits.train.xs.shape; // [1438, 8, 8, 1]
- * digits.dispose();
  */
-export function loadDigits(options: LoadDigitsOptions = {}): DigitsSplit {
+export function splitDigits(table: DigitsTable, options: LoadDigitsOptions = {}): DigitsSplit {
   const seed = options.seed ?? DEFAULT_DIGITS_SEED;
   if ((typeof seed !== 'number' || !Number.isFinite(seed)) && (typeof seed !== 'string' || seed.length === 0)) {
-    throw new InvalidArgumentError('loadDigits', 'seed', seed, 'a finite number or a non-empty string');
+    throw new InvalidArgumentError('splitDigits', 'seed', seed, 'a finite number or a non-empty string');
   }
-  const testFraction = requireOpenInterval('loadDigits', 'testFraction', options.testFraction ?? DEFAULT_DIGITS_TEST_FRACTION, 0, 1);
-  const layout = requireOneOf('loadDigits', 'layout', options.layout ?? DEFAULT_DIGITS_LAYOUT, ['flat', 'image'] as const);
-  const table = readDigitsTable();
+  const testFraction = requireOpenInterval('splitDigits', 'testFraction', options.testFraction ?? DEFAULT_DIGITS_TEST_FRACTION, 0, 1);
+  const layout = requireOneOf('splitDigits', 'layout', options.layout ?? DEFAULT_DIGITS_LAYOUT, ['flat', 'image'] as const);
   const { train, test } = splitDigitsIndices(table.labels, seed, testFraction);
   const trainPart = makePart(table, train, layout);
   const testPart = makePart(table, test, layout);

@@ -3,9 +3,6 @@
  * 1,797 images of 8×8 pixels, integer intensities 0…16, labels 0…9. See `README.md` beside this file
  * for the source and licence.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { FormatError } from '../../errors.js';
 
 /** Side of one digit image, in pixels. */
@@ -27,29 +24,6 @@ export interface DigitsTable {
   readonly intensities: Uint8Array;
   /** Class of each image, 0…9, length `DIGITS_NUM_EXAMPLES`. */
   readonly labels: Uint8Array;
-}
-
-/**
- * Where the shipped file is looked for, in order: next to the compiled `data/` folder
- * (`dist/src/data/digits.csv.gz`, when the build copies it), then the package root's
- * `src/data/digits.csv.gz` (from `dist/src/data/digits/` that is four levels up; from the
- * TypeScript source it is the first candidate already).
- */
-export function digitsFileCandidates(): string[] {
-  return [
-    fileURLToPath(new URL(`../${DIGITS_FILE_NAME}`, import.meta.url)),
-    fileURLToPath(new URL(`../../../../src/data/${DIGITS_FILE_NAME}`, import.meta.url)),
-  ];
-}
-
-/** The path of the shipped file. Throws `FormatError` naming every place looked at when none exists. */
-export function digitsFilePath(): string {
-  const candidates = digitsFileCandidates();
-  const found = candidates.find((path) => existsSync(path));
-  if (found === undefined) {
-    throw new FormatError(`readDigitsTable: the shipped file ${DIGITS_FILE_NAME} was not found; looked at ${candidates.join(', ')}.`);
-  }
-  return found;
 }
 
 /**
@@ -78,26 +52,3 @@ export function parseDigitsCsv(text: string, source = DIGITS_FILE_NAME): DigitsT
   return { intensities, labels };
 }
 
-let cached: DigitsTable | null = null;
-
-/**
- * Reads and parses the shipped file once per process (later calls return the same arrays;
- * treat them as read-only). Throws `FormatError` if the file is missing, corrupt, or does not
- * hold exactly `DIGITS_NUM_EXAMPLES` rows.
- */
-export function readDigitsTable(): DigitsTable {
-  if (cached !== null) return cached;
-  const path = digitsFilePath();
-  let text: string;
-  try {
-    text = gunzipSync(readFileSync(path)).toString('utf8');
-  } catch (error) {
-    throw new FormatError(`readDigitsTable: ${path} is not a readable gzip file (${(error as Error).message}).`);
-  }
-  const table = parseDigitsCsv(text, path);
-  if (table.labels.length !== DIGITS_NUM_EXAMPLES) {
-    throw new FormatError(`readDigitsTable: ${path} has ${table.labels.length} rows; expected ${DIGITS_NUM_EXAMPLES}.`);
-  }
-  cached = table;
-  return table;
-}

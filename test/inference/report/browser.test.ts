@@ -7,7 +7,7 @@ import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeRunReport } from '../../../inference/report/index.js';
+import { writeRunReport } from '../../../inference/report/write.js';
 import { fullReport, FULL_REPORT_CHARTS } from './fixture.js';
 
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(

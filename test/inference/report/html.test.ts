@@ -2,7 +2,8 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { escapeHtml, renderReportHtml, writeRunReport } from '../../../inference/report/index.js';
+import { escapeHtml, renderReportHtml } from '../../../inference/report/index.js';
+import { writeRunReport } from '../../../inference/report/write.js';
 import { fullReport, FULL_REPORT_CHARTS } from './fixture.js';
 
 test('escapeHtml escapes the five HTML-special characters', (t) => {

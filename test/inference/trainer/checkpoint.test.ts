@@ -3,15 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  CHECKPOINT_FILE,
-  CHECKPOINT_TEMP_SUFFIX,
-  deserializeTensor,
-  readCheckpoint,
-  serializeTensor,
-  writeCheckpoint,
-  type TrainerCheckpoint,
-} from '../../../inference/trainer/checkpoint.js';
+import { CHECKPOINT_FILE, CHECKPOINT_TEMP_SUFFIX, readCheckpoint, writeCheckpoint } from '../../../inference/trainer/checkpoint.js';
+import { deserializeTensor, serializeTensor, type TrainerCheckpoint } from '../../../inference/trainer/checkpoint-format.js';
 import { emptyHistory } from '../../../inference/trainer/history.js';
 import { FormatError } from '../../../src/errors.js';
 import { take } from '../../helpers/leak.js';

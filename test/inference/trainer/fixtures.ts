@@ -30,3 +30,25 @@ export function fixedWeights(model: tf.LayersModel): tf.Tensor[] {
 export function perExampleElbo(model: tf.LayersModel, scale = 0.1): Elbo {
   return new Elbo(model, { likelihood: gaussian({ scale }), klWeighting: klWeighting.perExample(), reduction: 'mean' });
 }
+
+/** 24 points of y = 2x − 1 on [−1, 1]. The caller owns the tensors. */
+export function lineData(): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const x = tf.linspace(-1, 1, 24).reshape([24, 1]) as tf.Tensor2D;
+    return { x, y: tf.sub(tf.mul(2, x), 1) as tf.Tensor2D };
+  });
+}
+
+/** `tinyBnn(8)` with the fixed initial weights, so that two runs start from the same point. */
+export function freshModel(): tf.Sequential {
+  const model = tinyBnn(8);
+  const weights = fixedWeights(model);
+  model.setWeights(weights);
+  tf.dispose(weights);
+  return model;
+}
+
+/** Every weight's values, read synchronously. */
+export function weightValues(model: tf.LayersModel): Float32Array[] {
+  return model.weights.map((w) => w.read().dataSync() as Float32Array);
+}

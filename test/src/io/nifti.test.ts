@@ -4,7 +4,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readNifti, writeNifti, encodeNifti, parseNifti, niftiToTensor, defaultGeometry, type NiftiGeometry } from '../../../src/io/index.js';
+import { readNifti, writeNifti } from '../../../src/io/nifti-file.js';
+import { encodeNifti, parseNifti, niftiToTensor, defaultGeometry, type NiftiGeometry } from '../../../src/io/index.js';
 import { FormatError, InvalidArgumentError, ShapeError } from '../../../src/errors.js';
 import { expectNoLeak } from '../../helpers/leak.js';
 

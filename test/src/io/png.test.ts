@@ -3,16 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readPng, writeGreyPng, readPngSlices, writeUncertaintyPanel } from '../../../src/io/png-file.js';
 import {
-  readPng,
-  writeGreyPng,
-  readPngSlices,
   encodePng,
   decodePng,
   viridis,
   applyColormap,
   renderUncertaintyPanel,
-  writeUncertaintyPanel,
   VIRIDIS_CONTROL_POINTS,
 } from '../../../src/io/index.js';
 import { FormatError, ShapeError } from '../../../src/errors.js';

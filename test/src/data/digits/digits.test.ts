@@ -1,14 +1,9 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { expectNoLeak, take } from '../../../helpers/leak.js';
-import {
-  DIGITS_NUM_EXAMPLES,
-  digitsFilePath,
-  loadDigits,
-  parseDigitsCsv,
-  readDigitsTable,
-  splitDigitsIndices,
-} from '../../../../src/data/digits/index.js';
+import { DIGITS_NUM_EXAMPLES, parseDigitsCsv, splitDigitsIndices } from '../../../../src/data/digits/index.js';
+import { digitsFilePath, readDigitsTable } from '../../../../src/data/digits/file.js';
+import { loadDigits } from '../../../../src/data/digits/load.js';
 import { FormatError, InvalidArgumentError } from '../../../../src/errors.js';
 
 // Class distribution of the UCI optdigits test file (optdigits.tes), as published by UCI.
