@@ -1,5 +1,5 @@
 /** Variational layers that expose their KL from their own weights, and helpers for models built from them. */
-export { VariationalLayer, type VariationalLayerArgs, type VariationalWeights } from './variational-layer.js';
+export { VariationalLayer, type VariationalLayerArgs, type VariationalWeights, type ParameterDeclaration } from './variational-layer.js';
 export {
   type Estimator,
   type SamplingMode,
@@ -36,6 +36,7 @@ export { DenseVariational, denseVariational, type DenseVariationalArgs } from '.
 export {
   isVariationalLayer,
   variationalLayers,
+  wrappedLayers,
   collectKL,
   disposeKLBreakdown,
   setSamplingMode,
@@ -52,6 +53,27 @@ export {
   type RankedConvTransposeVariationalArgs,
 } from './conv-transpose-variational.js';
 export { type Padding, type ConvRank } from './conv-geometry.js';
+export {
+  LSTMVariational,
+  GRUVariational,
+  SimpleRNNVariational,
+  lstmVariational,
+  gruVariational,
+  simpleRNNVariational,
+  DEFAULT_RECURRENT_ACTIVATION,
+  type LSTMVariationalArgs,
+  type GatedRecurrentVariationalArgs,
+} from './recurrent-layers.js';
+export {
+  RecurrentVariational,
+  RECURRENT_ESTIMATORS,
+  DEFAULT_RECURRENT_LAYER_ACTIVATION,
+  type RecurrentVariationalArgs,
+  type CellStepInputs,
+} from './recurrent-variational.js';
+export { type SequenceWeights, type ColumnBlock } from './recurrent-weights.js';
+export { EmbeddingVariational, embeddingVariational, type EmbeddingVariationalArgs } from './embedding-variational.js';
+export { bidirectionalVariational, type BidirectionalVariationalArgs } from './bidirectional.js';
 export { toBayesian, CONVERTIBLE_CLASSES, type ToBayesianOptions, type MopedArgs } from './to-bayesian.js';
 export {
   bayesianUNet,

@@ -10,6 +10,8 @@ import { FormatError, InvalidArgumentError } from '../src/errors.js';
 import './dense-variational.js';
 import './conv-variational.js';
 import './conv-transpose-variational.js';
+import './recurrent-layers.js';
+import './embedding-variational.js';
 
 /** File names inside a saved model directory. */
 export const MODEL_JSON = 'model.json';

@@ -20,8 +20,20 @@ function requireModelOrLayer(where: string, value: unknown): ModelOrLayer {
 }
 
 /**
- * Every variational layer of `modelOrLayer`, depth first in layer order, walking nested models;
- * a layer shared by several places appears once.
+ * The layers a tf.layers wrapper runs: `forwardLayer` and `backwardLayer` of a Bidirectional (its
+ * clones of the wrapped layer), the wrapped `layer` of any other wrapper (TimeDistributed); none
+ * for other layers.
+ */
+export function wrappedLayers(layer: tf.layers.Layer): tf.layers.Layer[] {
+  const fields = layer as unknown as { forwardLayer?: unknown; backwardLayer?: unknown; layer?: unknown };
+  const found = fields.forwardLayer !== undefined ? [fields.forwardLayer, fields.backwardLayer] : [fields.layer];
+  return found.filter((inner): inner is tf.layers.Layer => inner instanceof tf.layers.Layer);
+}
+
+/**
+ * Every variational layer of `modelOrLayer`, depth first in layer order, walking nested models and
+ * wrappers (`tf.layers.bidirectional`, `tf.layers.timeDistributed`); a layer shared by several
+ * places appears once.
  */
 export function variationalLayers(modelOrLayer: ModelOrLayer): VariationalLayer[] {
   const found: VariationalLayer[] = [];
@@ -31,6 +43,7 @@ export function variationalLayers(modelOrLayer: ModelOrLayer): VariationalLayer[
     seen.add(layer);
     if (isVariationalLayer(layer)) found.push(layer);
     if (layer instanceof tf.LayersModel) layer.layers.forEach(walk);
+    else wrappedLayers(layer).forEach(walk);
   };
   walk(requireModelOrLayer('variationalLayers', modelOrLayer));
   return found;

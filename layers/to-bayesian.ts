@@ -11,9 +11,12 @@ import { DEFAULT_ESTIMATOR, requireEstimator, type Estimator } from './estimator
 import { DEFAULT_EMPIRICAL_MIN_SCALE, DEFAULT_MOPED_DELTA, DEFAULT_PRIOR, empiricalScales, requirePrior, serializePrior, type PriorSpec } from './priors.js';
 import { resolvePosteriorInit, serializePosteriorInit, type PosteriorInitArgs } from './posterior-init.js';
 import { VariationalLayer } from './variational-layer.js';
+import { wrappedLayers } from './model-walk.js';
 import './dense-variational.js';
 import './conv-variational.js';
 import './conv-transpose-variational.js';
+import './recurrent-layers.js';
+import './embedding-variational.js';
 
 /** MOPED settings: loc at the trained weights w, prior N(w, (δ|w|)²), posterior scale δ|w| (both floored at minScale). */
 export interface MopedArgs {
@@ -37,7 +40,7 @@ export interface ToBayesianOptions {
   posteriorInit?: PosteriorInitArgs;
   /** Initialise at the trained weights with MOPED's empirical prior. Default: off. */
   moped?: MopedArgs;
-  /** Which layers to convert, by name and tfjs class name. Default: every Dense/Conv1D/Conv2D/Conv3D/Conv2DTranspose/Conv3DTranspose. */
+  /** Which layers to convert, by name and tfjs class name. Default: every Dense/Conv1D/Conv2D/Conv3D/Conv2DTranspose/Conv3DTranspose/LSTM/GRU/SimpleRNN/Embedding. */
   convert?: (layerName: string, className: string) => boolean;
 }
 
@@ -49,7 +52,31 @@ export const CONVERTIBLE_CLASSES: Readonly<Record<string, { className: string; r
   Conv3D: { className: 'ConvVariational', rank: 3 },
   Conv2DTranspose: { className: 'ConvTransposeVariational', rank: 2 },
   Conv3DTranspose: { className: 'ConvTransposeVariational', rank: 3 },
+  LSTM: { className: 'LSTMVariational' },
+  GRU: { className: 'GRUVariational' },
+  SimpleRNN: { className: 'SimpleRNNVariational' },
+  Embedding: { className: 'EmbeddingVariational' },
 };
+
+const RECURRENT_CLASSES = new Set(['LSTMVariational', 'GRUVariational', 'SimpleRNNVariational']);
+
+/**
+ * The recurrent fields of a tf.layers LSTM/GRU/SimpleRNN config. Dropout settings are dropped (the
+ * posterior's weight noise takes their place); a stateful layer or a GRU with resetAfter is refused.
+ */
+function recurrentFields(where: string, layerName: string, source: Config): Config {
+  if (source.stateful === true) throw new InvalidArgumentError(where, `layer '${layerName}'.stateful`, true, 'false (the variational recurrent layers are not stateful)');
+  if (source.resetAfter === true) throw new InvalidArgumentError(where, `layer '${layerName}'.resetAfter`, true, 'false (tf.layers GRU semantics)');
+  const fields: Config = { units: source.units, returnSequences: source.returnSequences, returnState: source.returnState, goBackwards: source.goBackwards };
+  if (source.recurrentActivation !== undefined) {
+    if (!(ACTIVATION_NAMES as string[]).includes(String(source.recurrentActivation))) {
+      throw new InvalidArgumentError(where, `layer '${layerName}'.recurrentActivation`, source.recurrentActivation, `one of ${ACTIVATION_NAMES.join(', ')}`);
+    }
+    fields.recurrentActivation = source.recurrentActivation;
+  }
+  if (source.unitForgetBias !== undefined) fields.unitForgetBias = source.unitForgetBias;
+  return fields;
+}
 
 type Config = tf.serialization.ConfigDict;
 interface LayerEntry { className: string; config: Config; name?: string; inboundNodes?: unknown }
@@ -83,7 +110,11 @@ function variationalConfig(entry: LayerEntry, options: Required<Omit<ToBayesianO
   };
   if (source.batchInputShape !== undefined) config.batchInputShape = source.batchInputShape;
   if (target.className === 'DenseVariational') config.units = source.units;
-  else {
+  else if (RECURRENT_CLASSES.has(target.className)) Object.assign(config, recurrentFields(where, layerName, source));
+  else if (target.className === 'EmbeddingVariational') {
+    Object.assign(config, { inputDim: source.inputDim, outputDim: source.outputDim, maskZero: source.maskZero ?? false });
+    if (source.inputLength != null) config.inputLength = source.inputLength;
+  } else {
     Object.assign(config, { rank: target.rank, filters: source.filters, kernelSize: source.kernelSize, strides: source.strides, padding: source.padding });
     if (target.className === 'ConvVariational') config.dilationRate = source.dilationRate;
     else if (([] as unknown[]).concat(source.dilationRate ?? 1).some((d) => d !== 1)) {
@@ -97,6 +128,10 @@ function convertEntries(entries: LayerEntry[], convert: (entry: LayerEntry) => L
   return entries.map((entry) => {
     const nested = entry.config.layers;
     if (Array.isArray(nested)) return { ...entry, config: { ...entry.config, layers: convertEntries(nested as unknown as LayerEntry[], convert) as unknown as Config[] } };
+    const wrapped = entry.config.layer as unknown as LayerEntry | undefined;
+    if (typeof wrapped === 'object' && wrapped !== null && typeof wrapped.className === 'string') {
+      return { ...entry, config: { ...entry.config, layer: convert(wrapped) as unknown as Config } };
+    }
     return convert(entry);
   });
 }
@@ -104,6 +139,7 @@ function convertEntries(entries: LayerEntry[], convert: (entry: LayerEntry) => L
 function flatLayers(model: tf.layers.Layer, into = new Map<string, tf.layers.Layer>()): Map<string, tf.layers.Layer> {
   into.set(model.name, model);
   if (model instanceof tf.LayersModel) for (const layer of model.layers) flatLayers(layer, into);
+  else for (const layer of wrappedLayers(model)) flatLayers(layer, into);
   return into;
 }
 
@@ -122,7 +158,8 @@ function initializeAt(layer: VariationalLayer, name: string, w: tf.Tensor, moped
 
 /**
  * A new model with the same topology (sequential, functional, nested) in which every convertible
- * layer (Dense, Conv1D/2D/3D, Conv2D/3DTranspose; channels last) is replaced by its variational
+ * layer (Dense, Conv1D/2D/3D, Conv2D/3DTranspose channels last; LSTM, GRU, SimpleRNN, Embedding;
+ * recurrent layers inside tf.layers.bidirectional too) is replaced by its variational
  * twin with the same name, units/filters, kernel geometry and activation, and every other layer
  * (batch norm, pooling, dropout, …) keeps its trained weights. Without `moped` the converted layers
  * start fresh from `posteriorInit`; with `moped` they start at loc = w with MOPED's empirical prior,
@@ -158,16 +195,19 @@ export async function toBayesian(model: tf.LayersModel, options: ToBayesianOptio
   const sources = flatLayers(model);
   for (const [name, layer] of flatLayers(converted)) {
     const source = sources.get(name);
-    if (source === undefined || source === model || layer instanceof tf.LayersModel) continue;
+    // Models and wrappers hold no weights of their own: their inner layers are in the map.
+    if (source === undefined || source === model || layer instanceof tf.LayersModel || wrappedLayers(layer).length > 0) continue;
     const sourceWeights = source.getWeights();
     if (!(layer instanceof VariationalLayer)) {
       if (sourceWeights.length > 0) layer.setWeights(sourceWeights);
     } else if (resolved.moped !== undefined) {
-      initializeAt(layer, 'kernel', sourceWeights[0], resolved.moped);
-      if (layer.useBias && sourceWeights[1] !== undefined) {
-        if (layer.bayesianBias) initializeAt(layer, 'bias', sourceWeights[1], resolved.moped);
-        else layer.pointEstimateBias?.write(sourceWeights[1]);
-      }
+      // Source weights are matched by their own names: kernel, recurrent_kernel, bias, embeddings.
+      const variational = new Set(layer.variationalParameters.map((parameter) => parameter.name));
+      source.weights.forEach((weight, i) => {
+        const name = weight.originalName.split('/').pop() ?? weight.originalName;
+        if (variational.has(name)) initializeAt(layer, name, sourceWeights[i], resolved.moped!);
+        else if (name === 'bias') layer.pointEstimateBias?.write(sourceWeights[i]);
+      });
     }
   }
   return converted;

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BnnError, NoiseSourceError, ShapeError } from '../src/errors.js';
-import { activeNoiseScope, requireNoiseScope } from '../src/random/index.js';
+import { activeNoiseScope, requireNoiseScope, type RandomDraws } from '../src/random/index.js';
 import { requireOwnTensor } from '../src/backend/single-tfjs.js';
 import { VariationalParameter } from '../src/variational-parameter.js';
 import { DEFAULT_ACTIVATION, applyActivation, requireActivation, type ActivationName } from './activation.js';
@@ -59,6 +59,20 @@ export interface VariationalWeights {
   readonly rawScale: tf.LayerVariable;
   readonly priorLoc: tf.LayerVariable | null;
   readonly priorScale: tf.LayerVariable | null;
+}
+
+/**
+ * One variational parameter a layer declares at build time. `'kernel'` parameters take the layer's
+ * `prior` and `posteriorInit.locInitializer`; `'bias'` parameters take `biasPrior`, start at loc 0,
+ * and become a point-estimate weight when `bayesianBias` is false.
+ */
+export interface ParameterDeclaration {
+  /** Parameter name (`kernel`, `recurrent_kernel`, `bias`, …): names the weights `<name>_loc`, `<name>_raw_scale` and the noise stream `<layer>/<name>`. */
+  readonly name: string;
+  /** Shape of the parameter tensor (its loc, rawScale and empirical prior weights). */
+  readonly shape: number[];
+  /** Which prior, loc initializer and bias handling it takes (see above). */
+  readonly role: 'kernel' | 'bias';
 }
 
 /** One shape (the layer takes a single input). */
@@ -136,6 +150,16 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   /** Subclass-specific config fields (units, filters, …). */
   protected abstract layerConfig(): tf.serialization.ConfigDict;
 
+  /**
+   * The variational parameters to create for an input of `inputShape` (validated), in order.
+   * Default: `kernel` of `kernelShape(inputShape)`, then (with `useBias`) `bias` of
+   * [`outputChannels`]. Layers with more parameters (recurrent kernels) override it.
+   */
+  protected declareParameters(inputShape: tf.Shape): ParameterDeclaration[] {
+    const kernel: ParameterDeclaration = { name: 'kernel', shape: this.kernelShape(inputShape), role: 'kernel' };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.outputChannels], role: 'bias' }] : [kernel];
+  }
+
   /** The variational parameters (kernel, then bias if Bayesian), after build; empty before. */
   get variationalParameters(): readonly VariationalParameter[] {
     return this.parameters;
@@ -164,11 +188,11 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     const where = `${this.getClassName()}.build`;
     const shape = singleShape(where, inputShape);
     this.checkInputShape(where, shape);
-    this.parameters = [this.addParameter('kernel', this.kernelShape(shape), this.prior, this.posteriorInit.locInitializer)];
-    if (this.useBias) {
-      const biasShape = [this.outputChannels];
-      if (this.bayesianBias) this.parameters.push(this.addParameter('bias', biasShape, this.biasPrior, tf.initializers.zeros()));
-      else this.pointBias = this.addWeight('bias', biasShape, 'float32', tf.initializers.zeros());
+    this.parameters = [];
+    for (const { name, shape: parameterShape, role } of this.declareParameters(shape)) {
+      if (role === 'kernel') this.parameters.push(this.addParameter(name, parameterShape, this.prior, this.posteriorInit.locInitializer));
+      else if (this.bayesianBias) this.parameters.push(this.addParameter(name, parameterShape, this.biasPrior, tf.initializers.zeros()));
+      else this.pointBias = this.addWeight(name, parameterShape, 'float32', tf.initializers.zeros());
     }
     this.built = true;
   }
@@ -176,14 +200,14 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   private addParameter(name: string, shape: number[], spec: PriorSpec, locInitializer: ReturnType<typeof tf.initializers.zeros>): VariationalParameter {
     const loc = this.addWeight(`${name}_loc`, shape, 'float32', locInitializer, undefined, true);
     const rawScale = this.addWeight(`${name}_raw_scale`, shape, 'float32', tf.initializers.constant({ value: this.posteriorInit.rawScaleInit }), undefined, true);
-    const argument = name === 'kernel' ? 'prior' : 'biasPrior';
+    const argument = name === 'bias' ? 'biasPrior' : 'prior';
     const addPriorWeight = (weightName: string, initializer: ReturnType<typeof tf.initializers.zeros>) => this.addWeight(weightName, shape, 'float32', initializer, undefined, false);
     const prior = buildPrior(`${this.getClassName()}.build`, argument, spec, name, shape, addPriorWeight);
     this.weightsByParameter.set(name, { loc, rawScale, priorLoc: prior.priorLoc, priorScale: prior.priorScale });
     return new VariationalParameter(name, loc.read() as tf.Variable, rawScale.read() as tf.Variable, prior.distribution);
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const where = `${this.getClassName()}.call`;
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
@@ -202,9 +226,19 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     return this.pointBias === null ? output : tf.add(output, this.pointBias.read());
   }
 
-  private sampledOutput(x: tf.Tensor): tf.Tensor {
+  /**
+   * The draws of the stream `<name>/<stream>` in the open noise scope (throws `NoiseSourceError`
+   * outside `withNoise`). Subclasses that override `call` take every random draw of a forward pass
+   * through this; a weight parameter's draws come from the stream named like the parameter, which
+   * is where a Monte Carlo `kl()` in the same scope takes its sample.
+   */
+  protected forwardDraws(): (stream: string) => RandomDraws {
     const scope = requireNoiseScope(`${this.getClassName()}.call`);
-    const draws = (stream: string) => scope.draws(`${this.name}/${stream}`);
+    return (stream: string) => scope.draws(`${this.name}/${stream}`);
+  }
+
+  private sampledOutput(x: tf.Tensor): tf.Tensor {
+    const draws = this.forwardDraws();
     const op: KernelOp = (input, kernel) => this.kernelOp(input, kernel);
     const [kernel, bias] = this.parameters;
     let output: tf.Tensor;

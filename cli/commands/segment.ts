@@ -12,6 +12,7 @@ import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';
 // Registers directories as fit's default checkpoint store (the Node entry does the same).
 import '../../inference/trainer/checkpoint.js';
+import { saveModel } from '../../layers/io.js';
 import { initBackend } from '../../src/backend/index.js';
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { writeNifti } from '../../src/io/nifti-file.js';
@@ -30,8 +31,8 @@ import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe
 export const SEGMENT_UNET = { depth: PHANTOM_SEGMENTATION_RECIPE.depth, baseFilters: PHANTOM_SEGMENTATION_RECIPE.baseFilters, upsampling: PHANTOM_SEGMENTATION_RECIPE.upsampling } as const;
 /** Held-out slices shown as panels (those with the most lesion voxels). */
 export const PANEL_SLICES = 3;
-/** Sub-folders of the run folder. */
-export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'panels' } as const;
+/** Sub-folders of the run folder; `model` holds model.json + weights.bin (`saveModel`), which the browser viewer loads. */
+export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'panels', model: 'model' } as const;
 
 function dataChoice(options: ResolvedOptions, where: string): DataChoice {
   const images = options.optionalString('images');
@@ -116,6 +117,8 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     const interrupted = history.stopReason === 'aborted';
     context.output.log(`segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
 
+    const modelDir = join(outDir, RUN_FOLDERS.model);
+    await saveModel(unet, modelDir);
     const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed);
     const { maps } = evaluation;
     const heldOutCount = data.heldOut.x.shape[0];
@@ -169,7 +172,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       epochsCompleted: history.epochs.length,
       steps: history.steps.length,
       backend: tf.getBackend(),
-      paths: { out: outDir, report: written.html, results: written.results, checkpoint: join(outDir, RUN_FOLDERS.checkpoint), nifti: niftiPaths, panels: panelPaths },
+      paths: { out: outDir, report: written.html, results: written.results, checkpoint: join(outDir, RUN_FOLDERS.checkpoint), model: modelDir, nifti: niftiPaths, panels: panelPaths },
     };
     context.output.result(result, () => [
       `dice ${metrics.dice.toFixed(4)}, error-detection AUROC ${metrics.auroc.toFixed(4)}, ECE ${metrics.ece.toFixed(4)}, wall time ${wallTimeSeconds.toFixed(1)} s`,

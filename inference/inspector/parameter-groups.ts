@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { isVariationalLayer } from '../../layers/index.js';
+import { isVariationalLayer, wrappedLayers } from '../../layers/model-walk.js';
 
 /** `loc` / `rawScale` of a variational parameter, or `weight` for any other trainable variable. */
 export type ParameterRole = 'loc' | 'rawScale' | 'weight';
@@ -23,13 +23,16 @@ export interface ParameterGroup {
 function layersOf(layer: tf.layers.Layer, out: tf.layers.Layer[], seen: Set<tf.layers.Layer>): void {
   if (seen.has(layer)) return;
   seen.add(layer);
-  if (layer instanceof tf.LayersModel) layer.layers.forEach((inner) => layersOf(inner, out, seen));
+  const wrapped = layer instanceof tf.LayersModel ? layer.layers : wrappedLayers(layer);
+  if (wrapped.length > 0) wrapped.forEach((inner) => layersOf(inner, out, seen));
   else out.push(layer);
 }
 
 /**
- * Every trainable variable of `model`, in layer order: the `loc` and `rawScale` of each variational
- * parameter, then the other trainable weights (point-estimate biases, batch norm, plain layers).
+ * Every trainable variable of `model`, in layer order (inside nested models and wrappers such as
+ * `tf.layers.bidirectional`, whose clones are reported under their own names): the `loc` and
+ * `rawScale` of each variational parameter, then the other trainable weights (point-estimate
+ * biases, batch norm, plain layers).
  */
 export function parameterGroups(model: tf.LayersModel | tf.layers.Layer): ParameterGroup[] {
   if (!(model instanceof tf.layers.Layer)) {

@@ -19,7 +19,7 @@ export function decodePng(bytes: Uint8Array, source = 'buffer'): GreyImage {
   try {
     png = decodePngRgba(bytes, source);
   } catch (error) {
-    throw new FormatError(`readPng: ${source} is not a readable PNG (${(error as Error).message}).`);
+    throw new FormatError(`decodePng: ${source} is not a readable PNG (${(error as Error).message}).`);
   }
   const data = new Float32Array(png.width * png.height);
   for (let i = 0; i < data.length; i++) {

@@ -5,7 +5,7 @@ import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { expectNoLeak } from '../helpers/leak.js';
 import { fixedTensor } from './fixtures.js';
 
-function trainStepChangesEveryTrainableWeight(t: import('ava').ExecutionContext, model: tf.LayersModel, x: tf.Tensor): void {
+function trainStepMovesEveryTrainableWeight(t: import('ava').ExecutionContext, model: tf.LayersModel, x: tf.Tensor): void {
   const noise = new NoiseSource(17);
   const { value, grads } = tf.variableGrads(() =>
     withNoise(noise, { step: 0 }, () =>
@@ -19,11 +19,20 @@ function trainStepChangesEveryTrainableWeight(t: import('ava').ExecutionContext,
     ),
   );
   t.true(Number.isFinite(value.dataSync()[0]));
+  const before = model.trainableWeights.map((weight) => Array.from(weight.read().dataSync()));
   for (const weight of model.trainableWeights) {
     const grad = grads[(weight.read() as tf.Variable).name];
     t.truthy(grad, `gradient for ${weight.name}`);
     t.true(Array.from(grad.dataSync()).every(Number.isFinite), `finite gradient for ${weight.name}`);
   }
+  // Take the step: plain SGD moves every weight whose gradient is non-zero somewhere.
+  const optimizer = tf.train.sgd(0.1);
+  optimizer.applyGradients(grads);
+  optimizer.dispose();
+  model.trainableWeights.forEach((weight, i) => {
+    const after = Array.from(weight.read().dataSync());
+    t.true(after.some((v, k) => v !== before[i][k]), `the step moved ${weight.name}`);
+  });
   tf.dispose([value, ...Object.values(grads)]);
 }
 
@@ -42,7 +51,7 @@ test('variational layers compose with tf.sequential and batchNormalization, maxP
   });
   t.deepEqual(model.outputShape, [null, 2]);
   const x = fixedTensor([2, 8, 8, 1], 51);
-  await expectNoLeak(t, () => trainStepChangesEveryTrainableWeight(t, model, x));
+  await expectNoLeak(t, () => trainStepMovesEveryTrainableWeight(t, model, x));
   x.dispose();
   model.dispose();
 });
@@ -57,7 +66,7 @@ test('variational layers compose with the functional tf.model API with a skip co
   const model = tf.model({ inputs: input, outputs: logits });
   t.deepEqual(model.outputShape, [null, 8, 8, 1]);
   const x = fixedTensor([2, 8, 8, 1], 52);
-  await expectNoLeak(t, () => trainStepChangesEveryTrainableWeight(t, model, x));
+  await expectNoLeak(t, () => trainStepMovesEveryTrainableWeight(t, model, x));
   x.dispose();
   model.dispose();
 });

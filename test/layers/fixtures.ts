@@ -1,16 +1,11 @@
 // Small deterministic fixtures shared by the layer tests.
 import * as tf from '@tensorflow/tfjs';
+import { lcgValues } from '../helpers/lcg.js';
 import type { VariationalLayer } from '../../layers/index.js';
 
 /** A deterministic pseudo-random array in [−1, 1) (no tfjs randomness, so tests are reproducible). */
 export function fixedValues(size: number, seed = 1): Float32Array {
-  const values = new Float32Array(size);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
+  return lcgValues(size, seed);
 }
 
 /** A tensor of `shape` filled with `fixedValues`. Caller owns it. */

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, geometryFrom2D, geometryFrom3D } from './conv-geometry.js';
 import { convBackpropFilter, convBackpropInput, convForward } from './conv.js';
-import { applyFusedEpilogue, cpuBackendOf, float32Values, isSupportedActivation, type KernelArgs } from './cpu-backend.js';
+import { applyFusedEpilogue, fastKernel, isSupportedActivation, type Float32Input, type KernelArgs, type KernelOutput } from './cpu-backend.js';
 
 type Shape4 = [number, number, number, number];
 type Shape5 = [number, number, number, number, number];
@@ -59,102 +59,67 @@ function geometry3D(args: KernelArgs, inShape: number[], filterShape: number[], 
   return geometryFrom3D(info);
 }
 
+const channelsLast2D = (args: KernelArgs): boolean => isChannelsLast2D(conv2DAttributes(args).dataFormat);
+const channelsLast3D = (args: KernelArgs): boolean => isChannelsLast3D(args.attrs?.dataFormat);
+
+/** The 2D convolution itself; `FusedConv2D` reads the same convolution attributes, bias and activation come after. */
+function conv2DForward(args: KernelArgs, x: Float32Input, filter: Float32Input): KernelOutput {
+  const a = conv2DAttributes(args);
+  const g = geometry2D(x.info.shape, filter.info.shape, a, a.dilations);
+  return { shape: [g.batchSize, g.outHeight, g.outWidth, g.outChannels], values: convForward(g, x.values, filter.values) };
+}
+
 /** `Conv2D`: y = conv2d(x, filter) for channels-last float32 data. */
 export function fastConv2D(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { x, filter } = args.inputs;
-    const a = conv2DAttributes(args);
-    const xValues = float32Values(backend, x);
-    const filterValues = float32Values(backend, filter);
-    if (x === undefined || filter === undefined || xValues === null || filterValues === null || !isChannelsLast2D(a.dataFormat)) return original(args);
-    const g = geometry2D(x.shape, filter.shape, a, a.dilations);
-    return backend.makeTensorInfo([g.batchSize, g.outHeight, g.outWidth, g.outChannels], 'float32', convForward(g, xValues, filterValues));
-  };
+  return fastKernel(original, ['x', 'filter'], channelsLast2D, conv2DForward);
 }
 
 /** `FusedConv2D`: conv2d, then bias and activation through tfjs's own kernels (as tfjs-backend-cpu does). */
 export function fastFusedConv2D(original: tf.KernelFunc): tf.KernelFunc {
-  const conv = fastConv2D(original);
-  return (args) => {
-    const a = conv2DAttributes(args);
-    if (!isChannelsLast2D(a.dataFormat) || !isSupportedActivation(args.attrs?.activation)) return original(args);
-    const { x, filter } = args.inputs;
-    const backend = cpuBackendOf(args);
-    if (float32Values(backend, x) === null || float32Values(backend, filter) === null) return original(args);
-    // The conv kernel reads only the convolution attributes; bias and activation are applied after.
-    const y = conv({ inputs: { x, filter }, backend: args.backend, attrs: args.attrs }) as tf.TensorInfo;
-    return applyFusedEpilogue(args, y);
-  };
+  const accepts = (args: KernelArgs): boolean => channelsLast2D(args) && isSupportedActivation(args.attrs?.activation);
+  return fastKernel(original, ['x', 'filter'], accepts, conv2DForward, applyFusedEpilogue);
 }
 
 /** `Conv2DBackpropInput`: dx from dy and the filter (gradient of conv2d with respect to its input). */
 export function fastConv2DBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { dy, filter } = args.inputs;
-    const a = conv2DAttributes(args);
-    const dyValues = float32Values(backend, dy);
-    const filterValues = float32Values(backend, filter);
-    if (filter === undefined || dyValues === null || filterValues === null || !isChannelsLast2D(a.dataFormat)) return original(args);
+  return fastKernel(original, ['dy', 'filter'], channelsLast2D, (args, dy, filter) => {
     const inputShape = args.attrs?.inputShape as number[];
-    const g = geometry2D(inputShape, filter.shape, a, 1);
-    return backend.makeTensorInfo([...inputShape], 'float32', convBackpropInput(g, dyValues, filterValues));
-  };
+    const g = geometry2D(inputShape, filter.info.shape, conv2DAttributes(args), 1);
+    return { shape: [...inputShape], values: convBackpropInput(g, dy.values, filter.values) };
+  });
 }
 
 /** `Conv2DBackpropFilter`: dFilter from x and dy (gradient of conv2d with respect to its filter). */
 export function fastConv2DBackpropFilter(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { x, dy } = args.inputs;
-    const a = conv2DAttributes(args);
-    const xValues = float32Values(backend, x);
-    const dyValues = float32Values(backend, dy);
-    if (x === undefined || xValues === null || dyValues === null || !isChannelsLast2D(a.dataFormat)) return original(args);
+  return fastKernel(original, ['x', 'dy'], channelsLast2D, (args, x, dy) => {
     const filterShape = args.attrs?.filterShape as number[];
-    const g = geometry2D(x.shape, filterShape, a, 1);
-    return backend.makeTensorInfo([...filterShape], 'float32', convBackpropFilter(g, xValues, dyValues));
-  };
+    const g = geometry2D(x.info.shape, filterShape, conv2DAttributes(args), 1);
+    return { shape: [...filterShape], values: convBackpropFilter(g, x.values, dy.values) };
+  });
 }
 
 /** `Conv3D`: y = conv3d(x, filter) for NDHWC float32 data. */
 export function fastConv3D(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { x, filter } = args.inputs;
-    const xValues = float32Values(backend, x);
-    const filterValues = float32Values(backend, filter);
-    if (x === undefined || filter === undefined || xValues === null || filterValues === null || !isChannelsLast3D(args.attrs?.dataFormat)) return original(args);
-    const g = geometry3D(args, x.shape, filter.shape, args.attrs?.dilations);
-    return backend.makeTensorInfo([g.batchSize, g.outDepth, g.outHeight, g.outWidth, g.outChannels], 'float32', convForward(g, xValues, filterValues));
-  };
+  return fastKernel(original, ['x', 'filter'], channelsLast3D, (args, x, filter) => {
+    const g = geometry3D(args, x.info.shape, filter.info.shape, args.attrs?.dilations);
+    return { shape: [g.batchSize, g.outDepth, g.outHeight, g.outWidth, g.outChannels], values: convForward(g, x.values, filter.values) };
+  });
 }
 
 /** `Conv3DBackpropInputV2`: dx from dy and the filter. */
 export function fastConv3DBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { dy, filter } = args.inputs;
-    const dyValues = float32Values(backend, dy);
-    const filterValues = float32Values(backend, filter);
-    if (filter === undefined || dyValues === null || filterValues === null || !isChannelsLast3D(args.attrs?.dataFormat)) return original(args);
+  return fastKernel(original, ['dy', 'filter'], channelsLast3D, (args, dy, filter) => {
     const inputShape = args.attrs?.inputShape as number[];
-    const g = geometry3D(args, inputShape, filter.shape, 1);
-    return backend.makeTensorInfo([...inputShape], 'float32', convBackpropInput(g, dyValues, filterValues));
-  };
+    const g = geometry3D(args, inputShape, filter.info.shape, 1);
+    return { shape: [...inputShape], values: convBackpropInput(g, dy.values, filter.values) };
+  });
 }
 
 /** `Conv3DBackpropFilterV2`: dFilter from x and dy. */
 export function fastConv3DBackpropFilter(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { x, dy } = args.inputs;
-    const xValues = float32Values(backend, x);
-    const dyValues = float32Values(backend, dy);
-    if (x === undefined || xValues === null || dyValues === null || !isChannelsLast3D(args.attrs?.dataFormat)) return original(args);
+  return fastKernel(original, ['x', 'dy'], channelsLast3D, (args, x, dy) => {
     const filterShape = args.attrs?.filterShape as number[];
-    const g = geometry3D(args, x.shape, filterShape, 1);
-    return backend.makeTensorInfo([...filterShape], 'float32', convBackpropFilter(g, xValues, dyValues));
-  };
+    const g = geometry3D(args, x.info.shape, filterShape, 1);
+    return { shape: [...filterShape], values: convBackpropFilter(g, x.values, dy.values) };
+  });
 }

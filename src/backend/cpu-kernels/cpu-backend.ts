@@ -75,3 +75,40 @@ export function applyFusedEpilogue(args: KernelArgs, result: tf.TensorInfo): tf.
   }
   return current;
 }
+
+/** A float32 input of a fast kernel: its tfjs TensorInfo and the backend's values (read-only). */
+export interface Float32Input {
+  readonly info: tf.TensorInfo;
+  readonly values: Float32Array;
+}
+
+/** What a fast kernel computes: the output's shape and values (float32). */
+export interface KernelOutput {
+  readonly shape: number[];
+  readonly values: Float32Array;
+}
+
+/**
+ * The one shape of every replacement kernel: read the two named inputs as float32, fall back to
+ * tfjs's `original` kernel when either is absent or not float32 or when `accepts(args)` is false
+ * (e.g. channels-first data), else `compute` the output and hand it to the backend — through
+ * `finish` when given (the fused bias/activation epilogue).
+ */
+export function fastKernel(
+  original: tf.KernelFunc,
+  inputNames: readonly [string, string],
+  accepts: (args: KernelArgs) => boolean,
+  compute: (args: KernelArgs, first: Float32Input, second: Float32Input) => KernelOutput,
+  finish?: (args: KernelArgs, output: tf.TensorInfo) => tf.TensorInfo,
+): tf.KernelFunc {
+  return (args) => {
+    const backend = cpuBackendOf(args);
+    const [first, second] = inputNames.map((name) => args.inputs[name]);
+    const firstValues = float32Values(backend, first);
+    const secondValues = float32Values(backend, second);
+    if (first === undefined || second === undefined || firstValues === null || secondValues === null || !accepts(args)) return original(args);
+    const out = compute(args, { info: first, values: firstValues }, { info: second, values: secondValues });
+    const result = backend.makeTensorInfo(out.shape, 'float32', out.values);
+    return finish === undefined ? result : finish(args, result);
+  };
+}

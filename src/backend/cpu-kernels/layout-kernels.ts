@@ -7,7 +7,7 @@
  * data), so behaviour outside the fast path is unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
-import { cpuBackendOf, float32Values } from './cpu-backend.js';
+import { cpuBackendOf, fastKernel, float32Values, type KernelArgs } from './cpu-backend.js';
 
 /**
  * `SplitV`: splits x along `axis` into pieces of the given sizes. Each piece is `outer` runs of
@@ -55,24 +55,26 @@ function splitContiguous(backend: ReturnType<typeof cpuBackendOf>, values: Float
  * it (ties go to the first; a window of NaN/−∞ only passes nothing).
  */
 export function fastMaxPoolGrad(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { dy, input } = args.inputs;
-    const xValues = float32Values(backend, input);
-    const dyValues = float32Values(backend, dy);
-    if (input === undefined || xValues === null || dyValues === null) return original(args);
-    const attrs = args.attrs ?? {};
-    const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number],
-      attrs.filterSize as number | [number, number],
-      attrs.strides as number | [number, number],
-      1,
-      attrs.pad as 'same' | 'valid' | number,
-      attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
-    );
-    if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return original(args);
-    return backend.makeTensorInfo(input.shape.slice(), 'float32', maxPoolBackprop(info, xValues, dyValues));
+  const undilated = (args: KernelArgs): boolean => {
+    const info = poolInfo(args, args.inputs.input as tf.TensorInfo);
+    return info.dilationHeight === 1 && info.dilationWidth === 1;
   };
+  return fastKernel(original, ['input', 'dy'], undilated, (args, input, dy) => ({
+    shape: input.info.shape.slice(),
+    values: maxPoolBackprop(poolInfo(args, input.info), input.values, dy.values),
+  }));
+}
+
+function poolInfo(args: KernelArgs, input: tf.TensorInfo): tf.backend_util.Conv2DInfo {
+  const attrs = args.attrs ?? {};
+  return tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize as number | [number, number],
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as 'same' | 'valid' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
 }
 
 function maxPoolBackprop(info: tf.backend_util.Conv2DInfo, x: Float32Array, dy: Float32Array): Float32Array {

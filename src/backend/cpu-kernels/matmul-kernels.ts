@@ -4,11 +4,11 @@
  * output reads batch b mod batchA of a and b mod batchB of b); non-float32 inputs go to the original.
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyFusedEpilogue, cpuBackendOf, float32Values, isSupportedActivation, type KernelArgs } from './cpu-backend.js';
+import { applyFusedEpilogue, fastKernel, isSupportedActivation, type Float32Input, type KernelArgs, type KernelOutput } from './cpu-backend.js';
 import { gemm, type StridedMatrix } from './gemm.js';
 
 /** The output of a batched product and its shape, before any fused epilogue. */
-function batchMatMulValues(args: KernelArgs, aValues: Float32Array, bValues: Float32Array, aShape: number[], bShape: number[]): { shape: number[]; values: Float32Array } {
+function batchMatMulValues(args: KernelArgs, aValues: Float32Array, bValues: Float32Array, aShape: number[], bShape: number[]): KernelOutput {
   const transposeA = args.attrs?.transposeA === true;
   const transposeB = args.attrs?.transposeB === true;
   const aRank = aShape.length;
@@ -42,30 +42,15 @@ function batchMatMulValues(args: KernelArgs, aValues: Float32Array, bValues: Flo
   return { shape: [...outerShape, m, n], values };
 }
 
+const always = (): boolean => true;
+const product = (args: KernelArgs, a: Float32Input, b: Float32Input): KernelOutput => batchMatMulValues(args, a.values, b.values, a.info.shape, b.info.shape);
+
 /** `BatchMatMul`: a · b with optional transposes and broadcast batch dimensions. */
 export function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { a, b } = args.inputs;
-    const aValues = float32Values(backend, a);
-    const bValues = float32Values(backend, b);
-    if (a === undefined || b === undefined || aValues === null || bValues === null) return original(args);
-    const out = batchMatMulValues(args, aValues, bValues, a.shape, b.shape);
-    return backend.makeTensorInfo(out.shape, 'float32', out.values);
-  };
+  return fastKernel(original, ['a', 'b'], always, product);
 }
 
 /** `_FusedMatMul`: a · b, then bias and activation through tfjs's own kernels (as tfjs-backend-cpu does). */
 export function fastFusedMatMul(original: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const backend = cpuBackendOf(args);
-    const { a, b } = args.inputs;
-    const aValues = float32Values(backend, a);
-    const bValues = float32Values(backend, b);
-    if (a === undefined || b === undefined || aValues === null || bValues === null || !isSupportedActivation(args.attrs?.activation)) {
-      return original(args);
-    }
-    const out = batchMatMulValues(args, aValues, bValues, a.shape, b.shape);
-    return applyFusedEpilogue(args, backend.makeTensorInfo(out.shape, 'float32', out.values));
-  };
+  return fastKernel(original, ['a', 'b'], (args) => isSupportedActivation(args.attrs?.activation), product, applyFusedEpilogue);
 }

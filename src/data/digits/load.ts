@@ -13,5 +13,5 @@ import { splitDigits, type DigitsSplit, type LoadDigitsOptions } from './split.j
  * digits.dispose();
  */
 export function loadDigits(options: LoadDigitsOptions = {}): DigitsSplit {
-  return splitDigits(readDigitsTable(), options);
+  return splitDigits(readDigitsTable(), options, 'loadDigits');
 }

@@ -96,15 +96,16 @@ function makePart(table: DigitsTable, indices: number[], layout: DigitsLayout): 
  * class into train and test with a seeded shuffle. With the defaults and the full table: 1,438
  * train and 359 test images. In Node `loadDigits(options)` does this with the shipped file.
  *
+ * @param where the function named in error messages.
  * @returns a `DigitsSplit` owned by the caller (call `dispose()`).
  */
-export function splitDigits(table: DigitsTable, options: LoadDigitsOptions = {}): DigitsSplit {
+export function splitDigits(table: DigitsTable, options: LoadDigitsOptions = {}, where = 'splitDigits'): DigitsSplit {
   const seed = options.seed ?? DEFAULT_DIGITS_SEED;
   if ((typeof seed !== 'number' || !Number.isFinite(seed)) && (typeof seed !== 'string' || seed.length === 0)) {
-    throw new InvalidArgumentError('splitDigits', 'seed', seed, 'a finite number or a non-empty string');
+    throw new InvalidArgumentError(where, 'seed', seed, 'a finite number or a non-empty string');
   }
-  const testFraction = requireOpenInterval('splitDigits', 'testFraction', options.testFraction ?? DEFAULT_DIGITS_TEST_FRACTION, 0, 1);
-  const layout = requireOneOf('splitDigits', 'layout', options.layout ?? DEFAULT_DIGITS_LAYOUT, ['flat', 'image'] as const);
+  const testFraction = requireOpenInterval(where, 'testFraction', options.testFraction ?? DEFAULT_DIGITS_TEST_FRACTION, 0, 1);
+  const layout = requireOneOf(where, 'layout', options.layout ?? DEFAULT_DIGITS_LAYOUT, ['flat', 'image'] as const);
   const { train, test } = splitDigitsIndices(table.labels, seed, testFraction);
   const trainPart = makePart(table, train, layout);
   const testPart = makePart(table, test, layout);

@@ -1,18 +1,13 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
+import { lcgBytes } from '../../helpers/lcg.js';
 import { decodePngRgba, encodePngRgba, crc32 } from '../../../src/io/png-codec.js';
 import { base64ToBytes, bytesToBase64 } from '../../../src/io/base64.js';
 import { FormatError, ShapeError } from '../../../src/errors.js';
 
 function pseudoRandomRgba(width: number, height: number, seed: number): Uint8Array {
-  const rgba = new Uint8Array(width * height * 4);
-  let state = seed >>> 0;
-  for (let i = 0; i < rgba.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    rgba[i] = state >>> 24;
-  }
-  return rgba;
+  return lcgBytes(width * height * 4, seed);
 }
 
 test('crc32 of "IEND" is the constant every PNG ends with (0xAE426082)', (t) => {

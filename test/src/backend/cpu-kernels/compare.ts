@@ -1,5 +1,6 @@
 /** Shared checks for the fast cpu kernels: run an op with the fast kernels and with tfjs's originals, compare. */
 import * as tf from '@tensorflow/tfjs';
+import { lcgValues } from '../../../helpers/lcg.js';
 import type { ExecutionContext } from 'ava';
 import { installFastCpuKernels, withOriginalCpuKernels } from '../../../../src/backend/cpu-kernels/index.js';
 
@@ -55,11 +56,6 @@ export function expectMatchesOriginal(t: ExecutionContext, compute: () => tf.Ten
 /** Deterministic pseudo-random float32 values in [−1, 1) (a fixed LCG, so failures reproduce). */
 export function randomTensor(shape: number[], seed: number): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  let state = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
+  const values = lcgValues(size, (seed * 2654435761) >>> 0);
   return tf.tensor(values, shape);
 }

@@ -1,15 +1,10 @@
 import test from 'ava';
+import { lcgValues } from '../../../helpers/lcg.js';
 import fc from 'fast-check';
 import { gemm, rowMajor, transposedRowMajor, GEMM_BLOCK_K, GEMM_BLOCK_M, GEMM_BLOCK_N } from '../../../../src/backend/cpu-kernels/index.js';
 
 function randomArray(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
+  return lcgValues(length, seed);
 }
 
 /** C + A·B in float64, the textbook triple loop, with A and B read through their transposes when asked. */
