@@ -11,17 +11,23 @@ import { Elbo } from '../inference/elbo/index.js';
 import { bernoulli, categorical } from '../inference/likelihoods/index.js';
 import { perExample } from '../inference/kl-weighting/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
+import { fitCase, handWrittenCase } from './regression.js';
 import { convNet, convNetForwardFlops, mlp, mlpForwardFlops, unet3d, unetForwardFlops, MLP_INPUT_FEATURES, type ModelKind } from './models.js';
 
 /**
  * What a row measures: `mlp`/`conv`/`unet` one training step; `conv-mc`/`unet-mc` a prediction of
  * `samples` stochastic passes (mean sigmoid for the conv net, the full uncertainty maps of
- * `predictive` for the U-Net); `unet-forward` one stochastic forward pass.
+ * `predictive` for the U-Net); `unet-forward` one stochastic forward pass; `fit` and
+ * `hand-written` one Bayes-by-Backprop step of a 13-50-1 regression MLP through the library's `fit`
+ * and written directly against tfjs (`bench/regression.ts`; reparameterization only).
  */
-export type Network = 'mlp' | 'conv' | 'conv-mc' | 'unet' | 'unet-mc' | 'unet-forward';
+export type Network = 'mlp' | 'conv' | 'conv-mc' | 'unet' | 'unet-mc' | 'unet-forward' | 'fit' | 'hand-written';
 
 /** Every network, in table order. */
-export const NETWORKS: readonly Network[] = ['mlp', 'conv', 'conv-mc', 'unet', 'unet-mc', 'unet-forward'];
+export const NETWORKS: readonly Network[] = ['mlp', 'conv', 'conv-mc', 'unet', 'unet-mc', 'unet-forward', 'fit', 'hand-written'];
+
+/** Networks whose rows are reparameterization only (no deterministic or other estimator rows). */
+export const REPARAMETERIZATION_ONLY: readonly Network[] = ['unet', 'unet-mc', 'unet-forward', 'fit', 'hand-written'];
 
 /** One row's work. Plain data, so it can travel to a child process as JSON. */
 export interface CaseSpec {
@@ -43,6 +49,11 @@ export interface PreparedCase {
   readonly forwardFlops: number;
   /** Runs the measured work once (step index `index` gives fresh noise) and waits for its results. */
   step(index: number): Promise<void>;
+  /**
+   * When present, runs `warmup + steps` steps in one go and returns the wall time of each timed one
+   * (ms); used instead of calling `step` repeatedly (the `fit` row: one `fit` call of many batches).
+   */
+  timedSteps?(steps: number, warmup: number): Promise<number[]>;
   /** Releases the model, data and optimizer. */
   dispose(): void;
 }
@@ -60,6 +71,9 @@ const VARIATIONAL_KINDS: readonly string[] = ESTIMATORS;
 export function requireCaseSpec(spec: CaseSpec): CaseSpec {
   if (!NETWORKS.includes(spec.network)) throw new Error(`bench: unknown network '${spec.network}', expected one of ${NETWORKS.join(', ')}`);
   if (spec.kind !== 'deterministic' && !VARIATIONAL_KINDS.includes(spec.kind)) throw new Error(`bench: unknown model kind '${spec.kind}'`);
+  if ((spec.network === 'fit' || spec.network === 'hand-written') && spec.kind !== 'reparameterization') {
+    throw new Error(`bench: the '${spec.network}' row is reparameterization only`);
+  }
   if (spec.network.startsWith('unet') && spec.kind === 'deterministic') throw new Error('bench: the U-Net rows are variational only');
   for (const field of ['batch', 'size', 'samples'] as const) {
     const value = spec[field];
@@ -126,6 +140,7 @@ function meanProbabilityStep(model: tf.LayersModel, x: tf.Tensor, samples: numbe
 export function prepareCase(spec: CaseSpec): PreparedCase {
   requireCaseSpec(spec);
   const { network, kind } = spec;
+  if (network === 'fit' || network === 'hand-written') return network === 'fit' ? fitCase() : handWrittenCase();
   const samples = spec.samples ?? DEFAULT_MC_SAMPLES;
   const isUNet = network.startsWith('unet');
   const batch = spec.batch ?? (network === 'mlp' ? 128 : isUNet ? 1 : 8);

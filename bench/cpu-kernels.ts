@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerConv3dTransposeGradient } from '../src/backend/conv3d-transpose-gradient.js';
 import { installFastCpuKernels, withOriginalCpuKernels } from '../src/backend/cpu-kernels/index.js';
+import { checkedArgv } from './flags.js';
 
 interface BenchCase {
   readonly name: string;
@@ -181,7 +182,8 @@ function gflops(flops: number, ms: number): string {
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  const usage = 'Usage: node dist/bench/cpu-kernels.js [--reps 5] [--before-reps 5] [--only conv2d] [--unet 3]';
+  const options = parseOptions(checkedArgv(process.argv.slice(2), 'bench/cpu-kernels', usage, { values: ['--reps', '--before-reps', '--only', '--unet'] }));
   await tf.setBackend('cpu');
   const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
   if (cpu !== null && 'firstUse' in cpu) cpu.firstUse = false;

@@ -17,6 +17,7 @@ import { withNoise } from '../src/random/index.js';
 import { collectKL, disposeKLBreakdown, ESTIMATORS } from '../layers/index.js';
 import { convNet, mlp, type ModelKind } from './models.js';
 import { median } from './stats.js';
+import { checkedArgv, integerFlag } from './flags.js';
 
 /** A noise source that adds the wall time of every draw to `drawMs`. */
 class TimedNoiseSource extends NoiseSource {
@@ -68,19 +69,12 @@ async function benchStep(network: string, kind: ModelKind, model: tf.LayersModel
   return { network, kind, medianMs: median(times), noiseMs: median(noiseTimes) };
 }
 
-function argValue(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`bench/layers: ${name} expects an integer ≥ 1, got ${process.argv[index + 1]}`);
-  return value;
-}
-
 async function main(): Promise<void> {
+  const argv = checkedArgv(process.argv.slice(2), 'bench/layers', 'Usage: node dist/bench/layers.js [--steps N] [--warmup N] [--quick] [--skip-conv]', { values: ['--steps', '--warmup'], switches: ['--quick', '--skip-conv'] });
   await initBackend();
-  const quick = process.argv.includes('--quick');
-  const steps = argValue('--steps', 10);
-  const warmup = argValue('--warmup', 2);
+  const quick = argv.includes('--quick');
+  const steps = integerFlag(argv, '--steps', 10, 'bench/layers');
+  const warmup = integerFlag(argv, '--warmup', 2, 'bench/layers');
   const convSteps = quick ? Math.min(steps, 3) : steps;
   const convWarmup = quick ? 1 : warmup;
   const info = backendInfo();
@@ -89,7 +83,7 @@ async function main(): Promise<void> {
   const networks: Array<[string, (k: ModelKind) => tf.LayersModel, number[], number, number]> = [
     ['MLP 784-400-400-10, batch 128', mlp, [128, 784], steps, warmup],
   ];
-  if (!process.argv.includes('--skip-conv')) networks.push(['conv 1→16→32→16→1, [8, 64, 64, 1]', convNet, [8, 64, 64, 1], convSteps, convWarmup]);
+  if (!argv.includes('--skip-conv')) networks.push(['conv 1→16→32→16→1, [8, 64, 64, 1]', convNet, [8, 64, 64, 1], convSteps, convWarmup]);
   for (const [network, build, shape, n, w] of networks) {
     const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
     for (const kind of ['deterministic', ...ESTIMATORS] as ModelKind[]) {

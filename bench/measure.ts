@@ -26,12 +26,17 @@ export interface Measurement {
 
 /** Runs and measures `prepared`; the caller still disposes it. */
 export async function measureCase(prepared: PreparedCase, steps: number, warmup: number): Promise<Omit<Measurement, 'leakedTensors'>> {
-  for (let i = 0; i < warmup; i++) await prepared.step(i);
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
-    await prepared.step(warmup + i);
-    times.push(performance.now() - start);
+  let times: number[];
+  if (prepared.timedSteps !== undefined) {
+    times = await prepared.timedSteps(steps, warmup);
+  } else {
+    for (let i = 0; i < warmup; i++) await prepared.step(i);
+    times = [];
+    for (let i = 0; i < steps; i++) {
+      const start = performance.now();
+      await prepared.step(warmup + i);
+      times.push(performance.now() - start);
+    }
   }
   const profile = await tf.profile(async () => {
     await prepared.step(warmup + steps);

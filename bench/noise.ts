@@ -12,7 +12,7 @@ import { initBackend } from '../src/backend/index.js';
 import seedrandom from 'seedrandom';
 import { NoiseSource } from '../src/random/index.js';
 import { median } from './stats.js';
-import { integerFlag } from './flags.js';
+import { checkedArgv, integerFlag } from './flags.js';
 
 /** One throughput figure. */
 export interface NoiseRate {
@@ -73,10 +73,11 @@ export function measureNoise(size: number, reps: number): NoiseRate[] {
 
 async function main(): Promise<void> {
   await initBackend();
-  const size = integerFlag(process.argv, '--size', 313_600, 'bench/noise');
-  const reps = integerFlag(process.argv, '--reps', 30, 'bench/noise');
+  const argv = checkedArgv(process.argv.slice(2), 'bench/noise', 'Usage: node dist/bench/noise.js [--size 313600] [--reps 30] [--json]', { values: ['--size', '--reps'], switches: ['--json'] });
+  const size = integerFlag(argv, '--size', 313_600, 'bench/noise');
+  const reps = integerFlag(argv, '--reps', 30, 'bench/noise');
   const rates = measureNoise(size, reps);
-  if (process.argv.includes('--json')) {
+  if (argv.includes('--json')) {
     console.log(JSON.stringify({ backend: tf.getBackend(), size, rates }));
     return;
   }

@@ -14,7 +14,14 @@ export interface PeerFigure {
   readonly minMs?: number;
   readonly maxMs?: number;
   readonly peakRssMB?: number;
-  readonly source: 'measured' | 'reference';
+  /**
+   * `measured` in this invocation; `earlier-run` read from an earlier `--json` output
+   * (`--peer-from`); `reference` the DESIGN.md figures. Ratios are printed only for `measured`.
+   */
+  readonly source: 'measured' | 'earlier-run' | 'reference';
+  /** 1-minute load average before and after the peer's row (measured figures only). */
+  readonly loadBefore?: number;
+  readonly loadAfter?: number;
 }
 
 /** Environment of the peer run for a fair comparison (DESIGN.md, reference numbers). */
@@ -93,7 +100,7 @@ export function peerFromJson(text: string): Map<string, PeerFigure> {
   const parsed = JSON.parse(text) as { rows?: Array<{ key?: string; peerMs?: number; peerSource?: string }> };
   const figures = new Map<string, PeerFigure>();
   for (const row of parsed.rows ?? []) {
-    if (typeof row.key === 'string' && typeof row.peerMs === 'number' && row.peerSource === 'measured') figures.set(row.key, { medianMs: row.peerMs, source: 'measured' });
+    if (typeof row.key === 'string' && typeof row.peerMs === 'number' && row.peerSource === 'measured') figures.set(row.key, { medianMs: row.peerMs, source: 'earlier-run' });
   }
   return figures;
 }

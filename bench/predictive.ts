@@ -14,7 +14,7 @@ import { backendInfo, initBackend } from '../src/backend/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
 import { bayesianUNet } from '../layers/unet.js';
 import { ESTIMATORS, type Estimator } from '../layers/index.js';
-import { integerFlag, stringFlag } from './flags.js';
+import { checkedArgv, integerFlag, stringFlag } from './flags.js';
 
 interface Row {
   readonly case: string;
@@ -46,7 +46,7 @@ async function run(label: string, rank: 2 | 3, shape: number[], samples: number,
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  const argv = checkedArgv(process.argv.slice(2), 'bench/predictive', 'Usage: node dist/bench/predictive.js [--samples S] [--quick] [--estimator reparameterization|flipout|local]', { values: ['--samples', '--estimator'], switches: ['--quick'] });
   const quick = argv.includes('--quick');
   const samples = integerFlag(argv, '--samples', quick ? 3 : 20, 'bench/predictive');
   const estimator = stringFlag(argv, '--estimator', 'reparameterization') as Estimator;

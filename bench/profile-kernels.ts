@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { prepareCase, requireCaseSpec, type CaseSpec } from './cases.js';
-import { integerFlag, stringFlag } from './flags.js';
+import { checkedArgv, integerFlag, stringFlag } from './flags.js';
 
 /** Total time and call count of one kernel name over a profiled step. */
 export interface KernelTotal {
@@ -30,8 +30,10 @@ export async function kernelTotals(profile: Awaited<ReturnType<typeof tf.profile
   return [...totals.entries()].map(([name, t]) => ({ name, ...t })).sort((a, b) => b.totalMs - a.totalMs);
 }
 
+const USAGE = `Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/profile-kernels.js --spec '<json CaseSpec>' [--top 15]`;
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  const argv = checkedArgv(process.argv.slice(2), 'bench/profile-kernels', USAGE, { values: ['--spec', '--top'] });
   const raw = stringFlag(argv, '--spec', null);
   if (raw === null) throw new Error("bench/profile-kernels: --spec '<json CaseSpec>' is required");
   const top = integerFlag(argv, '--top', 15, 'bench/profile-kernels');

@@ -1,9 +1,5 @@
 /**
- * The benchmark suite of tfjs-bnn against PyTorch + bayesian-torch.
- *
- *   npm run bench -- [--steps 20] [--warmup 3] [--quick] [--cpu-steps 3] [--unet-steps 5] [--cpu-unet]
- *                    [--backends tensorflow,wasm,cpu] [--networks mlp,conv,conv-mc,unet,unet-mc]
- *                    [--python python3 | --no-peer | --peer-from earlier.json] [--row-timeout 900] [--json]
+ * The benchmark suite of tfjs-bnn against PyTorch + bayesian-torch (`npm run bench -- --help`).
  *
  * For every available backend (each row in a child process with `TFJS_BNN_BACKEND` set: the backend
  * is chosen once per process, and a fresh process makes the peak RSS the row's own) it times
@@ -11,28 +7,49 @@
  *  - MLP 784-400-400-10, batch 128: one training step per estimator and deterministic;
  *  - conv net 1→16→32→16→1 on [8, 64, 64, 1]: one training step per estimator and deterministic;
  *  - 20-sample MC prediction of that conv net on 8 images;
- *  - a small Bayesian 3D U-Net on [1, 64, 64, 64, 1]: one training step and a 20-sample uncertainty map.
- * On the pure-JS `cpu` backend the conv and U-Net rows take seconds to minutes per step: they run
- * `--cpu-steps` steps after one warm-up, and the U-Net rows only with `--cpu-unet`. The U-Net rows
- * take `--unet-steps` steps after one warm-up on every backend and on the peer.
- * The peer runs in the same invocation when `python3 -c 'import torch, bayesian_torch'` works (or
- * `--python PATH` is given); otherwise the DESIGN.md reference figures are shown, marked as such.
- * `--peer-from FILE` reuses the measured peer figures of an earlier `--json` run (e.g. a quick cpu
- * run after a full native one, without timing the peer twice).
- * `--quick`: 5 steps after 1 warm-up, 1 step for the U-Net rows and the cpu conv rows.
+ *  - a small Bayesian 3D U-Net on [1, 64, 64, 64, 1]: one training step and a 20-sample uncertainty map;
+ *  - a 13-50-1 regression BBB step (batch 32) through `fit` and hand-written against tfjs (the
+ *    framework overhead, `bench/regression.ts`).
+ * The load average is recorded before and after every row (tfjs and peer); a row is marked
+ * "under load" when either exceeds `LOAD_LIMIT_PER_CPU` × CPUs. A ratio to the peer is printed only
+ * when the peer was measured in the same invocation (not for `--peer-from` or reference figures).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { ESTIMATORS } from '../layers/index.js';
-import { NETWORKS, type CaseSpec, type Network } from './cases.js';
+import { NETWORKS, REPARAMETERIZATION_ONLY, type CaseSpec, type Network } from './cases.js';
 import type { ModelKind } from './models.js';
-import { integerFlag, listFlag, stringFlag } from './flags.js';
+import { checkedArgv, integerFlag, listFlag, stringFlag } from './flags.js';
 import { measurePeer, peerAvailable, peerFromJson, referencePeer, type PeerFigure } from './peer.js';
 import { formatTable, type BenchRow } from './table.js';
 import { probeBackend, runWorker } from './child.js';
 
 /** Networks of the default run (the scaling sweep adds `unet-forward`). */
-export const DEFAULT_NETWORKS: readonly Network[] = ['mlp', 'conv', 'conv-mc', 'unet', 'unet-mc'];
+export const DEFAULT_NETWORKS: readonly Network[] = ['mlp', 'conv', 'conv-mc', 'unet', 'unet-mc', 'fit', 'hand-written'];
+/** Networks the Python peer has rows for. */
+export const PEER_NETWORKS: readonly Network[] = ['mlp', 'conv', 'conv-mc', 'unet', 'unet-mc'];
+/** A row is "under load" when the 1-minute load average exceeds this × the CPU count (1.0 on 2 cores). */
+export const LOAD_LIMIT_PER_CPU = 0.5;
+
+/** Usage printed by `--help`. */
+export const RUN_USAGE = `Usage: npm run bench -- [options]
+
+  --steps N            timed steps per row (default 20; --quick 5)
+  --warmup N           untimed steps first (default 3; --quick 1)
+  --quick              5 steps after 1 warm-up, 1 for the U-Net and cpu conv rows
+  --cpu-steps N        timed steps of the conv rows on the pure-JS cpu backend (default 3)
+  --unet-steps N       timed steps of the U-Net rows (default 5)
+  --cpu-unet           also run the U-Net rows on the pure-JS cpu backend (minutes)
+  --backends LIST      some of tensorflow, wasm, cpu (default: all available)
+  --networks LIST      some of ${NETWORKS.join(', ')}
+                       (default: ${DEFAULT_NETWORKS.join(', ')})
+  --python PATH        Python with torch + bayesian_torch for the peer (default python3)
+  --no-peer            do not run the peer (reference figures are shown, without ratios)
+  --peer-from FILE     peer figures of an earlier --json run (shown, without ratios)
+  --row-timeout S      seconds before a row is abandoned (default 900)
+  --json               print the rows as JSON on stdout (progress on stderr)
+  --help               this text`;
+
 /** Backends tried, native first, then tfjs-backend-wasm (with tfjs-bnn's SIMD kernels), then pure-JS cpu. */
 export const BENCH_BACKENDS: readonly string[] = ['tensorflow', 'wasm', 'cpu'];
 /** Peak float32 GFLOP/s of this machine: 2 cores × 2 FMA units × 16 lanes × 2 FLOP × 2.0 GHz. */
@@ -52,7 +69,11 @@ interface Options {
   json: boolean;
 }
 
-function parseOptions(argv: readonly string[]): Options {
+function parseOptions(raw: readonly string[]): Options {
+  const argv = checkedArgv(raw, 'bench/run', RUN_USAGE, {
+    values: ['--steps', '--warmup', '--cpu-steps', '--unet-steps', '--backends', '--networks', '--python', '--peer-from', '--row-timeout'],
+    switches: ['--quick', '--cpu-unet', '--no-peer', '--json'],
+  });
   const quick = argv.includes('--quick');
   const networks = listFlag(argv, '--networks', DEFAULT_NETWORKS) as Network[];
   for (const n of networks) if (!NETWORKS.includes(n)) throw new Error(`bench/run: --networks: unknown '${n}', expected some of ${NETWORKS.join(', ')}`);
@@ -78,7 +99,7 @@ function parseOptions(argv: readonly string[]): Options {
 export function defaultSpecs(networks: readonly Network[]): CaseSpec[] {
   const specs: CaseSpec[] = [];
   for (const network of networks) {
-    const kinds: ModelKind[] = network.startsWith('unet') ? ['reparameterization'] : ['deterministic', ...ESTIMATORS];
+    const kinds: ModelKind[] = REPARAMETERIZATION_ONLY.includes(network) ? ['reparameterization'] : ['deterministic', ...ESTIMATORS];
     for (const kind of kinds) specs.push({ network, kind });
   }
   return specs;
@@ -91,8 +112,24 @@ export function defaultSpecs(networks: readonly Network[]): CaseSpec[] {
  */
 function stepsFor(spec: CaseSpec, backend: string, options: Options): { steps: number; warmup: number } {
   if (spec.network.startsWith('unet')) return { steps: options.unetSteps, warmup: 1 };
-  if (backend === 'cpu' && spec.network !== 'mlp') return { steps: options.cpuSteps, warmup: 1 };
+  if (backend === 'cpu' && (spec.network === 'conv' || spec.network === 'conv-mc')) return { steps: options.cpuSteps, warmup: 1 };
   return { steps: options.steps, warmup: options.warmup };
+}
+
+/** Whether a row measured between these two 1-minute load averages counts as measured under load. */
+export function underLoad(loadBefore: number, loadAfter: number, cpus = os.cpus().length): boolean {
+  return Math.max(loadBefore, loadAfter) > LOAD_LIMIT_PER_CPU * cpus;
+}
+
+/** The peer columns of a row: the peer's time always, the ratio only when the peer ran in this invocation. */
+export function peerColumns(medianMs: number, peer: PeerFigure): Pick<BenchRow, 'peerMs' | 'peerSource' | 'ratio' | 'peerUnderLoad'> {
+  const peerUnderLoad = peer.loadBefore !== undefined && peer.loadAfter !== undefined ? underLoad(peer.loadBefore, peer.loadAfter) : undefined;
+  return {
+    peerMs: peer.medianMs,
+    peerSource: peer.source,
+    ...(peer.source === 'measured' ? { ratio: medianMs / peer.medianMs } : {}),
+    ...(peerUnderLoad !== undefined ? { peerUnderLoad } : {}),
+  };
 }
 
 async function main(): Promise<void> {
@@ -109,9 +146,12 @@ async function main(): Promise<void> {
   } else if (options.python !== null && peerAvailable(options.python)) {
     log(`peer: ${options.python} with torch + bayesian_torch, measured now`);
     peer = new Map();
-    for (const spec of specs.filter((s) => s.kind !== 'local')) {
+    for (const spec of specs.filter((s) => s.kind !== 'local' && PEER_NETWORKS.includes(s.network))) {
       const { steps, warmup } = stepsFor(spec, 'peer', options);
-      for (const [row, figure] of measurePeer(options.python, [`${spec.network}/${spec.kind}`], steps, warmup, log)) peer.set(row, figure);
+      const loadBefore = os.loadavg()[0];
+      for (const [row, figure] of measurePeer(options.python, [`${spec.network}/${spec.kind}`], steps, warmup, log)) {
+        peer.set(row, { ...figure, loadBefore, loadAfter: os.loadavg()[0] });
+      }
     }
   } else {
     log(`peer: ${options.python === null ? '--no-peer given' : `'${options.python}' cannot import torch and bayesian_torch`}; showing DESIGN.md reference figures (not measured here)`);
@@ -137,9 +177,12 @@ async function main(): Promise<void> {
         continue;
       }
       const { steps, warmup } = stepsFor(spec, backend, options);
+      const loadBefore = os.loadavg()[0];
       const result = runWorker(backend, spec, steps, warmup, options.rowTimeoutS);
+      const loadAfter = os.loadavg()[0];
+      const load = { loadBefore, loadAfter, underLoad: underLoad(loadBefore, loadAfter) };
       if ('error' in result) {
-        results.push({ spec, row: { ...base, model: key, skipped: `failed: ${result.error}` } });
+        results.push({ spec, row: { ...base, ...load, model: key, skipped: `failed: ${result.error}` } });
         log(`  ${key}: failed (${result.error})`);
         continue;
       }
@@ -158,14 +201,21 @@ async function main(): Promise<void> {
           peakMemoryMB: result.peakMemoryMB,
           peakRssMB: result.peakRssMB,
           gflops: flops / result.medianMs / 1e6,
-          ...(peerFigure !== undefined ? { peerMs: peerFigure.medianMs, peerSource: peerFigure.source, ratio: result.medianMs / peerFigure.medianMs } : {}),
+          ...load,
+          ...(peerFigure !== undefined ? peerColumns(result.medianMs, peerFigure) : {}),
         },
       });
-      log(`  ${key}: ${result.medianMs.toFixed(1)} ms (${result.minMs.toFixed(1)}–${result.maxMs.toFixed(1)}), ${result.peakMemoryMB.toFixed(1)} MB tensors${result.leakedTensors !== 0 ? `, LEAKED ${result.leakedTensors} tensors` : ''}`);
+      log(
+        `  ${key}: ${result.medianMs.toFixed(1)} ms (${result.minMs.toFixed(1)}–${result.maxMs.toFixed(1)}), ${result.peakMemoryMB.toFixed(1)} MB tensors, ` +
+          `load ${loadBefore.toFixed(2)}→${loadAfter.toFixed(2)}${load.underLoad ? ' (UNDER LOAD)' : ''}${result.leakedTensors !== 0 ? `, LEAKED ${result.leakedTensors} tensors` : ''}`,
+      );
     }
+    const handWritten = results.find((r) => r.spec.network === 'hand-written')?.row.medianMs;
     for (const { spec, row } of results) {
       const deterministic = results.find((r) => r.spec.network === spec.network && r.spec.kind === 'deterministic')?.row.medianMs;
-      rows.push(deterministic !== undefined && row.medianMs !== undefined ? { ...row, overhead: row.medianMs / deterministic } : row);
+      let done: BenchRow = deterministic !== undefined && row.medianMs !== undefined ? { ...row, overhead: row.medianMs / deterministic } : row;
+      if (spec.network === 'fit' && handWritten !== undefined && row.medianMs !== undefined) done = { ...done, handWrittenOverhead: row.medianMs / handWritten };
+      rows.push(done);
     }
   }
   if (options.json) {
@@ -173,7 +223,16 @@ async function main(): Promise<void> {
     return;
   }
   console.log('\n' + formatTable(rows));
+  const loaded = rows.filter((r) => r.underLoad === true || r.peerUnderLoad === true).length;
+  if (loaded > 0) console.log(`\n${loaded} row(s) were measured under load (1-minute load average above ${(LOAD_LIMIT_PER_CPU * os.cpus().length).toFixed(1)}): do not publish their figures.`);
   console.log(`\nMachine peak: ${MACHINE_PEAK_GFLOPS} GFLOP/s float32 (2 cores × 2 FMA × 16 lanes × 2 FLOP × 2.0 GHz); load average now ${os.loadavg()[0].toFixed(1)}.`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    await main();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}

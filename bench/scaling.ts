@@ -9,7 +9,7 @@
  */
 import { probeBackend, runWorker } from './child.js';
 import type { CaseSpec } from './cases.js';
-import { integerFlag, stringFlag } from './flags.js';
+import { checkedArgv, integerFlag, stringFlag } from './flags.js';
 
 /** One point of a sweep. */
 export interface ScalingPoint {
@@ -32,7 +32,7 @@ export const SWEEPS: ReadonlyArray<{ name: string; values: number[]; spec: (v: n
 ];
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  const argv = checkedArgv(process.argv.slice(2), 'bench/scaling', 'Usage: node dist/bench/scaling.js [--backend tensorflow] [--steps 10] [--json]', { values: ['--backend', '--steps'], switches: ['--json'] });
   const backend = stringFlag(argv, '--backend', 'tensorflow') as string;
   const steps = integerFlag(argv, '--steps', 10, 'bench/scaling');
   const probe = probeBackend(backend);

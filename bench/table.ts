@@ -25,11 +25,20 @@ export interface BenchRow {
   readonly gflops?: number;
   /** medianMs / the deterministic row's medianMs (same network, same backend). */
   readonly overhead?: number;
+  /** The `fit` row only: medianMs / the hand-written row's medianMs (the framework overhead). */
+  readonly handWrittenOverhead?: number;
+  /** 1-minute load average just before and just after the row ran. */
+  readonly loadBefore?: number;
+  readonly loadAfter?: number;
+  /** Whether the row was measured under load (`bench/run.ts`, `underLoad`): its figures are not publishable. */
+  readonly underLoad?: boolean;
+  /** Whether the peer's row was measured under load (measured peers only). */
+  readonly peerUnderLoad?: boolean;
   /** The peer's (bayesian-torch) median, when it has this row. */
   readonly peerMs?: number;
   /** `measured` in this run, or `reference` (DESIGN.md, not measured here). */
   readonly peerSource?: PeerFigure['source'];
-  /** medianMs / peerMs. */
+  /** medianMs / peerMs, only when the peer was measured in the same invocation. */
   readonly ratio?: number;
   /** Why the row has no figures (skipped or failed). */
   readonly skipped?: string;
@@ -44,18 +53,21 @@ function fixed(value: number | undefined, digits: number): string {
 /** Markdown table of `rows` (one line per row; skipped rows give their reason). */
 export function formatTable(rows: readonly BenchRow[]): string {
   const lines = [
-    '| model | estimator | backend | median ms | min–max ms | peak tensors MB | peak RSS MB | GFLOP/s | × deterministic | bayesian-torch ms | tfjs-bnn / bayesian-torch |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | estimator | backend | median ms | min–max ms | peak tensors MB | peak RSS MB | GFLOP/s | × deterministic | bayesian-torch ms | tfjs-bnn / bayesian-torch | load before→after |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
+    const load = row.loadBefore === undefined || row.loadAfter === undefined ? '–' : `${row.loadBefore.toFixed(2)}→${row.loadAfter.toFixed(2)}${row.underLoad === true ? ' **under load**' : ''}`;
     if (row.skipped !== undefined) {
-      lines.push(`| ${row.model} | ${row.estimator} | ${row.backend} | skipped: ${row.skipped} | | | | | | | |`);
+      lines.push(`| ${row.model} | ${row.estimator} | ${row.backend} | skipped: ${row.skipped} | | | | | | | | ${load} |`);
       continue;
     }
-    const peer = row.peerMs === undefined ? 'n/a' : `${fixed(row.peerMs, 1)}${row.peerSource === 'reference' ? ' (reference, not measured here)' : ''}`;
+    const source = row.peerSource === 'reference' ? ' (reference, not measured here)' : row.peerSource === 'earlier-run' ? ' (earlier run)' : row.peerUnderLoad === true ? ' (under load)' : '';
+    const peer = row.peerMs === undefined ? 'n/a' : `${fixed(row.peerMs, 1)}${source}`;
+    const overhead = row.handWrittenOverhead !== undefined ? `${fixed(row.handWrittenOverhead, 2)} × hand-written` : fixed(row.overhead, 2);
     lines.push(
       `| ${row.model} | ${row.estimator} | ${row.backend} | ${fixed(row.medianMs, 1)} | ${fixed(row.minMs, 1)}–${fixed(row.maxMs, 1)} | ` +
-        `${fixed(row.peakMemoryMB, 1)} | ${fixed(row.peakRssMB, 0)} | ${fixed(row.gflops, 2)} | ${fixed(row.overhead, 2)} | ${peer} | ${fixed(row.ratio, 2)} |`,
+        `${fixed(row.peakMemoryMB, 1)} | ${fixed(row.peakRssMB, 0)} | ${fixed(row.gflops, 2)} | ${overhead} | ${peer} | ${fixed(row.ratio, 2)} | ${load} |`,
     );
   }
   return lines.join('\n');

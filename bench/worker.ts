@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { prepareCase, requireCaseSpec, type CaseSpec } from './cases.js';
 import { measureCase, type Measurement } from './measure.js';
-import { integerFlag, stringFlag } from './flags.js';
+import { checkedArgv, integerFlag, stringFlag } from './flags.js';
 
 /** Prefix of the result line a worker prints. */
 export const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -29,8 +29,12 @@ export interface WorkerResult extends Measurement {
 /** Prefix of the line `--probe` prints: the backend this process got. */
 export const BACKEND_PREFIX = 'BENCH_BACKEND ';
 
+/** Usage of `bench/worker.ts` (printed by `--help`). */
+export const WORKER_USAGE = `Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/worker.js --spec '<json CaseSpec>' [--steps 20] [--warmup 3]
+       TFJS_BNN_BACKEND=<backend> node dist/bench/worker.js --probe`;
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  const argv = checkedArgv(process.argv.slice(2), 'bench/worker', WORKER_USAGE, { values: ['--spec', '--steps', '--warmup'], switches: ['--probe'] });
   if (argv.includes('--probe')) {
     const info = await initBackend();
     console.log(BACKEND_PREFIX + JSON.stringify({ name: info.name, fastCpuKernels: info.fastCpuKernels, versions: info.versions }));

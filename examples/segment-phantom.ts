@@ -23,7 +23,7 @@ import { fit, type EpochRecord } from '../inference/trainer/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
 import { voxelMetrics, lesionMetrics, expectedCalibrationError, errorDetectionAuroc, retentionCurve, uncertaintyErrorOverlap } from '../inference/metrics/index.js';
 import { segmentationRecipe, segmentationObjective, segmentationUNetArgs, type SegmentationRecipe } from '../inference/segmentation/index.js';
-import { integerFlag, stringFlag } from '../bench/flags.js';
+import { checkedArgv, integerFlag, stringFlag } from '../bench/flags.js';
 
 /** Intensity above which a voxel counts as head when normalising (background Rician noise is ≈ 0.04). */
 const HEAD_THRESHOLD = 0.1;
@@ -61,7 +61,8 @@ function recipeFromFlags(argv: readonly string[]): SegmentationRecipe {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  const usage = 'Usage: node dist/examples/segment-phantom.js [--epochs N] [--train N] [--samples S] [--seed K] [--out DIR] [--quick]';
+  const argv = checkedArgv(process.argv.slice(2), 'segment-phantom', usage, { values: ['--epochs', '--train', '--samples', '--seed', '--out'], switches: ['--quick'] });
   const recipe = recipeFromFlags(argv);
   const outDir = stringFlag(argv, '--out', join('runs', 'segment-phantom')) as string;
   const info = await initBackend();

@@ -31,7 +31,7 @@ export {
 } from './errors.js';
 
 // Replayable noise
-export { NoiseSource, type NoisePosition, type RandomDraws } from './random/noise-source.js';
+export { NoiseSource, type NoisePosition, type RandomDraws, type NoiseSourceOptions, type NormalGenerator } from './random/noise-source.js';
 export { activeNoiseScope, requireNoiseScope, withNoise } from './random/noise-scope.js';
 
 // Distributions

@@ -138,7 +138,8 @@ export class Elbo {
           priorTerms.push((weighted.length === 0 ? tf.scalar(0) : tf.addN(weighted)) as tf.Scalar);
         });
       }
-      const mean = (values: tf.Scalar[]): tf.Scalar => tf.div(tf.addN(values), particles) as tf.Scalar;
+      // One particle (the usual case): the mean is the value itself (x / 1 = x exactly), with no kernels.
+      const mean = (values: tf.Scalar[]): tf.Scalar => (values.length === 1 ? values[0] : (tf.div(tf.addN(values), particles) as tf.Scalar));
       const likelihoodTerm = mean(nlls);
       const klTerm = tf.add(mean(priorTerms), likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting)) as tf.Scalar;
       const perLayerKL = layers.map((_, l) => mean(kls.map((k) => k[l])));

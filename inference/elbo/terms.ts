@@ -71,9 +71,17 @@ export interface ElboReport {
   readonly perLayer: readonly LayerReport[];
 }
 
+/**
+ * Every scalar of `terms` in the order `elboReportFromValues` expects: loss, likelihood term, KL
+ * term, KL, then each layer's KL. The tensors stay owned by `terms`.
+ */
+export function reportTensors(terms: ElboTerms): tf.Scalar[] {
+  return [terms.loss, terms.likelihoodTerm, terms.klTerm, terms.kl, ...terms.perLayerKL];
+}
+
 /** Every tensor of `terms`. */
 function tensorsOf(terms: ElboTerms): tf.Tensor[] {
-  return [terms.loss, terms.likelihoodTerm, terms.klTerm, terms.kl, ...terms.perLayerKL];
+  return reportTensors(terms);
 }
 
 /** Disposes every tensor of `terms` (safe to call twice). */
@@ -86,11 +94,24 @@ export function disposeElboTerms(terms: ElboTerms): void {
  * `reduction`, `countUnit` and `particles` come from the ELBO that made the terms.
  */
 export function readElboReport(terms: ElboTerms, settings: { reduction: Reduction; countUnit: CountUnit; particles: number }): ElboReport {
-  const tensors = tensorsOf(terms);
+  const tensors = reportTensors(terms);
   const packed = tf.tidy(() => tf.stack(tensors));
   const values = packed.dataSync();
   packed.dispose();
-  const [loss, nll, klTerm, kl] = values;
+  return elboReportFromValues(terms, values, settings);
+}
+
+/**
+ * The report of `terms` from its scalars already read to the host, in `reportTensors` order
+ * (`values` may hold more numbers after them, e.g. when the caller read other values in the same
+ * transfer). Reads nothing, disposes nothing.
+ */
+export function elboReportFromValues(
+  terms: ElboTerms,
+  values: ArrayLike<number>,
+  settings: { reduction: Reduction; countUnit: CountUnit; particles: number },
+): ElboReport {
+  const [loss, nll, klTerm, kl] = [values[0], values[1], values[2], values[3]];
   return {
     loss,
     nll,

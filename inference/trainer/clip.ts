@@ -55,15 +55,27 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): Glo
   requireGradMap('clipByGlobalNorm', grads);
   requirePositive('clipByGlobalNorm', 'maxNorm', maxNorm);
   const norm = globalNorm(grads);
+  const clipped = scaleToGlobalNorm(grads, maxNorm, norm);
   const normValue = norm.dataSync()[0];
-  const clipped = tf.tidy(() => {
-    const factor = tf.div(maxNorm, tf.maximum(norm, maxNorm));
-    const result: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) result[name] = normValue <= maxNorm ? tf.clone(g) : tf.mul(g, factor);
-    return result;
-  });
   norm.dispose();
   return { grads: clipped, globalNorm: normValue };
+}
+
+/**
+ * `clipByGlobalNorm` without reading anything back: every gradient times
+ * maxNorm / max(norm, maxNorm), with `norm` their global norm already computed (a scalar tensor,
+ * e.g. from the trainer's fused gradient check). When norm ≤ maxNorm the factor is exactly 1
+ * (x / x in IEEE arithmetic), so the result equals the input bit for bit; a NaN/±Inf norm gives NaN
+ * everywhere, as `clipByGlobalNorm` does. Inputs are not disposed; the caller owns the new tensors.
+ */
+export function scaleToGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number, norm: tf.Scalar): tf.NamedTensorMap {
+  requirePositive('scaleToGlobalNorm', 'maxNorm', maxNorm);
+  return tf.tidy(() => {
+    const factor = tf.div(maxNorm, tf.maximum(norm, maxNorm));
+    const result: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(grads)) result[name] = tf.mul(g, factor);
+    return result;
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { Elbo, type ElboOptions } from '../elbo/index.js';
+import { Elbo, disposeElboTerms, elboReportFromValues, reportTensors, type ElboOptions, type ElboReport } from '../elbo/index.js';
 import type { NoiseSource } from '../../src/random/noise-source.js';
 import type { TrainingPosition } from '../position.js';
 import type { BatchSource } from './data-source.js';
@@ -18,12 +18,38 @@ export interface StepReport {
   readonly perLayer: Readonly<Record<string, number>>;
 }
 
+/**
+ * A step's report not read yet: the scalars to read (still on the device) and how to turn their
+ * values into the report. The trainer reads them in the same transfer as the gradient check, so a
+ * step costs one device→host read.
+ */
+export interface PendingReport {
+  /** Scalars to read, owned by the pending report (the first is the loss). */
+  readonly scalars: readonly tf.Scalar[];
+  /** The report from the values of `scalars`, in order (extra values after them are ignored). */
+  read(values: ArrayLike<number>): StepReport;
+  /** Disposes every scalar (safe to call twice). */
+  dispose(): void;
+}
+
 /** What the trainer needs of an objective (an `Elbo` adapted by `resolveObjective`). */
 export interface TrainingObjective {
   /** The ELBO behind the objective (the gradient inspector takes its terms separately). */
   readonly elbo: Elbo;
   /** The differentiable loss (caller owns it) and its report, for a batch at `position` with `noise`. */
   lossAndReport(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource): { loss: tf.Scalar; report: StepReport };
+  /**
+   * The differentiable loss and its report left on the device (no read). `loss` is also
+   * `pending.scalars[0]`: disposing the pending report disposes it. Optional: without it the trainer
+   * uses `lossAndReport` (one more read per step).
+   */
+  lossAndPendingReport?(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource): { loss: tf.Scalar; pending: PendingReport };
+}
+
+function stepReport(report: ElboReport): StepReport {
+  const perLayer: Record<string, number> = {};
+  for (const layer of report.perLayer) perLayer[layer.name] = layer.kl;
+  return { loss: report.loss, nll: report.nll, kl: report.kl, klWeight: report.klWeight, perLayer };
 }
 
 /** What `fit` accepts as `elbo`: an `Elbo` built for the model, or its options (`new Elbo(model, options)` is built). */
@@ -35,9 +61,16 @@ export function elboObjective(elbo: Elbo): TrainingObjective {
     elbo,
     lossAndReport(x, y, position, noise) {
       const { loss, report } = elbo.lossAndReport(x, y, position, noise);
-      const perLayer: Record<string, number> = {};
-      for (const layer of report.perLayer) perLayer[layer.name] = layer.kl;
-      return { loss, report: { loss: report.loss, nll: report.nll, kl: report.kl, klWeight: report.klWeight, perLayer } };
+      return { loss, report: stepReport(report) };
+    },
+    lossAndPendingReport(x, y, position, noise) {
+      const terms = elbo.terms(x, y, position, noise);
+      const pending: PendingReport = {
+        scalars: reportTensors(terms),
+        read: (values) => stepReport(elboReportFromValues(terms, values, elbo.settings)),
+        dispose: () => disposeElboTerms(terms),
+      };
+      return { loss: terms.loss, pending };
     },
   };
 }

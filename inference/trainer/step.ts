@@ -4,10 +4,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NoiseSource } from '../../src/random/noise-source.js';
 import type { TrainingPosition } from '../position.js';
-import { clipByGlobalNorm, clipByValue } from './clip.js';
+import { clipByValue, scaleToGlobalNorm } from './clip.js';
 import type { Batch } from './data-source.js';
 import type { SkippedStep, StepRecord } from './history.js';
-import type { StepReport, TrainingObjective } from './objective.js';
+import type { PendingReport, StepReport, TrainingObjective } from './objective.js';
 
 /** Clipping settings of a step. */
 export interface StepClipping {
@@ -27,17 +27,37 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   });
 }
 
-/** Per-gradient finiteness flags and the global norm, read in one transfer. */
-function gradientHealth(names: string[], grads: tf.NamedTensorMap): { finite: boolean[]; norm: number } {
-  const values = tf.tidy(() => {
-    const flags = names.map((n) => tf.cast(tf.all(tf.isFinite(grads[n])), 'float32'));
+/**
+ * The fused gradient check on the device: each gradient's squared L2 norm (a [k] vector) and the
+ * global norm √Σ. A gradient is finite iff its squared norm is (NaN and ±Inf propagate; a squared
+ * norm that overflows float32, |g| ≳ 1.8·10^19, also counts as not finite, as TensorFlow's
+ * `clip_by_global_norm` turns such a norm into NaN). Caller owns both tensors.
+ */
+function gradientCheck(names: readonly string[], grads: tf.NamedTensorMap): { squares: tf.Tensor1D; norm: tf.Scalar } {
+  return tf.tidy(() => {
     const squares = names.map((n) => tf.sum(tf.square(grads[n])));
-    const norm = tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares));
-    return tf.concat([tf.stack(flags.length === 0 ? [tf.scalar(1)] : flags), tf.reshape(norm, [1])]);
+    const norm = tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares)) as tf.Scalar;
+    return { squares: (squares.length === 0 ? tf.zeros([0]) : tf.stack(squares)) as tf.Tensor1D, norm };
   });
-  const data = values.dataSync();
-  values.dispose();
-  return { finite: names.map((_, i) => data[i] === 1), norm: data[data.length - 1] };
+}
+
+/** The gradients to apply: clipped by global norm (with the norm already computed), then by value; no read. */
+function clippedGradients(grads: tf.NamedTensorMap, norm: tf.Scalar, clipping: StepClipping): tf.NamedTensorMap {
+  let result = grads;
+  if (clipping.clipGlobalNorm !== undefined) result = scaleToGlobalNorm(grads, clipping.clipGlobalNorm, norm);
+  if (clipping.clipValue !== undefined) {
+    const byValue = clipByValue(result, clipping.clipValue);
+    if (result !== grads) tf.dispose(Object.values(result));
+    result = byValue;
+  }
+  return result;
+}
+
+/** The loss and its report: left on the device when the objective can, else read inside the closure. */
+function lossWithReport(objective: TrainingObjective, batch: Batch, position: TrainingPosition, noise: NoiseSource): { loss: tf.Scalar; pending: PendingReport } {
+  if (objective.lossAndPendingReport !== undefined) return objective.lossAndPendingReport(batch.x, batch.y, position, noise);
+  const { loss, report } = objective.lossAndReport(batch.x, batch.y, position, noise);
+  return { loss, pending: { scalars: [], read: () => report, dispose: () => undefined } };
 }
 
 /** Gradients of the ELBO for one batch (caller owns them) and the step's report. */
@@ -46,7 +66,10 @@ export interface StepGradients {
   readonly report: StepReport;
 }
 
-/** The ELBO's gradients with respect to `variables` for one batch at `position` (nothing applied). */
+/**
+ * The ELBO's gradients with respect to `variables` for one batch at `position` (nothing applied),
+ * with the report read at once: the micro-batch path of gradient accumulation.
+ */
 export function stepGradients(objective: TrainingObjective, optimizer: tf.Optimizer, variables: tf.Variable[], batch: Batch, position: TrainingPosition, noise: NoiseSource): StepGradients {
   let report: StepReport | null = null;
   const { value, grads } = optimizer.computeGradients(() => {
@@ -62,8 +85,10 @@ export function stepGradients(objective: TrainingObjective, optimizer: tf.Optimi
 
 /**
  * Computes the ELBO and its gradients for one batch and applies them unless the loss or a gradient
- * is NaN/±Inf. Clipping order: global norm, then value. Disposes every tensor it creates; the batch
- * stays the caller's.
+ * is NaN/±Inf. Clipping order: global norm, then value. One device→host read per step: the report,
+ * the per-gradient finiteness and the global norm travel together (the clipped gradients are
+ * computed before that read and dropped if the step is skipped). Disposes every tensor it creates;
+ * the batch stays the caller's.
  */
 export function trainingStep(
   objective: TrainingObjective,
@@ -74,20 +99,50 @@ export function trainingStep(
   noise: NoiseSource,
   clipping: StepClipping,
 ): StepOutcome {
-  const { grads, report } = stepGradients(objective, optimizer, variables, batch, position, noise);
-  return applyStepGradients(optimizer, variables, grads, report, position, batch.x.shape[0], clipping);
+  let pending: PendingReport | null = null;
+  const { value, grads } = optimizer.computeGradients(() => {
+    const result = lossWithReport(objective, batch, position, noise);
+    pending = result.pending;
+    return result.loss;
+  }, variables);
+  const report = pending as PendingReport | null;
+  if (report === null) {
+    value.dispose();
+    tf.dispose(Object.values(grads));
+    throw new TypeError('fit: the ELBO returned no report.');
+  }
+  // The loss may be one of the report's scalars: it is freed with the report, after the read.
+  const withLoss: PendingReport = { scalars: report.scalars, read: (values) => report.read(values), dispose: () => (report.dispose(), value.dispose()) };
+  return guardedUpdate(optimizer, variables, grads, withLoss, position, batch.x.shape[0], clipping);
 }
 
 /**
- * The guarded update: skips (and reports) a step whose loss or any gradient is not finite, else
- * clips and applies `grads`. Disposes `grads`.
+ * The guarded update of gradients computed elsewhere (accumulated micro-batches) whose report is
+ * already read: skips (and reports) a step whose loss or any gradient is not finite, else clips and
+ * applies `grads`. Disposes `grads`.
  * @param batchSize examples behind the gradients (for the step record).
  */
 export function applyStepGradients(
   optimizer: tf.Optimizer,
   variables: tf.Variable[],
   grads: tf.NamedTensorMap,
-  finalReport: StepReport,
+  report: StepReport,
+  position: TrainingPosition,
+  batchSize: number,
+  clipping: StepClipping,
+): StepOutcome {
+  return guardedUpdate(optimizer, variables, grads, { scalars: [], read: () => report, dispose: () => undefined }, position, batchSize, clipping);
+}
+
+/**
+ * The non-finite guard, clipping and the update, with one read: the pending report's scalars, each
+ * gradient's squared norm and the global norm. Disposes `grads` and the pending report.
+ */
+function guardedUpdate(
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  grads: tf.NamedTensorMap,
+  report: PendingReport,
   position: TrainingPosition,
   batchSize: number,
   clipping: StepClipping,
@@ -96,29 +151,31 @@ export function applyStepGradients(
   const names = variables.map((v) => v.name).filter((name) => grads[name] !== undefined);
   let toApply: tf.NamedTensorMap = grads;
   try {
-    if (!Number.isFinite(finalReport.loss)) return { kind: 'skipped', skipped: { ...where, reason: `loss is ${finalReport.loss}` } };
-    const health = gradientHealth(names, grads);
-    const bad = health.finite.findIndex((ok) => !ok);
+    const { squares, norm } = gradientCheck(names, grads);
+    toApply = clippedGradients(grads, norm, clipping);
+    const packed = tf.tidy(() => tf.concat([report.scalars.length === 0 ? tf.zeros([0]) : tf.stack([...report.scalars]), squares, tf.reshape(norm, [1])]));
+    tf.dispose([squares, norm]);
+    const values = packed.dataSync();
+    packed.dispose();
+    const stepReport = report.read(values);
+    const offset = report.scalars.length;
+    if (!Number.isFinite(stepReport.loss)) return { kind: 'skipped', skipped: { ...where, reason: `loss is ${stepReport.loss}` } };
+    const bad = names.findIndex((_, i) => !Number.isFinite(values[offset + i]));
     if (bad >= 0) return { kind: 'skipped', skipped: { ...where, reason: `gradient of '${names[bad]}' is not finite` } };
-    if (clipping.clipGlobalNorm !== undefined) toApply = clipByGlobalNorm(toApply, clipping.clipGlobalNorm).grads;
-    if (clipping.clipValue !== undefined) {
-      const clipped = clipByValue(toApply, clipping.clipValue);
-      if (toApply !== grads) tf.dispose(Object.values(toApply));
-      toApply = clipped;
-    }
     optimizer.applyGradients(names.map((name) => ({ name, tensor: toApply[name] })));
     const record: StepRecord = {
       ...where,
       batchSize,
-      loss: finalReport.loss,
-      nll: finalReport.nll,
-      kl: finalReport.kl,
-      klWeight: finalReport.klWeight,
-      perLayer: finalReport.perLayer,
-      gradNorm: health.norm,
+      loss: stepReport.loss,
+      nll: stepReport.nll,
+      kl: stepReport.kl,
+      klWeight: stepReport.klWeight,
+      perLayer: stepReport.perLayer,
+      gradNorm: values[offset + names.length],
     };
     return { kind: 'applied', record };
   } finally {
+    report.dispose();
     tf.dispose(Object.values(grads));
     if (toApply !== grads) tf.dispose(Object.values(toApply));
   }

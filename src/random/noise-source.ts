@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { requireFinite, requireInteger } from '../validate.js';
 import { InvalidArgumentError } from '../errors.js';
+import { nativeNormalAvailable, statelessNormal, statelessSeed } from './native-normal.js';
 
 /** Where in training a forward pass happens. `particle` indexes Monte Carlo samples of one step. */
 export interface NoisePosition {
@@ -131,6 +132,57 @@ class AleaDraws implements RandomDraws {
 }
 
 /**
+ * Draws whose normals come from TensorFlow's stateless Philox generator (`statelessNormal`), the
+ * k-th `normal()` call of the stream seeded by (key, k); uniforms and signs come from the Alea
+ * stream of the same key (they are small: Flipout's per-example signs).
+ */
+class NativeNormalDraws implements RandomDraws {
+  private normalCalls = 0;
+  /** Made on the first uniform/sign draw only (seeding Alea hashes the key). */
+  private aleaDraws: AleaDraws | null = null;
+
+  constructor(private readonly key: string) {}
+
+  private get alea(): AleaDraws {
+    this.aleaDraws ??= new AleaDraws(this.key);
+    return this.aleaDraws;
+  }
+
+  normal(shape: readonly number[]): tf.Tensor {
+    sizeOf('RandomDraws.normal', shape);
+    return statelessNormal(shape, statelessSeed(this.key, this.normalCalls++));
+  }
+
+  uniform(shape: readonly number[]): tf.Tensor {
+    return this.alea.uniform(shape);
+  }
+
+  signs(shape: readonly number[]): tf.Tensor {
+    return this.alea.signs(shape);
+  }
+}
+
+/**
+ * Which generator makes the normals of a `NoiseSource`:
+ * - `'auto'` (default): TensorFlow's stateless Philox generator on the native `tensorflow` backend
+ *   (made inside TensorFlow, no JavaScript loop), the Alea stream on every other backend;
+ * - `'alea'`: the Alea stream everywhere (the same numbers on every backend).
+ * Either way a position replays bit-exactly on the same backend; the two generators give
+ * different (equally distributed) numbers, so a run resumed on another backend continues with
+ * other noise under `'auto'`.
+ */
+export type NormalGenerator = 'auto' | 'alea';
+
+/** Accepted `NormalGenerator` values. */
+export const NORMAL_GENERATORS: readonly NormalGenerator[] = ['auto', 'alea'];
+
+/** Options of `NoiseSource`. */
+export interface NoiseSourceOptions {
+  /** Generator of the normal draws. Default `'auto'`. */
+  readonly normals?: NormalGenerator;
+}
+
+/**
  * The root of a seed stream. Immutable; holds no tensors.
  *
  * @example
@@ -140,13 +192,23 @@ class AleaDraws implements RandomDraws {
 export class NoiseSource {
   /** Root seed (finite number or non-empty string). */
   readonly seed: number | string;
+  /** Generator of the normal draws (see `NormalGenerator`). */
+  readonly normals: NormalGenerator;
 
-  constructor(seed: number | string) {
+  /**
+   * @param seed root seed.
+   * @param options `normals`: `'auto'` (default) or `'alea'`; forks inherit it.
+   */
+  constructor(seed: number | string, options: NoiseSourceOptions = {}) {
     if (typeof seed === 'number') requireFinite('NoiseSource', 'seed', seed);
     else if (typeof seed !== 'string' || seed.length === 0) {
       throw new InvalidArgumentError('NoiseSource', 'seed', seed, 'a finite number or a non-empty string');
     }
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('NoiseSource', 'options', options, 'an object {normals?}');
+    const normals = options.normals ?? 'auto';
+    if (!NORMAL_GENERATORS.includes(normals)) throw new InvalidArgumentError('NoiseSource', 'options.normals', normals, `one of ${NORMAL_GENERATORS.map((g) => `'${g}'`).join(', ')}`);
     this.seed = seed;
+    this.normals = normals;
   }
 
   /** The key string of a position and path; equal keys give identical streams. */
@@ -157,13 +219,17 @@ export class NoiseSource {
     return `${this.seed}|${position.step}|${particle}|${path}`;
   }
 
-  /** A fresh generator for (position, path). Calling twice with equal arguments replays the same numbers. */
+  /**
+   * A fresh generator for (position, path). Calling twice with equal arguments replays the same
+   * numbers (on the same backend: see `NormalGenerator`).
+   */
   draws(position: NoisePosition, path: string): RandomDraws {
-    return new AleaDraws(this.key(position, path));
+    const key = this.key(position, path);
+    return this.normals === 'auto' && nativeNormalAvailable() ? new NativeNormalDraws(key) : new AleaDraws(key);
   }
 
-  /** A derived source whose streams are independent of this one's (e.g. for data shuffling). */
+  /** A derived source whose streams are independent of this one's (e.g. for data shuffling); same `normals`. */
   fork(name: string): NoiseSource {
-    return new NoiseSource(`${this.seed}/${name}`);
+    return new NoiseSource(`${this.seed}/${name}`, { normals: this.normals });
   }
 }

@@ -11,7 +11,7 @@ import type { DatasetBatch } from '../../../inference/trainer/data-source.js';
 import { setSamplingMode } from '../../../layers/index.js';
 import { InvalidArgumentError, NonFiniteError, ShapeError } from '../../../src/errors.js';
 import { expectNoLeak, near, take } from '../../helpers/leak.js';
-import { fixedWeights, freshModel, lineData, perExampleElbo, tinyBnn, weightValues } from './fixtures.js';
+import { freshModel, lineData, perExampleElbo, tinyBnn, weightValues } from './fixtures.js';
 
 const silent = { progress: 'silent' as const };
 

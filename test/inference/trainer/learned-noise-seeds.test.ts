@@ -10,7 +10,7 @@ import * as klWeighting from '../../../inference/kl-weighting/index.js';
 import { seedInitialWeights } from '../../../layers/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 import { near, takeScalar } from '../../helpers/leak.js';
-import { fixedWeights, freshModel, lineData, perExampleElbo, tinyBnn, weightValues } from './fixtures.js';
+import { freshModel, lineData, perExampleElbo, tinyBnn, weightValues } from './fixtures.js';
 
 const silent = { progress: 'silent' as const };
 

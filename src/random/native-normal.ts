@@ -1,0 +1,73 @@
+/**
+ * Standard normals from TensorFlow's own stateless counter-based generator (Philox,
+ * `StatelessRandomNormal`), called through the tfjs-node binding when the active backend is
+ * `tensorflow`. The numbers are a pure function of (seed pair, shape), are made where the
+ * tensor lives (no JavaScript loop, no copy into TensorFlow), and so replay bit-exactly.
+ *
+ * No import of tfjs-node: the backend object is inspected at run time, so this file is safe in a
+ * browser bundle (it simply reports the generator as unavailable there).
+ */
+import * as tf from '@tensorflow/tfjs';
+import seedrandom from 'seedrandom';
+
+/** The attribute of a TensorFlow eager op as the tfjs-node binding takes it. */
+interface OpAttr {
+  readonly name: string;
+  readonly type: number;
+  readonly value: number;
+}
+
+/** The part of tfjs-node's `NodeJSKernelBackend` used here. */
+interface NativeBackend {
+  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.Tensor[]): tf.Tensor;
+  readonly binding: { readonly TF_ATTR_TYPE: number; readonly TF_FLOAT: number; readonly TF_INT32: number };
+}
+
+/** The native backend when it is active and exposes the binding, else null. */
+function nativeBackend(): NativeBackend | null {
+  if (tf.getBackend() !== 'tensorflow') return null;
+  const backend = tf.backend() as unknown as Partial<NativeBackend>;
+  const binding = backend.binding;
+  if (typeof backend.executeSingleOutput !== 'function' || binding === undefined) return null;
+  if (typeof binding.TF_ATTR_TYPE !== 'number' || typeof binding.TF_FLOAT !== 'number' || typeof binding.TF_INT32 !== 'number') return null;
+  return backend as NativeBackend;
+}
+
+/** Whether `statelessNormal` can run now: the active backend is tfjs-node's `tensorflow`. */
+export function nativeNormalAvailable(): boolean {
+  return nativeBackend() !== null;
+}
+
+/**
+ * The Philox seed pair of a stream key and the index of the draw within it: two 32-bit integers
+ * from an Alea generator seeded with `key` and `draw`. Equal arguments give equal pairs.
+ */
+export function statelessSeed(key: string, draw: number): [number, number] {
+  const generator = seedrandom.alea(`${key}|normal#${draw}`);
+  return [generator.int32(), generator.int32()];
+}
+
+/**
+ * A float32 tensor of `shape` filled with standard normals by TensorFlow's
+ * `StatelessRandomNormal` (Philox-4×32-10 with Box–Muller) for the seed pair `seed`. Same seed and
+ * shape → the same values, on every call. The caller owns the tensor.
+ *
+ * @throws Error when the native backend is not active (check `nativeNormalAvailable()` first).
+ */
+export function statelessNormal(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
+  const backend = nativeBackend();
+  if (backend === null) throw new Error(`statelessNormal: needs the 'tensorflow' backend (tfjs-node); the active backend is '${tf.getBackend()}'.`);
+  const { TF_ATTR_TYPE, TF_FLOAT, TF_INT32 } = backend.binding;
+  const attrs: OpAttr[] = [
+    { name: 'dtype', type: TF_ATTR_TYPE, value: TF_FLOAT },
+    { name: 'T', type: TF_ATTR_TYPE, value: TF_INT32 },
+    { name: 'Tseed', type: TF_ATTR_TYPE, value: TF_INT32 },
+  ];
+  const shapeTensor = tf.tensor1d(shape as number[], 'int32');
+  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
+  try {
+    return backend.executeSingleOutput('StatelessRandomNormal', attrs, [shapeTensor, seedTensor]);
+  } finally {
+    tf.dispose([shapeTensor, seedTensor]);
+  }
+}
