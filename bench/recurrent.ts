@@ -21,7 +21,7 @@ import { denseVariational, lstmVariational, type Estimator } from '../layers/ind
 import { Elbo } from '../inference/elbo/index.js';
 import { bernoulli } from '../inference/likelihoods/index.js';
 import { perExample } from '../inference/kl-weighting/index.js';
-import { integerFlag, stringFlag } from './flags.js';
+import { checkedArgv, integerFlag, stringFlag } from './flags.js';
 import { PEER_FAIR_ENV, peerAvailable } from './peer.js';
 import { median } from './stats.js';
 import { BENCH_DATASET_SIZE, BENCH_LEARNING_RATE } from './cases.js';
@@ -97,7 +97,8 @@ function peerMedian(python: string, kind: LstmKind, steps: number, warmup: numbe
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+  const usage = 'Usage: node dist/bench/recurrent.js [--steps 10] [--warmup 2] [--python python3 | --no-peer] [--json]\n\nOne training step of a 2-layer LSTM (128 units, sequence 64, batch 32): deterministic vs reparameterization vs Flipout, with the PyTorch + bayesian-torch peer.';
+  const argv = checkedArgv(process.argv.slice(2), 'bench/recurrent', usage, { values: ['--steps', '--warmup', '--python'], switches: ['--no-peer', '--json'] });
   const steps = integerFlag(argv, '--steps', 10, 'bench/recurrent');
   const warmup = integerFlag(argv, '--warmup', 2, 'bench/recurrent');
   const python = argv.includes('--no-peer') ? null : stringFlag(argv, '--python', 'python3');

@@ -19,10 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer, type TestRedisServer } from '../test/helpers/redis-server.js';
 import { lastJsonLine, startCli, startWorker, stopAll, waitFor, type CliProcess } from '../test/cli/queue/processes.js';
-import { integerFlag, listFlag } from './flags.js';
+import { checkedArgv, integerFlag, listFlag } from './flags.js';
 
 const WEIGHTINGS = 'perExample,perMinibatch,blundell,tempered:0.1,tempered:1,warmup';
-const argv = process.argv.slice(2);
+const argv = checkedArgv(process.argv.slice(2), 'bench/scale-out', 'Usage: node dist/bench/scale-out.js [--epochs 60] [--workers 1,2,4] [--lock 4000] [--stalled 1000]\n\nA sweep of 12 study kl regression-toy runs through BullMQ with 1, 2 and 4 local workers, the queue overhead and the recovery after a SIGKILL.', { values: ['--epochs', '--workers', '--lock', '--stalled'] });
 const epochs = integerFlag(argv, '--epochs', 60, 'scale-out');
 const workerCounts = listFlag(argv, '--workers', ['1', '2', '4']).map(Number);
 const lockMs = integerFlag(argv, '--lock', 4000, 'scale-out');

@@ -1,6 +1,5 @@
 /**
- * Command-line flags of the example scripts that do not use bench/flags.ts: `--help` prints the
- * usage and exits 0; an unknown flag, a missing value or a bad number prints one line and exits 2,
+ * Command-line flags of the example scripts: `--help` prints the usage and exits 0; an unknown flag, a missing value or a bad number prints one line and exits 2,
  * before any training starts.
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +11,10 @@ export interface ExampleFlag {
   readonly defaultValue: string;
   /** Require an integer ≥ 1 (epochs, counts). */
   readonly positiveInteger?: boolean;
+  /** A bare switch (`--quick`): its value is `'true'` when given, else `defaultValue` (`'false'`). */
+  readonly isSwitch?: boolean;
+  /** Accepted values, when the flag is a choice. */
+  readonly choices?: readonly string[];
 }
 
 /** Exit status for bad flags, as the tfjs-bnn command uses. */
@@ -19,7 +22,7 @@ export const EXAMPLE_USAGE_EXIT_CODE = 2;
 
 /** The usage text: the script line, then one line per flag with its default. */
 export function exampleUsage(script: string, summary: string, flags: readonly ExampleFlag[]): string {
-  const lines = flags.map((f) => `  --${f.name} <value>  ${f.description} (default: ${f.defaultValue})`);
+  const lines = flags.map((f) => (f.isSwitch === true ? `  --${f.name}  ${f.description}` : `  --${f.name} <value>  ${f.description} (default: ${f.defaultValue})`));
   return [`usage: node dist/examples/${script}.js [options]`, '', summary, '', 'options:', ...lines, '  --help  print this help and exit'].join('\n');
 }
 
@@ -34,7 +37,7 @@ export function parseExampleArgs(
   flags: readonly ExampleFlag[],
 ): { readonly values: Readonly<Record<string, string>> } | { readonly exit: number; readonly text: string } {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
-  for (const flag of flags) options[flag.name] = { type: 'string' };
+  for (const flag of flags) options[flag.name] = { type: flag.isSwitch === true ? 'boolean' : 'string' };
   let parsed: Record<string, string | boolean | undefined>;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
@@ -45,7 +48,10 @@ export function parseExampleArgs(
   const values: Record<string, string> = {};
   for (const flag of flags) {
     const value = parsed[flag.name];
-    values[flag.name] = typeof value === 'string' ? value : flag.defaultValue;
+    values[flag.name] = typeof value === 'string' ? value : value === true ? 'true' : flag.defaultValue;
+    if (flag.choices !== undefined && !flag.choices.includes(values[flag.name])) {
+      return { exit: EXAMPLE_USAGE_EXIT_CODE, text: `${script}: --${flag.name} expects one of ${flag.choices.join(', ')}, got '${values[flag.name]}'` };
+    }
     const number = Number(values[flag.name]);
     if (flag.positiveInteger === true && !(Number.isInteger(number) && number >= 1)) {
       return { exit: EXAMPLE_USAGE_EXIT_CODE, text: `${script}: --${flag.name} expects an integer ≥ 1, got '${values[flag.name]}'` };

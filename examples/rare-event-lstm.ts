@@ -19,6 +19,7 @@ import { focal } from '../inference/likelihoods/index.js';
 import * as klWeighting from '../inference/kl-weighting/index.js';
 import { fit } from '../inference/trainer/index.js';
 import { auroc } from '../inference/metrics/index.js';
+import { exampleArgs } from './example-args.js';
 
 const TIME = 32;
 const SPIKE_RATE = 0.03;
@@ -44,9 +45,13 @@ function rareEventSequences(n: number, seed: string): { x: tf.Tensor3D; y: tf.Te
   return { x: tf.tensor3d(x, [n, TIME, 2]), y: tf.tensor3d(y, [n, TIME, 1]) };
 }
 
+const flags = exampleArgs('rare-event-lstm', 'Rare-event sequence labelling with a variational LSTM.', [
+  { name: 'epochs', description: 'training epochs', defaultValue: '15', positiveInteger: true },
+  { name: 'estimator', description: 'reparameterization or flipout', defaultValue: 'flipout', choices: ['reparameterization', 'flipout'] },
+]);
 await initBackend();
-const epochs = Number(process.argv[2] ?? 15);
-const estimator = (process.argv[3] ?? 'flipout') as 'reparameterization' | 'flipout';
+const epochs = Number(flags.epochs);
+const estimator = flags.estimator as 'reparameterization' | 'flipout';
 const train = rareEventSequences(512, 'train');
 const test = rareEventSequences(256, 'test');
 const model = tf.sequential({

@@ -25,10 +25,14 @@ import { bernoulli, weightedBernoulli } from '../inference/likelihoods/index.js'
 import * as klWeighting from '../inference/kl-weighting/index.js';
 import { fit } from '../inference/trainer/index.js';
 import seedrandom from 'seedrandom';
+import { exampleArgs } from './example-args.js';
 
-const argv = process.argv.slice(2);
-const QUICK = argv.includes('--quick');
-const EPOCHS = Number(argv[argv.indexOf('--epochs') + 1] ?? NaN) || (QUICK ? 3 : 6);
+const flags = exampleArgs('rare-events', 'Rare-event sequence labelling (0.03 % positive timesteps): weighted BCE with and without clipping, and positive-centred windows.', [
+  { name: 'epochs', description: 'training epochs (empty: 6, or 3 with --quick)', defaultValue: '' },
+  { name: 'quick', description: 'shorter series and fewer steps', defaultValue: 'false', isSwitch: true },
+]);
+const QUICK = flags.quick === 'true';
+const EPOCHS = flags.epochs === '' ? (QUICK ? 3 : 6) : Number(flags.epochs);
 /** Timesteps per training window. */
 const WINDOW = 2048;
 const TRAIN_LENGTH = QUICK ? 400_000 : 1_600_000;

@@ -23,7 +23,7 @@ import { fit, type EpochRecord } from '../inference/trainer/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
 import { voxelMetrics, lesionMetrics, expectedCalibrationError, errorDetectionAuroc, retentionCurve, uncertaintyErrorOverlap } from '../inference/metrics/index.js';
 import { segmentationRecipe, segmentationObjective, segmentationUNetArgs, type SegmentationRecipe } from '../inference/segmentation/index.js';
-import { checkedArgv, integerFlag, stringFlag } from '../bench/flags.js';
+import { exampleArgs } from './example-args.js';
 
 /** Intensity above which a voxel counts as head when normalising (background Rician noise is ≈ 0.04). */
 const HEAD_THRESHOLD = 0.1;
@@ -48,23 +48,30 @@ function cpuSeconds(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-function recipeFromFlags(argv: readonly string[]): SegmentationRecipe {
-  const quick = argv.includes('--quick');
+function recipeFromFlags(flags: Readonly<Record<string, string>>): SegmentationRecipe {
+  const quick = flags.quick === 'true';
   const base = segmentationRecipe(quick ? { imageSize: 32, trainSlices: 16, testSlices: 8, epochs: 2, predictiveSamples: 4 } : {});
+  const orBase = (name: string, fallback: number): number => (flags[name] === '' ? fallback : Number(flags[name]));
   return segmentationRecipe({
     ...base,
-    epochs: integerFlag(argv, '--epochs', base.epochs, 'segment-phantom'),
-    trainSlices: integerFlag(argv, '--train', base.trainSlices, 'segment-phantom'),
-    predictiveSamples: integerFlag(argv, '--samples', base.predictiveSamples, 'segment-phantom'),
-    seed: integerFlag(argv, '--seed', base.seed, 'segment-phantom'),
+    epochs: orBase('epochs', base.epochs),
+    trainSlices: orBase('train', base.trainSlices),
+    predictiveSamples: orBase('samples', base.predictiveSamples),
+    seed: orBase('seed', base.seed),
   });
 }
 
 async function main(): Promise<void> {
-  const usage = 'Usage: node dist/examples/segment-phantom.js [--epochs N] [--train N] [--samples S] [--seed K] [--out DIR] [--quick]';
-  const argv = checkedArgv(process.argv.slice(2), 'segment-phantom', usage, { values: ['--epochs', '--train', '--samples', '--seed', '--out'], switches: ['--quick'] });
-  const recipe = recipeFromFlags(argv);
-  const outDir = stringFlag(argv, '--out', join('runs', 'segment-phantom')) as string;
+  const flags = exampleArgs('segment-phantom', 'The phantom segmentation recipe end to end: training, MC maps, metrics and panels.', [
+    { name: 'epochs', description: "training epochs (empty: the recipe's)", defaultValue: '' },
+    { name: 'train', description: "training slices (empty: the recipe's)", defaultValue: '' },
+    { name: 'samples', description: "Monte Carlo samples (empty: the recipe's)", defaultValue: '' },
+    { name: 'seed', description: "seed (empty: the recipe's)", defaultValue: '' },
+    { name: 'out', description: 'output folder', defaultValue: join('runs', 'segment-phantom') },
+    { name: 'quick', description: 'a small, fast run', defaultValue: 'false', isSwitch: true },
+  ]);
+  const recipe = recipeFromFlags(flags);
+  const outDir = flags.out;
   const info = await initBackend();
   const { imageSize: size, trainSlices, testSlices } = recipe;
   console.log(`backend ${info.name}; ${trainSlices} training slices ${size}×${size}, ${recipe.epochs} epochs, batch ${recipe.batchSize}, S = ${recipe.predictiveSamples}, seed ${recipe.seed}`);

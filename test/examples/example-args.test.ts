@@ -21,7 +21,17 @@ test('example flags: defaults, values, --help, unknown flags and bad numbers', (
   t.true('exit' in positional && positional.exit === EXAMPLE_USAGE_EXIT_CODE);
 });
 
-for (const script of ['regression-toy', 'gradient-inspector']) {
+test('a switch reads as true when given; a choice refuses other values', (t) => {
+  const flags = [
+    { name: 'quick', description: 'fast', defaultValue: 'false', isSwitch: true },
+    { name: 'estimator', description: 'which', defaultValue: 'flipout', choices: ['reparameterization', 'flipout'] },
+  ];
+  t.deepEqual(parseExampleArgs(['--quick'], 'demo', 'A demo.', flags), { values: { quick: 'true', estimator: 'flipout' } });
+  t.deepEqual(parseExampleArgs([], 'demo', 'A demo.', flags), { values: { quick: 'false', estimator: 'flipout' } });
+  t.deepEqual(parseExampleArgs(['--estimator', 'local'], 'demo', 'A demo.', flags), { exit: EXAMPLE_USAGE_EXIT_CODE, text: "demo: --estimator expects one of reparameterization, flipout, got 'local'" });
+});
+
+for (const script of ['regression-toy', 'gradient-inspector', 'segment-phantom', 'rare-events', 'rare-event-lstm', 'uci-recipe']) {
   test(`examples/${script} --help prints usage and an unknown flag exits 2 without training`, (t) => {
     const path = fileURLToPath(new URL(`../../examples/${script}.js`, import.meta.url));
     const help = spawnSync(process.execPath, [path, '--help'], { encoding: 'utf8', timeout: 60_000 });
