@@ -205,11 +205,13 @@ def run_row(row, steps, warmup):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--rows", default=",".join(ROWS), help="comma-separated network/kind rows")
+def rows_main(description, rows_known, run_row, script, default_steps, default_warmup):
+    """The command line of a peer script: `--row R` times one row in this process; otherwise each
+    row of `--rows` runs in a fresh child process (with FAIR_ENV) and is printed (or as JSON)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--steps", type=int, default=default_steps)
+    parser.add_argument("--warmup", type=int, default=default_warmup)
+    parser.add_argument("--rows", default=",".join(rows_known), help="comma-separated rows")
     parser.add_argument("--row", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print one JSON object per row")
     args = parser.parse_args()
@@ -219,12 +221,12 @@ def main():
         print("PEER_RESULT " + json.dumps(run_row(args.row, args.steps, args.warmup)), flush=True)
         return
     rows = [r for r in args.rows.split(",") if r]
-    unknown = [r for r in rows if r not in ROWS]
+    unknown = [r for r in rows if r not in rows_known]
     if unknown:
-        parser.error(f"unknown rows {unknown}; known: {', '.join(ROWS)}")
+        parser.error(f"unknown rows {unknown}; known: {', '.join(rows_known)}")
     env = {**os.environ, **FAIR_ENV}
     for row in rows:
-        command = [sys.executable, __file__, "--row", row, "--steps", str(args.steps), "--warmup", str(args.warmup)]
+        command = [sys.executable, script, "--row", row, "--steps", str(args.steps), "--warmup", str(args.warmup)]
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         lines = [l for l in done.stdout.splitlines() if l.startswith("PEER_RESULT ")]
         if done.returncode != 0 or not lines:
@@ -236,7 +238,11 @@ def main():
         elif "error" in result:
             print(f"{row:32s} failed: {result['error']}", flush=True)
         else:
-            print(f"{row:32s} {result['medianMs']:9.1f} ms  (min {result['minMs']:.1f}, max {result['maxMs']:.1f}, RSS {result['peakRssMB']:.0f} MB)", flush=True)
+            print(f"{row:32s} {result['medianMs']:9.1f} ms  (min {result['minMs']:.1f}, max {result['maxMs']:.1f}, RSS {result.get('peakRssMB', float('nan')):.0f} MB)", flush=True)
+
+
+def main():
+    rows_main(__doc__.split("\n")[0], ROWS, run_row, __file__, 20, 3)
 
 
 if __name__ == "__main__":

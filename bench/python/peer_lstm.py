@@ -14,15 +14,10 @@ at EVERY time step (tfjs-bnn samples once per sequence, Fortunato et al. 2017) a
 is the layer KL times the sequence length. That is extra noise work on the peer side; the rows
 time what each library does.
 """
-import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 
-from peer_bench import DATASET_SIZE, FAIR_ENV, LEARNING_RATE, TORCH_THREADS
+from peer_bench import DATASET_SIZE, LEARNING_RATE, TORCH_THREADS, rows_main
 
 BATCH, TIME, FEATURES, UNITS = 32, 64, 32, 128
 ROWS = ["lstm/deterministic", "lstm/reparameterization", "lstm/flipout"]
@@ -93,29 +88,7 @@ def run_row(row, steps, warmup):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--rows", default=",".join(ROWS))
-    parser.add_argument("--row", help=argparse.SUPPRESS)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    if args.steps < 1 or args.warmup < 0:
-        parser.error(f"--steps must be >= 1 and --warmup >= 0, got {args.steps} and {args.warmup}")
-    if args.row:
-        print("PEER_RESULT " + json.dumps(run_row(args.row, args.steps, args.warmup)), flush=True)
-        return
-    rows = [r for r in args.rows.split(",") if r]
-    unknown = [r for r in rows if r not in ROWS]
-    if unknown:
-        parser.error(f"unknown rows {unknown}; known: {', '.join(ROWS)}")
-    env = {**os.environ, **FAIR_ENV}
-    for row in rows:
-        command = [sys.executable, __file__, "--row", row, "--steps", str(args.steps), "--warmup", str(args.warmup)]
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-        lines = [l for l in done.stdout.splitlines() if l.startswith("PEER_RESULT ")]
-        result = json.loads(lines[-1][len("PEER_RESULT "):]) if done.returncode == 0 and lines else {"row": row, "error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
-        print(json.dumps(result) if args.json else f"{row:28s} {result.get('medianMs', result.get('error'))}", flush=True)
+    rows_main(__doc__.split("\n")[0], ROWS, run_row, __file__, 10, 2)
 
 
 if __name__ == "__main__":
