@@ -60,7 +60,7 @@ export async function loadWasmBackend(paths?: WasmPaths): Promise<WasmBackendInf
     throw new BackendUnavailableError(`loadWasmBackend: @tensorflow/tfjs-backend-wasm does not load (${firstLine(error)}); install it with 'npm install @tensorflow/tfjs-backend-wasm@${tf.version_core}'.`);
   }
   if (paths !== undefined) wasmModule.setWasmPaths(paths as string | Record<string, string>);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await tf.setBackend('wasm');
   } catch (error) {

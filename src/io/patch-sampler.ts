@@ -80,13 +80,13 @@ export class PatchSampler {
    */
   dataset(batchesPerEpoch: number): tf.data.Dataset<PatchBatch> {
     requireInteger('PatchSampler.dataset', 'batchesPerEpoch', batchesPerEpoch);
-    const sampler = this;
-    return tf.data.generator(function* () {
-      const first = sampler.iterations++ * batchesPerEpoch;
+    const draw = (index: number) => this.batch(index);
+    const epochBatches = function* (first: number): Generator<PatchBatch> {
       for (let b = 0; b < batchesPerEpoch; b++) {
-        const { images, masks } = sampler.batch(first + b);
+        const { images, masks } = draw(first + b);
         yield { xs: images, ys: masks };
       }
-    });
+    };
+    return tf.data.generator(() => epochBatches(this.iterations++ * batchesPerEpoch));
   }
 }

@@ -124,19 +124,17 @@ export function decodePngRgba(bytes: Uint8Array, source = 'buffer'): RgbaImage {
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
     const sample = (k: number) => pixels[i * bpp + k * bytesPerSample]; // the high byte of 16-bit samples
-    let r: number, g: number, b: number, a = 255;
-    if (colorType === 0) r = g = b = sample(0);
-    else if (colorType === 4) ((r = g = b = sample(0)), (a = sample(1)));
-    else if (colorType === 2) ((r = sample(0)), (g = sample(1)), (b = sample(2)));
-    else if (colorType === 6) ((r = sample(0)), (g = sample(1)), (b = sample(2)), (a = sample(3)));
+    let pixel: [number, number, number, number];
+    if (colorType === 0) pixel = [sample(0), sample(0), sample(0), 255];
+    else if (colorType === 4) pixel = [sample(0), sample(0), sample(0), sample(1)];
+    else if (colorType === 2) pixel = [sample(0), sample(1), sample(2), 255];
+    else if (colorType === 6) pixel = [sample(0), sample(1), sample(2), sample(3)];
     else {
       const index = sample(0);
-      r = palette![3 * index];
-      g = palette![3 * index + 1];
-      b = palette![3 * index + 2];
-      a = transparency !== null && index < transparency.length ? transparency[index] : 255;
+      const alpha = transparency !== null && index < transparency.length ? transparency[index] : 255;
+      pixel = [palette![3 * index], palette![3 * index + 1], palette![3 * index + 2], alpha];
     }
-    rgba.set([r, g, b, a], 4 * i);
+    rgba.set(pixel, 4 * i);
   }
   return { width, height, rgba };
 }

@@ -13,7 +13,8 @@ export type DistributionClass<D extends Distribution> = abstract new (...args: n
 export type KLFunction<Q extends Distribution, P extends Distribution> = (q: Q, p: P) => tf.Tensor;
 
 type AnyKL = (q: Distribution, p: Distribution) => tf.Tensor;
-const registry = new Map<Function, Map<Function, AnyKL>>();
+type AnyClass = DistributionClass<Distribution>;
+const registry = new Map<AnyClass, Map<AnyClass, AnyKL>>();
 
 /**
  * Registers the closed-form KL for the exact pair of classes (Q, P). Registering a pair twice
@@ -27,7 +28,7 @@ export function registerKL<Q extends Distribution, P extends Distribution>(
   if (typeof qClass !== 'function' || typeof pClass !== 'function' || typeof fn !== 'function') {
     throw new InvalidArgumentError('registerKL', 'arguments', [qClass, pClass, fn], 'two distribution classes and a function');
   }
-  const byP = registry.get(qClass) ?? new Map<Function, AnyKL>();
+  const byP = registry.get(qClass) ?? new Map<AnyClass, AnyKL>();
   if (byP.has(pClass)) throw new DuplicateKLError(qClass.name, pClass.name);
   byP.set(pClass, fn as AnyKL);
   registry.set(qClass, byP);
@@ -35,7 +36,7 @@ export function registerKL<Q extends Distribution, P extends Distribution>(
 
 /** Whether a closed form is registered for the classes of (q, p). */
 export function hasClosedFormKL(q: Distribution, p: Distribution): boolean {
-  return registry.get(q.constructor)?.has(p.constructor) ?? false;
+  return registry.get(q.constructor as AnyClass)?.has(p.constructor as AnyClass) ?? false;
 }
 
 /** Options of `klDivergence`. */
@@ -54,7 +55,7 @@ export interface KLOptions {
  * Returns a new tensor of q's batch shape; the caller owns it. Reduce with `tf.sum`.
  */
 export function klDivergence(q: Distribution, p: Distribution, options: KLOptions = {}): tf.Tensor {
-  const fn = registry.get(q.constructor)?.get(p.constructor);
+  const fn = registry.get(q.constructor as AnyClass)?.get(p.constructor as AnyClass);
   if (fn !== undefined) return fn(q, p);
   if (options.sample === undefined) throw new KLNotAvailableError(q.constructor.name, p.constructor.name);
   const sample = options.sample;

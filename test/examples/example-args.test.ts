@@ -12,7 +12,7 @@ test('example flags: defaults, values, --help, unknown flags and bad numbers', (
   t.deepEqual(parseExampleArgs([], 'demo', 'A demo.', FLAGS), { values: { epochs: '4', out: 'runs/x' } });
   t.deepEqual(parseExampleArgs(['--epochs', '7', '--out', 'o'], 'demo', 'A demo.', FLAGS), { values: { epochs: '7', out: 'o' } });
   const help = parseExampleArgs(['--help'], 'demo', 'A demo.', FLAGS);
-  t.true('exit' in help && help.exit === 0 && /--epochs <value>  training epochs \(default: 4\)/.test(help.text));
+  t.true('exit' in help && help.exit === 0 && /--epochs <value> {2}training epochs \(default: 4\)/.test(help.text));
   const unknown = parseExampleArgs(['--epoch', '3'], 'demo', 'A demo.', FLAGS);
   t.true('exit' in unknown && unknown.exit === EXAMPLE_USAGE_EXIT_CODE && /^demo: Unknown option '--epoch'/.test(unknown.text), JSON.stringify(unknown));
   const bad = parseExampleArgs(['--epochs', '0'], 'demo', 'A demo.', FLAGS);

@@ -42,7 +42,7 @@ if (redisTestsMayBeLeftOut()) {
     const batch = startCli([...STUDY, '--redis', server.url, '--out', join(scratch, 'queued'), '--json']);
     const queue = new Queue('tfjs-bnn', { connection: { url: server.url } });
     let victim: CliProcess | undefined;
-    let killedJobId = '';
+    let killedJobId: string;
     try {
       // Kill the first worker seen holding a job, mid-run.
       [victim, killedJobId] = await waitFor(
