@@ -12,7 +12,16 @@ import { bernoulli, categorical } from '../inference/likelihoods/index.js';
 import { perExample } from '../inference/kl-weighting/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
 import { fitCase, handWrittenCase } from './regression.js';
-import { convNet, convNetForwardFlops, mlp, mlpForwardFlops, unet3d, unetForwardFlops, MLP_INPUT_FEATURES, type ModelKind } from './models.js';
+import {
+  convNet,
+  convNetForwardFlops,
+  mlp,
+  mlpForwardFlops,
+  unet3d,
+  unetForwardFlops,
+  MLP_INPUT_FEATURES,
+  type ModelKind,
+} from './models.js';
 
 /**
  * What a row measures: `mlp`/`conv`/`unet` one training step; `conv-mc`/`unet-mc` a prediction of
@@ -77,7 +86,8 @@ export function requireCaseSpec(spec: CaseSpec): CaseSpec {
   if (spec.network.startsWith('unet') && spec.kind === 'deterministic') throw new Error('bench: the U-Net rows are variational only');
   for (const field of ['batch', 'size', 'samples'] as const) {
     const value = spec[field];
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`bench: ${field} expects an integer ≥ 1, got ${value}`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      throw new Error(`bench: ${field} expects an integer ≥ 1, got ${value}`);
   }
   return spec;
 }
@@ -100,7 +110,13 @@ function data(network: Network, batch: number, size: number): { x: tf.Tensor; y:
 }
 
 /** One training step, variational (ELBO with 1/N KL weighting) or deterministic (plain loss). */
-function trainingStep(model: tf.LayersModel, kind: ModelKind, x: tf.Tensor, y: tf.Tensor, classification: boolean): { step: PreparedCase['step']; optimizer: tf.Optimizer } {
+function trainingStep(
+  model: tf.LayersModel,
+  kind: ModelKind,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  classification: boolean,
+): { step: PreparedCase['step']; optimizer: tf.Optimizer } {
   const optimizer = tf.train.adam(BENCH_LEARNING_RATE);
   const noise = new NoiseSource(1);
   const likelihood = classification ? categorical() : bernoulli();
@@ -154,8 +170,13 @@ export function prepareCase(spec: CaseSpec): PreparedCase {
   if (network === 'mlp' || network === 'conv' || network === 'unet') {
     ({ step, optimizer } = trainingStep(model, kind, x, y, network === 'mlp'));
     label =
-      network === 'mlp' ? `MLP 784-400-400-10 step, batch ${batch}` : network === 'conv' ? `conv 1→16→32→16→1 step, [${batch}, ${size}, ${size}, 1]` : `3D U-Net step, [${batch}, ${size}, ${size}, ${size}, 1]`;
-    forwardFlops = network === 'mlp' ? mlpForwardFlops(batch) : network === 'conv' ? convNetForwardFlops(batch, size) : batch * unetForwardFlops(size);
+      network === 'mlp'
+        ? `MLP 784-400-400-10 step, batch ${batch}`
+        : network === 'conv'
+          ? `conv 1→16→32→16→1 step, [${batch}, ${size}, ${size}, 1]`
+          : `3D U-Net step, [${batch}, ${size}, ${size}, ${size}, 1]`;
+    forwardFlops =
+      network === 'mlp' ? mlpForwardFlops(batch) : network === 'conv' ? convNetForwardFlops(batch, size) : batch * unetForwardFlops(size);
   } else if (network === 'conv-mc') {
     step = meanProbabilityStep(model, x, samples);
     label = `conv MC prediction, ${samples} samples, [${batch}, ${size}, ${size}, 1]`;

@@ -81,14 +81,35 @@ function convCases(): BenchCase[] {
   const dy3 = random([1, 32, 32, 32, 16]);
   const flops3 = 2 * 32 * 32 * 32 * 27 * 8 * 16;
   const attrs3 = { strides: [1, 1, 1], pad: 'same' };
-  const kernel = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap) => () => tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
+  const kernel = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap) => () =>
+    tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
   return [
     { name: 'conv2d forward [8,64,64,16]*3x3x16x32', flops: flops2, run: () => tf.conv2d(x2 as tf.Tensor4D, w2 as tf.Tensor4D, 1, 'same') },
-    { name: 'conv2d filter grad', flops: flops2, run: kernel('Conv2DBackpropFilter', { x: x2, dy: dy2 }, { ...attrs2, filterShape: [3, 3, 16, 32] }) },
-    { name: 'conv2d input grad', flops: flops2, run: kernel('Conv2DBackpropInput', { dy: dy2, filter: w2 }, { ...attrs2, inputShape: [8, 64, 64, 16] }) },
-    { name: 'conv3d forward [1,32,32,32,8]*3x3x3x8x16', flops: flops3, run: () => tf.conv3d(x3 as tf.Tensor5D, w3 as tf.Tensor5D, 1, 'same') },
-    { name: 'conv3d filter grad', flops: flops3, run: kernel('Conv3DBackpropFilterV2', { x: x3, dy: dy3 }, { ...attrs3, filterShape: [3, 3, 3, 8, 16] }) },
-    { name: 'conv3d input grad', flops: flops3, run: kernel('Conv3DBackpropInputV2', { dy: dy3, filter: w3 }, { ...attrs3, inputShape: [1, 32, 32, 32, 8] }) },
+    {
+      name: 'conv2d filter grad',
+      flops: flops2,
+      run: kernel('Conv2DBackpropFilter', { x: x2, dy: dy2 }, { ...attrs2, filterShape: [3, 3, 16, 32] }),
+    },
+    {
+      name: 'conv2d input grad',
+      flops: flops2,
+      run: kernel('Conv2DBackpropInput', { dy: dy2, filter: w2 }, { ...attrs2, inputShape: [8, 64, 64, 16] }),
+    },
+    {
+      name: 'conv3d forward [1,32,32,32,8]*3x3x3x8x16',
+      flops: flops3,
+      run: () => tf.conv3d(x3 as tf.Tensor5D, w3 as tf.Tensor5D, 1, 'same'),
+    },
+    {
+      name: 'conv3d filter grad',
+      flops: flops3,
+      run: kernel('Conv3DBackpropFilterV2', { x: x3, dy: dy3 }, { ...attrs3, filterShape: [3, 3, 3, 8, 16] }),
+    },
+    {
+      name: 'conv3d input grad',
+      flops: flops3,
+      run: kernel('Conv3DBackpropInputV2', { dy: dy3, filter: w3 }, { ...attrs3, inputShape: [1, 32, 32, 32, 8] }),
+    },
   ];
 }
 
@@ -135,7 +156,9 @@ function trainUNet(steps: number): void {
   const size = 64;
   const input = tf.input({ shape: [size, size, size, 1] });
   const conv = (filters: number, x: tf.SymbolicTensor, kernelSize = 3) =>
-    tf.layers.conv3d({ filters, kernelSize, padding: 'same', activation: kernelSize === 1 ? 'linear' : 'relu' }).apply(x) as tf.SymbolicTensor;
+    tf.layers
+      .conv3d({ filters, kernelSize, padding: 'same', activation: kernelSize === 1 ? 'linear' : 'relu' })
+      .apply(x) as tf.SymbolicTensor;
   const level1 = conv(8, conv(8, input));
   const pooled = tf.layers.maxPooling3d({ poolSize: 2 }).apply(level1) as tf.SymbolicTensor;
   const level2 = conv(16, conv(16, pooled));
@@ -145,9 +168,18 @@ function trainUNet(steps: number): void {
   const model = tf.model({ inputs: input, outputs: output });
   const optimizer = tf.train.adam(1e-2);
   const { x, y } = tf.tidy(() => {
-    const r = tf.range(0, size).sub(size / 2).square();
-    const distance = r.reshape([size, 1, 1]).add(r.reshape([1, size, 1])).add(r.reshape([1, 1, size]));
-    const target = distance.less(15 * 15).cast('float32').reshape([1, size, size, size, 1]);
+    const r = tf
+      .range(0, size)
+      .sub(size / 2)
+      .square();
+    const distance = r
+      .reshape([size, 1, 1])
+      .add(r.reshape([1, size, 1]))
+      .add(r.reshape([1, 1, size]));
+    const target = distance
+      .less(15 * 15)
+      .cast('float32')
+      .reshape([1, size, size, size, 1]);
     return { x: target.mul(0.5).add(tf.randomUniform(target.shape, 0, 0.5, 'float32', 3)), y: target };
   });
   console.log(`\n3D U-Net on [1, ${size}, ${size}, ${size}, 1], ${model.countParams()} parameters, fast kernels:`);
@@ -183,7 +215,9 @@ function gflops(flops: number, ms: number): string {
 
 async function main(): Promise<void> {
   const usage = 'Usage: node dist/bench/cpu-kernels.js [--reps 5] [--before-reps 5] [--only conv2d] [--unet 3]';
-  const options = parseOptions(checkedArgv(process.argv.slice(2), 'bench/cpu-kernels', usage, { values: ['--reps', '--before-reps', '--only', '--unet'] }));
+  const options = parseOptions(
+    checkedArgv(process.argv.slice(2), 'bench/cpu-kernels', usage, { values: ['--reps', '--before-reps', '--only', '--unet'] }),
+  );
   await tf.setBackend('cpu');
   const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
   if (cpu !== null && 'firstUse' in cpu) cpu.firstUse = false;
@@ -194,7 +228,9 @@ async function main(): Promise<void> {
     trainUNet(options.unetSteps);
     return;
   }
-  console.log(`tfjs ${tf.version_core}, node ${process.version}, reps ${options.reps} (before: ${options.beforeReps}), median after 1 warm-up\n`);
+  console.log(
+    `tfjs ${tf.version_core}, node ${process.version}, reps ${options.reps} (before: ${options.beforeReps}), median after 1 warm-up\n`,
+  );
   console.log('| case | before (tfjs cpu) | after (fast kernels) | speed-up | GFLOP/s before | GFLOP/s after |');
   console.log('|---|---:|---:|---:|---:|---:|');
   const groups = [matmulCases, convCases];
@@ -217,7 +253,9 @@ async function main(): Promise<void> {
     const before = trainingStepCase();
     const beforeTime = withOriginalCpuKernels(() => time(before.run, options.beforeReps));
     before.dispose?.();
-    console.log(`| ${after.name} | ${format(beforeTime.ms)} | ${format(afterTime.ms)} | ${(beforeTime.ms / afterTime.ms).toFixed(1)}× | – | – |`);
+    console.log(
+      `| ${after.name} | ${format(beforeTime.ms)} | ${format(afterTime.ms)} | ${(beforeTime.ms / afterTime.ms).toFixed(1)}× | – | – |`,
+    );
   }
 }
 

@@ -11,7 +11,12 @@ import { median } from './stats.js';
 import { checkedArgv, integerFlag } from './flags.js';
 
 async function main(): Promise<void> {
-  const argv = checkedArgv(process.argv.slice(2), 'bench/fit-ab', 'Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/fit-ab.js [--rounds 10] [--steps 10]', { values: ['--rounds', '--steps'] });
+  const argv = checkedArgv(
+    process.argv.slice(2),
+    'bench/fit-ab',
+    'Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/fit-ab.js [--rounds 10] [--steps 10]',
+    { values: ['--rounds', '--steps'] },
+  );
   const rounds = integerFlag(argv, '--rounds', 10, 'bench/fit-ab');
   const steps = integerFlag(argv, '--steps', 10, 'bench/fit-ab');
   const info = await initBackend();
@@ -24,7 +29,9 @@ async function main(): Promise<void> {
   }
   const [fitMs, handMs] = cases.map((c) => median(c.times));
   console.log(`${info.name}, 13-50-1 regression BBB step, batch 32, ${rounds} alternating rounds of ${steps} steps:`);
-  console.log(`  fit ${fitMs.toFixed(2)} ms median; hand-written ${handMs.toFixed(2)} ms median; fit / hand-written ${(fitMs / handMs).toFixed(2)}`);
+  console.log(
+    `  fit ${fitMs.toFixed(2)} ms median; hand-written ${handMs.toFixed(2)} ms median; fit / hand-written ${(fitMs / handMs).toFixed(2)}`,
+  );
   for (const c of cases) c.run.dispose();
 }
 

@@ -77,5 +77,10 @@ export function integerFlag(argv: readonly string[], name: string, fallback: num
 /** Comma-separated list after `name`, or `fallback`. */
 export function listFlag(argv: readonly string[], name: string, fallback: readonly string[]): string[] {
   const raw = stringFlag(argv, name, null);
-  return raw === null ? [...fallback] : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return raw === null
+    ? [...fallback]
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
 }

@@ -35,9 +35,21 @@ class TimedNoiseSource extends NoiseSource {
   }
 }
 
-interface Row { network: string; kind: ModelKind; medianMs: number; noiseMs: number }
+interface Row {
+  network: string;
+  kind: ModelKind;
+  medianMs: number;
+  noiseMs: number;
+}
 
-async function benchStep(network: string, kind: ModelKind, model: tf.LayersModel, x: tf.Tensor, steps: number, warmup: number): Promise<Row> {
+async function benchStep(
+  network: string,
+  kind: ModelKind,
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  steps: number,
+  warmup: number,
+): Promise<Row> {
   const noise = new TimedNoiseSource(1);
   const times: number[] = [];
   const noiseTimes: number[] = [];
@@ -70,7 +82,12 @@ async function benchStep(network: string, kind: ModelKind, model: tf.LayersModel
 }
 
 async function main(): Promise<void> {
-  const argv = checkedArgv(process.argv.slice(2), 'bench/layers', 'Usage: node dist/bench/layers.js [--steps N] [--warmup N] [--quick] [--skip-conv]', { values: ['--steps', '--warmup'], switches: ['--quick', '--skip-conv'] });
+  const argv = checkedArgv(
+    process.argv.slice(2),
+    'bench/layers',
+    'Usage: node dist/bench/layers.js [--steps N] [--warmup N] [--quick] [--skip-conv]',
+    { values: ['--steps', '--warmup'], switches: ['--quick', '--skip-conv'] },
+  );
   await initBackend();
   const quick = argv.includes('--quick');
   const steps = integerFlag(argv, '--steps', 10, 'bench/layers');
@@ -100,7 +117,9 @@ async function main(): Promise<void> {
   for (const row of rows) {
     const base = rows.find((r) => r.network === row.network && r.kind === 'deterministic')!;
     const share = row.medianMs > 0 ? (100 * row.noiseMs) / row.medianMs : 0;
-    console.log(`| ${row.network} | ${row.kind} | ${row.medianMs.toFixed(1)} | ${(row.medianMs / base.medianMs).toFixed(2)} | ${row.noiseMs.toFixed(1)} (${share.toFixed(0)} %) |`);
+    console.log(
+      `| ${row.network} | ${row.kind} | ${row.medianMs.toFixed(1)} | ${(row.medianMs / base.medianMs).toFixed(2)} | ${row.noiseMs.toFixed(1)} (${share.toFixed(0)} %) |`,
+    );
   }
 }
 

@@ -25,7 +25,11 @@ export const UNET_BASE_FILTERS = 4;
 export function mlp(kind: ModelKind): tf.Sequential {
   return tf.sequential({
     layers: MLP_UNITS.map((units, i) => {
-      const common = { units, activation: i < MLP_UNITS.length - 1 ? ('relu' as const) : ('linear' as const), ...(i === 0 ? { inputShape: [MLP_INPUT_FEATURES] } : {}) };
+      const common = {
+        units,
+        activation: i < MLP_UNITS.length - 1 ? ('relu' as const) : ('linear' as const),
+        ...(i === 0 ? { inputShape: [MLP_INPUT_FEATURES] } : {}),
+      };
       return kind === 'deterministic' ? tf.layers.dense(common) : denseVariational({ ...common, estimator: kind });
     }),
   });
@@ -53,7 +57,14 @@ export function convNet(kind: ModelKind, size = 64): tf.Sequential {
  * 14 variational convs; the caller owns the model.
  */
 export function unet3d(estimator: Estimator, size = 64): tf.LayersModel {
-  return bayesianUNet({ rank: 3, inputShape: [size, size, size, 1], depth: UNET_DEPTH, baseFilters: UNET_BASE_FILTERS, estimator, upsampling: 'upsample' });
+  return bayesianUNet({
+    rank: 3,
+    inputShape: [size, size, size, 1],
+    depth: UNET_DEPTH,
+    baseFilters: UNET_BASE_FILTERS,
+    estimator,
+    upsampling: 'upsample',
+  });
 }
 
 /**

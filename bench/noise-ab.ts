@@ -20,9 +20,14 @@ import { median } from './stats.js';
 import { checkedArgv, integerFlag, stringFlag } from './flags.js';
 
 async function main(): Promise<void> {
-  const argv = checkedArgv(process.argv.slice(2), 'bench/noise-ab', 'Usage: TFJS_BNN_BACKEND=tensorflow node dist/bench/noise-ab.js [--steps 30] [--estimator reparameterization|flipout|local]', {
-    values: ['--steps', '--estimator'],
-  });
+  const argv = checkedArgv(
+    process.argv.slice(2),
+    'bench/noise-ab',
+    'Usage: TFJS_BNN_BACKEND=tensorflow node dist/bench/noise-ab.js [--steps 30] [--estimator reparameterization|flipout|local]',
+    {
+      values: ['--steps', '--estimator'],
+    },
+  );
   const steps = integerFlag(argv, '--steps', 30, 'bench/noise-ab');
   const estimator: Estimator = requireEstimator('bench/noise-ab', stringFlag(argv, '--estimator', 'reparameterization') as string);
   const info = await initBackend();
@@ -31,19 +36,37 @@ async function main(): Promise<void> {
   const variants = (['auto', 'alea'] as NormalGenerator[]).map((normals) => {
     const model = mlp(estimator);
     const objective = resolveObjective(model, new Elbo(model, { likelihood: categorical(), klWeighting: perExample() }));
-    return { normals, model, objective, optimizer: tf.train.adam(1e-3), variables: trainableVariables(model), noise: new NoiseSource(1, { normals }), times: [] as number[] };
+    return {
+      normals,
+      model,
+      objective,
+      optimizer: tf.train.adam(1e-3),
+      variables: trainableVariables(model),
+      noise: new NoiseSource(1, { normals }),
+      times: [] as number[],
+    };
   });
   const clipping = { clipGlobalNorm: undefined, clipValue: undefined };
   for (let step = 0; step < steps + 2; step++) {
     for (const v of step % 2 === 0 ? variants : [...variants].reverse()) {
       const start = performance.now();
-      trainingStep(v.objective, v.optimizer, v.variables, { x, y }, { epoch: 0, step, batchIndex: 0, numBatches: 1, datasetSize: 60_000 }, v.noise, clipping);
+      trainingStep(
+        v.objective,
+        v.optimizer,
+        v.variables,
+        { x, y },
+        { epoch: 0, step, batchIndex: 0, numBatches: 1, datasetSize: 60_000 },
+        v.noise,
+        clipping,
+      );
       if (step >= 2) v.times.push(performance.now() - start);
     }
   }
   const [auto, alea] = variants.map((v) => median(v.times));
   console.log(`${info.name}, MLP 784-400-400-10 ${estimator} trainer step, ${steps} interleaved steps each:`);
-  console.log(`  normals 'auto' (${info.name === 'tensorflow' ? 'TensorFlow Philox' : 'Alea'}): ${auto.toFixed(1)} ms median; 'alea': ${alea.toFixed(1)} ms median; auto/alea ${(auto / alea).toFixed(2)}`);
+  console.log(
+    `  normals 'auto' (${info.name === 'tensorflow' ? 'TensorFlow Philox' : 'Alea'}): ${auto.toFixed(1)} ms median; 'alea': ${alea.toFixed(1)} ms median; auto/alea ${(auto / alea).toFixed(2)}`,
+  );
   for (const v of variants) {
     v.optimizer.dispose();
     v.model.dispose();

@@ -73,7 +73,10 @@ export function measureNoise(size: number, reps: number): NoiseRate[] {
 
 async function main(): Promise<void> {
   await initBackend();
-  const argv = checkedArgv(process.argv.slice(2), 'bench/noise', 'Usage: node dist/bench/noise.js [--size 313600] [--reps 30] [--json]', { values: ['--size', '--reps'], switches: ['--json'] });
+  const argv = checkedArgv(process.argv.slice(2), 'bench/noise', 'Usage: node dist/bench/noise.js [--size 313600] [--reps 30] [--json]', {
+    values: ['--size', '--reps'],
+    switches: ['--json'],
+  });
   const size = integerFlag(argv, '--size', 313_600, 'bench/noise');
   const reps = integerFlag(argv, '--reps', 30, 'bench/noise');
   const rates = measureNoise(size, reps);
@@ -82,7 +85,8 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`backend ${tf.getBackend()}, fills of ${size} numbers, median of ${reps}:`);
-  for (const r of rates) console.log(`  ${r.kind.padEnd(12)} ${r.millionsPerSecond.toFixed(2).padStart(8)} M/s  (${r.medianMs.toFixed(3)} ms)`);
+  for (const r of rates)
+    console.log(`  ${r.kind.padEnd(12)} ${r.millionsPerSecond.toFixed(2).padStart(8)} M/s  (${r.medianMs.toFixed(3)} ms)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -64,7 +64,13 @@ export function peerAvailable(python: string): boolean {
  * Runs the peer for `rows` (`network/kind`, only those it knows) with `steps` timed steps after
  * `warmup`, each row in its own interpreter. Returns the figures by row and the errors by row.
  */
-export function measurePeer(python: string, rows: readonly string[], steps: number, warmup: number, log: (line: string) => void): Map<string, PeerFigure> {
+export function measurePeer(
+  python: string,
+  rows: readonly string[],
+  steps: number,
+  warmup: number,
+  log: (line: string) => void,
+): Map<string, PeerFigure> {
   const figures = new Map<string, PeerFigure>();
   for (const row of rows) {
     log(`  peer ${row} …`);
@@ -74,7 +80,10 @@ export function measurePeer(python: string, rows: readonly string[], steps: numb
       maxBuffer: 16 * 1024 * 1024,
     });
     const line = (done.stdout ?? '').split('\n').find((l) => l.startsWith('{'));
-    const result = line === undefined ? { error: (done.stderr ?? '').trim().split('\n').pop() ?? 'no output' } : (JSON.parse(line) as Record<string, unknown>);
+    const result =
+      line === undefined
+        ? { error: (done.stderr ?? '').trim().split('\n').pop() ?? 'no output' }
+        : (JSON.parse(line) as Record<string, unknown>);
     if (typeof result.medianMs === 'number') {
       figures.set(row, {
         medianMs: result.medianMs,
@@ -100,7 +109,8 @@ export function peerFromJson(text: string): Map<string, PeerFigure> {
   const parsed = JSON.parse(text) as { rows?: Array<{ key?: string; peerMs?: number; peerSource?: string }> };
   const figures = new Map<string, PeerFigure>();
   for (const row of parsed.rows ?? []) {
-    if (typeof row.key === 'string' && typeof row.peerMs === 'number' && row.peerSource === 'measured') figures.set(row.key, { medianMs: row.peerMs, source: 'earlier-run' });
+    if (typeof row.key === 'string' && typeof row.peerMs === 'number' && row.peerSource === 'measured')
+      figures.set(row.key, { medianMs: row.peerMs, source: 'earlier-run' });
   }
   return figures;
 }

@@ -26,7 +26,14 @@ interface Row {
 }
 
 async function run(label: string, rank: 2 | 3, shape: number[], samples: number, estimator: Estimator, chunkSize: number): Promise<Row> {
-  const model = bayesianUNet({ rank, inputShape: [...shape.slice(1)], depth: 2, baseFilters: 8, estimator, upsampling: rank === 3 ? 'upsample' : 'transpose' });
+  const model = bayesianUNet({
+    rank,
+    inputShape: [...shape.slice(1)],
+    depth: 2,
+    baseFilters: 8,
+    estimator,
+    upsampling: rank === 3 ? 'upsample' : 'transpose',
+  });
   const x = tf.randomNormal(shape);
   // One warm-up pass (kernel set-up, JIT) outside the timing.
   disposePredictive(predictive(model, x, { samples: 1, seed: 0, chunkSize }));
@@ -36,17 +43,30 @@ async function run(label: string, rank: 2 | 3, shape: number[], samples: number,
   const profile = await tf.profile(() => {
     const maps = predictive(model, x, { samples, seed: 1, chunkSize });
     tf.tidy(() => tf.sum(maps.mutualInformation).dataSync());
-    outputBytes = ['meanProbability', 'predictiveEntropy', 'expectedEntropy', 'mutualInformation', 'variance'].length * maps.meanProbability.size * 4;
+    outputBytes =
+      ['meanProbability', 'predictiveEntropy', 'expectedEntropy', 'mutualInformation', 'variance'].length * maps.meanProbability.size * 4;
     disposePredictive(maps);
   });
   const seconds = (performance.now() - start) / 1000;
   x.dispose();
   model.dispose();
-  return { case: label, samples, seconds, msPerPass: (seconds * 1000) / samples, peakMiB: (profile.peakBytes - base) / 2 ** 20, outputMiB: outputBytes / 2 ** 20 };
+  return {
+    case: label,
+    samples,
+    seconds,
+    msPerPass: (seconds * 1000) / samples,
+    peakMiB: (profile.peakBytes - base) / 2 ** 20,
+    outputMiB: outputBytes / 2 ** 20,
+  };
 }
 
 async function main(): Promise<void> {
-  const argv = checkedArgv(process.argv.slice(2), 'bench/predictive', 'Usage: node dist/bench/predictive.js [--samples S] [--quick] [--estimator reparameterization|flipout|local]', { values: ['--samples', '--estimator'], switches: ['--quick'] });
+  const argv = checkedArgv(
+    process.argv.slice(2),
+    'bench/predictive',
+    'Usage: node dist/bench/predictive.js [--samples S] [--quick] [--estimator reparameterization|flipout|local]',
+    { values: ['--samples', '--estimator'], switches: ['--quick'] },
+  );
   const quick = argv.includes('--quick');
   const samples = integerFlag(argv, '--samples', quick ? 3 : 20, 'bench/predictive');
   const estimator = stringFlag(argv, '--estimator', 'reparameterization') as Estimator;
@@ -61,7 +81,15 @@ async function main(): Promise<void> {
     await run(`2D [4, ${slice}, ${slice}, 1], chunk 1`, 2, [4, slice, slice, 1], samples, estimator, 1),
     await run(`3D [1, ${cube}, ${cube}, ${cube}, 1]`, 3, [1, cube, cube, cube, 1], samples, estimator, 1),
   ];
-  console.table(rows.map((r) => ({ ...r, seconds: r.seconds.toFixed(2), msPerPass: r.msPerPass.toFixed(0), peakMiB: r.peakMiB.toFixed(1), outputMiB: r.outputMiB.toFixed(1) })));
+  console.table(
+    rows.map((r) => ({
+      ...r,
+      seconds: r.seconds.toFixed(2),
+      msPerPass: r.msPerPass.toFixed(0),
+      peakMiB: r.peakMiB.toFixed(1),
+      outputMiB: r.outputMiB.toFixed(1),
+    })),
+  );
   // A second S shows that memory does not grow with the number of passes.
   const more = await run(`2D [1, ${slice}, ${slice}, 1]`, 2, [1, slice, slice, 1], samples * 2, estimator, 1);
   console.log(`2D peak MiB at S = ${samples}: ${rows[0].peakMiB.toFixed(2)}; at S = ${samples * 2}: ${more.peakMiB.toFixed(2)}`);

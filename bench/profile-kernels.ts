@@ -48,8 +48,11 @@ async function main(): Promise<void> {
   prepared.dispose();
   const totals = await kernelTotals(profile);
   const kernelMs = totals.reduce((s, k) => s + k.totalMs, 0);
-  console.log(`${prepared.model} on ${info.name}: ${wall.toFixed(0)} ms wall (profiled), ${kernelMs.toFixed(0)} ms in ${profile.kernels.length} kernels`);
-  for (const k of totals.slice(0, top)) console.log(`  ${k.name.padEnd(28)} ${String(k.calls).padStart(4)} calls ${k.totalMs.toFixed(1).padStart(9)} ms`);
+  console.log(
+    `${prepared.model} on ${info.name}: ${wall.toFixed(0)} ms wall (profiled), ${kernelMs.toFixed(0)} ms in ${profile.kernels.length} kernels`,
+  );
+  for (const k of totals.slice(0, top))
+    console.log(`  ${k.name.padEnd(28)} ${String(k.calls).padStart(4)} calls ${k.totalMs.toFixed(1).padStart(9)} ms`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

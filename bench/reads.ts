@@ -45,7 +45,9 @@ export async function countReads<T>(fn: () => T | Promise<T>): Promise<{ result:
 }
 
 /** Kernels the engine ran during `fn` (`tf.profile`), and the device→host reads it made. */
-export async function stepCost(fn: () => Promise<void> | void): Promise<{ kernels: number; reads: number; kernelNames: Map<string, number> }> {
+export async function stepCost(
+  fn: () => Promise<void> | void,
+): Promise<{ kernels: number; reads: number; kernelNames: Map<string, number> }> {
   let reads = 0;
   const profile = await tf.profile(async () => {
     reads = (await countReads(fn)).reads;

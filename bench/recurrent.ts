@@ -97,8 +97,12 @@ function peerMedian(python: string, kind: LstmKind, steps: number, warmup: numbe
 }
 
 async function main(): Promise<void> {
-  const usage = 'Usage: node dist/bench/recurrent.js [--steps 10] [--warmup 2] [--python python3 | --no-peer] [--json]\n\nOne training step of a 2-layer LSTM (128 units, sequence 64, batch 32): deterministic vs reparameterization vs Flipout, with the PyTorch + bayesian-torch peer.';
-  const argv = checkedArgv(process.argv.slice(2), 'bench/recurrent', usage, { values: ['--steps', '--warmup', '--python'], switches: ['--no-peer', '--json'] });
+  const usage =
+    'Usage: node dist/bench/recurrent.js [--steps 10] [--warmup 2] [--python python3 | --no-peer] [--json]\n\nOne training step of a 2-layer LSTM (128 units, sequence 64, batch 32): deterministic vs reparameterization vs Flipout, with the PyTorch + bayesian-torch peer.';
+  const argv = checkedArgv(process.argv.slice(2), 'bench/recurrent', usage, {
+    values: ['--steps', '--warmup', '--python'],
+    switches: ['--no-peer', '--json'],
+  });
   const steps = integerFlag(argv, '--steps', 10, 'bench/recurrent');
   const warmup = integerFlag(argv, '--warmup', 2, 'bench/recurrent');
   const python = argv.includes('--no-peer') ? null : stringFlag(argv, '--python', 'python3');
@@ -107,13 +111,24 @@ async function main(): Promise<void> {
   const withPeer = python !== null && peerAvailable(python);
   const { batch, time, features, units } = LSTM_BENCH;
   const label = `2-layer LSTM ${units} units step, [${batch}, ${time}, ${features}]`;
-  console.log(`backend ${backend}; ${steps} steps after ${warmup} warm-up; peer: ${withPeer ? python : 'not available (needs torch and bayesian_torch)'}`);
+  console.log(
+    `backend ${backend}; ${steps} steps after ${warmup} warm-up; peer: ${withPeer ? python : 'not available (needs torch and bayesian_torch)'}`,
+  );
   const rows = [];
   for (const kind of LSTM_KINDS) {
     const ours = await timeSteps(kind, steps, warmup);
     const peer = withPeer && python !== null ? peerMedian(python, kind, steps, warmup) : 'not measured';
-    rows.push({ model: label, kind, backend, ...ours, peerMs: typeof peer === 'number' ? peer : null, peerNote: typeof peer === 'number' ? 'measured' : peer });
-    console.log(`  ${kind}: ${ours.medianMs.toFixed(1)} ms (min ${ours.minMs.toFixed(1)}, max ${ours.maxMs.toFixed(1)}); peer ${typeof peer === 'number' ? `${peer.toFixed(1)} ms` : peer}`);
+    rows.push({
+      model: label,
+      kind,
+      backend,
+      ...ours,
+      peerMs: typeof peer === 'number' ? peer : null,
+      peerNote: typeof peer === 'number' ? 'measured' : peer,
+    });
+    console.log(
+      `  ${kind}: ${ours.medianMs.toFixed(1)} ms (min ${ours.minMs.toFixed(1)}, max ${ours.maxMs.toFixed(1)}); peer ${typeof peer === 'number' ? `${peer.toFixed(1)} ms` : peer}`,
+    );
   }
   if (argv.includes('--json')) {
     console.log(JSON.stringify({ rows }));
@@ -124,7 +139,9 @@ async function main(): Promise<void> {
   const base = rows[0].medianMs;
   for (const row of rows) {
     const ratio = row.peerMs === null ? 'n/a' : (row.medianMs / row.peerMs).toFixed(2);
-    console.log(`| ${row.model} | ${row.kind} | ${row.backend} | ${row.medianMs.toFixed(1)} | ${(row.medianMs / base).toFixed(2)} | ${row.peerMs === null ? row.peerNote : row.peerMs.toFixed(1)} | ${ratio} |`);
+    console.log(
+      `| ${row.model} | ${row.kind} | ${row.backend} | ${row.medianMs.toFixed(1)} | ${(row.medianMs / base).toFixed(2)} | ${row.peerMs === null ? row.peerNote : row.peerMs.toFixed(1)} | ${ratio} |`,
+    );
   }
 }
 

@@ -52,7 +52,12 @@ function forwardFlops(): number {
 export function fitCase(): RegressionCase {
   const model = tf.sequential({
     layers: [
-      denseVariational({ units: REGRESSION_WIDTHS[1], activation: 'relu', inputShape: [REGRESSION_WIDTHS[0]], posteriorInit: { rawScaleInit: REGRESSION_RAW_SCALE_INIT } }),
+      denseVariational({
+        units: REGRESSION_WIDTHS[1],
+        activation: 'relu',
+        inputShape: [REGRESSION_WIDTHS[0]],
+        posteriorInit: { rawScaleInit: REGRESSION_RAW_SCALE_INIT },
+      }),
       denseVariational({ units: REGRESSION_WIDTHS[2], posteriorInit: { rawScaleInit: REGRESSION_RAW_SCALE_INIT } }),
     ],
   });
@@ -62,7 +67,19 @@ export function fitCase(): RegressionCase {
   const run = async (batches: number, onBatchEnd: () => void, onBegin: () => void) => {
     const { x, y } = regressionData(batches * REGRESSION_BATCH);
     try {
-      await fit(model, { x, y }, { elbo, optimizer, epochs: 1, batchSize: REGRESSION_BATCH, seed: seed++, progress: 'silent', callbacks: { onEpochBegin: onBegin, onBatchEnd } });
+      await fit(
+        model,
+        { x, y },
+        {
+          elbo,
+          optimizer,
+          epochs: 1,
+          batchSize: REGRESSION_BATCH,
+          seed: seed++,
+          progress: 'silent',
+          callbacks: { onEpochBegin: onBegin, onBatchEnd },
+        },
+      );
     } finally {
       tf.dispose([x, y]);
     }
@@ -72,12 +89,20 @@ export function fitCase(): RegressionCase {
     forwardFlops: forwardFlops(),
     async timedSteps(steps, warmup) {
       const marks: number[] = [];
-      await run(warmup + steps, () => void marks.push(performance.now()), () => void marks.push(performance.now()));
+      await run(
+        warmup + steps,
+        () => void marks.push(performance.now()),
+        () => void marks.push(performance.now()),
+      );
       const times = marks.slice(1).map((t, i) => t - marks[i]);
       return times.slice(warmup);
     },
     async step() {
-      await run(1, () => undefined, () => undefined);
+      await run(
+        1,
+        () => undefined,
+        () => undefined,
+      );
     },
     dispose() {
       optimizer.dispose();
@@ -121,7 +146,9 @@ export function handWrittenCase(): RegressionCase {
         const out = tf.add(tf.matMul(h, sampled[2].w as tf.Tensor2D), sampled[3].w);
         const nll = tf.mean(tf.add(tf.mul(0.5, tf.squaredDifference(y, out)), halfLogTwoPi));
         // KL(N(m, s²) ‖ N(0, 1)) = −log s + (s² + m²)/2 − ½, summed over every weight.
-        const kls = sampled.map(({ loc, scale }) => tf.sum(tf.sub(tf.mul(0.5, tf.add(tf.square(scale), tf.square(loc))), tf.add(tf.log(scale), 0.5))));
+        const kls = sampled.map(({ loc, scale }) =>
+          tf.sum(tf.sub(tf.mul(0.5, tf.add(tf.square(scale), tf.square(loc))), tf.add(tf.log(scale), 0.5))),
+        );
         return tf.add(nll, tf.div(tf.addN(kls), datasetSize)) as tf.Scalar;
       }),
     );
@@ -150,7 +177,10 @@ export function handWrittenCase(): RegressionCase {
     async timedSteps(steps, warmup) {
       const marks: number[] = [performance.now()];
       await run(warmup + steps, () => void marks.push(performance.now()));
-      return marks.slice(1).map((t, i) => t - marks[i]).slice(warmup);
+      return marks
+        .slice(1)
+        .map((t, i) => t - marks[i])
+        .slice(warmup);
     },
     async step() {
       await run(1, () => undefined);

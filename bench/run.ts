@@ -76,9 +76,12 @@ function parseOptions(raw: readonly string[]): Options {
   });
   const quick = argv.includes('--quick');
   const networks = listFlag(argv, '--networks', DEFAULT_NETWORKS) as Network[];
-  for (const n of networks) if (!NETWORKS.includes(n)) throw new Error(`bench/run: --networks: unknown '${n}', expected some of ${NETWORKS.join(', ')}`);
+  for (const n of networks)
+    if (!NETWORKS.includes(n)) throw new Error(`bench/run: --networks: unknown '${n}', expected some of ${NETWORKS.join(', ')}`);
   const backends = listFlag(argv, '--backends', BENCH_BACKENDS);
-  for (const b of backends) if (!BENCH_BACKENDS.includes(b)) throw new Error(`bench/run: --backends: unknown '${b}', expected some of ${BENCH_BACKENDS.join(', ')}`);
+  for (const b of backends)
+    if (!BENCH_BACKENDS.includes(b))
+      throw new Error(`bench/run: --backends: unknown '${b}', expected some of ${BENCH_BACKENDS.join(', ')}`);
   const python = argv.includes('--no-peer') ? null : (stringFlag(argv, '--python', 'python3') as string);
   return {
     steps: integerFlag(argv, '--steps', quick ? 5 : 20, 'bench/run'),
@@ -123,7 +126,8 @@ export function underLoad(loadBefore: number, loadAfter: number, cpus = os.cpus(
 
 /** The peer columns of a row: the peer's time always, the ratio only when the peer ran in this invocation. */
 export function peerColumns(medianMs: number, peer: PeerFigure): Pick<BenchRow, 'peerMs' | 'peerSource' | 'ratio' | 'peerUnderLoad'> {
-  const peerUnderLoad = peer.loadBefore !== undefined && peer.loadAfter !== undefined ? underLoad(peer.loadBefore, peer.loadAfter) : undefined;
+  const peerUnderLoad =
+    peer.loadBefore !== undefined && peer.loadAfter !== undefined ? underLoad(peer.loadBefore, peer.loadAfter) : undefined;
   return {
     peerMs: peer.medianMs,
     peerSource: peer.source,
@@ -137,7 +141,9 @@ async function main(): Promise<void> {
   const log = (line: string) => (options.json ? process.stderr : process.stdout).write(line + '\n');
   const specs = defaultSpecs(options.networks);
   const [load1] = os.loadavg();
-  log(`tfjs-bnn bench: ${options.steps} steps after ${options.warmup} warm-up (U-Net rows: ${options.unetSteps} after 1; cpu conv rows: ${options.cpuSteps} after 1); ${os.cpus().length} CPUs, load average ${load1.toFixed(1)}`);
+  log(
+    `tfjs-bnn bench: ${options.steps} steps after ${options.warmup} warm-up (U-Net rows: ${options.unetSteps} after 1; cpu conv rows: ${options.cpuSteps} after 1); ${os.cpus().length} CPUs, load average ${load1.toFixed(1)}`,
+  );
 
   let peer: Map<string, PeerFigure>;
   if (options.peerFrom !== null) {
@@ -154,7 +160,9 @@ async function main(): Promise<void> {
       }
     }
   } else {
-    log(`peer: ${options.python === null ? '--no-peer given' : `'${options.python}' cannot import torch and bayesian_torch`}; showing DESIGN.md reference figures (not measured here)`);
+    log(
+      `peer: ${options.python === null ? '--no-peer given' : `'${options.python}' cannot import torch and bayesian_torch`}; showing DESIGN.md reference figures (not measured here)`,
+    );
     peer = referencePeer();
   }
 
@@ -171,7 +179,11 @@ async function main(): Promise<void> {
       const key = `${spec.network}/${spec.kind}`;
       const base = { estimator: spec.kind, backend, key };
       if (backend === 'cpu' && spec.network.startsWith('unet') && !options.cpuUNet) {
-        const row: BenchRow = { ...base, model: spec.network === 'unet' ? '3D U-Net step, [1, 64, 64, 64, 1]' : '3D U-Net uncertainty map, 20 samples', skipped: 'pure-JS cpu: tens of seconds per step (minutes per map); pass --cpu-unet to run it' };
+        const row: BenchRow = {
+          ...base,
+          model: spec.network === 'unet' ? '3D U-Net step, [1, 64, 64, 64, 1]' : '3D U-Net uncertainty map, 20 samples',
+          skipped: 'pure-JS cpu: tens of seconds per step (minutes per map); pass --cpu-unet to run it',
+        };
         results.push({ spec, row });
         log(`  ${key}: skipped (${row.skipped})`);
         continue;
@@ -213,8 +225,10 @@ async function main(): Promise<void> {
     const handWritten = results.find((r) => r.spec.network === 'hand-written')?.row.medianMs;
     for (const { spec, row } of results) {
       const deterministic = results.find((r) => r.spec.network === spec.network && r.spec.kind === 'deterministic')?.row.medianMs;
-      let done: BenchRow = deterministic !== undefined && row.medianMs !== undefined ? { ...row, overhead: row.medianMs / deterministic } : row;
-      if (spec.network === 'fit' && handWritten !== undefined && row.medianMs !== undefined) done = { ...done, handWrittenOverhead: row.medianMs / handWritten };
+      let done: BenchRow =
+        deterministic !== undefined && row.medianMs !== undefined ? { ...row, overhead: row.medianMs / deterministic } : row;
+      if (spec.network === 'fit' && handWritten !== undefined && row.medianMs !== undefined)
+        done = { ...done, handWrittenOverhead: row.medianMs / handWritten };
       rows.push(done);
     }
   }
@@ -224,8 +238,13 @@ async function main(): Promise<void> {
   }
   console.log('\n' + formatTable(rows));
   const loaded = rows.filter((r) => r.underLoad === true || r.peerUnderLoad === true).length;
-  if (loaded > 0) console.log(`\n${loaded} row(s) were measured under load (1-minute load average above ${(LOAD_LIMIT_PER_CPU * os.cpus().length).toFixed(1)}): do not publish their figures.`);
-  console.log(`\nMachine peak: ${MACHINE_PEAK_GFLOPS} GFLOP/s float32 (2 cores × 2 FMA × 16 lanes × 2 FLOP × 2.0 GHz); load average now ${os.loadavg()[0].toFixed(1)}.`);
+  if (loaded > 0)
+    console.log(
+      `\n${loaded} row(s) were measured under load (1-minute load average above ${(LOAD_LIMIT_PER_CPU * os.cpus().length).toFixed(1)}): do not publish their figures.`,
+    );
+  console.log(
+    `\nMachine peak: ${MACHINE_PEAK_GFLOPS} GFLOP/s float32 (2 cores × 2 FMA × 16 lanes × 2 FLOP × 2.0 GHz); load average now ${os.loadavg()[0].toFixed(1)}.`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

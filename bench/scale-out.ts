@@ -22,7 +22,12 @@ import { lastJsonLine, startCli, startWorker, stopAll, waitFor, type CliProcess 
 import { checkedArgv, integerFlag, listFlag } from './flags.js';
 
 const WEIGHTINGS = 'perExample,perMinibatch,blundell,tempered:0.1,tempered:1,warmup';
-const argv = checkedArgv(process.argv.slice(2), 'bench/scale-out', 'Usage: node dist/bench/scale-out.js [--epochs 60] [--workers 1,2,4] [--lock 4000] [--stalled 1000]\n\nA sweep of 12 study kl regression-toy runs through BullMQ with 1, 2 and 4 local workers, the queue overhead and the recovery after a SIGKILL.', { values: ['--epochs', '--workers', '--lock', '--stalled'] });
+const argv = checkedArgv(
+  process.argv.slice(2),
+  'bench/scale-out',
+  'Usage: node dist/bench/scale-out.js [--epochs 60] [--workers 1,2,4] [--lock 4000] [--stalled 1000]\n\nA sweep of 12 study kl regression-toy runs through BullMQ with 1, 2 and 4 local workers, the queue overhead and the recovery after a SIGKILL.',
+  { values: ['--epochs', '--workers', '--lock', '--stalled'] },
+);
 const epochs = integerFlag(argv, '--epochs', 60, 'scale-out');
 const workerCounts = listFlag(argv, '--workers', ['1', '2', '4']).map(Number);
 const lockMs = integerFlag(argv, '--lock', 4000, 'scale-out');
@@ -94,7 +99,25 @@ async function recovery(server: TestRedisServer): Promise<Record<string, number>
   const timing = ['--lock-duration', String(lockMs), '--stalled-interval', String(stalledMs)];
   const pool = [startWorker(server.url, ['--queue', 'recovery', ...timing]), startWorker(server.url, ['--queue', 'recovery', ...timing])];
   await workersReady(pool);
-  const batch = startCli(['study', 'kl', '--task', 'regression-toy', '--epochs', String(epochs), '--seeds', '2', '--weightings', 'perExample', '--redis', server.url, '--queue', 'recovery', '--out', join(scratch, 'recovery'), '--json']);
+  const batch = startCli([
+    'study',
+    'kl',
+    '--task',
+    'regression-toy',
+    '--epochs',
+    String(epochs),
+    '--seeds',
+    '2',
+    '--weightings',
+    'perExample',
+    '--redis',
+    server.url,
+    '--queue',
+    'recovery',
+    '--out',
+    join(scratch, 'recovery'),
+    '--json',
+  ]);
   const queue = new Queue('recovery', { connection: { url: server.url } });
   const [victim, jobId] = await waitFor(
     'a worker holding a job',
@@ -120,7 +143,12 @@ async function recovery(server: TestRedisServer): Promise<Record<string, number>
   await exitedOk(batch, 'recovery batch');
   await queue.close();
   await stopAll();
-  return { lockDurationMs: lockMs, stalledIntervalMs: stalledMs, recoveryMs: restartedAt - killedAt, runsCollected: (lastJsonLine(batch.stdout()).runs as unknown[]).length };
+  return {
+    lockDurationMs: lockMs,
+    stalledIntervalMs: stalledMs,
+    recoveryMs: restartedAt - killedAt,
+    runsCollected: (lastJsonLine(batch.stdout()).runs as unknown[]).length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -143,9 +171,13 @@ async function main(): Promise<void> {
     process.stdout.write(`12 regression-toy runs, ${epochs} epochs each; local study kl: ${localSeconds.toFixed(1)} s\n`);
     process.stdout.write('workers  wall s  speed-up  efficiency  enqueue→first start ms  gap between jobs ms  last result→report ms\n');
     for (const r of table) {
-      process.stdout.write(`${String(r.workers).padStart(7)}  ${r.wallSeconds.toFixed(1).padStart(6)}  ${r.speedUp.toFixed(2).padStart(8)}  ${r.efficiency.toFixed(2).padStart(10)}  ${String(r.enqueueToFirstStartMs).padStart(22)}  ${String(r.medianGapBetweenJobsMs).padStart(19)}  ${String(Math.round(r.lastResultToReportMs)).padStart(21)}\n`);
+      process.stdout.write(
+        `${String(r.workers).padStart(7)}  ${r.wallSeconds.toFixed(1).padStart(6)}  ${r.speedUp.toFixed(2).padStart(8)}  ${r.efficiency.toFixed(2).padStart(10)}  ${String(r.enqueueToFirstStartMs).padStart(22)}  ${String(r.medianGapBetweenJobsMs).padStart(19)}  ${String(Math.round(r.lastResultToReportMs)).padStart(21)}\n`,
+      );
     }
-    process.stdout.write(`recovery after SIGKILL (lock ${lockMs} ms, stalled interval ${stalledMs} ms): ${recovered.recoveryMs} ms until the job restarted on another worker\n`);
+    process.stdout.write(
+      `recovery after SIGKILL (lock ${lockMs} ms, stalled interval ${stalledMs} ms): ${recovered.recoveryMs} ms until the job restarted on another worker\n`,
+    );
   } finally {
     await stopAll();
     await server.stop();

@@ -26,13 +26,33 @@ export interface ScalingPoint {
 
 /** The sweeps: name, swept field, values, spec builder, FLOP multiplier (3 for a training step). */
 export const SWEEPS: ReadonlyArray<{ name: string; values: number[]; spec: (v: number) => CaseSpec; flopFactor: number }> = [
-  { name: 'MLP step vs batch', values: [32, 128, 512], spec: (batch) => ({ network: 'mlp', kind: 'reparameterization', batch }), flopFactor: 3 },
-  { name: 'conv MC prediction vs samples', values: [5, 10, 20, 40], spec: (samples) => ({ network: 'conv-mc', kind: 'reparameterization', samples }), flopFactor: 1 },
-  { name: 'U-Net forward vs volume side', values: [16, 32, 64], spec: (size) => ({ network: 'unet-forward', kind: 'reparameterization', size }), flopFactor: 1 },
+  {
+    name: 'MLP step vs batch',
+    values: [32, 128, 512],
+    spec: (batch) => ({ network: 'mlp', kind: 'reparameterization', batch }),
+    flopFactor: 3,
+  },
+  {
+    name: 'conv MC prediction vs samples',
+    values: [5, 10, 20, 40],
+    spec: (samples) => ({ network: 'conv-mc', kind: 'reparameterization', samples }),
+    flopFactor: 1,
+  },
+  {
+    name: 'U-Net forward vs volume side',
+    values: [16, 32, 64],
+    spec: (size) => ({ network: 'unet-forward', kind: 'reparameterization', size }),
+    flopFactor: 1,
+  },
 ];
 
 async function main(): Promise<void> {
-  const argv = checkedArgv(process.argv.slice(2), 'bench/scaling', 'Usage: node dist/bench/scaling.js [--backend tensorflow] [--steps 10] [--json]', { values: ['--backend', '--steps'], switches: ['--json'] });
+  const argv = checkedArgv(
+    process.argv.slice(2),
+    'bench/scaling',
+    'Usage: node dist/bench/scaling.js [--backend tensorflow] [--steps 10] [--json]',
+    { values: ['--backend', '--steps'], switches: ['--json'] },
+  );
   const backend = stringFlag(argv, '--backend', 'tensorflow') as string;
   const steps = integerFlag(argv, '--steps', 10, 'bench/scaling');
   const probe = probeBackend(backend);
@@ -67,7 +87,10 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const p of points) {
     if (p.error !== undefined) console.log(`| ${p.sweep} | ${p.value} | failed: ${p.error} | | | |`);
-    else console.log(`| ${p.sweep} | ${p.value} | ${p.medianMs!.toFixed(1)} | ${p.relative!.toFixed(2)} | ${p.gflops!.toFixed(2)} | ${p.peakMemoryMB!.toFixed(1)} |`);
+    else
+      console.log(
+        `| ${p.sweep} | ${p.value} | ${p.medianMs!.toFixed(1)} | ${p.relative!.toFixed(2)} | ${p.gflops!.toFixed(2)} | ${p.peakMemoryMB!.toFixed(1)} |`,
+      );
   }
 }
 

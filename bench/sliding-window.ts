@@ -26,7 +26,8 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const known = new Set(['--samples', '--size', '--patch', '--quick']);
-  for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`bench/sliding-window: unknown flag ${arg}; usage: ${USAGE}`);
+  for (const arg of argv)
+    if (arg.startsWith('--') && !known.has(arg)) throw new Error(`bench/sliding-window: unknown flag ${arg}; usage: ${USAGE}`);
   const quick = argv.includes('--quick');
   const samplesList = listFlag(argv, '--samples', quick ? ['1', '3'] : ['1', '5', '20']).map(Number);
   const size = listFlag(argv, '--size', quick ? ['32', '48', '48'] : ['96', '128', '128']).map(Number);
@@ -34,9 +35,18 @@ async function main(argv: readonly string[]): Promise<void> {
   await initBackend();
   const brain = generateBrainVolumes({ seed: 1, size });
   const volume = tf.tensor(brain.image, [1, ...size, 2]);
-  const model = bayesianUNet({ rank: 3, inputShape: [patch, patch, patch, 2], depth: 2, baseFilters: 8, upsampling: 'transpose', posteriorInit: { seed: 1, rawScaleInit: -5 } });
+  const model = bayesianUNet({
+    rank: 3,
+    inputShape: [patch, patch, patch, 2],
+    depth: 2,
+    baseFilters: 8,
+    upsampling: 'transpose',
+    posteriorInit: { seed: 1, rawScaleInit: -5 },
+  });
   console.log(`backend ${tf.getBackend()}; volume ${size.join('×')}×2, windows ${patch}³, overlap 0.5`);
-  console.log('S\twindows\tseconds\tms/window-pass\tpeak tensor MiB (one window batch)\tmax live tensor MiB (whole volume)\tmap arrays MiB');
+  console.log(
+    'S\twindows\tseconds\tms/window-pass\tpeak tensor MiB (one window batch)\tmax live tensor MiB (whole volume)\tmap arrays MiB',
+  );
   for (const samples of samplesList) {
     // tf.profile keeps every kernel record, too many for a whole volume at large S: it measures the
     // peak of one window batch; over the whole volume, live tensor bytes are sampled after every pass.
@@ -60,7 +70,9 @@ async function main(argv: readonly string[]): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     const mapMiB = (5 * 4 * size.reduce((a, b) => a * b, 1)) / 2 ** 20;
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-    console.log(`${samples}\t${maps.windows}\t${seconds.toFixed(1)}\t${((1000 * seconds) / (maps.windows * samples)).toFixed(1)}\t${mib(profile.peakBytes - before)}\t${mib(maxLive)}\t${mapMiB.toFixed(1)}`);
+    console.log(
+      `${samples}\t${maps.windows}\t${seconds.toFixed(1)}\t${((1000 * seconds) / (maps.windows * samples)).toFixed(1)}\t${mib(profile.peakBytes - before)}\t${mib(maxLive)}\t${mapMiB.toFixed(1)}`,
+    );
   }
   volume.dispose();
   model.dispose();

@@ -34,7 +34,13 @@ export interface StepCostRow {
 }
 
 /** Cost of the trainer's step (second call, after one warm-up step) on `model` with `x`, `y`. */
-export async function trainerStepCost(model: tf.LayersModel, elbo: Elbo, x: tf.Tensor, y: tf.Tensor, clipGlobalNorm?: number): Promise<{ kernels: number; reads: number; kernelNames: Map<string, number> }> {
+export async function trainerStepCost(
+  model: tf.LayersModel,
+  elbo: Elbo,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  clipGlobalNorm?: number,
+): Promise<{ kernels: number; reads: number; kernelNames: Map<string, number> }> {
   const objective = resolveObjective(model, elbo);
   const optimizer = tf.train.adam(1e-3);
   const variables = trainableVariables(model);
@@ -52,10 +58,15 @@ function top(names: Map<string, number>, n: number): Array<[string, number]> {
 }
 
 async function main(): Promise<void> {
-  const argv = checkedArgv(process.argv.slice(2), 'bench/step-profile', 'Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/step-profile.js [--clip MAXNORM] [--top N] [--json]', {
-    values: ['--clip', '--top'],
-    switches: ['--json'],
-  });
+  const argv = checkedArgv(
+    process.argv.slice(2),
+    'bench/step-profile',
+    'Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/step-profile.js [--clip MAXNORM] [--top N] [--json]',
+    {
+      values: ['--clip', '--top'],
+      switches: ['--json'],
+    },
+  );
   const clipRaw = stringFlag(argv, '--clip', null);
   const clip = clipRaw === null ? undefined : Number(clipRaw);
   const topN = integerFlag(argv, '--top', 8, 'bench/step-profile');
@@ -67,7 +78,12 @@ async function main(): Promise<void> {
   for (const kind of ['deterministic', ...ESTIMATORS] as ModelKind[]) {
     const model = mlp(kind);
     const cost = await trainerStepCost(model, new Elbo(model, { likelihood: categorical(), klWeighting: perExample() }), x, y, clip);
-    rows.push({ step: `MLP 784-400-400-10 trainer step, ${kind}`, kernels: cost.kernels, reads: cost.reads, top: top(cost.kernelNames, topN) });
+    rows.push({
+      step: `MLP 784-400-400-10 trainer step, ${kind}`,
+      kernels: cost.kernels,
+      reads: cost.reads,
+      top: top(cost.kernelNames, topN),
+    });
     model.dispose();
   }
   tf.dispose([x, y]);
@@ -75,18 +91,34 @@ async function main(): Promise<void> {
   const { x: rx, y: ry } = regressionData(REGRESSION_BATCH);
   const regression = tf.sequential({
     layers: [
-      denseVariational({ units: REGRESSION_WIDTHS[1], activation: 'relu', inputShape: [REGRESSION_WIDTHS[0]], posteriorInit: { rawScaleInit: REGRESSION_RAW_SCALE_INIT } }),
+      denseVariational({
+        units: REGRESSION_WIDTHS[1],
+        activation: 'relu',
+        inputShape: [REGRESSION_WIDTHS[0]],
+        posteriorInit: { rawScaleInit: REGRESSION_RAW_SCALE_INIT },
+      }),
       denseVariational({ units: REGRESSION_WIDTHS[2], posteriorInit: { rawScaleInit: REGRESSION_RAW_SCALE_INIT } }),
     ],
   });
-  const fitCost = await trainerStepCost(regression, new Elbo(regression, { likelihood: gaussian({ scale: 1 }), klWeighting: perExample() }), rx, ry, clip);
+  const fitCost = await trainerStepCost(
+    regression,
+    new Elbo(regression, { likelihood: gaussian({ scale: 1 }), klWeighting: perExample() }),
+    rx,
+    ry,
+    clip,
+  );
   rows.push({ step: '13-50-1 regression, fit step', kernels: fitCost.kernels, reads: fitCost.reads, top: top(fitCost.kernelNames, topN) });
   regression.dispose();
   tf.dispose([rx, ry]);
   const hand = handWrittenCase();
   await hand.step(0);
   const handCost = await stepCost(() => hand.step(1));
-  rows.push({ step: '13-50-1 regression, hand-written step (slices its batch from a dataset)', kernels: handCost.kernels, reads: handCost.reads, top: top(handCost.kernelNames, topN) });
+  rows.push({
+    step: '13-50-1 regression, hand-written step (slices its batch from a dataset)',
+    kernels: handCost.kernels,
+    reads: handCost.reads,
+    top: top(handCost.kernelNames, topN),
+  });
   hand.dispose();
 
   if (argv.includes('--json')) {
@@ -96,7 +128,8 @@ async function main(): Promise<void> {
   console.log(`backend ${info.name}${clip !== undefined ? `, clipGlobalNorm ${clip}` : ''}`);
   console.log('| step | kernels | device→host reads | most frequent kernels |');
   console.log('|---|---:|---:|---|');
-  for (const row of rows) console.log(`| ${row.step} | ${row.kernels} | ${row.reads} | ${row.top.map(([n, c]) => `${n} ${c}`).join(', ')} |`);
+  for (const row of rows)
+    console.log(`| ${row.step} | ${row.kernels} | ${row.reads} | ${row.top.map(([n, c]) => `${n} ${c}`).join(', ')} |`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

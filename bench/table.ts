@@ -57,12 +57,22 @@ export function formatTable(rows: readonly BenchRow[]): string {
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
-    const load = row.loadBefore === undefined || row.loadAfter === undefined ? '–' : `${row.loadBefore.toFixed(2)}→${row.loadAfter.toFixed(2)}${row.underLoad === true ? ' **under load**' : ''}`;
+    const load =
+      row.loadBefore === undefined || row.loadAfter === undefined
+        ? '–'
+        : `${row.loadBefore.toFixed(2)}→${row.loadAfter.toFixed(2)}${row.underLoad === true ? ' **under load**' : ''}`;
     if (row.skipped !== undefined) {
       lines.push(`| ${row.model} | ${row.estimator} | ${row.backend} | skipped: ${row.skipped} | | | | | | | | ${load} |`);
       continue;
     }
-    const source = row.peerSource === 'reference' ? ' (reference, not measured here)' : row.peerSource === 'earlier-run' ? ' (earlier run)' : row.peerUnderLoad === true ? ' (under load)' : '';
+    const source =
+      row.peerSource === 'reference'
+        ? ' (reference, not measured here)'
+        : row.peerSource === 'earlier-run'
+          ? ' (earlier run)'
+          : row.peerUnderLoad === true
+            ? ' (under load)'
+            : '';
     const peer = row.peerMs === undefined ? 'n/a' : `${fixed(row.peerMs, 1)}${source}`;
     const overhead = row.handWrittenOverhead !== undefined ? `${fixed(row.handWrittenOverhead, 2)} × hand-written` : fixed(row.overhead, 2);
     lines.push(

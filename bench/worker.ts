@@ -34,7 +34,10 @@ export const WORKER_USAGE = `Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/w
        TFJS_BNN_BACKEND=<backend> node dist/bench/worker.js --probe`;
 
 async function main(): Promise<void> {
-  const argv = checkedArgv(process.argv.slice(2), 'bench/worker', WORKER_USAGE, { values: ['--spec', '--steps', '--warmup'], switches: ['--probe'] });
+  const argv = checkedArgv(process.argv.slice(2), 'bench/worker', WORKER_USAGE, {
+    values: ['--spec', '--steps', '--warmup'],
+    switches: ['--probe'],
+  });
   if (argv.includes('--probe')) {
     const info = await initBackend();
     console.log(BACKEND_PREFIX + JSON.stringify({ name: info.name, fastCpuKernels: info.fastCpuKernels, versions: info.versions }));

@@ -63,7 +63,12 @@ export const INSPECT_DEFAULTS = {
   steps: 20,
 } as const;
 
-const estimator: OptionSpec = { key: 'estimator', flags: '--estimator <name>', description: 'weight estimator of the variational layers', kind: { type: 'choice', choices: ESTIMATORS } };
+const estimator: OptionSpec = {
+  key: 'estimator',
+  flags: '--estimator <name>',
+  description: 'weight estimator of the variational layers',
+  kind: { type: 'choice', choices: ESTIMATORS },
+};
 const prior: OptionSpec = {
   key: 'prior',
   flags: '--prior <spec>',
@@ -73,36 +78,162 @@ const prior: OptionSpec = {
 const klWeighting: OptionSpec = {
   key: 'klWeighting',
   flags: '--kl-weighting <name|expr>',
-  description: 'KL weight per step: a schedule name (perExample, perMinibatch, blundell, tempered:T, warmup) or a mathjs expression of epoch, step, batchIndex, numBatches, datasetSize',
+  description:
+    'KL weight per step: a schedule name (perExample, perMinibatch, blundell, tempered:T, warmup) or a mathjs expression of epoch, step, batchIndex, numBatches, datasetSize',
   kind: { type: 'string' },
 };
 
 /** Options of `segment`. */
 export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
-  { key: 'images', flags: '--images <dir>', description: 'folder of PNG images with masks (see docs/cli.md for the layout) instead of the phantom', kind: { type: 'string' } },
-  { key: 'nifti', flags: '--nifti <files...>', description: 'NIfTI image/mask files (image then mask, repeated) instead of the phantom', kind: { type: 'list' } },
+  {
+    key: 'images',
+    flags: '--images <dir>',
+    description: 'folder of PNG images with masks (see docs/cli.md for the layout) instead of the phantom',
+    kind: { type: 'string' },
+  },
+  {
+    key: 'nifti',
+    flags: '--nifti <files...>',
+    description: 'NIfTI image/mask files (image then mask, repeated) instead of the phantom',
+    kind: { type: 'list' },
+  },
   { ...estimator, defaultValue: SEGMENT_DEFAULTS.estimator },
   { ...prior, defaultValue: SEGMENT_DEFAULTS.prior },
   { ...klWeighting, defaultValue: SEGMENT_DEFAULTS.klWeighting },
-  { key: 'loss', flags: '--loss <name>', description: 'loss and imbalance handling (dice-ce: per-image cross-entropy with positive weight 10 + soft Dice)', kind: { type: 'choice', choices: SEGMENT_LOSSES }, defaultValue: SEGMENT_DEFAULTS.loss },
-  { key: 'epochs', flags: '--epochs <n>', description: 'training epochs', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.epochs },
-  { key: 'samples', flags: '--samples <n>', description: 'Monte Carlo forward passes for the predictive maps', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.samples },
-  { key: 'batchSize', flags: '--batch-size <n>', description: 'images per mini-batch', kind: { type: 'integer', min: 1 }, defaultValue: SEGMENT_DEFAULTS.batchSize },
-  { key: 'learningRate', flags: '--learning-rate <lr>', description: 'Adam learning rate', kind: { type: 'number', exclusiveMin: 0 }, defaultValue: SEGMENT_DEFAULTS.learningRate },
-  { key: 'phantomSize', flags: '--phantom-size <px>', description: 'side of the phantom images in pixels (the U-Net pools twice)', kind: { type: 'integer', min: SEGMENT_SIZE_MULTIPLE, multipleOf: SEGMENT_SIZE_MULTIPLE }, defaultValue: SEGMENT_DEFAULTS.phantomSize },
-  { key: 'phantomCount', flags: '--phantom-count <n>', description: 'number of phantom images (¾ train, ¼ held out)', kind: { type: 'integer', min: 4 }, defaultValue: SEGMENT_DEFAULTS.phantomCount },
-  { key: 'resume', flags: '--resume <run-folder>', description: "continue a run of segment from <run-folder>/checkpoint with the same options, writing its outputs there", kind: { type: 'string' }, configurable: false },
-  { key: 'force', flags: '--force', description: "with --resume: continue although the options differ from the checkpoint's (batch size, weighting, ...); the run is then no longer an exact continuation", kind: { type: 'boolean' }, configurable: false },
-  { key: 'lesionFraction', flags: '--lesion-fraction <f>', description: 'target fraction of lesion pixels in the phantom', kind: { type: 'number', min: 0, max: MAX_LESION_FRACTION }, defaultValue: SEGMENT_DEFAULTS.lesionFraction },
-  { key: 'dims', flags: '--dims <n>', description: '2: slices (whole-slice training); 3: volumes (patch training, sliding-window inference, lesion-level report)', kind: { type: 'choice', choices: ['2', '3'] }, defaultValue: VOLUME_SEGMENT_DEFAULTS.dims },
-  { key: 'mask', flags: '--mask <files...>', description: 'with --dims 3: one lesion mask per --nifti subject (subjects given as channel files joined by commas, e.g. --nifti a-flair.nii.gz,a-t1.nii.gz b-flair.nii.gz,b-t1.nii.gz)', kind: { type: 'list' } },
-  { key: 'patchSize', flags: '--patch-size <n>', description: 'with --dims 3: side of the cubic training and inference windows (multiple of 4)', kind: { type: 'integer', min: 4 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchSize },
-  { key: 'positiveFraction', flags: '--positive-fraction <f>', description: 'with --dims 3: fraction of training patches centred on a lesion voxel', kind: { type: 'number', min: 0, max: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.positiveFraction },
-  { key: 'patchesPerEpoch', flags: '--patches-per-epoch <n>', description: 'with --dims 3: training patches drawn per epoch', kind: { type: 'integer', min: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.patchesPerEpoch },
-  { key: 'volumes', flags: '--volumes <n>', description: 'with --dims 3: brain phantom volumes (¾ train, ¼ held out)', kind: { type: 'integer', min: 2 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumes },
-  { key: 'volumeSize', flags: '--volume-size <d,h,w>', description: 'with --dims 3: voxels of each phantom volume (1.5 mm each)', kind: { type: 'list' }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeSize },
-  { key: 'minLesionSize', flags: '--min-lesion-size <voxels>', description: 'with --dims 3: lesion-level metrics ignore components smaller than this (detections and truth)', kind: { type: 'integer', min: 1 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.minLesionSize },
-  { key: 'volumeLesionFraction', flags: '--volume-lesion-fraction <f>', description: 'with --dims 3: lesion voxels of the brain phantom (0.1–0.5 % is MS-like)', kind: { type: 'number', min: 0, max: 0.05 }, defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeLesionFraction },
+  {
+    key: 'loss',
+    flags: '--loss <name>',
+    description: 'loss and imbalance handling (dice-ce: per-image cross-entropy with positive weight 10 + soft Dice)',
+    kind: { type: 'choice', choices: SEGMENT_LOSSES },
+    defaultValue: SEGMENT_DEFAULTS.loss,
+  },
+  {
+    key: 'epochs',
+    flags: '--epochs <n>',
+    description: 'training epochs',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: SEGMENT_DEFAULTS.epochs,
+  },
+  {
+    key: 'samples',
+    flags: '--samples <n>',
+    description: 'Monte Carlo forward passes for the predictive maps',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: SEGMENT_DEFAULTS.samples,
+  },
+  {
+    key: 'batchSize',
+    flags: '--batch-size <n>',
+    description: 'images per mini-batch',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: SEGMENT_DEFAULTS.batchSize,
+  },
+  {
+    key: 'learningRate',
+    flags: '--learning-rate <lr>',
+    description: 'Adam learning rate',
+    kind: { type: 'number', exclusiveMin: 0 },
+    defaultValue: SEGMENT_DEFAULTS.learningRate,
+  },
+  {
+    key: 'phantomSize',
+    flags: '--phantom-size <px>',
+    description: 'side of the phantom images in pixels (the U-Net pools twice)',
+    kind: { type: 'integer', min: SEGMENT_SIZE_MULTIPLE, multipleOf: SEGMENT_SIZE_MULTIPLE },
+    defaultValue: SEGMENT_DEFAULTS.phantomSize,
+  },
+  {
+    key: 'phantomCount',
+    flags: '--phantom-count <n>',
+    description: 'number of phantom images (¾ train, ¼ held out)',
+    kind: { type: 'integer', min: 4 },
+    defaultValue: SEGMENT_DEFAULTS.phantomCount,
+  },
+  {
+    key: 'resume',
+    flags: '--resume <run-folder>',
+    description: 'continue a run of segment from <run-folder>/checkpoint with the same options, writing its outputs there',
+    kind: { type: 'string' },
+    configurable: false,
+  },
+  {
+    key: 'force',
+    flags: '--force',
+    description:
+      "with --resume: continue although the options differ from the checkpoint's (batch size, weighting, ...); the run is then no longer an exact continuation",
+    kind: { type: 'boolean' },
+    configurable: false,
+  },
+  {
+    key: 'lesionFraction',
+    flags: '--lesion-fraction <f>',
+    description: 'target fraction of lesion pixels in the phantom',
+    kind: { type: 'number', min: 0, max: MAX_LESION_FRACTION },
+    defaultValue: SEGMENT_DEFAULTS.lesionFraction,
+  },
+  {
+    key: 'dims',
+    flags: '--dims <n>',
+    description: '2: slices (whole-slice training); 3: volumes (patch training, sliding-window inference, lesion-level report)',
+    kind: { type: 'choice', choices: ['2', '3'] },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.dims,
+  },
+  {
+    key: 'mask',
+    flags: '--mask <files...>',
+    description:
+      'with --dims 3: one lesion mask per --nifti subject (subjects given as channel files joined by commas, e.g. --nifti a-flair.nii.gz,a-t1.nii.gz b-flair.nii.gz,b-t1.nii.gz)',
+    kind: { type: 'list' },
+  },
+  {
+    key: 'patchSize',
+    flags: '--patch-size <n>',
+    description: 'with --dims 3: side of the cubic training and inference windows (multiple of 4)',
+    kind: { type: 'integer', min: 4 },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.patchSize,
+  },
+  {
+    key: 'positiveFraction',
+    flags: '--positive-fraction <f>',
+    description: 'with --dims 3: fraction of training patches centred on a lesion voxel',
+    kind: { type: 'number', min: 0, max: 1 },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.positiveFraction,
+  },
+  {
+    key: 'patchesPerEpoch',
+    flags: '--patches-per-epoch <n>',
+    description: 'with --dims 3: training patches drawn per epoch',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.patchesPerEpoch,
+  },
+  {
+    key: 'volumes',
+    flags: '--volumes <n>',
+    description: 'with --dims 3: brain phantom volumes (¾ train, ¼ held out)',
+    kind: { type: 'integer', min: 2 },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.volumes,
+  },
+  {
+    key: 'volumeSize',
+    flags: '--volume-size <d,h,w>',
+    description: 'with --dims 3: voxels of each phantom volume (1.5 mm each)',
+    kind: { type: 'list' },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeSize,
+  },
+  {
+    key: 'minLesionSize',
+    flags: '--min-lesion-size <voxels>',
+    description: 'with --dims 3: lesion-level metrics ignore components smaller than this (detections and truth)',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.minLesionSize,
+  },
+  {
+    key: 'volumeLesionFraction',
+    flags: '--volume-lesion-fraction <f>',
+    description: 'with --dims 3: lesion voxels of the brain phantom (0.1–0.5 % is MS-like)',
+    kind: { type: 'number', min: 0, max: 0.05 },
+    defaultValue: VOLUME_SEGMENT_DEFAULTS.volumeLesionFraction,
+  },
 ];
 
 /** Defaults of the queue options (`worker`, `study kl --redis`, `study collect`). */
@@ -115,26 +246,78 @@ export const QUEUE_OPTION_DEFAULTS = {
   stalledIntervalMs: 30_000,
 } as const;
 
-const redis: OptionSpec = { key: 'redis', flags: '--redis <url>', description: 'Redis server of the job queue: redis://[user:password@]host[:port][/db] or rediss://… (TLS); the password is never printed', kind: { type: 'string' } };
-const queue: OptionSpec = { key: 'queue', flags: '--queue <name>', description: 'BullMQ queue name', kind: { type: 'string' }, defaultValue: QUEUE_OPTION_DEFAULTS.queue };
+const redis: OptionSpec = {
+  key: 'redis',
+  flags: '--redis <url>',
+  description: 'Redis server of the job queue: redis://[user:password@]host[:port][/db] or rediss://… (TLS); the password is never printed',
+  kind: { type: 'string' },
+};
+const queue: OptionSpec = {
+  key: 'queue',
+  flags: '--queue <name>',
+  description: 'BullMQ queue name',
+  kind: { type: 'string' },
+  defaultValue: QUEUE_OPTION_DEFAULTS.queue,
+};
 
 /** Options `study kl` adds for running through a queue. */
 export const STUDY_KL_QUEUE_OPTIONS: readonly OptionSpec[] = [
   { ...redis, description: `run every (weighting, seed) as a job on this Redis queue (workers: tfjs-bnn worker); ${redis.description}` },
   queue,
-  { key: 'wait', flags: '--no-wait', description: 'with --redis: enqueue, print the batch id and return (collect later with study collect)', kind: { type: 'boolean' }, configurable: false },
-  { key: 'attempts', flags: '--attempts <n>', description: 'with --redis: tries per run before it is reported as failed', kind: { type: 'integer', min: 1 }, defaultValue: QUEUE_OPTION_DEFAULTS.attempts },
-  { key: 'backoff', flags: '--backoff <ms>', description: 'with --redis: pause before the first retry, doubled at each further one', kind: { type: 'integer', min: 0 }, defaultValue: QUEUE_OPTION_DEFAULTS.backoffMs },
+  {
+    key: 'wait',
+    flags: '--no-wait',
+    description: 'with --redis: enqueue, print the batch id and return (collect later with study collect)',
+    kind: { type: 'boolean' },
+    configurable: false,
+  },
+  {
+    key: 'attempts',
+    flags: '--attempts <n>',
+    description: 'with --redis: tries per run before it is reported as failed',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: QUEUE_OPTION_DEFAULTS.attempts,
+  },
+  {
+    key: 'backoff',
+    flags: '--backoff <ms>',
+    description: 'with --redis: pause before the first retry, doubled at each further one',
+    kind: { type: 'integer', min: 0 },
+    defaultValue: QUEUE_OPTION_DEFAULTS.backoffMs,
+  },
 ];
 
 /** Options of `worker`. */
 export const WORKER_OPTIONS: readonly OptionSpec[] = [
   redis,
   queue,
-  { key: 'concurrency', flags: '--concurrency <n>', description: 'jobs run at once by this process', kind: { type: 'integer', min: 1 }, defaultValue: QUEUE_OPTION_DEFAULTS.concurrency },
-  { key: 'lockDuration', flags: '--lock-duration <ms>', description: 'a job whose worker stops renewing its lock this long is stalled and handed to another worker', kind: { type: 'integer', min: 100 }, defaultValue: QUEUE_OPTION_DEFAULTS.lockDurationMs },
-  { key: 'stalledInterval', flags: '--stalled-interval <ms>', description: 'how often to look for stalled jobs', kind: { type: 'integer', min: 100 }, defaultValue: QUEUE_OPTION_DEFAULTS.stalledIntervalMs },
-  { key: 'outputRoot', flags: '--output-root <dir>', description: 'shared folder the paths of segment jobs are relative to and confined to (default: the working directory)', kind: { type: 'string' } },
+  {
+    key: 'concurrency',
+    flags: '--concurrency <n>',
+    description: 'jobs run at once by this process',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: QUEUE_OPTION_DEFAULTS.concurrency,
+  },
+  {
+    key: 'lockDuration',
+    flags: '--lock-duration <ms>',
+    description: 'a job whose worker stops renewing its lock this long is stalled and handed to another worker',
+    kind: { type: 'integer', min: 100 },
+    defaultValue: QUEUE_OPTION_DEFAULTS.lockDurationMs,
+  },
+  {
+    key: 'stalledInterval',
+    flags: '--stalled-interval <ms>',
+    description: 'how often to look for stalled jobs',
+    kind: { type: 'integer', min: 100 },
+    defaultValue: QUEUE_OPTION_DEFAULTS.stalledIntervalMs,
+  },
+  {
+    key: 'outputRoot',
+    flags: '--output-root <dir>',
+    description: 'shared folder the paths of segment jobs are relative to and confined to (default: the working directory)',
+    kind: { type: 'string' },
+  },
 ];
 
 /** Options of `study collect`. */
@@ -142,11 +325,38 @@ export const STUDY_COLLECT_OPTIONS: readonly OptionSpec[] = [redis, queue];
 
 /** Options of `study kl`. */
 export const STUDY_KL_OPTIONS: readonly OptionSpec[] = [
-  { key: 'task', flags: '--task <name>', description: 'what to train', kind: { type: 'choice', choices: STUDY_TASKS }, defaultValue: STUDY_KL_DEFAULTS.task },
-  { key: 'quick', flags: '--quick', description: 'fewer epochs and one seed (regression-toy: < 3 minutes on 2 cores)', kind: { type: 'boolean' } },
-  { key: 'seeds', flags: '--seeds <n>', description: `seeds per weighting: seed, seed+1, ... (default: ${STUDY_KL_DEFAULTS.seeds}, 1 with --quick)`, kind: { type: 'integer', min: 1 } },
-  { key: 'weightings', flags: '--weightings <list>', description: 'comma-separated KL weightings to compare (names or expressions without commas; use --config for expressions with commas)', kind: { type: 'list' }, defaultValue: STUDY_KL_DEFAULTS.weightings },
-  { key: 'epochs', flags: '--epochs <n>', description: 'training epochs per run (default: per task, fewer with --quick)', kind: { type: 'integer', min: 1 } },
+  {
+    key: 'task',
+    flags: '--task <name>',
+    description: 'what to train',
+    kind: { type: 'choice', choices: STUDY_TASKS },
+    defaultValue: STUDY_KL_DEFAULTS.task,
+  },
+  {
+    key: 'quick',
+    flags: '--quick',
+    description: 'fewer epochs and one seed (regression-toy: < 3 minutes on 2 cores)',
+    kind: { type: 'boolean' },
+  },
+  {
+    key: 'seeds',
+    flags: '--seeds <n>',
+    description: `seeds per weighting: seed, seed+1, ... (default: ${STUDY_KL_DEFAULTS.seeds}, 1 with --quick)`,
+    kind: { type: 'integer', min: 1 },
+  },
+  {
+    key: 'weightings',
+    flags: '--weightings <list>',
+    description: 'comma-separated KL weightings to compare (names or expressions without commas; use --config for expressions with commas)',
+    kind: { type: 'list' },
+    defaultValue: STUDY_KL_DEFAULTS.weightings,
+  },
+  {
+    key: 'epochs',
+    flags: '--epochs <n>',
+    description: 'training epochs per run (default: per task, fewer with --quick)',
+    kind: { type: 'integer', min: 1 },
+  },
   { ...estimator, defaultValue: INSPECT_DEFAULTS.estimator },
   ...STUDY_KL_QUEUE_OPTIONS,
 ];
@@ -156,20 +366,59 @@ export const UCI_DATASETS = ['diabetes', 'breast-cancer', 'wine', 'iris', 'digit
 
 /** Options of `study uci`. */
 export const STUDY_UCI_OPTIONS: readonly OptionSpec[] = [
-  { key: 'dataset', flags: '--dataset <name>', description: 'shipped data set (ignored with --csv)', kind: { type: 'choice', choices: UCI_DATASETS }, defaultValue: 'diabetes' },
-  { key: 'csv', flags: '--csv <file>', description: 'your own CSV (header line; numeric features; .gz allowed) instead of a shipped set', kind: { type: 'string' } },
+  {
+    key: 'dataset',
+    flags: '--dataset <name>',
+    description: 'shipped data set (ignored with --csv)',
+    kind: { type: 'choice', choices: UCI_DATASETS },
+    defaultValue: 'diabetes',
+  },
+  {
+    key: 'csv',
+    flags: '--csv <file>',
+    description: 'your own CSV (header line; numeric features; .gz allowed) instead of a shipped set',
+    kind: { type: 'string' },
+  },
   { key: 'target', flags: '--target <column>', description: 'target column of --csv', kind: { type: 'string' } },
-  { key: 'taskType', flags: '--task-type <kind>', description: 'regression or classification for --csv (default: classification when the target is not numeric)', kind: { type: 'choice', choices: ['regression', 'classification'] } },
+  {
+    key: 'taskType',
+    flags: '--task-type <kind>',
+    description: 'regression or classification for --csv (default: classification when the target is not numeric)',
+    kind: { type: 'choice', choices: ['regression', 'classification'] },
+  },
   { key: 'quick', flags: '--quick', description: '2 splits, 3 epochs, 5 predictive samples (a smoke test)', kind: { type: 'boolean' } },
   { key: 'splits', flags: '--splits <n>', description: 'random 90/10 splits (default 20)', kind: { type: 'integer', min: 1 } },
-  { key: 'epochs', flags: '--epochs <n>', description: 'training epochs of every method (default: each recipe\'s)', kind: { type: 'integer', min: 1 } },
-  { key: 'methods', flags: '--methods <list>', description: 'comma-separated subset of bbb, mc-dropout, deterministic', kind: { type: 'list' }, defaultValue: ['bbb', 'mc-dropout', 'deterministic'] },
+  {
+    key: 'epochs',
+    flags: '--epochs <n>',
+    description: "training epochs of every method (default: each recipe's)",
+    kind: { type: 'integer', min: 1 },
+  },
+  {
+    key: 'methods',
+    flags: '--methods <list>',
+    description: 'comma-separated subset of bbb, mc-dropout, deterministic',
+    kind: { type: 'list' },
+    defaultValue: ['bbb', 'mc-dropout', 'deterministic'],
+  },
 ];
 
 /** Options of `inspect`. */
 export const INSPECT_OPTIONS: readonly OptionSpec[] = [
-  { key: 'task', flags: '--task <name>', description: 'what to train', kind: { type: 'choice', choices: STUDY_TASKS }, defaultValue: INSPECT_DEFAULTS.task },
+  {
+    key: 'task',
+    flags: '--task <name>',
+    description: 'what to train',
+    kind: { type: 'choice', choices: STUDY_TASKS },
+    defaultValue: INSPECT_DEFAULTS.task,
+  },
   { ...klWeighting, defaultValue: INSPECT_DEFAULTS.klWeighting },
   { ...estimator, defaultValue: INSPECT_DEFAULTS.estimator },
-  { key: 'steps', flags: '--steps <n>', description: 'training steps to inspect', kind: { type: 'integer', min: 1 }, defaultValue: INSPECT_DEFAULTS.steps },
+  {
+    key: 'steps',
+    flags: '--steps <n>',
+    description: 'training steps to inspect',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: INSPECT_DEFAULTS.steps,
+  },
 ];

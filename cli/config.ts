@@ -40,7 +40,7 @@ export function readConfigFile(path: string, command: string, specs: readonly Op
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`config file ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : code ?? 'unknown error'}).`);
+    throw new ConfigError(`config file ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'unknown error')}).`);
   }
   let parsed: unknown;
   try {
@@ -61,7 +61,9 @@ export function validateConfig(parsed: unknown, path: string, command: string, s
   for (const [key, value] of Object.entries(parsed)) {
     const spec = allowed.find((s) => s.key === key);
     if (spec === undefined) {
-      throw new ConfigError(`config file ${path}: unknown key '${key}' for '${command}'; expected one of ${allowed.map((s) => s.key).join(', ')}.`);
+      throw new ConfigError(
+        `config file ${path}: unknown key '${key}' for '${command}'; expected one of ${allowed.map((s) => s.key).join(', ')}.`,
+      );
     }
     const checked = checkValue(spec.kind, value);
     if (checked === null) {

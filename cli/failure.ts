@@ -37,9 +37,16 @@ export function describeFailure(error: unknown): FailureReport {
     const message = firstLine(error.message).replace(/^error:\s*/, '');
     return { exitCode: USAGE_EXIT_CODE, line: `tfjs-bnn: ${message}`, stack: error.stack };
   }
-  if (error instanceof InterruptedError) return { exitCode: INTERRUPTED_EXIT_CODE, line: prefixed(firstLine(error.message)), stack: error.stack };
+  if (error instanceof InterruptedError)
+    return { exitCode: INTERRUPTED_EXIT_CODE, line: prefixed(firstLine(error.message)), stack: error.stack };
   if (error instanceof BnnError) {
-    const usage = error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof FormatError || error instanceof ShapeError || error instanceof DtypeError || error instanceof ResumeMismatchError;
+    const usage =
+      error instanceof ConfigError ||
+      error instanceof InvalidArgumentError ||
+      error instanceof FormatError ||
+      error instanceof ShapeError ||
+      error instanceof DtypeError ||
+      error instanceof ResumeMismatchError;
     return { exitCode: usage ? USAGE_EXIT_CODE : FAILURE_EXIT_CODE, line: prefixed(firstLine(error.message)), stack: error.stack };
   }
   if (error instanceof Error) {
@@ -47,7 +54,11 @@ export function describeFailure(error: unknown): FailureReport {
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
       return { exitCode: USAGE_EXIT_CODE, line: `tfjs-bnn: ${firstLine(error.message)}`, stack: error.stack };
     }
-    return { exitCode: FAILURE_EXIT_CODE, line: `tfjs-bnn: internal error: ${firstLine(error.message)} (run with --verbose for the stack trace)`, stack: error.stack };
+    return {
+      exitCode: FAILURE_EXIT_CODE,
+      line: `tfjs-bnn: internal error: ${firstLine(error.message)} (run with --verbose for the stack trace)`,
+      stack: error.stack,
+    };
   }
   return { exitCode: FAILURE_EXIT_CODE, line: `tfjs-bnn: internal error: ${firstLine(String(error))}`, stack: undefined };
 }

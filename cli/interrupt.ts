@@ -42,7 +42,10 @@ export class InterruptedError extends BnnError {
    * @param stage what was running, e.g. `'Monte Carlo prediction'`.
    * @param detail how far it got and what was kept, e.g. `'after 8 of 32 slices; the checkpoint in runs/x/checkpoint holds the trained weights'`.
    */
-  constructor(readonly stage: string, readonly detail: string) {
+  constructor(
+    readonly stage: string,
+    readonly detail: string,
+  ) {
     super(`tfjs-bnn: interrupted by Ctrl-C during ${stage} ${detail}.`);
   }
 }

@@ -91,7 +91,10 @@ export function parseFlagText(kind: OptionKind, text: string): unknown {
     case 'number':
       return text.trim() === '' ? Number.NaN : Number(text);
     case 'list':
-      return text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+      return text
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0);
     default:
       return text;
   }
@@ -102,7 +105,10 @@ export function parseFlagText(kind: OptionKind, text: string): unknown {
  * (the same text the checks print, so help and validation cannot disagree) and its default.
  */
 export function helpText(spec: OptionSpec): string {
-  const shownDefault = spec.defaultValue === undefined ? '' : ` (default: ${Array.isArray(spec.defaultValue) ? spec.defaultValue.join(',') : String(spec.defaultValue)})`;
+  const shownDefault =
+    spec.defaultValue === undefined
+      ? ''
+      : ` (default: ${Array.isArray(spec.defaultValue) ? spec.defaultValue.join(',') : String(spec.defaultValue)})`;
   const limits = spec.kind.type === 'integer' || spec.kind.type === 'number' ? `; ${expectedText(spec.kind)}` : '';
   return `${spec.description}${limits}${shownDefault}`;
 }

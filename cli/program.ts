@@ -8,12 +8,18 @@ import { describeFailure, USAGE_EXIT_CODE } from './failure.js';
 import { addOptions, type OptionSpec } from './options.js';
 import { createOutput, PROCESS_SINKS, type OutputSinks } from './output.js';
 import { resolveOptions, ResolvedOptions } from './resolve.js';
-import { INSPECT_OPTIONS, SEGMENT_OPTIONS, STUDY_COLLECT_OPTIONS, STUDY_KL_OPTIONS, STUDY_UCI_OPTIONS, WORKER_OPTIONS } from './command-options.js';
+import {
+  INSPECT_OPTIONS,
+  SEGMENT_OPTIONS,
+  STUDY_COLLECT_OPTIONS,
+  STUDY_KL_OPTIONS,
+  STUDY_UCI_OPTIONS,
+  WORKER_OPTIONS,
+} from './command-options.js';
 import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
 import { packageVersion } from './package-info.js';
 import { checkWeightingWord } from './weighting-names.js';
 import type { RunCommand } from './run-context.js';
-
 
 interface Outcome {
   exitCode: number;
@@ -57,7 +63,8 @@ function defineRunCommand(
     const flags = (shape.argument === undefined ? args[0] : args[1]) as Record<string, unknown>;
     const fullName = parent.name() === 'study' ? `study ${command.name()}` : name;
     const resolved = resolveOptions(fullName, all, flags);
-    const options = shape.argument === undefined ? resolved : new ResolvedOptions({ ...resolved.toJSON(), [shape.argument.key]: String(args[0]) });
+    const options =
+      shape.argument === undefined ? resolved : new ResolvedOptions({ ...resolved.toJSON(), [shape.argument.key]: String(args[0]) });
     // Checks that need no TensorFlow.js run before the command body (and tfjs) is loaded.
     shape.precheck?.(options);
     const output = createOutput(options.boolean('json'), sinks);
@@ -75,7 +82,9 @@ function defineRunCommand(
 /** Builds the program. `sinks` receive all output (the process streams by default). */
 export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
   const program = new Command('tfjs-bnn')
-    .description('Bayesian neural networks (Bayes by Backprop) for TensorFlow.js: segmentation with uncertainty maps, KL-weighting studies, gradient inspection.')
+    .description(
+      'Bayesian neural networks (Bayes by Backprop) for TensorFlow.js: segmentation with uncertainty maps, KL-weighting studies, gradient inspection.',
+    )
     .version(packageVersion().version, '--version', 'print the version of tfjs-bnn and exit')
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: sinks.stdout, writeErr: sinks.stderr, outputError: () => undefined })
@@ -115,7 +124,10 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/study-kl.js')).runStudyKl,
     sinks,
     outcome,
-    { precheck: (options) => (options.optionalList('weightings') ?? []).forEach((text) => checkWeightingWord(text, 'tfjs-bnn study kl', '--weightings')) },
+    {
+      precheck: (options) =>
+        (options.optionalList('weightings') ?? []).forEach((text) => checkWeightingWord(text, 'tfjs-bnn study kl', '--weightings')),
+    },
   );
   defineRunCommand(
     study,
@@ -139,7 +151,10 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     async () => (await import('./commands/study-collect.js')).runStudyCollect,
     sinks,
     outcome,
-    { common: COMMON_OPTIONS.filter((o) => o.key !== 'seed'), argument: { syntax: '<batch>', key: 'batch', description: 'batch id printed by study kl --redis --no-wait' } },
+    {
+      common: COMMON_OPTIONS.filter((o) => o.key !== 'seed'),
+      argument: { syntax: '<batch>', key: 'batch', description: 'batch id printed by study kl --redis --no-wait' },
+    },
   );
 
   defineRunCommand(

@@ -27,5 +27,10 @@ export function checkWeightingWord(text: string, where: string, argument: string
   if (names.includes(word)) return;
   const suggestion = closestName(word, names);
   const hint = suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
-  throw new InvalidArgumentError(where, argument, text, `a weighting name, one of ${WEIGHTING_NAMES.join(', ')}${hint}, or a mathjs expression of ${EXPRESSION_WORDS.join(', ')}`);
+  throw new InvalidArgumentError(
+    where,
+    argument,
+    text,
+    `a weighting name, one of ${WEIGHTING_NAMES.join(', ')}${hint}, or a mathjs expression of ${EXPRESSION_WORDS.join(', ')}`,
+  );
 }

@@ -22,8 +22,18 @@ export const EXAMPLE_USAGE_EXIT_CODE = 2;
 
 /** The usage text: the script line, then one line per flag with its default. */
 export function exampleUsage(script: string, summary: string, flags: readonly ExampleFlag[]): string {
-  const lines = flags.map((f) => (f.isSwitch === true ? `  --${f.name}  ${f.description}` : `  --${f.name} <value>  ${f.description} (default: ${f.defaultValue})`));
-  return [`usage: node dist/examples/${script}.js [options]`, '', summary, '', 'options:', ...lines, '  --help  print this help and exit'].join('\n');
+  const lines = flags.map((f) =>
+    f.isSwitch === true ? `  --${f.name}  ${f.description}` : `  --${f.name} <value>  ${f.description} (default: ${f.defaultValue})`,
+  );
+  return [
+    `usage: node dist/examples/${script}.js [options]`,
+    '',
+    summary,
+    '',
+    'options:',
+    ...lines,
+    '  --help  print this help and exit',
+  ].join('\n');
 }
 
 /**
@@ -40,7 +50,10 @@ export function parseExampleArgs(
   for (const flag of flags) options[flag.name] = { type: flag.isSwitch === true ? 'boolean' : 'string' };
   let parsed: Record<string, string | boolean | undefined>;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (error) {
     return { exit: EXAMPLE_USAGE_EXIT_CODE, text: `${script}: ${(error as Error).message.split('\n')[0]} (see --help)` };
   }
@@ -50,7 +63,10 @@ export function parseExampleArgs(
     const value = parsed[flag.name];
     values[flag.name] = typeof value === 'string' ? value : value === true ? 'true' : flag.defaultValue;
     if (flag.choices !== undefined && !flag.choices.includes(values[flag.name])) {
-      return { exit: EXAMPLE_USAGE_EXIT_CODE, text: `${script}: --${flag.name} expects one of ${flag.choices.join(', ')}, got '${values[flag.name]}'` };
+      return {
+        exit: EXAMPLE_USAGE_EXIT_CODE,
+        text: `${script}: --${flag.name} expects one of ${flag.choices.join(', ')}, got '${values[flag.name]}'`,
+      };
     }
     const number = Number(values[flag.name]);
     if (flag.positiveInteger === true && !(Number.isInteger(number) && number >= 1)) {

@@ -16,18 +16,40 @@ import { initBackend } from '../src/backend/index.js';
 import { exampleArgs } from './example-args.js';
 import { loadDigits } from '../src/data/digits/load.js';
 import { conv2dVariational, denseVariational } from '../layers/index.js';
-import { categorical, klWeighting, fit, Elbo, GradientRecorder, recorderToCSV, recorderToJSON, recorderRatioPlot, type KLWeighting } from '../inference/index.js';
+import {
+  categorical,
+  klWeighting,
+  fit,
+  Elbo,
+  GradientRecorder,
+  recorderToCSV,
+  recorderToJSON,
+  recorderRatioPlot,
+  type KLWeighting,
+} from '../inference/index.js';
 
-const flags = exampleArgs('gradient-inspector', 'The gradient inspector on a small Bayesian conv net (UCI digits), with KL weights 1/N and 1.', [
-  { name: 'epochs', description: 'training epochs per weighting', defaultValue: '4', positiveInteger: true },
-  { name: 'out', description: 'output folder', defaultValue: path.join('runs', 'gradient-inspector') },
-]);
+const flags = exampleArgs(
+  'gradient-inspector',
+  'The gradient inspector on a small Bayesian conv net (UCI digits), with KL weights 1/N and 1.',
+  [
+    { name: 'epochs', description: 'training epochs per weighting', defaultValue: '4', positiveInteger: true },
+    { name: 'out', description: 'output folder', defaultValue: path.join('runs', 'gradient-inspector') },
+  ],
+);
 
 function bayesianConvNet(): tf.Sequential {
   const init = (seed: number) => ({ locInitializer: tf.initializers.glorotUniform({ seed }) });
   return tf.sequential({
     layers: [
-      conv2dVariational({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [8, 8, 1], name: 'conv1', posteriorInit: init(1) }),
+      conv2dVariational({
+        filters: 8,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        inputShape: [8, 8, 1],
+        name: 'conv1',
+        posteriorInit: init(1),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       conv2dVariational({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv2', posteriorInit: init(2) }),
       tf.layers.flatten(),
@@ -50,15 +72,19 @@ async function run(label: string, weighting: KLWeighting, epochs: number, outDir
   const elbo = new Elbo(model, { likelihood: categorical(), klWeighting: weighting, reduction: 'mean' });
   const recorder = new GradientRecorder({ snrWindow: 5 });
   const optimizer = tf.train.adam(0.01);
-  const history = await fit(model, { x: digits.train.xs, y: digits.train.oneHot }, {
-    elbo,
-    optimizer,
-    epochs,
-    batchSize: 64,
-    seed: 7,
-    progress: 'lines',
-    inspect: { every: 5, recorder },
-  });
+  const history = await fit(
+    model,
+    { x: digits.train.xs, y: digits.train.oneHot },
+    {
+      elbo,
+      optimizer,
+      epochs,
+      batchSize: 64,
+      seed: 7,
+      progress: 'lines',
+      inspect: { every: 5, recorder },
+    },
+  );
   const last = history.epochs[history.epochs.length - 1].logs;
   console.log(`${label}: final loss ${last.loss.toFixed(3)}, NLL ${last.nll.toFixed(3)}, KL ${last.kl.toFixed(0)} nats`);
   const rows = recorder.summary().map((summary): Row => {
@@ -69,7 +95,13 @@ async function run(label: string, weighting: KLWeighting, epochs: number, outDir
       const nll = Math.sqrt(matching.reduce((a, p) => a + p.likelihoodNorm ** 2, 0));
       return kl / nll;
     };
-    return { layer: summary.layer, locRatio: role('loc'), rawScaleRatio: role('rawScale'), klDominated: summary.klDominatedFraction, cosine: summary.cosine.mean ?? Number.NaN };
+    return {
+      layer: summary.layer,
+      locRatio: role('loc'),
+      rawScaleRatio: role('rawScale'),
+      klDominated: summary.klDominatedFraction,
+      cosine: summary.cosine.mean ?? Number.NaN,
+    };
   });
   fs.mkdirSync(outDir, { recursive: true });
   const base = path.join(outDir, label.replace(/[^a-z0-9]+/gi, '-').toLowerCase());

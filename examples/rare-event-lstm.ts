@@ -56,19 +56,31 @@ const train = rareEventSequences(512, 'train');
 const test = rareEventSequences(256, 'test');
 const model = tf.sequential({
   layers: [
-    lstmVariational({ units: 16, returnSequences: true, estimator, recurrentActivation: 'sigmoid', inputShape: [TIME, 2], name: 'events_lstm', posteriorInit: { seed: 1 } }),
+    lstmVariational({
+      units: 16,
+      returnSequences: true,
+      estimator,
+      recurrentActivation: 'sigmoid',
+      inputShape: [TIME, 2],
+      name: 'events_lstm',
+      posteriorInit: { seed: 1 },
+    }),
     denseVariational({ units: 1, estimator, name: 'events_head', posteriorInit: { seed: 1 } }),
   ],
 });
 const elbo = new Elbo(model, { likelihood: focal({ gamma: 2, alpha: 0.25 }), klWeighting: klWeighting.perExample() });
 const optimizer = tf.train.adam(0.01);
-console.log(`backend: ${JSON.stringify(backendInfo())}; estimator ${estimator}; positive steps ${(tf.mean(train.y).dataSync()[0] * 100).toFixed(2)} %`);
+console.log(
+  `backend: ${JSON.stringify(backendInfo())}; estimator ${estimator}; positive steps ${(tf.mean(train.y).dataSync()[0] * 100).toFixed(2)} %`,
+);
 await fit(model, { x: train.x, y: train.y }, { elbo, optimizer, epochs, batchSize: 32, seed: 3, clipGlobalNorm: 10, progress: 'lines' });
 
 // Predictive mean and spread over 20 weight samples (each sample shared by a whole sequence).
 const { probability, spread } = tf.tidy(() => {
   const noise = new NoiseSource('predictive');
-  const draws = tf.stack(Array.from({ length: 20 }, (_, step) => withNoise(noise, { step }, () => tf.sigmoid(model.predict(test.x) as tf.Tensor))));
+  const draws = tf.stack(
+    Array.from({ length: 20 }, (_, step) => withNoise(noise, { step }, () => tf.sigmoid(model.predict(test.x) as tf.Tensor))),
+  );
   const { mean, variance } = tf.moments(draws, 0);
   return { probability: mean, spread: tf.sqrt(variance) };
 });

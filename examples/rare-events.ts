@@ -27,10 +27,14 @@ import { fit } from '../inference/trainer/index.js';
 import seedrandom from 'seedrandom';
 import { exampleArgs } from './example-args.js';
 
-const flags = exampleArgs('rare-events', 'Rare-event sequence labelling (0.03 % positive timesteps): weighted BCE with and without clipping, and positive-centred windows.', [
-  { name: 'epochs', description: 'training epochs (empty: 6, or 3 with --quick)', defaultValue: '' },
-  { name: 'quick', description: 'shorter series and fewer steps', defaultValue: 'false', isSwitch: true },
-]);
+const flags = exampleArgs(
+  'rare-events',
+  'Rare-event sequence labelling (0.03 % positive timesteps): weighted BCE with and without clipping, and positive-centred windows.',
+  [
+    { name: 'epochs', description: 'training epochs (empty: 6, or 3 with --quick)', defaultValue: '' },
+    { name: 'quick', description: 'shorter series and fewer steps', defaultValue: 'false', isSwitch: true },
+  ],
+);
 const QUICK = flags.quick === 'true';
 const EPOCHS = flags.epochs === '' ? (QUICK ? 3 : 6) : Number(flags.epochs);
 /** Timesteps per training window. */
@@ -54,7 +58,8 @@ function makeSeries(length: number, seed: string): { x: Float32Array; y: Uint8Ar
     x[2 * t + 1] = 0.5 * normal();
   }
   const bump = (centre: number, channel: number, height: number) => {
-    for (let d = -6; d <= 6; d++) if (centre + d >= 0 && centre + d < length) x[2 * (centre + d) + channel] += height * Math.exp(-(d * d) / 8);
+    for (let d = -6; d <= 6; d++)
+      if (centre + d >= 0 && centre + d < length) x[2 * (centre + d) + channel] += height * Math.exp(-(d * d) / 8);
   };
   for (let t = 20; t < length - 20; t++) {
     if (random() < EVENT_RATE) {
@@ -72,7 +77,14 @@ function buildModel(seed: number): tf.LayersModel {
   const init = { seed, rawScaleInit: -5 };
   return tf.sequential({
     layers: [
-      conv1dVariational({ filters: 8, kernelSize: 9, padding: 'same', activation: 'relu', inputShape: [null, 2] as unknown as number[], posteriorInit: init }),
+      conv1dVariational({
+        filters: 8,
+        kernelSize: 9,
+        padding: 'same',
+        activation: 'relu',
+        inputShape: [null, 2] as unknown as number[],
+        posteriorInit: init,
+      }),
       conv1dVariational({ filters: 8, kernelSize: 9, padding: 'same', activation: 'relu', posteriorInit: init }),
       conv1dVariational({ filters: 1, kernelSize: 1, posteriorInit: init }),
     ],
@@ -103,7 +115,10 @@ interface Recipe {
 
 async function runRecipe(recipe: Recipe, train: { x: Float32Array; y: Uint8Array }, validation: { x: Float32Array; y: Uint8Array }) {
   const model = buildModel(1);
-  const sampler = new PatchSampler({ image: train.x, mask: train.y, shape: [1, TRAIN_LENGTH, 2] }, { patchSize: [WINDOW], batchSize: BATCH, positiveFraction: recipe.positiveFraction, flipAxes: [], seed: 7 });
+  const sampler = new PatchSampler(
+    { image: train.x, mask: train.y, shape: [1, TRAIN_LENGTH, 2] },
+    { patchSize: [WINDOW], batchSize: BATCH, positiveFraction: recipe.positiveFraction, flipAxes: [], seed: 7 },
+  );
   const vx = tf.tensor(validation.x, [1, VALIDATION_LENGTH, 2]);
   const vy = tf.tensor(Float32Array.from(validation.y), [1, VALIDATION_LENGTH, 1]);
   const plain = bernoulli();
@@ -123,7 +138,11 @@ async function runRecipe(recipe: Recipe, train: { x: Float32Array; y: Uint8Array
   const lossPerEpoch: number[] = [];
   const optimizer = tf.train.adam(3e-3);
   await fit(model, sampler.dataset(STEPS_PER_EPOCH), {
-    elbo: { likelihood: recipe.positiveWeight === 1 ? plain : weightedBernoulli({ positiveWeight: recipe.positiveWeight }), klWeighting: klWeighting.perExample(), countUnit: 'images' },
+    elbo: {
+      likelihood: recipe.positiveWeight === 1 ? plain : weightedBernoulli({ positiveWeight: recipe.positiveWeight }),
+      klWeighting: klWeighting.perExample(),
+      countUnit: 'images',
+    },
     optimizer,
     epochs: EPOCHS,
     datasetSize: Math.round(TRAIN_LENGTH / WINDOW),
@@ -149,7 +168,9 @@ async function runRecipe(recipe: Recipe, train: { x: Float32Array; y: Uint8Array
 }
 
 /** Spikes of a validation-loss series and the steps each took to recover (see module doc). */
-function spikesOf(losses: ReadonlyArray<{ step: number; loss: number }>): Array<{ step: number; ratio: number; recoveredAfter: number | 'never' }> {
+function spikesOf(
+  losses: ReadonlyArray<{ step: number; loss: number }>,
+): Array<{ step: number; ratio: number; recoveredAfter: number | 'never' }> {
   const spikes: Array<{ step: number; ratio: number; recoveredAfter: number | 'never' }> = [];
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < losses.length; i++) {
@@ -171,7 +192,9 @@ await initBackend();
 const train = makeSeries(TRAIN_LENGTH, 'rare-events|train');
 const validation = makeSeries(VALIDATION_LENGTH, 'rare-events|validation');
 const fraction = train.y.reduce((n, v) => n + v, 0) / TRAIN_LENGTH;
-console.log(`backend ${tf.getBackend()}; ${TRAIN_LENGTH} training steps with ${(100 * fraction).toFixed(3)} % positives, ${VALIDATION_LENGTH} validation steps; ${EPOCHS} epochs × ${STEPS_PER_EPOCH} steps of ${BATCH} windows of ${WINDOW}`);
+console.log(
+  `backend ${tf.getBackend()}; ${TRAIN_LENGTH} training steps with ${(100 * fraction).toFixed(3)} % positives, ${VALIDATION_LENGTH} validation steps; ${EPOCHS} epochs × ${STEPS_PER_EPOCH} steps of ${BATCH} windows of ${WINDOW}`,
+);
 const weight = Math.round((1 - fraction) / fraction);
 const recipes: Recipe[] = [
   { name: `A: weighted BCE w=${weight}, uniform windows, no clipping`, positiveWeight: weight, clip: undefined, positiveFraction: 0 },
@@ -184,5 +207,7 @@ for (const recipe of recipes) {
   console.log(`\n${recipe.name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   console.log(`  validation average precision per epoch: ${result.precisionPerEpoch.map((v) => v.toFixed(3)).join(', ')}`);
   console.log(`  validation BCE per epoch (unweighted, nats per step): ${result.lossPerEpoch.map((v) => v.toPrecision(3)).join(', ')}`);
-  console.log(`  validation-loss spikes (> 2× best so far): ${result.spikes.length === 0 ? 'none' : result.spikes.map((s) => `step ${s.step} (×${s.ratio.toFixed(1)}, ${s.recoveredAfter === 'never' ? 'not recovered by the end' : `recovered after ${s.recoveredAfter} steps`})`).join('; ')}`);
+  console.log(
+    `  validation-loss spikes (> 2× best so far): ${result.spikes.length === 0 ? 'none' : result.spikes.map((s) => `step ${s.step} (×${s.ratio.toFixed(1)}, ${s.recoveredAfter === 'never' ? 'not recovered by the end' : `recovered after ${s.recoveredAfter} steps`})`).join('; ')}`,
+  );
 }

@@ -16,9 +16,11 @@ import * as klWeighting from '../inference/kl-weighting/index.js';
 import { fit } from '../inference/trainer/index.js';
 import { exampleArgs } from './example-args.js';
 
-const flags = exampleArgs('regression-toy', 'Bayes by Backprop on the regression toy of Blundell et al. 2015: predictive spread in and out of the data range.', [
-  { name: 'epochs', description: 'training epochs', defaultValue: '150', positiveInteger: true },
-]);
+const flags = exampleArgs(
+  'regression-toy',
+  'Bayes by Backprop on the regression toy of Blundell et al. 2015: predictive spread in and out of the data range.',
+  [{ name: 'epochs', description: 'training epochs', defaultValue: '150', positiveInteger: true }],
+);
 await initBackend();
 const epochs = Number(flags.epochs);
 const { x, y } = regressionToy({ seed: 1, size: 200 });
@@ -46,7 +48,9 @@ function spread(low: number, high: number, samples = 100): number {
 }
 const inside = spread(0, 0.5);
 const outside = spread(0.8, 1.0);
-console.log(`predictive spread (mean std over 100 samples): inside [0, 0.5] ${inside.toFixed(4)}, at [0.8, 1.0] ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`);
+console.log(
+  `predictive spread (mean std over 100 samples): inside [0, 0.5] ${inside.toFixed(4)}, at [0.8, 1.0] ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`,
+);
 tf.dispose([x, y]);
 model.dispose();
 optimizer.dispose();

@@ -21,8 +21,20 @@ import { writeUncertaintyPanel } from '../src/io/png-file.js';
 import { bayesianUNet } from '../layers/unet.js';
 import { fit, type EpochRecord } from '../inference/trainer/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
-import { voxelMetrics, lesionMetrics, expectedCalibrationError, errorDetectionAuroc, retentionCurve, uncertaintyErrorOverlap } from '../inference/metrics/index.js';
-import { segmentationRecipe, segmentationObjective, segmentationUNetArgs, type SegmentationRecipe } from '../inference/segmentation/index.js';
+import {
+  voxelMetrics,
+  lesionMetrics,
+  expectedCalibrationError,
+  errorDetectionAuroc,
+  retentionCurve,
+  uncertaintyErrorOverlap,
+} from '../inference/metrics/index.js';
+import {
+  segmentationRecipe,
+  segmentationObjective,
+  segmentationUNetArgs,
+  type SegmentationRecipe,
+} from '../inference/segmentation/index.js';
 import { exampleArgs } from './example-args.js';
 
 /** Intensity above which a voxel counts as head when normalising (background Rician noise is ≈ 0.04). */
@@ -74,12 +86,16 @@ async function main(): Promise<void> {
   const outDir = flags.out;
   const info = await initBackend();
   const { imageSize: size, trainSlices, testSlices } = recipe;
-  console.log(`backend ${info.name}; ${trainSlices} training slices ${size}×${size}, ${recipe.epochs} epochs, batch ${recipe.batchSize}, S = ${recipe.predictiveSamples}, seed ${recipe.seed}`);
+  console.log(
+    `backend ${info.name}; ${trainSlices} training slices ${size}×${size}, ${recipe.epochs} epochs, batch ${recipe.batchSize}, S = ${recipe.predictiveSamples}, seed ${recipe.seed}`,
+  );
 
   const phantomOptions = { size: [size, size], lesionFraction: recipe.lesionFraction };
   const train = generatePhantomArrays({ ...phantomOptions, seed: `train-${recipe.seed}`, count: trainSlices });
   const test = generatePhantomArrays({ ...phantomOptions, seed: `test-${recipe.seed}`, count: testSlices });
-  console.log(`lesions: train ${train.lesionVoxels} voxels (${(100 * train.lesionFraction).toFixed(2)} %), test ${test.lesionVoxels} voxels in ${test.lesionCount} lesions`);
+  console.log(
+    `lesions: train ${train.lesionVoxels} voxels (${(100 * train.lesionFraction).toFixed(2)} %), test ${test.lesionVoxels} voxels in ${test.lesionCount} lesions`,
+  );
   const x = normalizedImages(train);
   const y = tf.tensor(Float32Array.from(train.mask), train.shape, 'float32');
   const xTest = normalizedImages(test);
@@ -87,29 +103,35 @@ async function main(): Promise<void> {
 
   const model = bayesianUNet(segmentationUNetArgs(recipe));
   const objective = segmentationObjective(recipe);
-  console.log(`loss: ${objective.likelihood.describe}\nKL: ${objective.klWeighting.describe} β = ${recipe.klTemperature}, N = ${trainSlices} images`);
+  console.log(
+    `loss: ${objective.likelihood.describe}\nKL: ${objective.klWeighting.describe} β = ${recipe.klTemperature}, N = ${trainSlices} images`,
+  );
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
-  const history = await fit(model, { x, y }, {
-    elbo: objective,
-    optimizer: tf.train.adam(recipe.learningRate),
-    epochs: recipe.epochs,
-    batchSize: recipe.batchSize,
-    seed: recipe.seed,
-    clipGlobalNorm: recipe.clipGlobalNorm,
-    progress: 'silent',
-    trainMetrics: false,
-    callbacks: {
-      onEpochEnd(record: EpochRecord) {
-        const { loss, nll, kl, klWeight } = record.logs;
-        const wall = (performance.now() - wallStart) / 1000;
-        console.log(
-          `epoch ${record.epoch + 1}/${recipe.epochs}  loss ${loss.toFixed(1)} = CE+Dice ${nll.toFixed(1)} + β·KL/N ${(klWeight * kl).toFixed(2)} ` +
-            `(KL ${kl.toExponential(3)} nats, weight ${klWeight.toExponential(3)})  wall ${wall.toFixed(1)} s  cpu ${cpuSeconds(cpuStart).toFixed(1)} s`,
-        );
+  const history = await fit(
+    model,
+    { x, y },
+    {
+      elbo: objective,
+      optimizer: tf.train.adam(recipe.learningRate),
+      epochs: recipe.epochs,
+      batchSize: recipe.batchSize,
+      seed: recipe.seed,
+      clipGlobalNorm: recipe.clipGlobalNorm,
+      progress: 'silent',
+      trainMetrics: false,
+      callbacks: {
+        onEpochEnd(record: EpochRecord) {
+          const { loss, nll, kl, klWeight } = record.logs;
+          const wall = (performance.now() - wallStart) / 1000;
+          console.log(
+            `epoch ${record.epoch + 1}/${recipe.epochs}  loss ${loss.toFixed(1)} = CE+Dice ${nll.toFixed(1)} + β·KL/N ${(klWeight * kl).toFixed(2)} ` +
+              `(KL ${kl.toExponential(3)} nats, weight ${klWeight.toExponential(3)})  wall ${wall.toFixed(1)} s  cpu ${cpuSeconds(cpuStart).toFixed(1)} s`,
+          );
+        },
       },
     },
-  });
+  );
   const trainWallSeconds = (performance.now() - wallStart) / 1000;
   const trainCpuSeconds = cpuSeconds(cpuStart);
   // How far the posterior widened from σ = softplus(rawScaleInit): the mean σ over every weight.
@@ -118,7 +140,12 @@ async function main(): Promise<void> {
   const meanPosteriorScale = scaleSum / rawScales.reduce((count, w) => count + w.read().size, 0);
 
   const predictStart = performance.now();
-  const maps = predictive(model, xTest, { samples: recipe.predictiveSamples, seed: `predict-${recipe.seed}`, step: PREDICTIVE_STEP, chunkSize: 8 });
+  const maps = predictive(model, xTest, {
+    samples: recipe.predictiveSamples,
+    seed: `predict-${recipe.seed}`,
+    step: PREDICTIVE_STEP,
+    chunkSize: 8,
+  });
   const predictSeconds = (performance.now() - predictStart) / 1000;
   const voxel = voxelMetrics(maps.meanProbability, yTest);
   const lesion = lesionMetrics(maps.meanProbability, yTest);
@@ -147,21 +174,33 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const sliceSize = size * size;
-  const [image, prob, entropy, mi] = [xTest, maps.meanProbability, maps.predictiveEntropy, maps.mutualInformation].map((t) => t.dataSync() as Float32Array);
+  const [image, prob, entropy, mi] = [xTest, maps.meanProbability, maps.predictiveEntropy, maps.mutualInformation].map(
+    (t) => t.dataSync() as Float32Array,
+  );
   const panels = Math.min(4, testSlices);
   for (let n = 0; n < panels; n++) {
     const part = (values: ArrayLike<number>) => Float32Array.from({ length: sliceSize }, (_, i) => values[n * sliceSize + i]);
-    await writeUncertaintyPanel(join(outDir, `panel-${n}.png`), {
-      image: part(image),
-      truth: part(test.mask),
-      prediction: part(prob),
-      entropy: part(entropy),
-      mutualInformation: part(mi),
-    }, { height: size, width: size, scale: 3 });
+    await writeUncertaintyPanel(
+      join(outDir, `panel-${n}.png`),
+      {
+        image: part(image),
+        truth: part(test.mask),
+        prediction: part(prob),
+        entropy: part(entropy),
+        mutualInformation: part(mi),
+      },
+      { height: size, width: size, scale: 3 },
+    );
   }
   // The held-out slices as one volume (nz = testSlices), 1 mm voxels.
   const geometry = defaultGeometry([size, size, testSlices]);
-  for (const [name, tensor] of [['image', xTest], ['truth', yTest], ['mean-probability', maps.meanProbability], ['predictive-entropy', maps.predictiveEntropy], ['mutual-information', maps.mutualInformation]] as const) {
+  for (const [name, tensor] of [
+    ['image', xTest],
+    ['truth', yTest],
+    ['mean-probability', maps.meanProbability],
+    ['predictive-entropy', maps.predictiveEntropy],
+    ['mutual-information', maps.mutualInformation],
+  ] as const) {
     await writeNifti(join(outDir, `${name}.nii.gz`), tensor, geometry);
   }
   console.log(`wrote report.json, panel-0..${panels - 1}.png and *.nii.gz to ${outDir}`);

@@ -16,13 +16,26 @@ import { UCI_RECIPES, type BbbRecipe, type UciMethod } from '../cli/study/uci/re
 import { runUciStudy, summarizeUci } from '../cli/study/uci/study.js';
 import { exampleArgs } from './example-args.js';
 
-const flags = exampleArgs('uci-recipe', 'Bayes-by-Backprop recipe variants against the baselines on a shipped tabular set (UCI protocol).', [
-  { name: 'dataset', description: 'diabetes, breast-cancer, wine or iris', defaultValue: 'diabetes', choices: ['diabetes', 'breast-cancer', 'wine', 'iris'] },
-  { name: 'splits', description: 'random 90/10 splits', defaultValue: '3', positiveInteger: true },
-  { name: 'epochs', description: 'training epochs', defaultValue: '100', positiveInteger: true },
-  { name: 'baselines', description: 'comma-separated baseline methods', defaultValue: 'mc-dropout,deterministic' },
-  { name: 'variants', description: 'comma-separated recipe variants (base, temper0.3, prior0.5, init-4, warm10, …)', defaultValue: 'base' },
-]);
+const flags = exampleArgs(
+  'uci-recipe',
+  'Bayes-by-Backprop recipe variants against the baselines on a shipped tabular set (UCI protocol).',
+  [
+    {
+      name: 'dataset',
+      description: 'diabetes, breast-cancer, wine or iris',
+      defaultValue: 'diabetes',
+      choices: ['diabetes', 'breast-cancer', 'wine', 'iris'],
+    },
+    { name: 'splits', description: 'random 90/10 splits', defaultValue: '3', positiveInteger: true },
+    { name: 'epochs', description: 'training epochs', defaultValue: '100', positiveInteger: true },
+    { name: 'baselines', description: 'comma-separated baseline methods', defaultValue: 'mc-dropout,deterministic' },
+    {
+      name: 'variants',
+      description: 'comma-separated recipe variants (base, temper0.3, prior0.5, init-4, warm10, …)',
+      defaultValue: 'base',
+    },
+  ],
+);
 const argument = (name: string): string => flags[name];
 
 function variant(name: string): Partial<BbbRecipe> {
@@ -52,15 +65,35 @@ await initBackend();
 const data = readShippedTabular(argument('dataset') as ShippedTabularName);
 const splits = Number(argument('splits'));
 const epochs = Number(argument('epochs'));
-const baselines = argument('baselines').split(',').filter((m) => m.length > 0) as UciMethod[];
+const baselines = argument('baselines')
+  .split(',')
+  .filter((m) => m.length > 0) as UciMethod[];
 const format = (summary: ReturnType<typeof summarizeUci>[string]) =>
-  Object.entries(summary).map(([key, v]) => `${key} ${v.mean.toPrecision(4)} ± ${v.standardError.toPrecision(2)}`).join(', ');
+  Object.entries(summary)
+    .map(([key, v]) => `${key} ${v.mean.toPrecision(4)} ± ${v.standardError.toPrecision(2)}`)
+    .join(', ');
 if (baselines.length > 0) {
-  const { runs } = await runUciStudy({ data, splits, epochs: { bbb: epochs, 'mc-dropout': epochs, deterministic: epochs }, samples: 50, seed: 0, methods: baselines });
-  for (const [method, summary] of Object.entries(summarizeUci(runs))) console.log(`${data.name} ${method} (${epochs} epochs, ${splits} splits): ${format(summary)}`);
+  const { runs } = await runUciStudy({
+    data,
+    splits,
+    epochs: { bbb: epochs, 'mc-dropout': epochs, deterministic: epochs },
+    samples: 50,
+    seed: 0,
+    methods: baselines,
+  });
+  for (const [method, summary] of Object.entries(summarizeUci(runs)))
+    console.log(`${data.name} ${method} (${epochs} epochs, ${splits} splits): ${format(summary)}`);
 }
 for (const name of argument('variants').split(',')) {
   const recipes = { ...UCI_RECIPES, bbb: { ...UCI_RECIPES.bbb, ...variant(name) } };
-  const { runs } = await runUciStudy({ data, splits, epochs: { bbb: epochs, 'mc-dropout': epochs, deterministic: epochs }, samples: 50, seed: 0, methods: ['bbb'], recipes });
+  const { runs } = await runUciStudy({
+    data,
+    splits,
+    epochs: { bbb: epochs, 'mc-dropout': epochs, deterministic: epochs },
+    samples: 50,
+    seed: 0,
+    methods: ['bbb'],
+    recipes,
+  });
   console.log(`${data.name} bbb:${name} (${epochs} epochs, ${splits} splits): ${format(summarizeUci(runs).bbb)}`);
 }

@@ -41,7 +41,12 @@ export function requireTrainingPosition(where: string, position: unknown): Train
   requireInteger(where, 'position.numBatches', p.numBatches, 1);
   requireInteger(where, 'position.datasetSize', p.datasetSize, 1);
   if ((p.batchIndex as number) >= (p.numBatches as number)) {
-    throw new InvalidArgumentError(where, 'position.batchIndex', p.batchIndex, `an integer < position.numBatches (${String(p.numBatches)})`);
+    throw new InvalidArgumentError(
+      where,
+      'position.batchIndex',
+      p.batchIndex,
+      `an integer < position.numBatches (${String(p.numBatches)})`,
+    );
   }
   return position as TrainingPosition;
 }

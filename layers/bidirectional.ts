@@ -22,7 +22,12 @@ export interface BidirectionalVariationalArgs extends Omit<TfBidirectionalArgs, 
  */
 export function bidirectionalVariational(args: BidirectionalVariationalArgs): tf.layers.Layer {
   if (!(args?.layer instanceof RecurrentVariational)) {
-    throw new InvalidArgumentError('bidirectionalVariational', 'layer', args?.layer, 'a variational recurrent layer (lstmVariational, gruVariational, simpleRNNVariational)');
+    throw new InvalidArgumentError(
+      'bidirectionalVariational',
+      'layer',
+      args?.layer,
+      'a variational recurrent layer (lstmVariational, gruVariational, simpleRNNVariational)',
+    );
   }
   return tf.layers.bidirectional({ ...args, layer: args.layer as unknown as TfBidirectionalArgs['layer'] });
 }

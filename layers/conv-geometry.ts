@@ -23,7 +23,13 @@ export function normalizeTuple(where: string, argument: string, value: unknown, 
 }
 
 /** Output length of a convolution along one axis (null stays null), as tf.layers' convOutputLength. */
-export function convOutputLength(length: number | null, kernelSize: number, padding: Padding, stride: number, dilation: number): number | null {
+export function convOutputLength(
+  length: number | null,
+  kernelSize: number,
+  padding: Padding,
+  stride: number,
+  dilation: number,
+): number | null {
   if (length === null) return null;
   const dilatedKernel = kernelSize + (kernelSize - 1) * (dilation - 1);
   const unstrided = padding === 'same' ? length : length - dilatedKernel + 1;

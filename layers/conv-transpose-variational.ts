@@ -54,11 +54,21 @@ export class ConvTransposeVariational extends VariationalLayer {
   protected override checkInputShape(where: string, inputShape: tf.Shape): void {
     const channels = inputShape[inputShape.length - 1];
     if (inputShape.length !== this.rank + 2 || channels === null) {
-      throw new ShapeError(where, 'input', shownShape(inputShape), `rank ${this.rank + 2} (batch, ${this.rank} spatial axes, channels) with known channels`);
+      throw new ShapeError(
+        where,
+        'input',
+        shownShape(inputShape),
+        `rank ${this.rank + 2} (batch, ${this.rank} spatial axes, channels) with known channels`,
+      );
     }
     const kernel = this.variationalParameters[0];
     if (kernel !== undefined && kernel.shape[this.rank + 1] !== channels) {
-      throw new ShapeError(where, 'input', shownShape(inputShape), `${kernel.shape[this.rank + 1]} input channels (the layer was built for them)`);
+      throw new ShapeError(
+        where,
+        'input',
+        shownShape(inputShape),
+        `${kernel.shape[this.rank + 1]} input channels (the layer was built for them)`,
+      );
     }
   }
 
@@ -70,14 +80,28 @@ export class ConvTransposeVariational extends VariationalLayer {
     const outputShape = this.computeOutputShape(x.shape) as number[];
     const s = this.strides;
     if (this.rank === 2) {
-      return tf.conv2dTranspose(x as tf.Tensor4D, kernel as tf.Tensor4D, outputShape as [number, number, number, number], [s[0], s[1]], this.padding);
+      return tf.conv2dTranspose(
+        x as tf.Tensor4D,
+        kernel as tf.Tensor4D,
+        outputShape as [number, number, number, number],
+        [s[0], s[1]],
+        this.padding,
+      );
     }
-    return tf.conv3dTranspose(x as tf.Tensor5D, kernel as tf.Tensor5D, outputShape as [number, number, number, number, number], [s[0], s[1], s[2]], this.padding);
+    return tf.conv3dTranspose(
+      x as tf.Tensor5D,
+      kernel as tf.Tensor5D,
+      outputShape as [number, number, number, number, number],
+      [s[0], s[1], s[2]],
+      this.padding,
+    );
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const spatial = shape.slice(1, -1).map((length, axis) => deconvOutputLength(length, this.kernelSize[axis], this.padding, this.strides[axis]));
+    const spatial = shape
+      .slice(1, -1)
+      .map((length, axis) => deconvOutputLength(length, this.kernelSize[axis], this.padding, this.strides[axis]));
     return [shape[0], ...spatial, this.filters];
   }
 

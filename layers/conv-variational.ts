@@ -67,7 +67,12 @@ export class ConvVariational extends VariationalLayer {
     }
     const kernel = this.variationalParameters[0];
     if (kernel !== undefined && kernel.shape[this.rank] !== channels) {
-      throw new ShapeError(where, 'input', shownShape(inputShape), `${kernel.shape[this.rank]} input channels (the layer was built for them)`);
+      throw new ShapeError(
+        where,
+        'input',
+        shownShape(inputShape),
+        `${kernel.shape[this.rank]} input channels (the layer was built for them)`,
+      );
     }
   }
 
@@ -89,14 +94,21 @@ export class ConvVariational extends VariationalLayer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const spatial = shape.slice(1, -1).map((length, axis) =>
-      convOutputLength(length, this.kernelSize[axis], this.padding, this.strides[axis], this.dilationRate[axis]),
-    );
+    const spatial = shape
+      .slice(1, -1)
+      .map((length, axis) => convOutputLength(length, this.kernelSize[axis], this.padding, this.strides[axis], this.dilationRate[axis]));
     return [shape[0], ...spatial, this.filters];
   }
 
   protected override layerConfig(): tf.serialization.ConfigDict {
-    return { rank: this.rank, filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate };
+    return {
+      rank: this.rank,
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+    };
   }
 }
 tf.serialization.registerClass(ConvVariational);

@@ -87,7 +87,12 @@ export class EmbeddingVariational extends VariationalLayer {
     if (this.inputLength === undefined) return [...shape, this.outputDim];
     const lengths = ([] as Array<number | null>).concat(this.inputLength);
     if (lengths.length !== shape.length - 1) {
-      throw new ShapeError(`${this.getClassName()}.computeOutputShape`, 'input', shownShape(shape), `rank ${lengths.length + 1} (inputLength ${JSON.stringify(this.inputLength)})`);
+      throw new ShapeError(
+        `${this.getClassName()}.computeOutputShape`,
+        'input',
+        shownShape(shape),
+        `rank ${lengths.length + 1} (inputLength ${JSON.stringify(this.inputLength)})`,
+      );
     }
     return [shape[0], ...lengths.map((length, i) => length ?? shape[i + 1]), this.outputDim];
   }
@@ -130,7 +135,10 @@ export class EmbeddingVariational extends VariationalLayer {
       const outputSigns = signs.signs([batch, 1, this.outputDim]);
       const exampleOfPosition = tf.floorDiv(tf.range(0, flat.shape[0], 1, 'int32'), tf.scalar(perExample, 'int32'));
       const signOfPosition = tf.gather(rowSigns, tf.add(tf.mul(exampleOfPosition, tf.scalar(numRows, 'int32')), rowOfPosition));
-      const perturbation = tf.mul(tf.reshape(tf.mul(tf.gather(delta, rowOfPosition), tf.expandDims(signOfPosition, 1)), [batch, -1, this.outputDim]), outputSigns);
+      const perturbation = tf.mul(
+        tf.reshape(tf.mul(tf.gather(delta, rowOfPosition), tf.expandDims(signOfPosition, 1)), [batch, -1, this.outputDim]),
+        outputSigns,
+      );
       return tf.reshape(tf.add(this.kernelOp(x, table.loc), tf.reshape(perturbation, outputShape)), outputShape);
     });
   }

@@ -1,13 +1,6 @@
 /** Variational layers that expose their KL from their own weights, and helpers for models built from them. */
 export { VariationalLayer, type VariationalLayerArgs, type VariationalWeights, type ParameterDeclaration } from './variational-layer.js';
-export {
-  type Estimator,
-  type SamplingMode,
-  ESTIMATORS,
-  SAMPLING_MODES,
-  DEFAULT_ESTIMATOR,
-  DEFAULT_SAMPLING_MODE,
-} from './estimator.js';
+export { type Estimator, type SamplingMode, ESTIMATORS, SAMPLING_MODES, DEFAULT_ESTIMATOR, DEFAULT_SAMPLING_MODE } from './estimator.js';
 export { type ActivationName, ACTIVATION_NAMES, DEFAULT_ACTIVATION } from './activation.js';
 export { LOCAL_VARIANCE_FLOOR } from './estimators.js';
 export {
@@ -44,7 +37,14 @@ export {
   type LayerKL,
   type KLBreakdown,
 } from './model-walk.js';
-export { ConvVariational, conv1dVariational, conv2dVariational, conv3dVariational, type ConvVariationalArgs, type RankedConvVariationalArgs } from './conv-variational.js';
+export {
+  ConvVariational,
+  conv1dVariational,
+  conv2dVariational,
+  conv3dVariational,
+  type ConvVariationalArgs,
+  type RankedConvVariationalArgs,
+} from './conv-variational.js';
 export {
   ConvTransposeVariational,
   conv2dTransposeVariational,

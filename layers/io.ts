@@ -43,7 +43,8 @@ function joinedWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
  * `load` reads them back.
  */
 export function directoryHandler(dirPath: string): tf.io.IOHandler {
-  if (typeof dirPath !== 'string' || dirPath.length === 0) throw new InvalidArgumentError('directoryHandler', 'dirPath', dirPath, 'a non-empty path');
+  if (typeof dirPath !== 'string' || dirPath.length === 0)
+    throw new InvalidArgumentError('directoryHandler', 'dirPath', dirPath, 'a non-empty path');
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
@@ -79,16 +80,24 @@ export function directoryHandler(dirPath: string): tf.io.IOHandler {
       } catch (error) {
         throw new FormatError(`loadModel: '${jsonPath}' is not valid JSON (${(error as Error).message}).`);
       }
-      if (modelJson === null || typeof modelJson !== 'object' || typeof modelJson.modelTopology !== 'object' || modelJson.modelTopology === null || !Array.isArray(modelJson.weightsManifest)) {
+      if (
+        modelJson === null ||
+        typeof modelJson !== 'object' ||
+        typeof modelJson.modelTopology !== 'object' ||
+        modelJson.modelTopology === null ||
+        !Array.isArray(modelJson.weightsManifest)
+      ) {
         throw new FormatError(`loadModel: '${jsonPath}' has no modelTopology or weightsManifest.`);
       }
       const weightSpecs: unknown[] = modelJson.weightsManifest.flatMap((group: unknown) => {
         const groupWeights = (group as { weights?: unknown } | null)?.weights;
-        if (!Array.isArray(groupWeights)) throw new FormatError(`loadModel: '${jsonPath}' has a weightsManifest group without a 'weights' list.`);
+        if (!Array.isArray(groupWeights))
+          throw new FormatError(`loadModel: '${jsonPath}' has a weightsManifest group without a 'weights' list.`);
         return groupWeights as unknown[];
       });
       const digest = modelJson.weightsSha256;
-      if (digest !== undefined && typeof digest !== 'string') throw new FormatError(`loadModel: '${jsonPath}' has weightsSha256 ${JSON.stringify(digest)}; expected a hex string.`);
+      if (digest !== undefined && typeof digest !== 'string')
+        throw new FormatError(`loadModel: '${jsonPath}' has weightsSha256 ${JSON.stringify(digest)}; expected a hex string.`);
       checkWeightBytes(weights, manifestByteLength(weightSpecs, `'${jsonPath}'`), digest, sha256, `'${join(dirPath, WEIGHTS_BIN)}'`);
       const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
       return {

@@ -74,7 +74,12 @@ export interface KLBreakdown {
  * composer applies the KL weighting. The caller owns `total` and every `perLayer[i].kl`.
  */
 export function collectKL(model: ModelOrLayer): KLBreakdown {
-  const perLayer = variationalLayers(model).map((layer) => ({ name: layer.name, layer, kl: layer.kl(), numWeights: layer.numVariationalWeights }));
+  const perLayer = variationalLayers(model).map((layer) => ({
+    name: layer.name,
+    layer,
+    kl: layer.kl(),
+    numWeights: layer.numVariationalWeights,
+  }));
   const total = tf.tidy(() => (perLayer.length === 0 ? tf.scalar(0) : tf.addN(perLayer.map((entry) => entry.kl))) as tf.Scalar);
   return { total, perLayer };
 }

@@ -9,7 +9,8 @@ import { requireFinite } from '../src/validate.js';
 export type Initializer = ReturnType<typeof tf.initializers.ones>;
 
 /** Initializers accepted by name, with an optional seed. */
-export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'leCunUniform' | 'leCunNormal' | 'zeros' | 'ones';
+export type InitializerName =
+  'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'leCunUniform' | 'leCunNormal' | 'zeros' | 'ones';
 
 const BY_NAME: Record<InitializerName, (seed: number | undefined) => Initializer> = {
   glorotUniform: (seed) => tf.initializers.glorotUniform({ seed }),
@@ -94,14 +95,20 @@ export function layerSeed(seed: number, layerName: string): number {
 
 export function resolvePosteriorInit(where: string, args: PosteriorInitArgs | undefined, layerName = ''): PosteriorInit {
   const value = args ?? {};
-  if (typeof value !== 'object') throw new InvalidArgumentError(where, 'posteriorInit', value, 'an object {locInitializer?, rawScaleInit?}');
+  if (typeof value !== 'object')
+    throw new InvalidArgumentError(where, 'posteriorInit', value, 'an object {locInitializer?, rawScaleInit?}');
   const rawScaleInit = requireFinite(where, 'posteriorInit.rawScaleInit', value.rawScaleInit ?? DEFAULT_RAW_SCALE_INIT);
   const given = value.locInitializer ?? DEFAULT_LOC_INITIALIZER;
   let locInitializer: Initializer;
   if (typeof given === 'string') {
     const make = (BY_NAME as Record<string, ((seed: number | undefined) => Initializer) | undefined>)[given];
     if (make === undefined) {
-      throw new InvalidArgumentError(where, 'posteriorInit.locInitializer', given, `a tf.initializers object or one of ${Object.keys(BY_NAME).join(', ')}`);
+      throw new InvalidArgumentError(
+        where,
+        'posteriorInit.locInitializer',
+        given,
+        `a tf.initializers object or one of ${Object.keys(BY_NAME).join(', ')}`,
+      );
     }
     const seed = value.seed === undefined ? undefined : layerSeed(requireFinite(where, 'posteriorInit.seed', value.seed), layerName);
     locInitializer = make(seed);
@@ -110,7 +117,12 @@ export function resolvePosteriorInit(where: string, args: PosteriorInitArgs | un
   } else if (typeof given === 'object' && given !== null && typeof (given as SerializedInitializer).className === 'string') {
     locInitializer = fromSerialized(where, given as SerializedInitializer);
   } else {
-    throw new InvalidArgumentError(where, 'posteriorInit.locInitializer', given, 'a tf.initializers object, its name, or {className, config}');
+    throw new InvalidArgumentError(
+      where,
+      'posteriorInit.locInitializer',
+      given,
+      'a tf.initializers object, its name, or {className, config}',
+    );
   }
   return { locInitializer, rawScaleInit };
 }

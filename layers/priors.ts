@@ -115,7 +115,8 @@ export function empiricalScales(values: Float32Array, delta: number, minScale: n
   return values.map((w) => Math.max(delta * Math.abs(w), minScale));
 }
 
-const EXPECTED_PRIOR = "a prior spec from priors.normal(), priors.scaleMixture() or priors.empirical(), e.g. {kind: 'normal', loc: 0, scale: 1}";
+const EXPECTED_PRIOR =
+  "a prior spec from priors.normal(), priors.scaleMixture() or priors.empirical(), e.g. {kind: 'normal', loc: 0, scale: 1}";
 
 /**
  * Validates a prior spec (e.g. one read back from a config) and returns a clean copy.
@@ -181,9 +182,17 @@ export interface BuiltPrior {
  *
  * @throws ShapeError when an empirical prior's weights do not have the parameter's shape.
  */
-export function buildPrior(where: string, argument: string, spec: PriorSpec, parameterName: string, shape: readonly number[], addWeight: AddPriorWeight): BuiltPrior {
+export function buildPrior(
+  where: string,
+  argument: string,
+  spec: PriorSpec,
+  parameterName: string,
+  shape: readonly number[],
+  addWeight: AddPriorWeight,
+): BuiltPrior {
   if (spec.kind === 'normal') return { distribution: new Normal(spec.loc, spec.scale), priorLoc: null, priorScale: null };
-  if (spec.kind === 'scaleMixture') return { distribution: new ScaleMixtureNormal(spec.pi, spec.scale1, spec.scale2), priorLoc: null, priorScale: null };
+  if (spec.kind === 'scaleMixture')
+    return { distribution: new ScaleMixtureNormal(spec.pi, spec.scale1, spec.scale2), priorLoc: null, priorScale: null };
   const priorLoc = addWeight(`${parameterName}_prior_loc`, tf.initializers.zeros());
   const priorScale = addWeight(`${parameterName}_prior_scale`, tf.initializers.ones());
   if (spec.weights !== undefined) {

@@ -5,7 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyActivation, type ActivationName } from './activation.js';
 import type { ColumnBlock } from './recurrent-weights.js';
-import { RecurrentVariational, requireRecurrentActivation, type CellStepInputs, type RecurrentVariationalArgs } from './recurrent-variational.js';
+import {
+  RecurrentVariational,
+  requireRecurrentActivation,
+  type CellStepInputs,
+  type RecurrentVariationalArgs,
+} from './recurrent-variational.js';
 
 /** Gate squashing function when none is given: hardSigmoid, as tf.layers (Keras' piecewise-linear sigmoid). */
 export const DEFAULT_RECURRENT_ACTIVATION: ActivationName = 'hardSigmoid';

@@ -68,7 +68,12 @@ export abstract class RecurrentVariational extends VariationalLayer {
       );
     }
     if (args?.stateful === true) {
-      throw new InvalidArgumentError(where, 'stateful', true, 'false (a variational layer resamples its weights every call, so a state carried between calls would mix weight samples)');
+      throw new InvalidArgumentError(
+        where,
+        'stateful',
+        true,
+        'false (a variational layer resamples its weights every call, so a state carried between calls would mix weight samples)',
+      );
     }
     super(where, { ...args, activation: args?.activation ?? DEFAULT_RECURRENT_LAYER_ACTIVATION });
     this.units = requireInteger(where, 'units', args.units);
@@ -150,7 +155,9 @@ export abstract class RecurrentVariational extends VariationalLayer {
     const parameters = { kernel, recurrentKernel, bias: bias ?? null, pointBias: this.pointEstimateBias?.read() ?? null };
     if (this.samplingMode === 'mean') return sharedWeights(parameters, this.recurrentBlocks, null);
     const draws = this.forwardDraws();
-    return this.estimator === 'flipout' ? flipoutWeights(parameters, this.recurrentBlocks, batch, draws) : sharedWeights(parameters, this.recurrentBlocks, draws);
+    return this.estimator === 'flipout'
+      ? flipoutWeights(parameters, this.recurrentBlocks, batch, draws)
+      : sharedWeights(parameters, this.recurrentBlocks, draws);
   }
 
   /**
@@ -161,8 +168,10 @@ export abstract class RecurrentVariational extends VariationalLayer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const where = `${this.getClassName()}.call`;
-      if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(where, 'inputs', [inputs.length], 'exactly one input tensor (initial states are not supported)');
-      if (kwargs?.initialState != null) throw new InvalidArgumentError(where, 'initialState', 'a tensor', 'none (the variational recurrent layers start from zero states)');
+      if (Array.isArray(inputs) && inputs.length !== 1)
+        throw new ShapeError(where, 'inputs', [inputs.length], 'exactly one input tensor (initial states are not supported)');
+      if (kwargs?.initialState != null)
+        throw new InvalidArgumentError(where, 'initialState', 'a tensor', 'none (the variational recurrent layers start from zero states)');
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
       this.checkInputShape(where, x.shape);
       const [batch, time] = x.shape;
@@ -200,7 +209,13 @@ export abstract class RecurrentVariational extends VariationalLayer {
   }
 
   protected override layerConfig(): tf.serialization.ConfigDict {
-    return { units: this.units, returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards, ...this.cellConfig() };
+    return {
+      units: this.units,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      ...this.cellConfig(),
+    };
   }
 }
 

@@ -55,7 +55,11 @@ function callBias(parameters: RecurrentParameters, draws: ((stream: string) => R
  * w = loc + scale·ε of each parameter, from the streams `kernel`, `recurrent_kernel`, `bias`
  * (Blundell et al. 2015), shared by the batch and the time steps.
  */
-export function sharedWeights(parameters: RecurrentParameters, blocks: readonly ColumnBlock[], draws: ((stream: string) => RandomDraws) | null): SequenceWeights {
+export function sharedWeights(
+  parameters: RecurrentParameters,
+  blocks: readonly ColumnBlock[],
+  draws: ((stream: string) => RandomDraws) | null,
+): SequenceWeights {
   const kernel = draws === null ? parameters.kernel.loc : parameters.kernel.sample(draws('kernel'));
   const recurrentKernel = draws === null ? parameters.recurrentKernel.loc : parameters.recurrentKernel.sample(draws('recurrent_kernel'));
   const bias = callBias(parameters, draws);
@@ -73,7 +77,12 @@ export function sharedWeights(parameters: RecurrentParameters, blocks: readonly 
  * x·W_b = x·loc + ((x∘s_b)·ΔW)∘r_b, so each step costs two products per kernel. The bias is one
  * sample shared by the batch, as in the dense Flipout layer.
  */
-export function flipoutWeights(parameters: RecurrentParameters, blocks: readonly ColumnBlock[], batch: number, draws: (stream: string) => RandomDraws): SequenceWeights {
+export function flipoutWeights(
+  parameters: RecurrentParameters,
+  blocks: readonly ColumnBlock[],
+  batch: number,
+  draws: (stream: string) => RandomDraws,
+): SequenceWeights {
   const { kernel, recurrentKernel } = parameters;
   const kernelDelta = tf.mul(kernel.scale(), draws('kernel').normal(kernel.shape));
   const recurrentDelta = tf.mul(recurrentKernel.scale(), draws('recurrent_kernel').normal(recurrentKernel.shape));

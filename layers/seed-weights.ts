@@ -21,9 +21,16 @@ function reseeded(initializer: Initializer, seed: number): Initializer {
 /** The initializer tfjs stored on a deterministic layer for a weight suffix (`kernel` → `kernelInitializer`). */
 function deterministicInitializer(layer: tf.layers.Layer, suffix: string): Initializer | undefined {
   const key = `${suffix.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}Initializer`;
-  const special: Record<string, string> = { recurrent_kernel: 'recurrentInitializer', depthwise_kernel: 'depthwiseInitializer', pointwise_kernel: 'pointwiseInitializer', embeddings: 'embeddingsInitializer' };
+  const special: Record<string, string> = {
+    recurrent_kernel: 'recurrentInitializer',
+    depthwise_kernel: 'depthwiseInitializer',
+    pointwise_kernel: 'pointwiseInitializer',
+    embeddings: 'embeddingsInitializer',
+  };
   const value = (layer as unknown as Record<string, unknown>)[special[suffix] ?? key];
-  return value instanceof tf.serialization.Serializable && typeof (value as Initializer).apply === 'function' ? (value as Initializer) : undefined;
+  return value instanceof tf.serialization.Serializable && typeof (value as Initializer).apply === 'function'
+    ? (value as Initializer)
+    : undefined;
 }
 
 /** The initializer of one weight of a variational layer (its prior's empirical values are kept: `null`). */
@@ -61,12 +68,20 @@ export function seedInitialWeights(model: tf.LayersModel | tf.layers.Layer, seed
     }
     for (const weight of layer.weights) {
       const suffix = weight.originalName.slice(weight.originalName.lastIndexOf('/') + 1);
-      const initializer = layer instanceof VariationalLayer ? variationalInitializer(layer, suffix) : deterministicInitializer(layer, suffix);
+      const initializer =
+        layer instanceof VariationalLayer ? variationalInitializer(layer, suffix) : deterministicInitializer(layer, suffix);
       if (initializer === null) continue;
       if (initializer === undefined) {
-        throw new InvalidArgumentError(where, 'model', `weight '${weight.originalName}' of a ${layer.getClassName()}`, 'weights whose layer keeps an initializer for them (or build the model with seeded initializers)');
+        throw new InvalidArgumentError(
+          where,
+          'model',
+          `weight '${weight.originalName}' of a ${layer.getClassName()}`,
+          'weights whose layer keeps an initializer for them (or build the model with seeded initializers)',
+        );
       }
-      const value = tf.tidy(() => reseeded(initializer, layerSeed(0, `${seed}/${weight.originalName}`)).apply(weight.shape as number[], weight.dtype));
+      const value = tf.tidy(() =>
+        reseeded(initializer, layerSeed(0, `${seed}/${weight.originalName}`)).apply(weight.shape as number[], weight.dtype),
+      );
       weight.write(value);
       value.dispose();
       written += 1;

@@ -8,7 +8,15 @@ import { inverseSoftplus } from '../src/tensor/softplus.js';
 import { requirePositive } from '../src/validate.js';
 import { ACTIVATION_NAMES } from './activation.js';
 import { DEFAULT_ESTIMATOR, requireEstimator, type Estimator } from './estimator.js';
-import { DEFAULT_EMPIRICAL_MIN_SCALE, DEFAULT_MOPED_DELTA, DEFAULT_PRIOR, empiricalScales, requirePrior, serializePrior, type PriorSpec } from './priors.js';
+import {
+  DEFAULT_EMPIRICAL_MIN_SCALE,
+  DEFAULT_MOPED_DELTA,
+  DEFAULT_PRIOR,
+  empiricalScales,
+  requirePrior,
+  serializePrior,
+  type PriorSpec,
+} from './priors.js';
 import { resolvePosteriorInit, serializePosteriorInit, type PosteriorInitArgs } from './posterior-init.js';
 import { VariationalLayer } from './variational-layer.js';
 import { wrappedLayers } from './model-walk.js';
@@ -65,12 +73,29 @@ const RECURRENT_CLASSES = new Set(['LSTMVariational', 'GRUVariational', 'SimpleR
  * posterior's weight noise takes their place); a stateful layer or a GRU with resetAfter is refused.
  */
 function recurrentFields(where: string, layerName: string, source: Config): Config {
-  if (source.stateful === true) throw new InvalidArgumentError(where, `layer '${layerName}'.stateful`, true, 'false (the variational recurrent layers are not stateful)');
-  if (source.resetAfter === true) throw new InvalidArgumentError(where, `layer '${layerName}'.resetAfter`, true, 'false (tf.layers GRU semantics)');
-  const fields: Config = { units: source.units, returnSequences: source.returnSequences, returnState: source.returnState, goBackwards: source.goBackwards };
+  if (source.stateful === true)
+    throw new InvalidArgumentError(
+      where,
+      `layer '${layerName}'.stateful`,
+      true,
+      'false (the variational recurrent layers are not stateful)',
+    );
+  if (source.resetAfter === true)
+    throw new InvalidArgumentError(where, `layer '${layerName}'.resetAfter`, true, 'false (tf.layers GRU semantics)');
+  const fields: Config = {
+    units: source.units,
+    returnSequences: source.returnSequences,
+    returnState: source.returnState,
+    goBackwards: source.goBackwards,
+  };
   if (source.recurrentActivation !== undefined) {
     if (!(ACTIVATION_NAMES as string[]).includes(String(source.recurrentActivation))) {
-      throw new InvalidArgumentError(where, `layer '${layerName}'.recurrentActivation`, source.recurrentActivation, `one of ${ACTIVATION_NAMES.join(', ')}`);
+      throw new InvalidArgumentError(
+        where,
+        `layer '${layerName}'.recurrentActivation`,
+        source.recurrentActivation,
+        `one of ${ACTIVATION_NAMES.join(', ')}`,
+      );
     }
     fields.recurrentActivation = source.recurrentActivation;
   }
@@ -79,9 +104,17 @@ function recurrentFields(where: string, layerName: string, source: Config): Conf
 }
 
 type Config = tf.serialization.ConfigDict;
-interface LayerEntry { className: string; config: Config; name?: string; inboundNodes?: unknown }
+interface LayerEntry {
+  className: string;
+  config: Config;
+  name?: string;
+  inboundNodes?: unknown;
+}
 
-function variationalConfig(entry: LayerEntry, options: Required<Omit<ToBayesianOptions, 'moped' | 'convert'>> & { moped?: Required<MopedArgs> }): LayerEntry {
+function variationalConfig(
+  entry: LayerEntry,
+  options: Required<Omit<ToBayesianOptions, 'moped' | 'convert'>> & { moped?: Required<MopedArgs> },
+): LayerEntry {
   const source = entry.config;
   const where = 'toBayesian';
   const layerName = String(source.name);
@@ -90,7 +123,12 @@ function variationalConfig(entry: LayerEntry, options: Required<Omit<ToBayesianO
     throw new InvalidArgumentError(where, `layer '${layerName}'.activation`, activation, `one of ${ACTIVATION_NAMES.join(', ')}`);
   }
   if (source.dataFormat !== undefined && source.dataFormat !== 'channelsLast') {
-    throw new InvalidArgumentError(where, `layer '${layerName}'.dataFormat`, source.dataFormat, "'channelsLast' (the variational layers are channels last)");
+    throw new InvalidArgumentError(
+      where,
+      `layer '${layerName}'.dataFormat`,
+      source.dataFormat,
+      "'channelsLast' (the variational layers are channels last)",
+    );
   }
   const target = CONVERTIBLE_CLASSES[entry.className];
   const moped = options.moped;
@@ -115,10 +153,21 @@ function variationalConfig(entry: LayerEntry, options: Required<Omit<ToBayesianO
     Object.assign(config, { inputDim: source.inputDim, outputDim: source.outputDim, maskZero: source.maskZero ?? false });
     if (source.inputLength != null) config.inputLength = source.inputLength;
   } else {
-    Object.assign(config, { rank: target.rank, filters: source.filters, kernelSize: source.kernelSize, strides: source.strides, padding: source.padding });
+    Object.assign(config, {
+      rank: target.rank,
+      filters: source.filters,
+      kernelSize: source.kernelSize,
+      strides: source.strides,
+      padding: source.padding,
+    });
     if (target.className === 'ConvVariational') config.dilationRate = source.dilationRate;
     else if (([] as unknown[]).concat(source.dilationRate ?? 1).some((d) => d !== 1)) {
-      throw new InvalidArgumentError(where, `layer '${layerName}'.dilationRate`, source.dilationRate, '1 (dilated transposed convolutions are not supported)');
+      throw new InvalidArgumentError(
+        where,
+        `layer '${layerName}'.dilationRate`,
+        source.dilationRate,
+        '1 (dilated transposed convolutions are not supported)',
+      );
     }
   }
   return { ...entry, className: target.className, config };
@@ -127,7 +176,11 @@ function variationalConfig(entry: LayerEntry, options: Required<Omit<ToBayesianO
 function convertEntries(entries: LayerEntry[], convert: (entry: LayerEntry) => LayerEntry): LayerEntry[] {
   return entries.map((entry) => {
     const nested = entry.config.layers;
-    if (Array.isArray(nested)) return { ...entry, config: { ...entry.config, layers: convertEntries(nested as unknown as LayerEntry[], convert) as unknown as Config[] } };
+    if (Array.isArray(nested))
+      return {
+        ...entry,
+        config: { ...entry.config, layers: convertEntries(nested as unknown as LayerEntry[], convert) as unknown as Config[] },
+      };
     const wrapped = entry.config.layer as unknown as LayerEntry | undefined;
     if (typeof wrapped === 'object' && wrapped !== null && typeof wrapped.className === 'string') {
       return { ...entry, config: { ...entry.config, layer: convert(wrapped) as unknown as Config } };
@@ -150,7 +203,12 @@ function initializeAt(layer: VariationalLayer, name: string, w: tf.Tensor, moped
   const scales = empiricalScales(values, moped.delta, moped.minScale);
   tf.tidy(() => {
     weights.loc.write(w);
-    weights.rawScale.write(tf.tensor(scales.map((s) => inverseSoftplus(s)), w.shape));
+    weights.rawScale.write(
+      tf.tensor(
+        scales.map((s) => inverseSoftplus(s)),
+        w.shape,
+      ),
+    );
     weights.priorLoc?.write(w);
     weights.priorScale?.write(tf.tensor(scales, w.shape));
   });
@@ -187,10 +245,14 @@ export async function toBayesian(model: tf.LayersModel, options: ToBayesianOptio
   const shouldConvert = options.convert ?? (() => true);
   const config = JSON.parse(JSON.stringify(model.getConfig())) as Config;
   const layers = convertEntries(config.layers as unknown as LayerEntry[], (entry) =>
-    entry.className in CONVERTIBLE_CLASSES && shouldConvert(String(entry.config.name), entry.className) ? variationalConfig(entry, resolved) : entry,
+    entry.className in CONVERTIBLE_CLASSES && shouldConvert(String(entry.config.name), entry.className)
+      ? variationalConfig(entry, resolved)
+      : entry,
   );
   // The JSON round trip drops undefined fields, which tfjs' config conversion cannot walk.
-  const topology = JSON.parse(JSON.stringify({ className: model.getClassName(), config: { ...config, layers } })) as tf.io.ModelJSON['modelTopology'];
+  const topology = JSON.parse(
+    JSON.stringify({ className: model.getClassName(), config: { ...config, layers } }),
+  ) as tf.io.ModelJSON['modelTopology'];
   const converted = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
   const sources = flatLayers(model);
   for (const [name, layer] of flatLayers(converted)) {

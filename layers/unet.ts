@@ -127,7 +127,12 @@ function resolve(args: BayesianUNetArgs): Resolved {
     (inputShape[rank] as number) < 1 ||
     inputShape.slice(0, rank).some((d) => d !== null && (!Number.isInteger(d) || d < multiple || d % multiple !== 0))
   ) {
-    throw new InvalidArgumentError(where, 'inputShape', inputShape, `${rank + 1} entries (${rank === 2 ? '[H, W, C]' : '[D, H, W, C]'}), spatial sizes null or multiples of 2^depth = ${multiple}, channels an integer ≥ 1`);
+    throw new InvalidArgumentError(
+      where,
+      'inputShape',
+      inputShape,
+      `${rank + 1} entries (${rank === 2 ? '[H, W, C]' : '[D, H, W, C]'}), spatial sizes null or multiples of 2^depth = ${multiple}, channels an integer ≥ 1`,
+    );
   }
   const name = args.name ?? 'bayesian_unet';
   if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError(where, 'name', name, 'a non-empty string');
@@ -159,7 +164,14 @@ export function bayesianUNet(args: BayesianUNetArgs): tf.LayersModel {
   const settings = resolve(args);
   const { rank, name } = settings;
   const conv = (filters: number, kernelSize: number, layerName: string, activation: 'relu' | 'linear' = 'relu') => {
-    const convArgs: ConvVariationalArgs = { filters, kernelSize, padding: 'same', activation, estimator: settings.estimator, name: `${name}_${layerName}` };
+    const convArgs: ConvVariationalArgs = {
+      filters,
+      kernelSize,
+      padding: 'same',
+      activation,
+      estimator: settings.estimator,
+      name: `${name}_${layerName}`,
+    };
     if (settings.prior !== undefined) convArgs.prior = settings.prior;
     if (settings.posteriorInit !== undefined) convArgs.posteriorInit = settings.posteriorInit;
     return rank === 2 ? conv2dVariational(convArgs) : conv3dVariational(convArgs);
@@ -169,7 +181,9 @@ export function bayesianUNet(args: BayesianUNetArgs): tf.LayersModel {
     return conv(filters, 3, `${label}_conv2`).apply(first) as tf.SymbolicTensor;
   };
   const pool = (label: string) =>
-    rank === 2 ? tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_${label}` }) : tf.layers.maxPooling3d({ poolSize: 2, strides: 2, name: `${name}_${label}` });
+    rank === 2
+      ? tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_${label}` })
+      : tf.layers.maxPooling3d({ poolSize: 2, strides: 2, name: `${name}_${label}` });
 
   const input = tf.input({ shape: args.inputShape, name: `${name}_input` });
   const skips: tf.SymbolicTensor[] = [];
@@ -183,7 +197,17 @@ export function bayesianUNet(args: BayesianUNetArgs): tf.LayersModel {
   for (let level = settings.depth - 1; level >= 0; level--) {
     const filters = settings.baseFilters * 2 ** level;
     if (settings.upsampling === 'transpose') {
-      const upArgs = { filters, kernelSize: 2, strides: 2, padding: 'same' as const, activation: 'relu' as const, estimator: settings.estimator, name: `${name}_up${level}`, ...(settings.prior !== undefined ? { prior: settings.prior } : {}), ...(settings.posteriorInit !== undefined ? { posteriorInit: settings.posteriorInit } : {}) };
+      const upArgs = {
+        filters,
+        kernelSize: 2,
+        strides: 2,
+        padding: 'same' as const,
+        activation: 'relu' as const,
+        estimator: settings.estimator,
+        name: `${name}_up${level}`,
+        ...(settings.prior !== undefined ? { prior: settings.prior } : {}),
+        ...(settings.posteriorInit !== undefined ? { posteriorInit: settings.posteriorInit } : {}),
+      };
       x = (rank === 2 ? conv2dTransposeVariational(upArgs) : conv3dTransposeVariational(upArgs)).apply(x) as tf.SymbolicTensor;
     } else {
       x = new NearestUpsampling({ rank, name: `${name}_upsample${level}` }).apply(x) as tf.SymbolicTensor;

@@ -169,7 +169,9 @@ export abstract class VariationalLayer extends tf.layers.Layer {
   variationalWeights(name: string): VariationalWeights {
     const weights = this.weightsByParameter.get(name);
     if (weights === undefined) {
-      throw new BnnError(`${this.getClassName()}.variationalWeights: layer '${this.name}' has no variational parameter '${name}' (built: ${this.built}).`);
+      throw new BnnError(
+        `${this.getClassName()}.variationalWeights: layer '${this.name}' has no variational parameter '${name}' (built: ${this.built}).`,
+      );
     }
     return weights;
   }
@@ -197,11 +199,24 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     this.built = true;
   }
 
-  private addParameter(name: string, shape: number[], spec: PriorSpec, locInitializer: ReturnType<typeof tf.initializers.zeros>): VariationalParameter {
+  private addParameter(
+    name: string,
+    shape: number[],
+    spec: PriorSpec,
+    locInitializer: ReturnType<typeof tf.initializers.zeros>,
+  ): VariationalParameter {
     const loc = this.addWeight(`${name}_loc`, shape, 'float32', locInitializer, undefined, true);
-    const rawScale = this.addWeight(`${name}_raw_scale`, shape, 'float32', tf.initializers.constant({ value: this.posteriorInit.rawScaleInit }), undefined, true);
+    const rawScale = this.addWeight(
+      `${name}_raw_scale`,
+      shape,
+      'float32',
+      tf.initializers.constant({ value: this.posteriorInit.rawScaleInit }),
+      undefined,
+      true,
+    );
     const argument = name === 'bias' ? 'biasPrior' : 'prior';
-    const addPriorWeight = (weightName: string, initializer: ReturnType<typeof tf.initializers.zeros>) => this.addWeight(weightName, shape, 'float32', initializer, undefined, false);
+    const addPriorWeight = (weightName: string, initializer: ReturnType<typeof tf.initializers.zeros>) =>
+      this.addWeight(weightName, shape, 'float32', initializer, undefined, false);
     const prior = buildPrior(`${this.getClassName()}.build`, argument, spec, name, shape, addPriorWeight);
     this.weightsByParameter.set(name, { loc, rawScale, priorLoc: prior.priorLoc, priorScale: prior.priorScale });
     return new VariationalParameter(name, loc.read() as tf.Variable, rawScale.read() as tf.Variable, prior.distribution);
@@ -245,7 +260,10 @@ export abstract class VariationalLayer extends tf.layers.Layer {
     if (this.estimator === 'local') {
       output = localReparameterizationOutput(x, op, kernel, bias ?? null, draws('preactivation'));
     } else {
-      output = this.estimator === 'flipout' ? flipoutOutput(x, op, kernel, draws('kernel'), draws('signs')) : reparameterizedOutput(x, op, kernel, draws('kernel'));
+      output =
+        this.estimator === 'flipout'
+          ? flipoutOutput(x, op, kernel, draws('kernel'), draws('signs'))
+          : reparameterizedOutput(x, op, kernel, draws('kernel'));
       if (bias !== undefined) output = tf.add(output, bias.sample(draws('bias')));
     }
     return this.pointBias === null ? output : tf.add(output, this.pointBias.read());
@@ -266,7 +284,9 @@ export abstract class VariationalLayer extends tf.layers.Layer {
    */
   kl(): tf.Scalar {
     if (!this.built) {
-      throw new BnnError(`${this.getClassName()}.kl: layer '${this.name}' is not built yet; give it an inputShape, add it to a model or apply it once.`);
+      throw new BnnError(
+        `${this.getClassName()}.kl: layer '${this.name}' is not built yet; give it an inputShape, add it to a model or apply it once.`,
+      );
     }
     const scope = activeNoiseScope();
     return tf.tidy(() => {

@@ -30,7 +30,9 @@ export function manifestByteLength(specs: readonly unknown[], file: string): num
     const dtype = entry.quantization?.dtype ?? entry.dtype;
     const bytes = typeof dtype === 'string' ? BYTES_PER_VALUE[dtype] : undefined;
     if (bytes === undefined) {
-      throw new FormatError(`${where} ('${entry.name}') has dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(BYTES_PER_VALUE).join(', ')}.`);
+      throw new FormatError(
+        `${where} ('${entry.name}') has dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(BYTES_PER_VALUE).join(', ')}.`,
+      );
     }
     total += shape.reduce((a, b) => a * b, 1) * bytes;
   });
@@ -41,13 +43,22 @@ export function manifestByteLength(specs: readonly unknown[], file: string): num
  * Throws `FormatError` unless `weights` has exactly `expectedBytes` bytes and, when `sha256` is
  * given, that digest (`digest` computes it; injected so this file stays free of Node imports).
  */
-export function checkWeightBytes(weights: Uint8Array, expectedBytes: number, sha256: string | undefined, digest: (bytes: Uint8Array) => string, file: string): void {
+export function checkWeightBytes(
+  weights: Uint8Array,
+  expectedBytes: number,
+  sha256: string | undefined,
+  digest: (bytes: Uint8Array) => string,
+  file: string,
+): void {
   if (weights.byteLength !== expectedBytes) {
     const how = weights.byteLength < expectedBytes ? 'truncated' : 'longer than its manifest';
-    throw new FormatError(`loadModel: ${file} has ${weights.byteLength} bytes but the weights manifest describes ${expectedBytes} (${how}); re-save the model or restore the file.`);
+    throw new FormatError(
+      `loadModel: ${file} has ${weights.byteLength} bytes but the weights manifest describes ${expectedBytes} (${how}); re-save the model or restore the file.`,
+    );
   }
   if (sha256 !== undefined) {
     const actual = digest(weights);
-    if (actual !== sha256) throw new FormatError(`loadModel: ${file} is damaged: its sha256 ${actual} differs from the ${sha256} recorded in model.json.`);
+    if (actual !== sha256)
+      throw new FormatError(`loadModel: ${file} is damaged: its sha256 ${actual} differs from the ${sha256} recorded in model.json.`);
   }
 }

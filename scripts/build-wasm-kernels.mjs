@@ -24,9 +24,16 @@ const check = process.argv.includes('--check');
 // --import-memory: the module runs on tfjs-backend-wasm's heap. The name section is kept (checkNoStackUse
 // reads the disassembly); the binary is still only a few KiB.
 const CLANG_ARGS = [
-  '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-ffreestanding', '-nostdlib',
-  '-Wall', '-Werror',
-  '-Wl,--no-entry', '-Wl,--import-memory',
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-mbulk-memory',
+  '-ffreestanding',
+  '-nostdlib',
+  '-Wall',
+  '-Werror',
+  '-Wl,--no-entry',
+  '-Wl,--import-memory',
 ];
 
 /** The two variants: for tfjs's plain heap, and for its threaded build's shared heap (SharedArrayBuffer). */
@@ -53,7 +60,11 @@ try {
     checkSections(bytes);
     checkNoStackUse(built);
     binaries.push({ path: join(folder, variant.file), bytes });
-    ts.push('', `/** conv-kernels.wasm ${variant.about}, as base64. clang ${args.join(' ')} */`, `export const ${variant.name} = '${bytes.toString('base64')}';`);
+    ts.push(
+      '',
+      `/** conv-kernels.wasm ${variant.about}, as base64. clang ${args.join(' ')} */`,
+      `export const ${variant.name} = '${bytes.toString('base64')}';`,
+    );
   }
   const text = ts.join('\n') + '\n';
   if (check) {
@@ -77,7 +88,8 @@ function checkNoStackUse(file) {
   const objdump = process.env.LLVM_OBJDUMP ?? 'llvm-objdump';
   const listing = execFileSync(objdump, ['-d', file], { encoding: 'utf8' });
   const uses = listing.split('\n').filter((line) => /\bglobal\.(get|set)\b/.test(line));
-  if (uses.length > 0) throw new Error(`conv-kernels.wasm uses the shadow stack (${uses.length} global.get/set): rewrite the C so no local needs memory`);
+  if (uses.length > 0)
+    throw new Error(`conv-kernels.wasm uses the shadow stack (${uses.length} global.get/set): rewrite the C so no local needs memory`);
 }
 
 /**

@@ -37,7 +37,9 @@ const TFJS_NODE_DIR = path.join(ROOT, 'node_modules', '@tensorflow', 'tfjs-node'
 
 // ---------------------------------------------------------------- helpers
 class Fail extends Error {}
-const fail = (msg) => { throw new Fail(msg); };
+const fail = (msg) => {
+  throw new Fail(msg);
+};
 const log = (msg) => console.log(`[native] ${msg}`);
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -59,7 +61,9 @@ function parseArgs(argv) {
     else if (a === '--tf-version' || a.startsWith('--tf-version=')) o.tfVersion = val();
     else if (a === '--wheel' || a.startsWith('--wheel=')) o.wheel = path.resolve(val());
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/native-install.mjs [--check] [--bench] [--tf-version X] [--wheel PATH] [--force] [--full-headers] [--best-effort]');
+      console.log(
+        'usage: node scripts/native-install.mjs [--check] [--bench] [--tf-version X] [--wheel PATH] [--force] [--full-headers] [--best-effort]',
+      );
       process.exit(0);
     } else fail(`unknown option ${a} (try --help)`);
   }
@@ -72,15 +76,21 @@ function run(cmd, args, opts = {}) {
 }
 
 function lastLine(text) {
-  const lines = String(text).split('\n').map((s) => s.trim()).filter(Boolean);
+  const lines = String(text)
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const err = lines.filter((l) => /error|not found|no matching|fatal|cannot|could not/i.test(l)).pop();
   return (err || lines.pop() || '').slice(0, 300);
 }
 
-function readJson(p) { return JSON.parse(fs.readFileSync(p, 'utf8')); }
+function readJson(p) {
+  return JSON.parse(fs.readFileSync(p, 'utf8'));
+}
 
 function cmpVersion(a, b) {
-  const pa = a.split('.').map(Number), pb = b.split('.').map(Number);
+  const pa = a.split('.').map(Number),
+    pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] || 0) - (pb[i] || 0);
     if (d) return d;
@@ -109,7 +119,8 @@ console.log(JSON.stringify({ backend: tfn.getBackend(), tfjsBackend: tf.getBacke
 `;
 
 function checkLoads() {
-  if (!fs.existsSync(path.join(TFJS_NODE_DIR, 'package.json'))) return { ok: false, why: '@tensorflow/tfjs-node is not installed in node_modules' };
+  if (!fs.existsSync(path.join(TFJS_NODE_DIR, 'package.json')))
+    return { ok: false, why: '@tensorflow/tfjs-node is not installed in node_modules' };
   const r = nodeEval(CHECK_CODE);
   if (!r.ok) return { ok: false, why: lastLine(r.out) || `exit ${r.status}` };
   const line = r.out.split('\n').find((l) => l.startsWith('{'));
@@ -122,7 +133,9 @@ function checkLoads() {
 // ---------------------------------------------------------------- platform
 function checkPlatform() {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    fail(`only linux x64 is handled (this is ${process.platform} ${process.arch}); elsewhere use 'npm install @tensorflow/tfjs-node' online`);
+    fail(
+      `only linux x64 is handled (this is ${process.platform} ${process.arch}); elsewhere use 'npm install @tensorflow/tfjs-node' online`,
+    );
   }
   const glibc = process.report?.getReport?.().header?.glibcVersionRuntime;
   if (!glibc) fail('glibc not detected (musl/Alpine?): the TensorFlow wheels need glibc');
@@ -131,7 +144,12 @@ function checkPlatform() {
 
 // ---------------------------------------------------------------- pip / wheel
 function findPip() {
-  const cands = [['python3', ['-m', 'pip']], ['python', ['-m', 'pip']], ['pip3', []], ['pip', []]];
+  const cands = [
+    ['python3', ['-m', 'pip']],
+    ['python', ['-m', 'pip']],
+    ['pip3', []],
+    ['pip', []],
+  ];
   for (const [cmd, pre] of cands) {
     const r = run(cmd, [...pre, '--version']);
     if (r.ok) return [cmd, pre];
@@ -155,8 +173,14 @@ function wheelInfo(file) {
 
 function findCachedWheel(dir, version) {
   if (!fs.existsSync(dir)) return null;
-  const f = fs.readdirSync(dir).filter((n) => n.endsWith('.whl')).map((n) => path.join(dir, n))
-    .find((p) => { const w = wheelInfo(p); return w && w.version === version && w.x64; });
+  const f = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.whl'))
+    .map((n) => path.join(dir, n))
+    .find((p) => {
+      const w = wheelInfo(p);
+      return w && w.version === version && w.x64;
+    });
   return f || null;
 }
 
@@ -172,21 +196,50 @@ function getWheel(opts) {
   const version = opts.tfVersion || DEFAULT_TF_VERSION;
   const dir = path.join(NATIVE, 'wheels');
   const cached = findCachedWheel(dir, version);
-  if (cached) { log(`wheel cached: ${path.relative(ROOT, cached)}`); return cached; }
+  if (cached) {
+    log(`wheel cached: ${path.relative(ROOT, cached)}`);
+    return cached;
+  }
 
   const pip = findPip();
-  if (!pip) fail('pip not found: install Python 3 with pip (e.g. apt-get install python3-pip), or pass --wheel PATH to a tensorflow-cpu wheel');
+  if (!pip)
+    fail('pip not found: install Python 3 with pip (e.g. apt-get install python3-pip), or pass --wheel PATH to a tensorflow-cpu wheel');
   fs.mkdirSync(dir, { recursive: true });
-  const base = [...pip[1], 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', dir, `tensorflow-cpu==${version}`];
+  const base = [
+    ...pip[1],
+    'download',
+    '--no-deps',
+    '--only-binary=:all:',
+    '--disable-pip-version-check',
+    '-d',
+    dir,
+    `tensorflow-cpu==${version}`,
+  ];
   log(`downloading tensorflow-cpu==${version} wheel with pip (about 270 MB) ...`);
   let r = run(pip[0], base, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (!r.ok) {
     // The C library inside does not depend on the Python version: when this
     // Python has no matching wheel (too old/new), ask for the cp311 build.
     log(`no wheel for this Python (${lastLine(r.out)}); retrying for cp311 ...`);
-    r = run(pip[0], [...base, '--python-version', '3.11', '--implementation', 'cp', '--abi', 'cp311',
-      '--platform', 'manylinux_2_27_x86_64', '--platform', 'manylinux_2_17_x86_64', '--platform', 'manylinux2014_x86_64'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    r = run(
+      pip[0],
+      [
+        ...base,
+        '--python-version',
+        '3.11',
+        '--implementation',
+        'cp',
+        '--abi',
+        'cp311',
+        '--platform',
+        'manylinux_2_27_x86_64',
+        '--platform',
+        'manylinux_2_17_x86_64',
+        '--platform',
+        'manylinux2014_x86_64',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     if (!r.ok) fail(`wheel download failed: ${lastLine(r.out)}`);
   }
   const got = findCachedWheel(dir, version);
@@ -204,12 +257,17 @@ function readZipDirectory(file) {
     const tail = Buffer.alloc(tailLen);
     fs.readSync(fd, tail, 0, tailLen, size - tailLen);
     let eocd = -1;
-    for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    for (let i = tailLen - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
     if (eocd < 0) fail(`${path.basename(file)} is not a zip file (truncated download?)`);
     let count = tail.readUInt16LE(eocd + 10);
     let cdSize = tail.readUInt32LE(eocd + 12);
     let cdOff = tail.readUInt32LE(eocd + 16);
-    if (cdOff === 0xffffffff || count === 0xffff) { // zip64
+    if (cdOff === 0xffffffff || count === 0xffff) {
+      // zip64
       const loc = eocd - 20;
       if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) fail('zip64 locator missing');
       const rec = Buffer.alloc(56);
@@ -225,19 +283,33 @@ function readZipDirectory(file) {
     for (let n = 0; n < count; n++) {
       if (cd.readUInt32LE(p) !== 0x02014b50) fail('corrupt zip central directory');
       const method = cd.readUInt16LE(p + 10);
-      let csize = cd.readUInt32LE(p + 20), usize = cd.readUInt32LE(p + 24);
-      const nlen = cd.readUInt16LE(p + 28), xlen = cd.readUInt16LE(p + 30), clen = cd.readUInt16LE(p + 32);
+      let csize = cd.readUInt32LE(p + 20),
+        usize = cd.readUInt32LE(p + 24);
+      const nlen = cd.readUInt16LE(p + 28),
+        xlen = cd.readUInt16LE(p + 30),
+        clen = cd.readUInt16LE(p + 32);
       let off = cd.readUInt32LE(p + 42);
       const name = cd.toString('utf8', p + 46, p + 46 + nlen);
       let x = p + 46 + nlen;
       const xend = x + xlen;
-      while (x + 4 <= xend) { // zip64 extra field
-        const id = cd.readUInt16LE(x), len = cd.readUInt16LE(x + 2);
+      while (x + 4 <= xend) {
+        // zip64 extra field
+        const id = cd.readUInt16LE(x),
+          len = cd.readUInt16LE(x + 2);
         if (id === 1) {
           let q = x + 4;
-          if (usize === 0xffffffff) { usize = Number(cd.readBigUInt64LE(q)); q += 8; }
-          if (csize === 0xffffffff) { csize = Number(cd.readBigUInt64LE(q)); q += 8; }
-          if (off === 0xffffffff) { off = Number(cd.readBigUInt64LE(q)); q += 8; }
+          if (usize === 0xffffffff) {
+            usize = Number(cd.readBigUInt64LE(q));
+            q += 8;
+          }
+          if (csize === 0xffffffff) {
+            csize = Number(cd.readBigUInt64LE(q));
+            q += 8;
+          }
+          if (off === 0xffffffff) {
+            off = Number(cd.readBigUInt64LE(q));
+            q += 8;
+          }
         }
         x += 4 + len;
       }
@@ -245,7 +317,9 @@ function readZipDirectory(file) {
       p = xend + clen;
     }
     return entries;
-  } finally { fs.closeSync(fd); }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 async function extractEntry(file, e, dest) {
@@ -268,8 +342,13 @@ async function extractEntry(file, e, dest) {
 // they pull in: tf_tstring.h -> ctstring.h, tsl_status.h). The layout moved
 // between TF releases, so every known location is taken.
 const HEADER_PREFIXES = [
-  'tensorflow/c/', 'tensorflow/core/platform/', 'tensorflow/tsl/', 'tsl/platform/', 'tsl/c/',
-  'xla/tsl/c/', 'tensorflow/compiler/xla/tsl/c/',
+  'tensorflow/c/',
+  'tensorflow/core/platform/',
+  'tensorflow/tsl/',
+  'tsl/platform/',
+  'tsl/c/',
+  'xla/tsl/c/',
+  'tensorflow/compiler/xla/tsl/c/',
 ];
 const LIBS = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'];
 
@@ -288,12 +367,16 @@ async function unpackWheel(wheel, opts) {
   fs.rmSync(tmp, { recursive: true, force: true });
   const libs = entries.filter((e) => LIBS.some((l) => e.name === `tensorflow/${l}`));
   if (libs.length !== LIBS.length) {
-    fail(`wheel lacks ${LIBS.filter((l) => !libs.some((e) => e.name.endsWith(l))).join(', ')} (in the wheels used so far the C API lives in libtensorflow_cc.so.2): pick another --tf-version`);
+    fail(
+      `wheel lacks ${LIBS.filter((l) => !libs.some((e) => e.name.endsWith(l))).join(', ')} (in the wheels used so far the C API lives in libtensorflow_cc.so.2): pick another --tf-version`,
+    );
   }
   const inc = 'tensorflow/include/';
-  const headers = entries.filter((e) => e.name.startsWith(inc) && !e.name.endsWith('/') &&
-    (opts.fullHeaders || HEADER_PREFIXES.some((p) => e.name.startsWith(inc + p))));
-  if (!headers.some((e) => e.name === `${inc}tensorflow/c/eager/c_api.h`)) fail('wheel has no tensorflow/include/tensorflow/c/eager/c_api.h');
+  const headers = entries.filter(
+    (e) => e.name.startsWith(inc) && !e.name.endsWith('/') && (opts.fullHeaders || HEADER_PREFIXES.some((p) => e.name.startsWith(inc + p))),
+  );
+  if (!headers.some((e) => e.name === `${inc}tensorflow/c/eager/c_api.h`))
+    fail('wheel has no tensorflow/include/tensorflow/c/eager/c_api.h');
   for (const e of libs) await extractEntry(wheel, e, path.join(tmp, 'lib', path.basename(e.name)));
   for (const e of headers) await extractEntry(wheel, e, path.join(tmp, 'include', e.name.slice(inc.length)));
   // binding.gyp links -ltensorflow -ltensorflow_framework; the C API is in libtensorflow_cc.
@@ -323,8 +406,9 @@ function ensureTfjsNode() {
     return want;
   }
   log(`installing @tensorflow/tfjs-node@${want} package files (npm, --ignore-scripts --no-save) ...`);
-  const r = run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `@tensorflow/tfjs-node@${want}`],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `@tensorflow/tfjs-node@${want}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // npm installs nothing for a package the root project declares as an optional peer (tfjs-bnn's own
   // checkout does): stage it in a folder of its own, then copy in what node_modules lacks.
   if (r.ok && !fs.existsSync(pj)) stageTfjsNode(want);
@@ -338,11 +422,16 @@ function stageTfjsNode(want) {
   fs.mkdirSync(stage, { recursive: true });
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify({ name: 'tfjs-node-stage', version: '1.0.0', private: true }));
   log(`staging @tensorflow/tfjs-node@${want} in ${path.relative(ROOT, stage)} (the project declares it as an optional peer) ...`);
-  const r = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', `@tensorflow/tfjs-node@${want}`], { cwd: stage, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', `@tensorflow/tfjs-node@${want}`], {
+    cwd: stage,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (!r.ok) fail(`npm install @tensorflow/tfjs-node@${want} (staged) failed: ${lastLine(r.out)}`);
   const from = path.join(stage, 'node_modules');
   const to = path.join(ROOT, 'node_modules');
-  const names = fs.readdirSync(from).flatMap((n) => (n.startsWith('@') ? fs.readdirSync(path.join(from, n)).map((m) => `${n}/${m}`) : n.startsWith('.') ? [] : [n]));
+  const names = fs
+    .readdirSync(from)
+    .flatMap((n) => (n.startsWith('@') ? fs.readdirSync(path.join(from, n)).map((m) => `${n}/${m}`) : n.startsWith('.') ? [] : [n]));
   let copied = 0;
   for (const name of names) {
     if (fs.existsSync(path.join(to, name))) continue; // the project's own copy (e.g. @tensorflow/tfjs) stays the one in use
@@ -356,7 +445,9 @@ function linkDeps(tfDir) {
   const deps = path.join(TFJS_NODE_DIR, 'deps');
   const target = path.relative(TFJS_NODE_DIR, tfDir);
   let cur = null;
-  try { cur = fs.readlinkSync(deps); } catch {}
+  try {
+    cur = fs.readlinkSync(deps);
+  } catch {}
   if (cur === target) return;
   fs.rmSync(deps, { recursive: true, force: true }); // e.g. a half-finished download by tfjs-node's own install script
   fs.symlinkSync(target, deps);
@@ -410,8 +501,14 @@ function buildAddon(tfVersion, tfjsNodeVersion, opts) {
   }
   const [cmd, pre] = findNodeGyp();
   log(`compiling the tfjs-node addon against TensorFlow ${tfVersion} (node-gyp, N-API v${napi}) ...`);
-  const args = [...pre, 'rebuild', ...nodeDirArgs(), `--module_name=${moduleName}`, `--module_path=${modulePath}`,
-    `--napi_build_version=${napi}`];
+  const args = [
+    ...pre,
+    'rebuild',
+    ...nodeDirArgs(),
+    `--module_name=${moduleName}`,
+    `--module_path=${modulePath}`,
+    `--napi_build_version=${napi}`,
+  ];
   fs.rmSync(target, { force: true }); // a failed build must not leave an addon from another build behind
   const r = run(cmd, args, { cwd: TFJS_NODE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   fs.mkdirSync(NATIVE, { recursive: true });
@@ -509,7 +606,9 @@ function verify() {
   const line = r.out.split('\n').find((l) => l.startsWith('{'));
   if (!r.ok || !line) fail(`verification crashed: ${lastLine(r.out)}`);
   const v = JSON.parse(line);
-  const errs = Object.entries(v.maxRelErr).map(([k, e]) => `${k} ${e.toExponential(1)}`).join(', ');
+  const errs = Object.entries(v.maxRelErr)
+    .map(([k, e]) => `${k} ${e.toExponential(1)}`)
+    .join(', ');
   if (!v.ok) fail(`native results differ from cpu backend: ${errs}`);
   log(`results match the cpu backend (max rel. error: ${errs})`);
 }
@@ -521,7 +620,8 @@ function bench() {
   if (!r.ok || !line) fail(`benchmark crashed: ${lastLine(r.out)}`);
   const b = JSON.parse(line);
   for (const k of Object.keys(b.tensorflow)) {
-    const tfv = b.tensorflow[k], cpu = b.cpu[k];
+    const tfv = b.tensorflow[k],
+      cpu = b.cpu[k];
     log(`  ${k.padEnd(42)} tensorflow ${String(tfv).padStart(8)}   cpu ${String(cpu).padStart(9)}   x${(cpu / tfv).toFixed(1)}`);
   }
 }
@@ -532,15 +632,18 @@ async function main() {
   if (opts.check) {
     const c = checkLoads();
     if (c.ok) {
-      log(`native backend OK: tfjs-node ${c.info.tfjsNode} on TensorFlow ${c.info.tensorflow}; @tensorflow/tfjs ${c.info.tfjs} ${c.info.shared ? 'shares it' : 'does NOT share it (reports ' + c.info.tfjsBackend + ')'}`);
+      log(
+        `native backend OK: tfjs-node ${c.info.tfjsNode} on TensorFlow ${c.info.tensorflow}; @tensorflow/tfjs ${c.info.tfjs} ${c.info.shared ? 'shares it' : 'does NOT share it (reports ' + c.info.tfjsBackend + ')'}`,
+      );
       process.exit(0);
     }
     console.error(`[native] native backend not available: ${c.why}`);
     process.exit(1);
   }
   const glibc = checkPlatform();
-  if (!fs.existsSync(path.join(ROOT, 'node_modules', '@tensorflow', 'tfjs'))) fail('run npm install first (node_modules/@tensorflow/tfjs missing)');
-  const requested = opts.wheel ? wheelInfo(opts.wheel)?.version : (opts.tfVersion || DEFAULT_TF_VERSION);
+  if (!fs.existsSync(path.join(ROOT, 'node_modules', '@tensorflow', 'tfjs')))
+    fail('run npm install first (node_modules/@tensorflow/tfjs missing)');
+  const requested = opts.wheel ? wheelInfo(opts.wheel)?.version : opts.tfVersion || DEFAULT_TF_VERSION;
 
   if (!opts.force) {
     const c = checkLoads();
@@ -556,7 +659,9 @@ async function main() {
   const wheel = getWheel(opts);
   const w = wheelInfo(wheel);
   if (w.needGlibc && cmpVersion(glibc, w.needGlibc) < 0) {
-    fail(`${path.basename(wheel)} needs glibc >= ${w.needGlibc}, this system has ${glibc}: use an older --tf-version (2.16-2.20 wheels are manylinux_2_17)`);
+    fail(
+      `${path.basename(wheel)} needs glibc >= ${w.needGlibc}, this system has ${glibc}: use an older --tf-version (2.16-2.20 wheels are manylinux_2_17)`,
+    );
   }
   let tfDir = await unpackWheel(wheel, opts);
   const tfjsNodeVersion = ensureTfjsNode();
@@ -574,14 +679,15 @@ async function main() {
   const c = checkLoads();
   if (!c.ok) fail(`addon built but does not load: ${c.why}`);
   log(`native backend loads: tfjs-node ${c.info.tfjsNode} on TensorFlow ${c.info.tensorflow}`);
-  if (!c.info.shared) log(`WARNING: @tensorflow/tfjs reports backend '${c.info.tfjsBackend}' after importing tfjs-node (two tfjs-core copies?)`);
+  if (!c.info.shared)
+    log(`WARNING: @tensorflow/tfjs reports backend '${c.info.tfjsBackend}' after importing tfjs-node (two tfjs-core copies?)`);
   verify();
   if (opts.bench) bench();
   log(`done (${elapsed()}). Note: 'npm install'/'npm ci' removes the --no-save package; re-run this script afterwards (cached: seconds).`);
 }
 
 main().catch((e) => {
-  const reason = e instanceof Fail ? e.message : (e?.stack || e);
+  const reason = e instanceof Fail ? e.message : e?.stack || e;
   if (process.argv.includes('--best-effort')) {
     console.error(`[native] not installed (${String(reason).split('\n')[0]}); continuing on the pure-JS cpu backend`);
     process.exit(0);

@@ -60,7 +60,10 @@ export class NoiseSourceError extends BnnError {}
 
 /** No KL divergence is known for a pair of distribution classes. */
 export class KLNotAvailableError extends BnnError {
-  constructor(readonly qClass: string, readonly pClass: string) {
+  constructor(
+    readonly qClass: string,
+    readonly pClass: string,
+  ) {
     super(
       `klDivergence: no closed form is registered for KL(${qClass} || ${pClass}) and no sample was given ` +
         `for a Monte Carlo estimate; register one with registerKL(${qClass}, ${pClass}, fn) or pass {sample}.`,
@@ -87,7 +90,10 @@ export class DuplicateTfjsError extends BnnError {
 
 /** A KL function is already registered for this pair of classes. */
 export class DuplicateKLError extends BnnError {
-  constructor(readonly qClass: string, readonly pClass: string) {
+  constructor(
+    readonly qClass: string,
+    readonly pClass: string,
+  ) {
     super(`registerKL: KL(${qClass} || ${pClass}) is already registered; each pair may be registered once.`);
   }
 }
@@ -117,7 +123,11 @@ export interface ResumeDifference {
  * each one. Pass `forceResume: true` to `fit` to continue anyway (no longer a bit-identical run).
  */
 export class ResumeMismatchError extends BnnError {
-  constructor(readonly where: string, readonly source: string, readonly differences: readonly ResumeDifference[]) {
+  constructor(
+    readonly where: string,
+    readonly source: string,
+    readonly differences: readonly ResumeDifference[],
+  ) {
     super(
       `${where}: the checkpoint in ${source} was written by a run with other settings, so resuming would not continue it exactly: ` +
         differences.map((d) => `${d.field} was ${describeValue(d.checkpoint)}, is now ${describeValue(d.current)}`).join('; ') +
@@ -138,7 +148,9 @@ export class ReductionMismatchError extends BnnError {
     readonly weighting: string,
     consequence: string,
   ) {
-    super(`${where}: argument 'reduction' was "${reduction}"; the KL weighting ${weighting} is defined for "${weightingReduction}". ${consequence}`);
+    super(
+      `${where}: argument 'reduction' was "${reduction}"; the KL weighting ${weighting} is defined for "${weightingReduction}". ${consequence}`,
+    );
   }
 }
 

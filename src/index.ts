@@ -11,7 +11,6 @@
  */
 import { registerConv3dTransposeGradient } from './backend/conv3d-transpose-gradient.js';
 
-
 // Typed errors
 export {
   BackendUnavailableError,
@@ -47,7 +46,15 @@ export { VariationalParameter } from './variational-parameter.js';
 
 // Tensor helpers
 export { inverseSoftplus, scaleFromRaw, softplus } from './tensor/softplus.js';
-export { cropPadding, cropPaddingArray, paddingToMultiple, padToMultiple, roundUpToMultiple, type AxisPadding, type MultiplePadding } from './tensor/pad-to-multiple.js';
+export {
+  cropPadding,
+  cropPaddingArray,
+  paddingToMultiple,
+  padToMultiple,
+  roundUpToMultiple,
+  type AxisPadding,
+  type MultiplePadding,
+} from './tensor/pad-to-multiple.js';
 
 // Backend helpers that need no Node API
 export {
@@ -195,7 +202,12 @@ export {
 export { bernoulli, weightedBernoulli, type WeightedBernoulliOptions } from '../inference/likelihoods/bernoulli.js';
 export { categorical } from '../inference/likelihoods/categorical.js';
 export { studentT, DEFAULT_STUDENT_T_DOF, type StudentTOptions } from '../inference/likelihoods/student-t.js';
-export { likelihoodFromJSON, registerLikelihood, registeredLikelihoods, type LikelihoodReviver } from '../inference/likelihoods/serialization.js';
+export {
+  likelihoodFromJSON,
+  registerLikelihood,
+  registeredLikelihoods,
+  type LikelihoodReviver,
+} from '../inference/likelihoods/serialization.js';
 export { type LikelihoodSpec } from '../inference/likelihoods/likelihood.js';
 export { MIN_NOISE_SCALE, type LogScalePrior, type NoiseScaleOption } from '../inference/likelihoods/noise-scale.js';
 export * as likelihoods from '../inference/likelihoods/index.js';
@@ -383,7 +395,12 @@ export {
   type QuantileCalibration,
   type SampleMatrix,
 } from '../inference/metrics/regression.js';
-export { accuracyRejectionCurve, DEFAULT_REJECTION_POINTS, misclassificationAuroc, type AccuracyRejectionCurve } from '../inference/metrics/rejection.js';
+export {
+  accuracyRejectionCurve,
+  DEFAULT_REJECTION_POINTS,
+  misclassificationAuroc,
+  type AccuracyRejectionCurve,
+} from '../inference/metrics/rejection.js';
 export {
   lesionUncertainty,
   type Aggregate,
@@ -392,7 +409,14 @@ export {
   type LesionUncertaintyOptions,
   type LesionUncertaintyReport,
 } from '../inference/metrics/lesion-uncertainty.js';
-export { fdrAtTpr, lesionFilterCurve, probabilityFilter, uncertaintyFilter, type LesionFilter, type LesionFilterPoint } from '../inference/metrics/lesion-filter-curve.js';
+export {
+  fdrAtTpr,
+  lesionFilterCurve,
+  probabilityFilter,
+  uncertaintyFilter,
+  type LesionFilter,
+  type LesionFilterPoint,
+} from '../inference/metrics/lesion-filter-curve.js';
 export * as metrics from '../inference/metrics/index.js';
 
 // Segmentation recipe

@@ -69,7 +69,8 @@ export function requireFloatTensor(where: string, argument: string, value: unkno
 }
 
 /** What every model-input check expects: float32, with the remedy for integer and boolean data. */
-export const MODEL_INPUT_DTYPE_EXPECTATION = "float32 (model inputs are not cast implicitly; cast integer or boolean data with tf.cast(x, 'float32'))";
+export const MODEL_INPUT_DTYPE_EXPECTATION =
+  "float32 (model inputs are not cast implicitly; cast integer or boolean data with tf.cast(x, 'float32'))";
 
 /**
  * The one dtype rule for model inputs (`fit`'s `x`, `predictive`'s `x`, …): a tf.Tensor of dtype

@@ -21,7 +21,8 @@ function forbidNodeBuiltins(): Plugin {
     name: 'tfjs-bnn:forbid-node-builtins',
     enforce: 'pre',
     resolveId(source, importer) {
-      if (isBuiltin(source) && importer !== undefined && !importer.includes('/node_modules/')) this.error(`'${source}' is a Node built-in, imported by ${importer}; the browser app may only import browser-safe modules.`);
+      if (isBuiltin(source) && importer !== undefined && !importer.includes('/node_modules/'))
+        this.error(`'${source}' is a Node built-in, imported by ${importer}; the browser app may only import browser-safe modules.`);
       return null;
     },
   };

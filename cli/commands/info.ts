@@ -46,10 +46,14 @@ export function formatInfo(info: InfoResult): string[] {
   const lines = [
     `${info.package.name} ${info.package.version} on Node ${info.node} (${info.platform})`,
     `backend: ${info.backend.name} (${info.backend.reason})`,
-    `versions: ${Object.entries(info.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `versions: ${Object.entries(info.backend.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
   ];
   if (info.backend.name === 'cpu') {
-    lines.push(`fast cpu kernels: ${info.backend.fastCpuKernels ? 'on (conv 2D/3D and matmul; TFJS_BNN_FAST_CPU_KERNELS=0 turns them off)' : 'off'}`);
+    lines.push(
+      `fast cpu kernels: ${info.backend.fastCpuKernels ? 'on (conv 2D/3D and matmul; TFJS_BNN_FAST_CPU_KERNELS=0 turns them off)' : 'off'}`,
+    );
   }
   if (info.backend.wasm !== null) {
     lines.push(`wasm binary: ${info.backend.wasm.binary} (${info.backend.wasm.reason})`);
@@ -61,7 +65,9 @@ export function formatInfo(info: InfoResult): string[] {
   } else if (info.nativePackagesPresent.length > 0 && Object.keys(info.backend.nativeErrors).length === 0) {
     lines.push(`native backend: installed (${info.nativePackagesPresent.join(', ')}) but not in use (${info.backend.reason})`);
   } else {
-    lines.push(`native backend: not installed; the ${info.backend.name === 'wasm' ? 'wasm' : 'pure-JS cpu'} backend is slower for matmul and conv (see docs/performance.md).`);
+    lines.push(
+      `native backend: not installed; the ${info.backend.name === 'wasm' ? 'wasm' : 'pure-JS cpu'} backend is slower for matmul and conv (see docs/performance.md).`,
+    );
     for (const [pkg, reason] of Object.entries(info.backend.nativeErrors)) lines.push(`  ${pkg}: ${reason}`);
     lines.push(`  install with internet access: ${info.install.online}`);
     lines.push(`  install offline (from the TensorFlow wheel on PyPI): ${info.install.offline}`);

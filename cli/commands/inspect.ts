@@ -35,7 +35,13 @@ function taskByName(name: string): StudyTask {
 /** The per-layer table as text lines (fixed-width columns). */
 export function formatLayerTable(rows: readonly LayerGradientRow[]): string[] {
   const header = ['layer', '‖∇NLL‖', '‖∇KL·w‖', 'ratio', 'cosine'];
-  const body = rows.map((r) => [r.layer, formatNumber(r.likelihoodNorm), formatNumber(r.klNorm), formatNumber(r.ratio), formatNumber(r.cosine)]);
+  const body = rows.map((r) => [
+    r.layer,
+    formatNumber(r.likelihoodNorm),
+    formatNumber(r.klNorm),
+    formatNumber(r.ratio),
+    formatNumber(r.cosine),
+  ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
   return [header, ...body].map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
 }
@@ -56,7 +62,12 @@ export async function runInspect(options: ResolvedOptions, context: RunContext):
   const recorder = new GradientRecorder();
   const inspectionBatch = tf.tidy(() => ({ x: run.train.x.slice(0, task.batchSize), y: run.train.y.slice(0, task.batchSize) }));
   try {
-    const elbo = new Elbo(run.model, { likelihood: run.likelihood, klWeighting: weighting.weighting, reduction: weighting.reduction, countUnit: run.countUnit });
+    const elbo = new Elbo(run.model, {
+      likelihood: run.likelihood,
+      klWeighting: weighting.weighting,
+      reduction: weighting.reduction,
+      countUnit: run.countUnit,
+    });
     const noise = new NoiseSource(seed);
     const datasetSize = run.train.x.shape[0];
     const numBatches = Math.ceil(datasetSize / task.batchSize);
@@ -70,7 +81,13 @@ export async function runInspect(options: ResolvedOptions, context: RunContext):
       signal: context.signal,
       callbacks: {
         onBatchEnd(record) {
-          recorder.observe(run.model, inspectionBatch, elbo, { epoch: record.epoch, step: record.step, batchIndex: record.batchIndex, numBatches, datasetSize }, noise);
+          recorder.observe(
+            run.model,
+            inspectionBatch,
+            elbo,
+            { epoch: record.epoch, step: record.step, batchIndex: record.batchIndex, numBatches, datasetSize },
+            noise,
+          );
           return record.step + 1 >= steps ? { stop: true, reason: `${steps} steps inspected` } : undefined;
         },
       },
@@ -78,22 +95,56 @@ export async function runInspect(options: ResolvedOptions, context: RunContext):
     const interrupted = history.stopReason === 'aborted';
     const last = recorder.trace[recorder.trace.length - 1];
     const summary = recorder.summary();
-    const ratios: GradientRatioPoint[] = recorder.trace.flatMap((inspection) => inspection.layers.map((row) => ({ layer: row.layer, step: inspection.step, ratio: row.ratio })));
+    const ratios: GradientRatioPoint[] = recorder.trace.flatMap((inspection) =>
+      inspection.layers.map((row) => ({ layer: row.layer, step: inspection.step, ratio: row.ratio })),
+    );
     mkdirSync(outDir, { recursive: true });
     const written = await writeRunReport(outDir, {
       title: `tfjs-bnn inspect: ${task.name}, ${weighting.label}`,
       status: interrupted ? 'interrupted' : 'complete',
       createdAt: new Date().toISOString(),
-      summary: { task: task.name, klWeighting: weighting.label, inspections: recorder.count, wallTimeSeconds: (performance.now() - started) / 1000 },
+      summary: {
+        task: task.name,
+        klWeighting: weighting.label,
+        inspections: recorder.count,
+        wallTimeSeconds: (performance.now() - started) / 1000,
+      },
       settings: options.toJSON(),
-      notes: [task.description, `Gradients of the likelihood term and of the weighted KL term, on the same noise sample, on a fixed batch of ${task.batchSize} training examples after each step.`],
+      notes: [
+        task.description,
+        `Gradients of the likelihood term and of the weighted KL term, on the same noise sample, on a fixed batch of ${task.batchSize} training examples after each step.`,
+      ],
       training: history.steps,
       gradientRatios: ratios,
-      tables: last === undefined ? [] : [{ title: `Layers at step ${last.step}`, columns: ['layer', '‖∇NLL‖', '‖∇KL·w‖', 'ratio', 'cosine'], rows: last.layers.map((r) => [r.layer, r.likelihoodNorm, r.klNorm, r.ratio, r.cosine]) }],
+      tables:
+        last === undefined
+          ? []
+          : [
+              {
+                title: `Layers at step ${last.step}`,
+                columns: ['layer', '‖∇NLL‖', '‖∇KL·w‖', 'ratio', 'cosine'],
+                rows: last.layers.map((r) => [r.layer, r.likelihoodNorm, r.klNorm, r.ratio, r.cosine]),
+              },
+            ],
     });
-    const lines = last === undefined ? ['no step was inspected'] : [`gradient norms at step ${last.step} (${task.name}, ${weighting.label}):`, ...formatLayerTable(last.layers), `report: ${written.html}`];
+    const lines =
+      last === undefined
+        ? ['no step was inspected']
+        : [
+            `gradient norms at step ${last.step} (${task.name}, ${weighting.label}):`,
+            ...formatLayerTable(last.layers),
+            `report: ${written.html}`,
+          ];
     context.output.result(
-      { command: 'inspect', task: task.name, klWeighting: weighting.label, status: interrupted ? 'interrupted' : 'complete', lastStep: last ?? null, layers: summary, paths: { out: outDir, report: written.html, results: written.results } },
+      {
+        command: 'inspect',
+        task: task.name,
+        klWeighting: weighting.label,
+        status: interrupted ? 'interrupted' : 'complete',
+        lastStep: last ?? null,
+        layers: summary,
+        paths: { out: outDir, report: written.html, results: written.results },
+      },
       () => lines,
     );
     return interrupted ? INTERRUPTED_EXIT_CODE : 0;

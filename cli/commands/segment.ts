@@ -33,7 +33,11 @@ import { resolveWeighting } from '../study/weightings.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 
 /** The U-Net of `segment`: the phantom recipe's, small enough for the cpu backend. */
-export const SEGMENT_UNET = { depth: PHANTOM_SEGMENTATION_RECIPE.depth, baseFilters: PHANTOM_SEGMENTATION_RECIPE.baseFilters, upsampling: PHANTOM_SEGMENTATION_RECIPE.upsampling } as const;
+export const SEGMENT_UNET = {
+  depth: PHANTOM_SEGMENTATION_RECIPE.depth,
+  baseFilters: PHANTOM_SEGMENTATION_RECIPE.baseFilters,
+  upsampling: PHANTOM_SEGMENTATION_RECIPE.upsampling,
+} as const;
 /** Held-out slices shown as panels (those with the most lesion voxels). */
 export const PANEL_SLICES = 3;
 /** Sub-folders of the run folder; `model` holds model.json + weights.bin (`saveModel`), which the browser viewer loads. */
@@ -42,10 +46,17 @@ export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'pa
 function dataChoice(options: ResolvedOptions, where: string): DataChoice {
   const images = options.optionalString('images');
   const nifti = options.optionalList('nifti');
-  if (images !== undefined && nifti !== undefined) throw new InvalidArgumentError(where, '--images', images, 'either --images or --nifti, not both');
+  if (images !== undefined && nifti !== undefined)
+    throw new InvalidArgumentError(where, '--images', images, 'either --images or --nifti, not both');
   if (images !== undefined) return { kind: 'images', dir: images };
   if (nifti !== undefined) return { kind: 'nifti', files: nifti };
-  return { kind: 'phantom', seed: options.number('seed'), size: options.number('phantomSize'), count: options.number('phantomCount'), lesionFraction: options.number('lesionFraction') };
+  return {
+    kind: 'phantom',
+    seed: options.number('seed'),
+    size: options.number('phantomSize'),
+    count: options.number('phantomCount'),
+    lesionFraction: options.number('lesionFraction'),
+  };
 }
 
 /**
@@ -55,11 +66,23 @@ function dataChoice(options: ResolvedOptions, where: string): DataChoice {
 function runFolder(options: ResolvedOptions, where: string): string {
   const resume = options.optionalString('resume');
   const out = options.optionalString('out');
-  if (options.boolean('force') && resume === undefined) throw new InvalidArgumentError(where, '--force', true, 'only together with --resume <run folder>');
+  if (options.boolean('force') && resume === undefined)
+    throw new InvalidArgumentError(where, '--force', true, 'only together with --resume <run folder>');
   if (resume === undefined) return defaultRunFolder(out);
-  if (out !== undefined && resolve(out) !== resolve(resume)) throw new InvalidArgumentError(where, '--out', out, `the --resume folder ${resume} or nothing (a resumed run writes into its own folder)`);
+  if (out !== undefined && resolve(out) !== resolve(resume))
+    throw new InvalidArgumentError(
+      where,
+      '--out',
+      out,
+      `the --resume folder ${resume} or nothing (a resumed run writes into its own folder)`,
+    );
   if (!existsSync(join(resume, RUN_FOLDERS.checkpoint, CHECKPOINT_FILE))) {
-    throw new InvalidArgumentError(where, '--resume', resume, `a run folder of segment holding ${join(RUN_FOLDERS.checkpoint, CHECKPOINT_FILE)}`);
+    throw new InvalidArgumentError(
+      where,
+      '--resume',
+      resume,
+      `a run folder of segment holding ${join(RUN_FOLDERS.checkpoint, CHECKPOINT_FILE)}`,
+    );
   }
   return resume;
 }
@@ -101,22 +124,33 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       posteriorInit: { seed, rawScaleInit: PHANTOM_SEGMENTATION_RECIPE.rawScaleInit },
     });
     model = unet;
-    const history = await fit(unet, { x: trainX.padded, y: trainY.padded }, {
-      elbo: { likelihood: lossFor(options.string('loss'), data.positiveFraction), klWeighting: weighting.weighting, reduction: weighting.reduction, countUnit: 'images' },
-      optimizer,
-      epochs,
-      batchSize: options.number('batchSize'),
-      seed,
-      clipGlobalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm,
-      progress: 'auto',
-      progressStream: context.output.json ? process.stderr : process.stdout,
-      checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
-      ...(resumeFrom === undefined ? {} : { resumeFrom, forceResume: options.boolean('force') }),
-      signal: context.signal,
-    });
+    const history = await fit(
+      unet,
+      { x: trainX.padded, y: trainY.padded },
+      {
+        elbo: {
+          likelihood: lossFor(options.string('loss'), data.positiveFraction),
+          klWeighting: weighting.weighting,
+          reduction: weighting.reduction,
+          countUnit: 'images',
+        },
+        optimizer,
+        epochs,
+        batchSize: options.number('batchSize'),
+        seed,
+        clipGlobalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm,
+        progress: 'auto',
+        progressStream: context.output.json ? process.stderr : process.stdout,
+        checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
+        ...(resumeFrom === undefined ? {} : { resumeFrom, forceResume: options.boolean('force') }),
+        signal: context.signal,
+      },
+    );
     const trainSeconds = (performance.now() - started) / 1000;
     const trainingInterrupted = history.stopReason === 'aborted';
-    context.output.log(`segment: ${trainingInterrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`);
+    context.output.log(
+      `segment: ${trainingInterrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); ${options.number('samples')} Monte Carlo passes on the held-out slices`,
+    );
 
     const modelDir = join(outDir, RUN_FOLDERS.model);
     await saveModel(unet, modelDir);
@@ -124,11 +158,18 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     // map writing stops the command (InterruptedError, exit 130), the checkpoint kept.
     const evaluationSignal = trainingInterrupted ? undefined : context.signal;
     const kept = `; the checkpoint in ${join(outDir, RUN_FOLDERS.checkpoint)} holds the trained weights (segment --resume ${outDir} re-evaluates them)`;
-    const evaluation = await evaluateSegmentation(unet, data.heldOut.x, data.heldOut.y, options.number('samples'), seed, evaluationSignal, multiple)
-      .catch((error: unknown) => {
-        if (error instanceof InterruptedError) throw new InterruptedError(error.stage, `${error.detail}${kept}`);
-        throw error;
-      });
+    const evaluation = await evaluateSegmentation(
+      unet,
+      data.heldOut.x,
+      data.heldOut.y,
+      options.number('samples'),
+      seed,
+      evaluationSignal,
+      multiple,
+    ).catch((error: unknown) => {
+      if (error instanceof InterruptedError) throw new InterruptedError(error.stage, `${error.detail}${kept}`);
+      throw error;
+    });
     const { maps } = evaluation;
     const heldOutCount = data.heldOut.x.shape[0];
     const mapsDir = join(outDir, RUN_FOLDERS.maps);
@@ -136,7 +177,11 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
     mkdirSync(mapsDir, { recursive: true });
     mkdirSync(panelsDir, { recursive: true });
     const niftiPaths: Record<string, string> = {};
-    for (const [name, values] of [['mean-probability', maps.meanProbability], ['predictive-entropy', maps.predictiveEntropy], ['mutual-information', maps.mutualInformation]] as const) {
+    for (const [name, values] of [
+      ['mean-probability', maps.meanProbability],
+      ['predictive-entropy', maps.predictiveEntropy],
+      ['mutual-information', maps.mutualInformation],
+    ] as const) {
       await yieldToEvents();
       throwIfInterrupted(evaluationSignal, 'map writing', () => `before ${name}.nii.gz${kept}`);
       niftiPaths[name] = join(mapsDir, `${name}.nii.gz`);
@@ -152,7 +197,13 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       const path = join(panelsDir, `uncertainty-slice-${s}.png`);
       await writeUncertaintyPanel(
         path,
-        { image: sliceOf(maps.image, s, size), truth: sliceOf(maps.truth, s, size), prediction: sliceOf(maps.meanProbability, s, size), entropy: sliceOf(maps.predictiveEntropy, s, size), mutualInformation: sliceOf(maps.mutualInformation, s, size) },
+        {
+          image: sliceOf(maps.image, s, size),
+          truth: sliceOf(maps.truth, s, size),
+          prediction: sliceOf(maps.meanProbability, s, size),
+          entropy: sliceOf(maps.predictiveEntropy, s, size),
+          mutualInformation: sliceOf(maps.mutualInformation, s, size),
+        },
         { height: data.height, width: data.width, scale: Math.max(1, Math.round(128 / data.width)), mutualInformationMax: miMax },
       );
       panelPaths.push(path);
@@ -164,15 +215,30 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       title: 'tfjs-bnn segment',
       status: interrupted ? 'interrupted' : 'complete',
       createdAt: new Date().toISOString(),
-      summary: { ...metrics, epochsCompleted: history.epochs.length, steps: history.steps.length, skippedSteps: history.skippedSteps.length, trainSeconds, wallTimeSeconds },
-      settings: { ...options.toJSON(), unet: `depth ${SEGMENT_UNET.depth}, ${SEGMENT_UNET.baseFilters} base filters`, reduction: weighting.reduction, countUnit: 'images', backend: tf.getBackend() },
+      summary: {
+        ...metrics,
+        epochsCompleted: history.epochs.length,
+        steps: history.steps.length,
+        skippedSteps: history.skippedSteps.length,
+        trainSeconds,
+        wallTimeSeconds,
+      },
+      settings: {
+        ...options.toJSON(),
+        unet: `depth ${SEGMENT_UNET.depth}, ${SEGMENT_UNET.baseFilters} base filters`,
+        reduction: weighting.reduction,
+        countUnit: 'images',
+        backend: tf.getBackend(),
+      },
       notes: [
         data.description,
         'Metrics are on the held-out slices: Dice of p̄ ≥ 0.5; AUROC of the predictive entropy for detecting the voxels the prediction gets wrong; ECE with 15 bins over all voxels (the background dominates it).',
         'N in the KL weighting counts images (countUnit "images"): each image\'s NLL is summed over its voxels.',
         'The foreground reliability diagram and eceForeground use only the voxels that are lesion or predicted lesion (p̄ ≥ 0.5), where calibration matters for lesions.',
         MUTUAL_INFORMATION_SCALE_NOTE,
-        ...(interrupted ? ['Interrupted by Ctrl-C: training stopped early; the checkpoint holds the last weights and these results are partial.'] : []),
+        ...(interrupted
+          ? ['Interrupted by Ctrl-C: training stopped early; the checkpoint holds the last weights and these results are partial.']
+          : []),
       ],
       training: history.steps,
       reliability: evaluation.reliability,
@@ -190,7 +256,15 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       epochsCompleted: history.epochs.length,
       steps: history.steps.length,
       backend: tf.getBackend(),
-      paths: { out: outDir, report: written.html, results: written.results, checkpoint: join(outDir, RUN_FOLDERS.checkpoint), model: modelDir, nifti: niftiPaths, panels: panelPaths },
+      paths: {
+        out: outDir,
+        report: written.html,
+        results: written.results,
+        checkpoint: join(outDir, RUN_FOLDERS.checkpoint),
+        model: modelDir,
+        nifti: niftiPaths,
+        panels: panelPaths,
+      },
     };
     context.output.result(result, () => [
       `dice ${metrics.dice.toFixed(4)}, error-detection AUROC ${metrics.auroc.toFixed(4)}, ECE ${metrics.ece.toFixed(4)}, wall time ${wallTimeSeconds.toFixed(1)} s`,

@@ -85,7 +85,9 @@ export async function runStudyKl(options: ResolvedOptions, context: RunContext):
   const outDir = defaultRunFolder(options.optionalString('out'));
   await initBackend();
   mkdirSync(outDir, { recursive: true });
-  context.output.log(`study kl: task ${plan.task.name}, ${plan.weightings.length} weightings × ${plan.seeds.length} seed(s), ${plan.epochs} epochs each; writing to ${outDir}`);
+  context.output.log(
+    `study kl: task ${plan.task.name}, ${plan.weightings.length} weightings × ${plan.seeds.length} seed(s), ${plan.epochs} epochs each; writing to ${outDir}`,
+  );
   const started = performance.now();
   const outcome = await runStudy({ ...plan, signal: context.signal, log: context.output.log });
   const wallTimeSeconds = (performance.now() - started) / 1000;

@@ -51,22 +51,53 @@ export async function runStudyUci(options: ResolvedOptions, context: RunContext)
   });
   const quick = options.boolean('quick');
   const splits = options.has('splits') ? options.number('splits') : quick ? UCI_QUICK.splits : UCI_PROTOCOL.splits;
-  const epochsOf = (method: UciMethod) => (options.has('epochs') ? options.number('epochs') : quick ? UCI_QUICK.epochs : uciRecipes(data.task)[method].epochs);
+  const epochsOf = (method: UciMethod) =>
+    options.has('epochs') ? options.number('epochs') : quick ? UCI_QUICK.epochs : uciRecipes(data.task)[method].epochs;
   const epochs = { bbb: epochsOf('bbb'), 'mc-dropout': epochsOf('mc-dropout'), deterministic: epochsOf('deterministic') };
   const samples = quick ? UCI_QUICK.predictiveSamples : UCI_PROTOCOL.predictiveSamples;
   const outDir = defaultRunFolder(options.optionalString('out'));
   await initBackend();
   mkdirSync(outDir, { recursive: true });
-  context.output.log(`study uci: ${data.name} (${data.task}, ${data.rows} × ${data.featureNames.length}), ${methods.join(', ')} × ${splits} split(s); writing to ${outDir}`);
+  context.output.log(
+    `study uci: ${data.name} (${data.task}, ${data.rows} × ${data.featureNames.length}), ${methods.join(', ')} × ${splits} split(s); writing to ${outDir}`,
+  );
   const started = performance.now();
-  const outcome = await runUciStudy({ data, splits, epochs, samples, seed: options.number('seed'), methods, signal: context.signal, log: context.output.log });
+  const outcome = await runUciStudy({
+    data,
+    splits,
+    epochs,
+    samples,
+    seed: options.number('seed'),
+    methods,
+    signal: context.signal,
+    log: context.output.log,
+  });
   const wallTimeSeconds = (performance.now() - started) / 1000;
-  const written = await writeRunReport(outDir, uciReport(data, outcome.runs, outcome.interrupted, { ...options.toJSON(), epochs, samples }, wallTimeSeconds));
+  const written = await writeRunReport(
+    outDir,
+    uciReport(data, outcome.runs, outcome.interrupted, { ...options.toJSON(), epochs, samples }, wallTimeSeconds),
+  );
   const summary = summarizeUci(outcome.runs);
   context.output.result(
-    { command: 'study uci', dataset: data.name, task: data.task, status: outcome.interrupted ? 'interrupted' : 'complete', splits, epochs, summary, runs: outcome.runs, wallTimeSeconds, paths: { out: outDir, report: written.html, results: written.results } },
+    {
+      command: 'study uci',
+      dataset: data.name,
+      task: data.task,
+      status: outcome.interrupted ? 'interrupted' : 'complete',
+      splits,
+      epochs,
+      summary,
+      runs: outcome.runs,
+      wallTimeSeconds,
+      paths: { out: outDir, report: written.html, results: written.results },
+    },
     () => [
-      ...Object.entries(summary).map(([method, row]) => `${method}: ${Object.entries(row).map(([key, v]) => `${key} ${v.mean.toPrecision(4)} ± ${v.standardError.toPrecision(2)}`).join(', ')}`),
+      ...Object.entries(summary).map(
+        ([method, row]) =>
+          `${method}: ${Object.entries(row)
+            .map(([key, v]) => `${key} ${v.mean.toPrecision(4)} ± ${v.standardError.toPrecision(2)}`)
+            .join(', ')}`,
+      ),
       `report: ${written.html}`,
       `results: ${written.results}`,
     ],

@@ -30,7 +30,9 @@ export async function runWorker(options: ResolvedOptions, context: RunContext): 
     outputRoot: resolve(options.optionalString('outputRoot') ?? process.cwd()),
     log: context.output.log,
   });
-  context.output.log(`worker ${handle.name}: queue ${queue} at ${target.masked}, concurrency ${options.number('concurrency')}, output root ${resolve(options.optionalString('outputRoot') ?? process.cwd())}; SIGTERM or Ctrl-C stops after the running job`);
+  context.output.log(
+    `worker ${handle.name}: queue ${queue} at ${target.masked}, concurrency ${options.number('concurrency')}, output root ${resolve(options.optionalString('outputRoot') ?? process.cwd())}; SIGTERM or Ctrl-C stops after the running job`,
+  );
   await new Promise<void>((resolve) => {
     let signals = 0;
     const stop = (signal: string) => {
@@ -39,7 +41,9 @@ export async function runWorker(options: ResolvedOptions, context: RunContext): 
         context.output.log(`worker ${handle.name}: ${signal}: finishing the running job, then stopping (again to quit now)`);
         void handle.close().then(resolve, resolve);
       } else {
-        context.output.log(`worker ${handle.name}: ${signal} again: quitting now; the running job returns to the queue when its lock expires`);
+        context.output.log(
+          `worker ${handle.name}: ${signal} again: quitting now; the running job returns to the queue when its lock expires`,
+        );
         void handle.closeNow().then(resolve, resolve);
       }
     };

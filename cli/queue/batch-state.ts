@@ -79,9 +79,19 @@ export async function collectBatch(plan: StudyBatchPlan, store: BatchStore, queu
     const job = await queue.getJob(planned.jobId);
     const state = job === undefined ? 'unknown' : await job.getState();
     if (job !== undefined && state === 'failed') {
-      failures.push({ weighting: planned.weighting, seed: planned.seed, error: job.failedReason ?? 'unknown error', attempts: job.attemptsMade });
+      failures.push({
+        weighting: planned.weighting,
+        seed: planned.seed,
+        error: job.failedReason ?? 'unknown error',
+        attempts: job.attemptsMade,
+      });
     } else if (state === 'unknown') {
-      failures.push({ weighting: planned.weighting, seed: planned.seed, error: `job ${planned.jobId} is unknown to Redis and left no result (was Redis restarted without persistence?)`, attempts: 0 });
+      failures.push({
+        weighting: planned.weighting,
+        seed: planned.seed,
+        error: `job ${planned.jobId} is unknown to Redis and left no result (was Redis restarted without persistence?)`,
+        attempts: 0,
+      });
     } else {
       pending.push(`${planned.weighting} seed ${planned.seed}`);
     }

@@ -62,7 +62,11 @@ export const SEGMENT_OWNER_FILE = '.tfjs-bnn-job';
  */
 export function prepareJob(payload: JobPayload, outputRoot: string): PreparedJob {
   if (payload.kind === 'study-run') {
-    return { kind: 'study-run', job: payload, weighting: resolveWeighting(payload.weighting, payload.epochs, PAYLOAD_WHERE, 'job.data.weighting') };
+    return {
+      kind: 'study-run',
+      job: payload,
+      weighting: resolveWeighting(payload.weighting, payload.epochs, PAYLOAD_WHERE, 'job.data.weighting'),
+    };
   }
   const options: Record<string, OptionValue> = {};
   for (const spec of SEGMENT_JOB_OPTIONS) if (spec.defaultValue !== undefined) options[spec.key] = spec.defaultValue;
@@ -70,7 +74,8 @@ export function prepareJob(payload: JobPayload, outputRoot: string): PreparedJob
   const images = payload.options.images;
   if (typeof images === 'string') options.images = confinedPath(outputRoot, images, PAYLOAD_WHERE, 'job.data.options.images');
   const nifti = payload.options.nifti;
-  if (Array.isArray(nifti)) options.nifti = nifti.map((file, i) => confinedPath(outputRoot, file, PAYLOAD_WHERE, `job.data.options.nifti[${i}]`));
+  if (Array.isArray(nifti))
+    options.nifti = nifti.map((file, i) => confinedPath(outputRoot, file, PAYLOAD_WHERE, `job.data.options.nifti[${i}]`));
   parsePrior(String(options.prior), PAYLOAD_WHERE);
   resolveWeighting(String(options.klWeighting), Number(options.epochs), PAYLOAD_WHERE, 'job.data.options.klWeighting');
   return { kind: 'segment', job: payload, outDir: confinedPath(outputRoot, payload.out, PAYLOAD_WHERE, 'job.data.out'), options };

@@ -12,7 +12,8 @@ export const BATCH_TTL_SECONDS = 30 * 24 * 3600;
 
 /** Checks a queue name. @throws InvalidArgumentError */
 export function checkQueueName(name: string, where: string): string {
-  if (!QUEUE_NAME_PATTERN.test(name)) throw new InvalidArgumentError(where, '--queue', name, 'letters, digits, _, - and . (1 to 80; no colon)');
+  if (!QUEUE_NAME_PATTERN.test(name))
+    throw new InvalidArgumentError(where, '--queue', name, 'letters, digits, _, - and . (1 to 80; no colon)');
   return name;
 }
 

@@ -71,11 +71,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Checks the payload's keys against `fields` (no others besides `extraKeys`) and returns the typed
  * values; every field is required unless `optional`.
  */
-function checkFields(data: Record<string, unknown>, fields: readonly FieldSpec[], kind: string, extraKeys: readonly string[] = [], optional = false): Record<string, OptionValue> {
+function checkFields(
+  data: Record<string, unknown>,
+  fields: readonly FieldSpec[],
+  kind: string,
+  extraKeys: readonly string[] = [],
+  optional = false,
+): Record<string, OptionValue> {
   const known = new Set(['kind', ...fields.map((f) => f.key), ...extraKeys]);
   const prefix = optional ? 'job.data.options' : 'job.data';
   for (const key of Object.keys(data)) {
-    if (!known.has(key)) throw new InvalidArgumentError(PAYLOAD_WHERE, `${prefix}.${key}`, data[key], `no such key in a '${kind}' job (keys: ${[...known].filter((k) => !optional || k !== 'kind').join(', ')})`);
+    if (!known.has(key))
+      throw new InvalidArgumentError(
+        PAYLOAD_WHERE,
+        `${prefix}.${key}`,
+        data[key],
+        `no such key in a '${kind}' job (keys: ${[...known].filter((k) => !optional || k !== 'kind').join(', ')})`,
+      );
   }
   const values: Record<string, OptionValue> = {};
   for (const field of fields) {
@@ -92,12 +104,14 @@ function checkFields(data: Record<string, unknown>, fields: readonly FieldSpec[]
  * @throws InvalidArgumentError naming the key, the value and what was expected.
  */
 export function validateJobPayload(data: unknown): JobPayload {
-  if (!isRecord(data)) throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data', data, `a plain object with a 'kind' (${JOB_KINDS.join(', ')})`);
+  if (!isRecord(data))
+    throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data', data, `a plain object with a 'kind' (${JOB_KINDS.join(', ')})`);
   switch (data.kind) {
     case 'study-run': {
       const values = checkFields(data, STUDY_RUN_FIELDS, 'study-run');
       const batchId = values.batchId as string;
-      if (!BATCH_ID_PATTERN.test(batchId)) throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.batchId', batchId, 'letters, digits, _ and - (1 to 80)');
+      if (!BATCH_ID_PATTERN.test(batchId))
+        throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.batchId', batchId, 'letters, digits, _ and - (1 to 80)');
       return {
         kind: 'study-run',
         batchId,
@@ -109,12 +123,28 @@ export function validateJobPayload(data: unknown): JobPayload {
       };
     }
     case 'segment': {
-      const values = checkFields(data, [{ key: 'batchId', kind: { type: 'string' } }, { key: 'out', kind: { type: 'string' } }], 'segment', ['options']);
+      const values = checkFields(
+        data,
+        [
+          { key: 'batchId', kind: { type: 'string' } },
+          { key: 'out', kind: { type: 'string' } },
+        ],
+        'segment',
+        ['options'],
+      );
       const batchId = values.batchId as string;
-      if (!BATCH_ID_PATTERN.test(batchId)) throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.batchId', batchId, 'letters, digits, _ and - (1 to 80)');
+      if (!BATCH_ID_PATTERN.test(batchId))
+        throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.batchId', batchId, 'letters, digits, _ and - (1 to 80)');
       const options = data.options === undefined ? {} : data.options;
-      if (!isRecord(options)) throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.options', options, 'a plain object of segment options');
-      const checked = checkFields({ kind: 'segment', ...options }, SEGMENT_JOB_OPTIONS.map((o) => ({ key: o.key, kind: o.kind })), 'segment', [], true);
+      if (!isRecord(options))
+        throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.options', options, 'a plain object of segment options');
+      const checked = checkFields(
+        { kind: 'segment', ...options },
+        SEGMENT_JOB_OPTIONS.map((o) => ({ key: o.key, kind: o.kind })),
+        'segment',
+        [],
+        true,
+      );
       return { kind: 'segment', batchId, out: values.out as string, options: checked };
     }
     default:

@@ -59,8 +59,10 @@ export function parseRedisUrl(text: string | undefined, where: string, argument 
     throw new InvalidArgumentError(where, argument, maskRedisUrl(text), expected);
   }
   const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) throw new InvalidArgumentError(where, argument, maskRedisUrl(text), `${expected} (the path, if any, a database number)`);
-  const password = parsed.password !== '' ? decodeURIComponent(parsed.password) : parsed.username !== '' ? decodeURIComponent(parsed.username) : undefined;
+  if (db !== '' && !/^\d+$/.test(db))
+    throw new InvalidArgumentError(where, argument, maskRedisUrl(text), `${expected} (the path, if any, a database number)`);
+  const password =
+    parsed.password !== '' ? decodeURIComponent(parsed.password) : parsed.username !== '' ? decodeURIComponent(parsed.username) : undefined;
   return { url: text, masked: maskRedisUrl(text), tls: parsed.protocol === 'rediss:', password };
 }
 

@@ -41,7 +41,8 @@ export function openQueueSession(options: ResolvedOptions, where: string, log: (
   const mask = (text: string) => maskSecrets(text, target);
   let lastError = '';
   const onError = (message: string) => {
-    if (message !== lastError) log(mask(`${where}: ${message.startsWith('redis connection') ? message : `redis connection: ${message} (reconnecting)`}`));
+    if (message !== lastError)
+      log(mask(`${where}: ${message.startsWith('redis connection') ? message : `redis connection: ${message} (reconnecting)`}`));
     lastError = message;
   };
   const queue = new Queue(name, { connection: connectionOptions(target) });
@@ -71,7 +72,12 @@ export function settingsOfPlan(plan: StudyBatchPlan, where: string): StudySettin
 }
 
 /** Polls the batch until every run has settled or `signal` aborts; logs a progress line whenever the counts change. */
-export async function waitForBatch(plan: StudyBatchPlan, session: QueueSession, signal: AbortSignal, log: (line: string) => void): Promise<BatchCounts> {
+export async function waitForBatch(
+  plan: StudyBatchPlan,
+  session: QueueSession,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<BatchCounts> {
   let shown = '';
   for (;;) {
     const counts = await batchCounts(plan, session.store, session.queue);
@@ -84,18 +90,42 @@ export async function waitForBatch(plan: StudyBatchPlan, session: QueueSession, 
 }
 
 /** Collects a batch and writes the report and JSON of the local command, plus the batch's fields. */
-export async function writeCollectedBatch(plan: StudyBatchPlan, session: QueueSession, outDir: string, wallTimeSeconds: number, context: RunContext, where: string): Promise<number> {
+export async function writeCollectedBatch(
+  plan: StudyBatchPlan,
+  session: QueueSession,
+  outDir: string,
+  wallTimeSeconds: number,
+  context: RunContext,
+  where: string,
+): Promise<number> {
   const collected = await collectBatch(plan, session.store, session.queue);
-  const pendingNote = collected.pending.length === 0 ? [] : [`Batch ${plan.batchId} not finished: ${collected.pending.length} run(s) still waiting or running (${collected.pending.join('; ')}); collect again later.`];
-  const notes = [`Runs executed by queue workers (batch ${plan.batchId}, queue ${plan.queue}, enqueued ${plan.createdAt}).`, ...pendingNote];
+  const pendingNote =
+    collected.pending.length === 0
+      ? []
+      : [
+          `Batch ${plan.batchId} not finished: ${collected.pending.length} run(s) still waiting or running (${collected.pending.join('; ')}); collect again later.`,
+        ];
+  const notes = [
+    `Runs executed by queue workers (batch ${plan.batchId}, queue ${plan.queue}, enqueued ${plan.createdAt}).`,
+    ...pendingNote,
+  ];
   const failures = collected.failures.map((f) => ({ ...f, error: session.mask(f.error) }));
-  await writeStudyOutput(outDir, collected.outcome, settingsOfPlan(plan, where), { ...plan.settings }, wallTimeSeconds, context.output, { failures, notes }, {
-    batchId: plan.batchId,
-    queue: plan.queue,
-    redis: session.target.masked,
-    failed: failures,
-    pending: collected.pending,
-  });
+  await writeStudyOutput(
+    outDir,
+    collected.outcome,
+    settingsOfPlan(plan, where),
+    { ...plan.settings },
+    wallTimeSeconds,
+    context.output,
+    { failures, notes },
+    {
+      batchId: plan.batchId,
+      queue: plan.queue,
+      redis: session.target.masked,
+      failed: failures,
+      pending: collected.pending,
+    },
+  );
   return 0;
 }
 
@@ -105,11 +135,14 @@ export async function runStudyBatch(options: ResolvedOptions, plan: StudySetting
   const attempts = options.number('attempts');
   const backoffMs = options.number('backoff');
   const wait = options.boolean('wait');
-  if (!wait && options.has('out')) throw new InvalidArgumentError(where, '--out', options.optionalString('out'), 'no --out with --no-wait (give it to study collect)');
+  if (!wait && options.has('out'))
+    throw new InvalidArgumentError(where, '--out', options.optionalString('out'), 'no --out with --no-wait (give it to study collect)');
   const session = openQueueSession(options, where, context.output.log);
   try {
     const batchId = newBatchId();
-    const runs = plan.weightings.flatMap((w, wi) => plan.seeds.map((seed, si) => ({ jobId: jobIdOf(batchId, wi * plan.seeds.length + si), weighting: w.label, seed })));
+    const runs = plan.weightings.flatMap((w, wi) =>
+      plan.seeds.map((seed, si) => ({ jobId: jobIdOf(batchId, wi * plan.seeds.length + si), weighting: w.label, seed })),
+    );
     const stored: StudyBatchPlan = {
       kind: 'study-kl',
       batchId,
@@ -127,19 +160,34 @@ export async function runStudyBatch(options: ResolvedOptions, plan: StudySetting
     await session.store.savePlan(stored);
     await session.queue.addBulk(
       runs.map((run) => {
-        const data: StudyRunJob = { kind: 'study-run', batchId, task: plan.task.name, weighting: run.weighting, seed: run.seed, epochs: plan.epochs, estimator: plan.estimator };
+        const data: StudyRunJob = {
+          kind: 'study-run',
+          batchId,
+          task: plan.task.name,
+          weighting: run.weighting,
+          seed: run.seed,
+          epochs: plan.epochs,
+          estimator: plan.estimator,
+        };
         return { name: 'study-run', data, opts: { jobId: run.jobId, attempts, backoff: { type: 'exponential', delay: backoffMs } } };
       }),
     );
-    context.output.log(`study kl: batch ${batchId}: ${runs.length} runs enqueued on queue ${session.queue.name} at ${session.target.masked}`);
+    context.output.log(
+      `study kl: batch ${batchId}: ${runs.length} runs enqueued on queue ${session.queue.name} at ${session.target.masked}`,
+    );
     if (!wait) {
       const collect = `tfjs-bnn study collect ${batchId} --redis ${session.target.masked} --queue ${session.queue.name}`;
-      context.output.result({ command: 'study kl', batchId, queue: session.queue.name, redis: session.target.masked, jobs: runs.length }, () => [`batch: ${batchId}`, `collect with: ${collect}`]);
+      context.output.result(
+        { command: 'study kl', batchId, queue: session.queue.name, redis: session.target.masked, jobs: runs.length },
+        () => [`batch: ${batchId}`, `collect with: ${collect}`],
+      );
       return 0;
     }
     const counts = await waitForBatch(stored, session, context.signal, context.output.log);
     if (!isSettled(counts)) {
-      context.output.log(`study kl: stopped waiting; the jobs stay queued. Collect later with: tfjs-bnn study collect ${batchId} --redis ${session.target.masked} --queue ${session.queue.name}`);
+      context.output.log(
+        `study kl: stopped waiting; the jobs stay queued. Collect later with: tfjs-bnn study collect ${batchId} --redis ${session.target.masked} --queue ${session.queue.name}`,
+      );
       return INTERRUPTED_EXIT_CODE;
     }
     const outDir = defaultRunFolder(options.optionalString('out'));

@@ -74,7 +74,11 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
       jobId: id,
     });
     const stored = done.owned && (await store.recordResult(payload.batchId, id, done.result));
-    log(stored ? `worker: job ${id} done: ${done.summary}` : `worker: job ${id} finished again; the first result is kept and this duplicate is ignored`);
+    log(
+      stored
+        ? `worker: job ${id} done: ${done.summary}`
+        : `worker: job ${id} finished again; the first result is kept and this duplicate is ignored`,
+    );
     return { stored };
   };
   const worker = new Worker(options.queue, processor, {

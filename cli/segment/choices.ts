@@ -2,7 +2,16 @@
  * The `segment` options that name library objects: the prior spec and the loss. The CLI only maps
  * names to the constructors of `layers/priors` and `inference/likelihoods`.
  */
-import { bernoulli, diceCrossEntropy, focal, ohem, softDice, weightedBernoulli, type Likelihood, type SegmentationLoss } from '../../inference/likelihoods/index.js';
+import {
+  bernoulli,
+  diceCrossEntropy,
+  focal,
+  ohem,
+  softDice,
+  weightedBernoulli,
+  type Likelihood,
+  type SegmentationLoss,
+} from '../../inference/likelihoods/index.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 import { priors, type PriorSpec } from '../../layers/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
@@ -10,7 +19,8 @@ import { InvalidArgumentError } from '../../src/errors.js';
 /** Blundell et al. (2015)'s scale-mixture prior used by `scale-mixture` without parameters: π = ½, σ1 = e^0, σ2 = e^−6. */
 export const DEFAULT_SCALE_MIXTURE = { pi: 0.5, scale1: 1, scale2: Math.exp(-6) } as const;
 
-const PRIOR_EXPECTED = "'normal', 'normal:SCALE', 'scale-mixture' or 'scale-mixture:PI,SCALE1,SCALE2' (e.g. normal:0.1, scale-mixture:0.5,1,0.0025)";
+const PRIOR_EXPECTED =
+  "'normal', 'normal:SCALE', 'scale-mixture' or 'scale-mixture:PI,SCALE1,SCALE2' (e.g. normal:0.1, scale-mixture:0.5,1,0.0025)";
 
 /**
  * Parses `--prior`: `normal[:scale]` → N(0, scale²) (default scale 1); `scale-mixture[:pi,scale1,scale2]`
@@ -23,7 +33,8 @@ export function parsePrior(text: string, where: string): PriorSpec {
   if (numbers.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError(where, '--prior', text, PRIOR_EXPECTED);
   if (kind === 'normal' && numbers.length <= 1) return priors.normal({ scale: numbers[0] ?? 1 });
   if (kind === 'scale-mixture' && numbers.length === 0) return priors.scaleMixture(DEFAULT_SCALE_MIXTURE);
-  if (kind === 'scale-mixture' && numbers.length === 3) return priors.scaleMixture({ pi: numbers[0], scale1: numbers[1], scale2: numbers[2] });
+  if (kind === 'scale-mixture' && numbers.length === 3)
+    return priors.scaleMixture({ pi: numbers[0], scale1: numbers[1], scale2: numbers[2] });
   throw new InvalidArgumentError(where, '--prior', text, PRIOR_EXPECTED);
 }
 

@@ -41,14 +41,25 @@ export type DataChoice =
   | { readonly kind: 'images'; readonly dir: string }
   | { readonly kind: 'nifti'; readonly files: readonly string[] };
 
-function split(image: Float32Array, mask: Uint8Array | Float32Array, n: number, height: number, width: number, heldOutCount: number, geometry: NiftiGeometry | null, description: string): SegmentationData {
+function split(
+  image: Float32Array,
+  mask: Uint8Array | Float32Array,
+  n: number,
+  height: number,
+  width: number,
+  heldOutCount: number,
+  geometry: NiftiGeometry | null,
+  description: string,
+): SegmentationData {
   const size = height * width;
   const trainCount = n - heldOutCount;
-  if (trainCount < 1) throw new InvalidArgumentError('tfjs-bnn segment', 'data', `${n} slice(s)`, 'at least 2 slices (training and held out)');
+  if (trainCount < 1)
+    throw new InvalidArgumentError('tfjs-bnn segment', 'data', `${n} slice(s)`, 'at least 2 slices (training and held out)');
   const maskValues = Float32Array.from(mask);
   // Every slice is z-scored inside its own foreground, whatever its source (see normalizeSlices).
   const normalized = normalizeSlices(image, n, size);
-  const make = (values: Float32Array, from: number, count: number) => tf.tensor4d(values.subarray(from * size, (from + count) * size), [count, height, width, 1]);
+  const make = (values: Float32Array, from: number, count: number) =>
+    tf.tensor4d(values.subarray(from * size, (from + count) * size), [count, height, width, 1]);
   let positives = 0;
   for (let i = 0; i < trainCount * size; i++) positives += maskValues[i];
   const data = {
@@ -72,7 +83,12 @@ function heldOutCountOf(n: number): number {
 
 /** The built-in phantom (`generatePhantom`), 2D. */
 function phantomData(choice: Extract<DataChoice, { kind: 'phantom' }>): SegmentationData {
-  const phantom = generatePhantom({ seed: choice.seed, count: choice.count, size: [choice.size, choice.size], lesionFraction: choice.lesionFraction });
+  const phantom = generatePhantom({
+    seed: choice.seed,
+    count: choice.count,
+    size: [choice.size, choice.size],
+    lesionFraction: choice.lesionFraction,
+  });
   tf.dispose([phantom.image, phantom.mask]);
   const { arrays } = phantom;
   const description = `built-in lesion phantom (seed ${choice.seed}, ${arrays.lesionCount} lesions, lesion fraction ${(100 * arrays.lesionFraction).toFixed(2)} %)`;
@@ -85,7 +101,9 @@ async function imageData(dir: string): Promise<SegmentationData> {
   const maskDir = join(dir, MASKS_SUBFOLDER);
   for (const folder of [dir, imageDir, maskDir]) {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      throw new FormatError(`tfjs-bnn segment: --images ${dir}: folder ${folder} does not exist (expected ${IMAGES_SUBFOLDER}/ and ${MASKS_SUBFOLDER}/ with PNG files of the same names).`);
+      throw new FormatError(
+        `tfjs-bnn segment: --images ${dir}: folder ${folder} does not exist (expected ${IMAGES_SUBFOLDER}/ and ${MASKS_SUBFOLDER}/ with PNG files of the same names).`,
+      );
     }
   }
   const slices = await readPngSlices(imageDir, maskDir);
@@ -96,7 +114,8 @@ async function imageData(dir: string): Promise<SegmentationData> {
 /** `--nifti IMAGE MASK [IMAGE MASK ...]`: 3D volumes cut into axial slices; with ≥ 2 pairs the last volume is held out whole. */
 async function niftiData(files: readonly string[]): Promise<SegmentationData> {
   const where = 'tfjs-bnn segment';
-  if (files.length < 2 || files.length % 2 !== 0) throw new InvalidArgumentError(where, '--nifti', files, 'image and mask files in pairs: IMAGE MASK [IMAGE MASK ...]');
+  if (files.length < 2 || files.length % 2 !== 0)
+    throw new InvalidArgumentError(where, '--nifti', files, 'image and mask files in pairs: IMAGE MASK [IMAGE MASK ...]');
   for (const file of files) if (!existsSync(file)) throw new FormatError(`${where}: --nifti file ${file} does not exist.`);
   const volumes = [];
   for (let i = 0; i < files.length; i += 2) {
@@ -104,12 +123,14 @@ async function niftiData(files: readonly string[]): Promise<SegmentationData> {
     const mask = await readNifti(files[i + 1]);
     const [nx, ny, nz = 1] = image.geometry.dims;
     const [mx, my, mz = 1] = mask.geometry.dims;
-    if (mx !== nx || my !== ny || mz !== nz) throw new ShapeError(where, files[i + 1], [mx, my, mz], `the size of ${files[i]}, [${nx}, ${ny}, ${nz}]`);
+    if (mx !== nx || my !== ny || mz !== nz)
+      throw new ShapeError(where, files[i + 1], [mx, my, mz], `the size of ${files[i]}, [${nx}, ${ny}, ${nz}]`);
     volumes.push({ image, mask, nx, ny, nz });
   }
   const { nx, ny } = volumes[0];
   for (const [v, volume] of volumes.entries()) {
-    if (volume.nx !== nx || volume.ny !== ny) throw new ShapeError(where, files[2 * v], [volume.nx, volume.ny, volume.nz], `slices of ${nx}×${ny} like ${files[0]}`);
+    if (volume.nx !== nx || volume.ny !== ny)
+      throw new ShapeError(where, files[2 * v], [volume.nx, volume.ny, volume.nz], `slices of ${nx}×${ny} like ${files[0]}`);
   }
   const total = volumes.reduce((s, v) => s + v.nz, 0);
   const image = new Float32Array(total * nx * ny);
@@ -120,8 +141,14 @@ async function niftiData(files: readonly string[]): Promise<SegmentationData> {
     const values = volume.image.data;
     let max = 0;
     for (const v of values) if (Number.isFinite(v) && Math.abs(v) > max) max = Math.abs(v);
-    image.set(values.map((v) => (max > 0 ? v / max : 0)), offset);
-    mask.set(volume.mask.data.map((v) => (v >= 0.5 ? 1 : 0)), offset);
+    image.set(
+      values.map((v) => (max > 0 ? v / max : 0)),
+      offset,
+    );
+    mask.set(
+      volume.mask.data.map((v) => (v >= 0.5 ? 1 : 0)),
+      offset,
+    );
     offset += volume.nz * nx * ny;
   }
   const last = volumes[volumes.length - 1];

@@ -66,7 +66,11 @@ async function chunkMaps(model: PredictiveModel, chunk: tf.Tensor, samples: numb
   // Every chunk runs at the same noise position, so chunking gives the same numbers as one call.
   const result = predictive(model, chunk, { samples, seed: `segment/evaluation/${seed}`, output: 'sigmoid', step: EVALUATION_STEP });
   try {
-    return [(await result.meanProbability.data()) as Float32Array, (await result.predictiveEntropy.data()) as Float32Array, (await result.mutualInformation.data()) as Float32Array];
+    return [
+      (await result.meanProbability.data()) as Float32Array,
+      (await result.predictiveEntropy.data()) as Float32Array,
+      (await result.mutualInformation.data()) as Float32Array,
+    ];
   } finally {
     disposePredictive(result);
   }
@@ -89,7 +93,15 @@ function concatenated(parts: readonly Float32Array[]): Float32Array {
  * sizes are not multiples of `multiple` are padded for the network and every map is cropped back.
  * @param x held-out images `[N, H, W, 1]`; @param y their masks (not disposed).
  */
-export async function evaluateSegmentation(model: PredictiveModel, x: tf.Tensor, y: tf.Tensor, samples: number, seed: number, signal?: AbortSignal, multiple = 1): Promise<SegmentationEvaluation> {
+export async function evaluateSegmentation(
+  model: PredictiveModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  samples: number,
+  seed: number,
+  signal?: AbortSignal,
+  multiple = 1,
+): Promise<SegmentationEvaluation> {
   const n = x.shape[0];
   const parts: Float32Array[][] = [];
   for (let start = 0; start < n; start += EVALUATION_CHUNK) {

@@ -19,7 +19,10 @@ export function sliceOf(values: Float32Array, slice: number, size: number): Floa
 /** The `count` slices with the most foreground, most first (ties: lower index first). */
 export function panelSlices(maps: HeldOutMaps, slices: number, size: number, count: number): number[] {
   const lesion = Array.from({ length: slices }, (_, s) => ({ s, voxels: sliceOf(maps.truth, s, size).reduce((a, b) => a + b, 0) }));
-  return lesion.sort((a, b) => b.voxels - a.voxels || a.s - b.s).slice(0, count).map((l) => l.s);
+  return lesion
+    .sort((a, b) => b.voxels - a.voxels || a.s - b.s)
+    .slice(0, count)
+    .map((l) => l.s);
 }
 
 /** Upper end of the run's mutual-information scale: the largest finite MI of any held-out voxel (at least 1e-6). */
@@ -30,7 +33,12 @@ export function mutualInformationMax(maps: Pick<HeldOutMaps, 'mutualInformation'
 }
 
 /** One panel row per slice; every row's MI panel has the range [0, `miMax`]. */
-export function panelRows(maps: HeldOutMaps, slices: readonly number[], shape: { readonly height: number; readonly width: number }, miMax: number): PanelRow[] {
+export function panelRows(
+  maps: HeldOutMaps,
+  slices: readonly number[],
+  shape: { readonly height: number; readonly width: number },
+  miMax: number,
+): PanelRow[] {
   const size = shape.height * shape.width;
   const common = { width: shape.width, height: shape.height };
   return slices.map((s) => ({
@@ -38,9 +46,27 @@ export function panelRows(maps: HeldOutMaps, slices: readonly number[], shape: {
     panels: [
       { ...common, title: 'image', values: sliceOf(maps.image, s, size), colormap: 'gray' as const },
       { ...common, title: 'ground truth', values: sliceOf(maps.truth, s, size), colormap: 'mask' as const },
-      { ...common, title: 'prediction p̄', values: sliceOf(maps.meanProbability, s, size), colormap: 'viridis' as const, range: [0, 1] as const },
-      { ...common, title: 'predictive entropy (nats)', values: sliceOf(maps.predictiveEntropy, s, size), colormap: 'viridis' as const, range: [0, Math.LN2] as const },
-      { ...common, title: 'mutual information (nats, one scale for the run)', values: sliceOf(maps.mutualInformation, s, size), colormap: 'viridis' as const, range: [0, miMax] as const },
+      {
+        ...common,
+        title: 'prediction p̄',
+        values: sliceOf(maps.meanProbability, s, size),
+        colormap: 'viridis' as const,
+        range: [0, 1] as const,
+      },
+      {
+        ...common,
+        title: 'predictive entropy (nats)',
+        values: sliceOf(maps.predictiveEntropy, s, size),
+        colormap: 'viridis' as const,
+        range: [0, Math.LN2] as const,
+      },
+      {
+        ...common,
+        title: 'mutual information (nats, one scale for the run)',
+        values: sliceOf(maps.mutualInformation, s, size),
+        colormap: 'viridis' as const,
+        range: [0, miMax] as const,
+      },
     ],
   }));
 }

@@ -42,7 +42,13 @@ export interface VolumeData {
 
 /** Where the volumes come from. */
 export type VolumeChoice =
-  | { readonly kind: 'phantom'; readonly seed: number; readonly count: number; readonly size: readonly number[]; readonly lesionFraction: number }
+  | {
+      readonly kind: 'phantom';
+      readonly seed: number;
+      readonly count: number;
+      readonly size: readonly number[];
+      readonly lesionFraction: number;
+    }
   | { readonly kind: 'nifti'; readonly subjects: readonly string[]; readonly masks: readonly string[] };
 
 const WHERE = 'tfjs-bnn segment';
@@ -63,18 +69,35 @@ function normalizeChannels(image: Float32Array, channels: number): Float32Array 
 }
 
 function split(volumes: SubjectVolume[], channelNames: string[], description: string, patchSize: readonly number[]): VolumeData {
-  if (volumes.length < 2) throw new InvalidArgumentError(WHERE, 'volumes', `${volumes.length} volume(s)`, 'at least 2 (training and held out)');
+  if (volumes.length < 2)
+    throw new InvalidArgumentError(WHERE, 'volumes', `${volumes.length} volume(s)`, 'at least 2 (training and held out)');
   for (const volume of volumes) {
     if (patchSize.some((p, axis) => p > volume.size[axis])) {
-      throw new ShapeError(WHERE, `--patch-size for ${volume.name}`, [...patchSize], `at most the volume's size [${volume.size.join(', ')}] (D, H, W) on every axis`);
+      throw new ShapeError(
+        WHERE,
+        `--patch-size for ${volume.name}`,
+        [...patchSize],
+        `at most the volume's size [${volume.size.join(', ')}] (D, H, W) on every axis`,
+      );
     }
   }
   const heldOut = heldOutCount(volumes.length);
   const train = volumes.slice(0, volumes.length - heldOut);
   if (train.every((v) => !v.mask.some((m) => m === 1))) {
-    throw new InvalidArgumentError(WHERE, '--mask', train.map((v) => v.name), 'training masks holding at least one lesion voxel (all are empty)');
+    throw new InvalidArgumentError(
+      WHERE,
+      '--mask',
+      train.map((v) => v.name),
+      'training masks holding at least one lesion voxel (all are empty)',
+    );
   }
-  return { train, heldOut: volumes.slice(volumes.length - heldOut), channels: channelNames.length, channelNames, description: `${description}; ${train.length} training and ${heldOut} held-out volume(s)` };
+  return {
+    train,
+    heldOut: volumes.slice(volumes.length - heldOut),
+    channels: channelNames.length,
+    channelNames,
+    description: `${description}; ${train.length} training and ${heldOut} held-out volume(s)`,
+  };
 }
 
 function phantomVolumes(choice: Extract<VolumeChoice, { kind: 'phantom' }>, patchSize: readonly number[]): VolumeData {
@@ -108,13 +131,20 @@ function affineDifference(a: NiftiGeometry, b: NiftiGeometry): number {
 
 function requireFiniteVoxels(file: string, data: Float32Array): void {
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new InvalidArgumentError(WHERE, file, `a volume with ${Number.isNaN(data[i]) ? 'NaN' : 'infinite'} voxel ${i}`, 'finite voxel values (mask or fill the NaN voxels first)');
+    if (!Number.isFinite(data[i]))
+      throw new InvalidArgumentError(
+        WHERE,
+        file,
+        `a volume with ${Number.isNaN(data[i]) ? 'NaN' : 'infinite'} voxel ${i}`,
+        'finite voxel values (mask or fill the NaN voxels first)',
+      );
   }
 }
 
 async function niftiSubject(channelFiles: readonly string[], maskFile: string): Promise<SubjectVolume> {
   const channels = [];
-  for (const file of [...channelFiles, maskFile]) if (!existsSync(file)) throw new FormatError(`${WHERE}: --nifti/--mask file ${file} does not exist.`);
+  for (const file of [...channelFiles, maskFile])
+    if (!existsSync(file)) throw new FormatError(`${WHERE}: --nifti/--mask file ${file} does not exist.`);
   for (const file of channelFiles) {
     const volume = await readNifti(file);
     if (volume.geometry.dims.length > 3 && volume.geometry.dims.slice(3).some((d) => d > 1)) {
@@ -127,11 +157,21 @@ async function niftiSubject(channelFiles: readonly string[], maskFile: string): 
   const mask = await readNifti(maskFile);
   for (const other of [...channels.slice(1), { file: maskFile, volume: mask }]) {
     if (!sameGrid(reference.volume.geometry, other.volume.geometry)) {
-      throw new ShapeError(WHERE, other.file, other.volume.geometry.dims, `the grid of ${reference.file}, [${reference.volume.geometry.dims.join(', ')}]`);
+      throw new ShapeError(
+        WHERE,
+        other.file,
+        other.volume.geometry.dims,
+        `the grid of ${reference.file}, [${reference.volume.geometry.dims.join(', ')}]`,
+      );
     }
     const difference = affineDifference(reference.volume.geometry, other.volume.geometry);
     if (difference > AFFINE_TOLERANCE_MM) {
-      throw new InvalidArgumentError(WHERE, other.file, `an affine differing from that of ${reference.file} by up to ${difference.toPrecision(3)} mm`, `the same voxel-to-world affine (within ${AFFINE_TOLERANCE_MM} mm): resample it onto ${reference.file}'s grid first`);
+      throw new InvalidArgumentError(
+        WHERE,
+        other.file,
+        `an affine differing from that of ${reference.file} by up to ${difference.toPrecision(3)} mm`,
+        `the same voxel-to-world affine (within ${AFFINE_TOLERANCE_MM} mm): resample it onto ${reference.file}'s grid first`,
+      );
     }
   }
   requireFiniteVoxels(maskFile, mask.data);
@@ -152,17 +192,38 @@ async function niftiSubject(channelFiles: readonly string[], maskFile: string): 
 
 async function niftiVolumes(choice: Extract<VolumeChoice, { kind: 'nifti' }>, patchSize: readonly number[]): Promise<VolumeData> {
   if (choice.subjects.length !== choice.masks.length) {
-    throw new InvalidArgumentError(WHERE, '--mask', choice.masks, `one mask per --nifti subject (${choice.subjects.length} subject(s), ${choice.masks.length} mask(s))`);
+    throw new InvalidArgumentError(
+      WHERE,
+      '--mask',
+      choice.masks,
+      `one mask per --nifti subject (${choice.subjects.length} subject(s), ${choice.masks.length} mask(s))`,
+    );
   }
-  const channelLists = choice.subjects.map((subject) => subject.split(',').map((f) => f.trim()).filter((f) => f.length > 0));
+  const channelLists = choice.subjects.map((subject) =>
+    subject
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f.length > 0),
+  );
   const channels = channelLists[0].length;
   channelLists.forEach((files, s) => {
-    if (files.length !== channels) throw new InvalidArgumentError(WHERE, '--nifti', choice.subjects[s], `${channels} comma-separated channel file(s), as for the first subject`);
+    if (files.length !== channels)
+      throw new InvalidArgumentError(
+        WHERE,
+        '--nifti',
+        choice.subjects[s],
+        `${channels} comma-separated channel file(s), as for the first subject`,
+      );
   });
   const volumes: SubjectVolume[] = [];
   for (let s = 0; s < channelLists.length; s++) volumes.push(await niftiSubject(channelLists[s], choice.masks[s]));
   const description = `${volumes.length} NIfTI subject(s) with ${channels} channel(s) (each channel z-scored inside the head)`;
-  return split(volumes, channelLists[0].map((_, c) => `channel ${c}`), description, patchSize);
+  return split(
+    volumes,
+    channelLists[0].map((_, c) => `channel ${c}`),
+    description,
+    patchSize,
+  );
 }
 
 /**

@@ -79,7 +79,12 @@ function concat(arrays: readonly Float32Array[] | readonly Uint8Array[]): Float3
 }
 
 /** Sliding-window maps and metrics of the held-out volumes. Leaves no tensors behind. */
-export async function evaluateVolumes(model: tf.LayersModel, volumes: readonly SubjectVolume[], channels: number, options: VolumeEvaluationOptions): Promise<VolumeEvaluation> {
+export async function evaluateVolumes(
+  model: tf.LayersModel,
+  volumes: readonly SubjectVolume[],
+  channels: number,
+  options: VolumeEvaluationOptions,
+): Promise<VolumeEvaluation> {
   const maps: VolumeMaps[] = [];
   for (const [index, volume] of volumes.entries()) {
     options.onVolume?.(index, volumes.length);
@@ -108,9 +113,35 @@ export async function evaluateVolumes(model: tf.LayersModel, volumes: readonly S
   const sameSize = volumes.every((v) => v.size.every((d, i) => d === volumes[0].size[i]));
   // Lesions are labelled per volume: a batch layout when the volumes share a grid, else one report per volume merged.
   const lesions = sameSize
-    ? lesionUncertainty({ meanProbability: p, maps: { mutualInformation: mi, predictiveEntropy: entropy }, truth, shape: [volumes.length, depth, height, width, 1] }, { minLesionSize: options.minLesionSize })
-    : mergeReports(volumes.map((v, i) => lesionUncertainty({ meanProbability: maps[i].meanProbability, maps: { mutualInformation: maps[i].mutualInformation, predictiveEntropy: maps[i].predictiveEntropy }, truth: v.mask, shape: [...v.size] }, { minLesionSize: options.minLesionSize })));
-  const curves = lesions.trueLesions > 0 ? { mutualInformation: lesionFilterCurve(lesions, uncertaintyFilter('mutualInformation')), probability: lesionFilterCurve(lesions, probabilityFilter('mean')) } : { mutualInformation: [], probability: [] };
+    ? lesionUncertainty(
+        {
+          meanProbability: p,
+          maps: { mutualInformation: mi, predictiveEntropy: entropy },
+          truth,
+          shape: [volumes.length, depth, height, width, 1],
+        },
+        { minLesionSize: options.minLesionSize },
+      )
+    : mergeReports(
+        volumes.map((v, i) =>
+          lesionUncertainty(
+            {
+              meanProbability: maps[i].meanProbability,
+              maps: { mutualInformation: maps[i].mutualInformation, predictiveEntropy: maps[i].predictiveEntropy },
+              truth: v.mask,
+              shape: [...v.size],
+            },
+            { minLesionSize: options.minLesionSize },
+          ),
+        ),
+      );
+  const curves =
+    lesions.trueLesions > 0
+      ? {
+          mutualInformation: lesionFilterCurve(lesions, uncertaintyFilter('mutualInformation')),
+          probability: lesionFilterCurve(lesions, probabilityFilter('mean')),
+        }
+      : { mutualInformation: [], probability: [] };
   const falseDiscoveries = lesions.detections.filter((d) => d.truthLabels.length === 0).length;
   const detectedLesions = lesions.trueLesions - lesions.missed.length;
   return {

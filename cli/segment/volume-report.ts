@@ -18,23 +18,49 @@ const COLOUR_BAR_HEIGHT = 64;
 type Plane = 'axial' | 'coronal' | 'sagittal';
 
 /** A 2D cut through a `[D, H, W]` (× channels) array at voxel `centre`. */
-function cut(values: ArrayLike<number>, size: readonly number[], plane: Plane, centre: readonly number[], channels = 1, channel = 0): { values: Float32Array; width: number; height: number } {
+function cut(
+  values: ArrayLike<number>,
+  size: readonly number[],
+  plane: Plane,
+  centre: readonly number[],
+  channels = 1,
+  channel = 0,
+): { values: Float32Array; width: number; height: number } {
   const [depth, height, width] = size;
   const at = (z: number, y: number, x: number) => values[((z * height + y) * width + x) * channels + channel];
   const [cz, cy, cx] = centre.map(Math.round);
-  if (plane === 'axial') return { width, height, values: Float32Array.from({ length: width * height }, (_, i) => at(cz, Math.floor(i / width), i % width)) };
+  if (plane === 'axial')
+    return { width, height, values: Float32Array.from({ length: width * height }, (_, i) => at(cz, Math.floor(i / width), i % width)) };
   // Coronal and sagittal views are drawn with the head's top (last z) at the top of the picture.
-  if (plane === 'coronal') return { width, height: depth, values: Float32Array.from({ length: width * depth }, (_, i) => at(depth - 1 - Math.floor(i / width), cy, i % width)) };
-  return { width: height, height: depth, values: Float32Array.from({ length: height * depth }, (_, i) => at(depth - 1 - Math.floor(i / height), i % height, cx)) };
+  if (plane === 'coronal')
+    return {
+      width,
+      height: depth,
+      values: Float32Array.from({ length: width * depth }, (_, i) => at(depth - 1 - Math.floor(i / width), cy, i % width)),
+    };
+  return {
+    width: height,
+    height: depth,
+    values: Float32Array.from({ length: height * depth }, (_, i) => at(depth - 1 - Math.floor(i / height), i % height, cx)),
+  };
 }
 
 function colourBar(range: readonly [number, number], title: string): Panel {
-  const values = Float32Array.from({ length: 8 * COLOUR_BAR_HEIGHT }, (_, i) => range[1] - ((Math.floor(i / 8) / (COLOUR_BAR_HEIGHT - 1)) * (range[1] - range[0])));
+  const values = Float32Array.from(
+    { length: 8 * COLOUR_BAR_HEIGHT },
+    (_, i) => range[1] - (Math.floor(i / 8) / (COLOUR_BAR_HEIGHT - 1)) * (range[1] - range[0]),
+  );
   return { title, width: 8, height: COLOUR_BAR_HEIGHT, values, colormap: 'viridis', range };
 }
 
 /** Orthogonal views through the centroid of the largest true lesion (the volume centre if none). */
-export function orthogonalRows(volume: SubjectVolume, maps: VolumeMaps, channels: number, largestLesion: LesionRecord | undefined, miRange: readonly [number, number]): PanelRow[] {
+export function orthogonalRows(
+  volume: SubjectVolume,
+  maps: VolumeMaps,
+  channels: number,
+  largestLesion: LesionRecord | undefined,
+  miRange: readonly [number, number],
+): PanelRow[] {
   const centre = largestLesion?.centroid ?? volume.size.map((d) => (d - 1) / 2);
   return (['axial', 'coronal', 'sagittal'] as const).map((plane) => {
     const image = cut(volume.image, volume.size, plane, centre, channels, 0);
@@ -46,8 +72,20 @@ export function orthogonalRows(volume: SubjectVolume, maps: VolumeMaps, channels
         { ...common, title: 'image (channel 0)', values: image.values, colormap: 'gray' as const },
         { ...common, title: 'ground truth', values: view(volume.mask), colormap: 'mask' as const },
         { ...common, title: 'prediction p̄', values: view(maps.meanProbability), colormap: 'viridis' as const, range: [0, 1] as const },
-        { ...common, title: 'predictive entropy (nats)', values: view(maps.predictiveEntropy), colormap: 'viridis' as const, range: [0, Math.LN2] as const },
-        { ...common, title: 'mutual information (nats, one scale for the run)', values: view(maps.mutualInformation), colormap: 'viridis' as const, range: miRange },
+        {
+          ...common,
+          title: 'predictive entropy (nats)',
+          values: view(maps.predictiveEntropy),
+          colormap: 'viridis' as const,
+          range: [0, Math.LN2] as const,
+        },
+        {
+          ...common,
+          title: 'mutual information (nats, one scale for the run)',
+          values: view(maps.mutualInformation),
+          colormap: 'viridis' as const,
+          range: miRange,
+        },
         colourBar([0, 1], 'colour bar (p̄; entropy and MI: their ranges)'),
       ],
     };

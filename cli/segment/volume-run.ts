@@ -31,7 +31,8 @@ export const VOLUME_UNET = { depth: 2, baseFilters: 8, upsampling: 'transpose' }
 
 function parseVolumeSize(list: readonly string[], where: string): number[] {
   const size = list.map(Number);
-  if (size.length !== 3 || size.some((d) => !Number.isInteger(d) || d < 16)) throw new InvalidArgumentError(where, '--volume-size', list.join(','), 'D,H,W: three integers ≥ 16');
+  if (size.length !== 3 || size.some((d) => !Number.isInteger(d) || d < 16))
+    throw new InvalidArgumentError(where, '--volume-size', list.join(','), 'D,H,W: three integers ≥ 16');
   return size;
 }
 
@@ -39,17 +40,36 @@ function volumeChoice(options: ResolvedOptions, where: string): VolumeChoice {
   const subjects = options.optionalList('nifti');
   const masks = options.optionalList('mask');
   if (subjects !== undefined || masks !== undefined) {
-    if (subjects === undefined || masks === undefined) throw new InvalidArgumentError(where, subjects === undefined ? '--nifti' : '--mask', 'missing', 'both --nifti SUBJECT… (channels joined by commas) and --mask MASK… (one per subject)');
+    if (subjects === undefined || masks === undefined)
+      throw new InvalidArgumentError(
+        where,
+        subjects === undefined ? '--nifti' : '--mask',
+        'missing',
+        'both --nifti SUBJECT… (channels joined by commas) and --mask MASK… (one per subject)',
+      );
     return { kind: 'nifti', subjects, masks };
   }
-  if (options.optionalString('images') !== undefined) throw new InvalidArgumentError(where, '--images', options.optionalString('images'), 'PNG slices only with --dims 2');
-  return { kind: 'phantom', seed: options.number('seed'), count: options.number('volumes'), size: parseVolumeSize(options.optionalList('volumeSize') ?? [], where), lesionFraction: options.number('volumeLesionFraction') };
+  if (options.optionalString('images') !== undefined)
+    throw new InvalidArgumentError(where, '--images', options.optionalString('images'), 'PNG slices only with --dims 2');
+  return {
+    kind: 'phantom',
+    seed: options.number('seed'),
+    count: options.number('volumes'),
+    size: parseVolumeSize(options.optionalList('volumeSize') ?? [], where),
+    lesionFraction: options.number('volumeLesionFraction'),
+  };
 }
 
 /** Runs `segment --dims 3` (or `segment --nifti … --mask …`). */
 export async function runVolumeSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
   const where = 'tfjs-bnn segment';
-  if (options.has('resume')) throw new InvalidArgumentError(where, '--resume', options.optionalString('resume'), 'no --resume with --dims 3 yet (its checkpoint is written; resuming a volume run is not wired)');
+  if (options.has('resume'))
+    throw new InvalidArgumentError(
+      where,
+      '--resume',
+      options.optionalString('resume'),
+      'no --resume with --dims 3 yet (its checkpoint is written; resuming a volume run is not wired)',
+    );
   const started = performance.now();
   const epochs = options.number('epochs');
   const seed = options.number('seed');
@@ -57,13 +77,25 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
   const weighting = resolveWeighting(options.string('klWeighting'), epochs, where, '--kl-weighting');
   const side = options.number('patchSize');
   const multiple = 2 ** VOLUME_UNET.depth;
-  if (side % multiple !== 0) throw new InvalidArgumentError(where, '--patch-size', side, `a multiple of ${multiple} (the 3D U-Net pools ${VOLUME_UNET.depth} times)`);
+  if (side % multiple !== 0)
+    throw new InvalidArgumentError(
+      where,
+      '--patch-size',
+      side,
+      `a multiple of ${multiple} (the 3D U-Net pools ${VOLUME_UNET.depth} times)`,
+    );
   const patchSize = [side, side, side];
   const choice = volumeChoice(options, where);
   const data = await loadVolumeData(choice, patchSize);
   const trainGrid = data.train[0].size;
   for (const volume of data.train) {
-    if (volume.size.some((d, i) => d !== trainGrid[i])) throw new ShapeError(where, volume.name, [...volume.size], `the grid of the first training volume ${data.train[0].name}, [${trainGrid.join(', ')}] (resample training volumes onto one grid)`);
+    if (volume.size.some((d, i) => d !== trainGrid[i]))
+      throw new ShapeError(
+        where,
+        volume.name,
+        [...volume.size],
+        `the grid of the first training volume ${data.train[0].name}, [${trainGrid.join(', ')}] (resample training volumes onto one grid)`,
+      );
   }
   const outDir = defaultRunFolder(options.optionalString('out'));
 
@@ -76,14 +108,19 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
     mask.set(volume.mask, k * voxels);
   });
   const batchSize = options.number('batchSize');
-  const sampler = new PatchSampler({ image, mask, shape: [data.train.length, ...trainGrid, data.channels] }, { patchSize, batchSize, positiveFraction: options.number('positiveFraction'), seed });
+  const sampler = new PatchSampler(
+    { image, mask, shape: [data.train.length, ...trainGrid, data.channels] },
+    { patchSize, batchSize, positiveFraction: options.number('positiveFraction'), seed },
+  );
   const batchesPerEpoch = Math.max(1, Math.ceil(options.number('patchesPerEpoch') / batchSize));
   const probe = sampler.batch(0);
   const patchPositiveFraction = tf.tidy(() => tf.mean(probe.masks).dataSync()[0]);
   tf.dispose([probe.images, probe.masks]);
 
   mkdirSync(outDir, { recursive: true });
-  context.output.log(`segment --dims 3: ${data.description}; patches of ${side}³ (${(100 * options.number('positiveFraction')).toFixed(0)} % lesion-centred), writing to ${outDir}`);
+  context.output.log(
+    `segment --dims 3: ${data.description}; patches of ${side}³ (${(100 * options.number('positiveFraction')).toFixed(0)} % lesion-centred), writing to ${outDir}`,
+  );
   const model = bayesianUNet({
     rank: 3,
     inputShape: [side, side, side, data.channels],
@@ -95,7 +132,12 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
   const optimizer = tf.train.adam(options.number('learningRate'));
   try {
     const history = await fit(model, sampler.dataset(batchesPerEpoch), {
-      elbo: { likelihood: lossFor(options.string('loss'), patchPositiveFraction), klWeighting: weighting.weighting, reduction: weighting.reduction, countUnit: 'images' },
+      elbo: {
+        likelihood: lossFor(options.string('loss'), patchPositiveFraction),
+        klWeighting: weighting.weighting,
+        reduction: weighting.reduction,
+        countUnit: 'images',
+      },
       optimizer,
       epochs,
       // N of KL/N: the patch-sized blocks the training volumes hold (their distinct content), not the
@@ -111,7 +153,9 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
     });
     const trainSeconds = (performance.now() - started) / 1000;
     const interrupted = history.stopReason === 'aborted';
-    context.output.log(`segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); sliding-window inference with ${options.number('samples')} passes on ${data.heldOut.length} held-out volume(s)`);
+    context.output.log(
+      `segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); sliding-window inference with ${options.number('samples')} passes on ${data.heldOut.length} held-out volume(s)`,
+    );
     const evaluation = await evaluateVolumes(model, data.heldOut, data.channels, {
       patchSize,
       samples: options.number('samples'),
@@ -124,7 +168,9 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
     const niftiPaths: Record<string, Record<string, string>> = {};
     for (const [index, volume] of data.heldOut.entries()) {
       const maps = evaluation.maps[index];
-      const named = Object.fromEntries(Object.entries(MAP_FILE_NAMES).map(([key, file]) => [file, maps[key as keyof typeof MAP_FILE_NAMES]]));
+      const named = Object.fromEntries(
+        Object.entries(MAP_FILE_NAMES).map(([key, file]) => [file, maps[key as keyof typeof MAP_FILE_NAMES]]),
+      );
       niftiPaths[volume.name] = await writeMapSet(mapsDir, named, volume.geometry, `${volume.name}-`);
     }
     const miMax = Math.max(1e-6, ...evaluation.maps.map((m) => m.mutualInformation.reduce((a, b) => Math.max(a, b), 0)));
@@ -142,12 +188,16 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       status: interrupted ? 'interrupted' : 'complete',
       createdAt: new Date().toISOString(),
       summary: { ...metrics, epochsCompleted: history.epochs.length, steps: history.steps.length, trainSeconds, wallTimeSeconds },
-      settings: { ...options.toJSON(), unet: `3D, depth ${VOLUME_UNET.depth}, ${VOLUME_UNET.baseFilters} base filters, ${data.channels} channel(s)`, backend: tf.getBackend() },
+      settings: {
+        ...options.toJSON(),
+        unet: `3D, depth ${VOLUME_UNET.depth}, ${VOLUME_UNET.baseFilters} base filters, ${data.channels} channel(s)`,
+        backend: tf.getBackend(),
+      },
       notes: [
         data.description,
         'Voxel metrics over all held-out volumes (Dice of p̄ ≥ 0.5; AUROC of the predictive entropy for the voxels p̄ gets wrong). Lesions are 26-connected components; a detection is a component of p̄ ≥ 0.5; components under --min-lesion-size voxels are ignored, detected and true alike.',
         `fdrAtTpr…: the lowest lesion-level FDR among operating points with lesion TPR ≥ 0.8 when detections are filtered by their mean MI, and by their mean p̄ (NaN: TPR 0.8 is never reached).`,
-        'Maps were blended from overlapping windows with Gaussian weights (σ = window/8); NIfTI maps carry each input volume\'s geometry.',
+        "Maps were blended from overlapping windows with Gaussian weights (σ = window/8); NIfTI maps carry each input volume's geometry.",
         ...(interrupted ? ['Interrupted by Ctrl-C: training stopped early; these results are partial.'] : []),
       ],
       training: history.steps,
@@ -160,7 +210,15 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       dims: 3,
       status: report.status,
       ...metrics,
-      confidentMissList: evaluation.lesions.missed.filter((m) => m.probability.max < 0.1).map((m) => ({ volume: data.heldOut[m.example]?.name, centroid: m.centroid, voxels: m.voxels, maxProbability: m.probability.max, meanMutualInformation: m.uncertainty.mutualInformation.mean })),
+      confidentMissList: evaluation.lesions.missed
+        .filter((m) => m.probability.max < 0.1)
+        .map((m) => ({
+          volume: data.heldOut[m.example]?.name,
+          centroid: m.centroid,
+          voxels: m.voxels,
+          maxProbability: m.probability.max,
+          meanMutualInformation: m.uncertainty.mutualInformation.mean,
+        })),
       wallTimeSeconds,
       trainSeconds,
       backend: tf.getBackend(),

@@ -20,14 +20,26 @@ function buildModel(seed: number, estimator: Estimator): tf.LayersModel {
   const init = (offset: number) => ({ locInitializer: tf.initializers.glorotUniform({ seed: seed * 10 + offset }) });
   return tf.sequential({
     layers: [
-      denseVariational({ units: DIGITS_HIDDEN_UNITS, activation: 'relu', estimator, inputShape: [DIGITS_NUM_PIXELS], name: 'dense_1', posteriorInit: init(1) }),
+      denseVariational({
+        units: DIGITS_HIDDEN_UNITS,
+        activation: 'relu',
+        estimator,
+        inputShape: [DIGITS_NUM_PIXELS],
+        name: 'dense_1',
+        posteriorInit: init(1),
+      }),
       denseVariational({ units: DIGITS_NUM_CLASSES, estimator, name: 'dense_2', posteriorInit: init(2) }),
     ],
   });
 }
 
 /** Mean predictive entropy (nats) of the softmax outputs over `x`. */
-function meanEntropy(model: tf.LayersModel, x: tf.Tensor, samples: number, noise: NoiseSource): { entropy: number; probabilities: Float32Array } {
+function meanEntropy(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  samples: number,
+  noise: NoiseSource,
+): { entropy: number; probabilities: Float32Array } {
   const result = predictive(model, x, { samples, noise, output: 'softmax', step: EVALUATION_STEP });
   try {
     const entropy = tf.tidy(() => tf.mean(result.predictiveEntropy).dataSync()[0]);
@@ -40,7 +52,8 @@ function meanEntropy(model: tf.LayersModel, x: tf.Tensor, samples: number, noise
 /** The task. */
 export const digitsTask: StudyTask = {
   name: 'digits',
-  description: 'UCI optical handwritten digits (Alpaydin & Kaynak 1998), 8×8 images, stratified 80/20 split; Bayesian MLP 64-32-10, categorical likelihood.',
+  description:
+    'UCI optical handwritten digits (Alpaydin & Kaynak 1998), 8×8 images, stratified 80/20 split; Bayesian MLP 64-32-10, categorical likelihood.',
   metrics: [
     { key: 'nll', label: 'test NLL (nats/image)' },
     { key: 'accuracy', label: 'test accuracy' },

@@ -23,13 +23,24 @@ export const PHANTOM_OOD_NOISE_FACTOR = 3;
 
 function slices(seed: string, count: number, noiseLevel = DEFAULT_NOISE_LEVEL): { phantom: PhantomArrays; x: tf.Tensor4D; y: tf.Tensor4D } {
   const size = PHANTOM_SEGMENTATION_RECIPE.imageSize;
-  const phantom = generatePhantomArrays({ seed, count, size: [size, size], lesionFraction: PHANTOM_SEGMENTATION_RECIPE.lesionFraction, noiseLevel });
+  const phantom = generatePhantomArrays({
+    seed,
+    count,
+    size: [size, size],
+    lesionFraction: PHANTOM_SEGMENTATION_RECIPE.lesionFraction,
+    noiseLevel,
+  });
   const x = tf.tensor4d(normalizeSlices(phantom.image, count, size * size), [count, size, size, 1]);
   const y = tf.tensor4d(Float32Array.from(phantom.mask), [count, size, size, 1]);
   return { phantom, x, y };
 }
 
-function maps(model: tf.LayersModel, x: tf.Tensor, samples: number, noise: NoiseSource): { probability: Float32Array; entropy: Float32Array } {
+function maps(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  samples: number,
+  noise: NoiseSource,
+): { probability: Float32Array; entropy: Float32Array } {
   const result = predictive(model, x, { samples, noise, output: 'sigmoid', step: EVALUATION_STEP });
   try {
     return { probability: result.meanProbability.dataSync() as Float32Array, entropy: result.predictiveEntropy.dataSync() as Float32Array };

@@ -125,11 +125,23 @@ export async function runStudyRun(spec: StudyRunSpec, hooks: StudyRunHooks): Pro
       reduction: named.reduction,
       seed,
       metrics,
-      finalTrain: { loss: last.loss ?? Number.NaN, nll: last.nll ?? Number.NaN, kl: last.kl ?? Number.NaN, klWeight: last.klWeight ?? Number.NaN },
+      finalTrain: {
+        loss: last.loss ?? Number.NaN,
+        nll: last.nll ?? Number.NaN,
+        kl: last.kl ?? Number.NaN,
+        klWeight: last.klWeight ?? Number.NaN,
+      },
       trainSeconds,
       evalSeconds,
       stepsSkipped: history.skippedSteps.length,
-      curve: thin(history.steps, MAX_CURVE_POINTS_PER_RUN).map((s) => ({ step: s.step, loss: s.loss, nll: s.nll, kl: s.kl, klWeight: s.klWeight, series: named.label })),
+      curve: thin(history.steps, MAX_CURVE_POINTS_PER_RUN).map((s) => ({
+        step: s.step,
+        loss: s.loss,
+        nll: s.nll,
+        kl: s.kl,
+        klWeight: s.klWeight,
+        series: named.label,
+      })),
     };
   } finally {
     recorder.dispose();
@@ -150,7 +162,10 @@ export async function runStudy(plan: StudyPlan): Promise<StudyOutcome> {
   for (const weighting of plan.weightings) {
     for (const seed of plan.seeds) {
       if (plan.signal.aborted) return { runs, interrupted: true };
-      const result = await runStudyRun({ task: plan.task, weighting, seed, epochs: plan.epochs, estimator: plan.estimator }, { signal: plan.signal });
+      const result = await runStudyRun(
+        { task: plan.task, weighting, seed, epochs: plan.epochs, estimator: plan.estimator },
+        { signal: plan.signal },
+      );
       if (result === null) return { runs, interrupted: true };
       runs.push(result);
       plan.log(describeRun(plan.task, result));
@@ -206,11 +221,20 @@ export interface StudyReportExtras {
 }
 
 /** The report of a study. */
-export function studyReport(outcome: StudyOutcome, plan: Omit<StudyPlan, 'signal' | 'log'>, settings: Record<string, unknown>, wallTimeSeconds: number, extras: StudyReportExtras = {}): RunReport {
+export function studyReport(
+  outcome: StudyOutcome,
+  plan: Omit<StudyPlan, 'signal' | 'log'>,
+  settings: Record<string, unknown>,
+  wallTimeSeconds: number,
+  extras: StudyReportExtras = {},
+): RunReport {
   const failures = extras.failures ?? [];
   const { task } = plan;
   const comparisons: Comparison[] = [
-    ...studyMetrics(task).map((metric) => ({ metric: metric.label, values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.metrics[metric.key] })) })),
+    ...studyMetrics(task).map((metric) => ({
+      metric: metric.label,
+      values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.metrics[metric.key] })),
+    })),
     { metric: 'training wall time (s)', values: outcome.runs.map((r) => ({ group: r.weighting, seed: r.seed, value: r.trainSeconds })) },
   ];
   const firstSeed = plan.seeds[0];
@@ -238,10 +262,38 @@ export function studyReport(outcome: StudyOutcome, plan: Omit<StudyPlan, 'signal
       },
       {
         title: 'Every run',
-        columns: ['weighting', 'reduction', 'seed', ...studyMetrics(task).map((m) => m.key), 'final loss', 'final NLL', 'final KL', 'train s', 'skipped steps'],
-        rows: outcome.runs.map((r) => [r.weighting, r.reduction, r.seed, ...studyMetrics(task).map((m) => r.metrics[m.key]), r.finalTrain.loss, r.finalTrain.nll, r.finalTrain.kl, r.trainSeconds, r.stepsSkipped]),
+        columns: [
+          'weighting',
+          'reduction',
+          'seed',
+          ...studyMetrics(task).map((m) => m.key),
+          'final loss',
+          'final NLL',
+          'final KL',
+          'train s',
+          'skipped steps',
+        ],
+        rows: outcome.runs.map((r) => [
+          r.weighting,
+          r.reduction,
+          r.seed,
+          ...studyMetrics(task).map((m) => r.metrics[m.key]),
+          r.finalTrain.loss,
+          r.finalTrain.nll,
+          r.finalTrain.kl,
+          r.trainSeconds,
+          r.stepsSkipped,
+        ]),
       },
-      ...(failures.length === 0 ? [] : [{ title: 'Failed runs', columns: ['weighting', 'seed', 'attempts', 'error'], rows: failures.map((f) => [f.weighting, f.seed, f.attempts, f.error]) }]),
+      ...(failures.length === 0
+        ? []
+        : [
+            {
+              title: 'Failed runs',
+              columns: ['weighting', 'seed', 'attempts', 'error'],
+              rows: failures.map((f) => [f.weighting, f.seed, f.attempts, f.error]),
+            },
+          ]),
     ],
   };
 }

@@ -34,7 +34,8 @@ export function resolveWeighting(text: string, epochs: number, where: string, ar
   const [name, parameter] = text.includes(':') ? [text.slice(0, text.indexOf(':')), text.slice(text.indexOf(':') + 1)] : [text, undefined];
   const number = (expected: string): number => {
     const value = Number(parameter);
-    if (parameter === undefined || parameter.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(where, argument, text, expected);
+    if (parameter === undefined || parameter.trim() === '' || !Number.isFinite(value) || value <= 0)
+      throw new InvalidArgumentError(where, argument, text, expected);
     return value;
   };
   switch (name) {
@@ -45,14 +46,25 @@ export function resolveWeighting(text: string, epochs: number, where: string, ar
     case 'blundell':
       return { label: text, weighting: klWeighting.blundell(), reduction: 'sum' };
     case 'tempered':
-      return { label: text, weighting: klWeighting.product(klWeighting.perExample(), klWeighting.temperedLikelihood(number("'tempered:T' with a temperature T > 0, e.g. tempered:0.1"))), reduction: 'mean' };
+      return {
+        label: text,
+        weighting: klWeighting.product(
+          klWeighting.perExample(),
+          klWeighting.temperedLikelihood(number("'tempered:T' with a temperature T > 0, e.g. tempered:0.1")),
+        ),
+        reduction: 'mean',
+      };
     case 'warmup': {
-      const warmupEpochs = parameter === undefined ? Math.max(1, Math.ceil(epochs / 2)) : number("'warmup:E' with E > 0 warm-up epochs, e.g. warmup:10");
-      return { label: text, weighting: klWeighting.product(klWeighting.perExample(), klWeighting.linearWarmup({ epochs: warmupEpochs })), reduction: 'mean' };
+      const warmupEpochs =
+        parameter === undefined ? Math.max(1, Math.ceil(epochs / 2)) : number("'warmup:E' with E > 0 warm-up epochs, e.g. warmup:10");
+      return {
+        label: text,
+        weighting: klWeighting.product(klWeighting.perExample(), klWeighting.linearWarmup({ epochs: warmupEpochs })),
+        reduction: 'mean',
+      };
     }
     default:
       checkWeightingWord(text, where, argument);
       return { label: text, weighting: klWeighting.expression(text), reduction: 'mean' };
   }
 }
-

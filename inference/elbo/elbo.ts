@@ -31,7 +31,11 @@ function requireInputs(where: string, x: unknown, y: unknown, position: unknown,
  * The prior term of a likelihood's own parameters (e.g. a learned noise scale with a prior on log σ):
  * −log p(θ) times the model-wide KL weight, so it is scaled like the layers' KL. 0 when it has none.
  */
-function likelihoodPriorTerm(likelihood: Likelihood | SegmentationLoss, position: TrainingPosition | null, weighting: KLWeighting): tf.Scalar {
+function likelihoodPriorTerm(
+  likelihood: Likelihood | SegmentationLoss,
+  position: TrainingPosition | null,
+  weighting: KLWeighting,
+): tf.Scalar {
   if (isSegmentationLoss(likelihood) || likelihood.priorNegativeLogProb === undefined || position === null) return tf.scalar(0);
   return tf.mul(klTermWeights(weighting, position).crossEntropy, likelihood.priorNegativeLogProb()) as tf.Scalar;
 }
@@ -67,7 +71,10 @@ export class Elbo {
    *   `model.apply(x, {training: true})` must return one tensor.
    * @param options see `ElboOptions`.
    */
-  constructor(readonly model: ModelOrLayer, options: ElboOptions) {
+  constructor(
+    readonly model: ModelOrLayer,
+    options: ElboOptions,
+  ) {
     if (!(model instanceof tf.layers.Layer)) {
       throw new InvalidArgumentError('Elbo', 'model', model, 'a tf.LayersModel, tf.Sequential or tf.layers.Layer');
     }
@@ -139,7 +146,8 @@ export class Elbo {
         });
       }
       // One particle (the usual case): the mean is the value itself (x / 1 = x exactly), with no kernels.
-      const mean = (values: tf.Scalar[]): tf.Scalar => (values.length === 1 ? values[0] : (tf.div(tf.addN(values), particles) as tf.Scalar));
+      const mean = (values: tf.Scalar[]): tf.Scalar =>
+        values.length === 1 ? values[0] : (tf.div(tf.addN(values), particles) as tf.Scalar);
       const likelihoodTerm = mean(nlls);
       const klTerm = tf.add(mean(priorTerms), likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting)) as tf.Scalar;
       const perLayerKL = layers.map((_, l) => mean(kls.map((k) => k[l])));

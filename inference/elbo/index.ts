@@ -15,6 +15,15 @@ export {
   DEFAULT_REDUCTION,
   DEFAULT_COUNT_UNIT,
 } from './options.js';
-export { type ElboTerms, type ElboReport, type LayerReport, type LayerWeights, disposeElboTerms, readElboReport, reportTensors, elboReportFromValues } from './terms.js';
+export {
+  type ElboTerms,
+  type ElboReport,
+  type LayerReport,
+  type LayerWeights,
+  disposeElboTerms,
+  readElboReport,
+  reportTensors,
+  elboReportFromValues,
+} from './terms.js';
 export { type KLLayer, posteriorEntropy, weightedPriorTerm } from './prior-term.js';
 export { reducedNll, type ReducedNll } from './reduce.js';

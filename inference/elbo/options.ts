@@ -75,9 +75,21 @@ export function requireMatchingReduction(reduction: Reduction, weighting: KLWeig
   const declared = weighting.reduction;
   if (declared === undefined || declared === reduction) return;
   if (declared === 'mixed') {
-    throw new ReductionMismatchError('Elbo', reduction, 'mixed', `'${weighting.name}'`, 'Its layers use weightings defined for different reductions (1/N needs a batch mean, 1/M and π_i a batch sum), so some KL terms are weighted B× apart; use one scaling for all layers, or set allowReductionMismatch: true.');
+    throw new ReductionMismatchError(
+      'Elbo',
+      reduction,
+      'mixed',
+      `'${weighting.name}'`,
+      'Its layers use weightings defined for different reductions (1/N needs a batch mean, 1/M and π_i a batch sum), so some KL terms are weighted B× apart; use one scaling for all layers, or set allowReductionMismatch: true.',
+    );
   }
-  throw new ReductionMismatchError('Elbo', reduction, declared, `'${weighting.name}'`, `${CONSEQUENCE[reduction]} Omit 'reduction' to use "${declared}", or set allowReductionMismatch: true.`);
+  throw new ReductionMismatchError(
+    'Elbo',
+    reduction,
+    declared,
+    `'${weighting.name}'`,
+    `${CONSEQUENCE[reduction]} Omit 'reduction' to use "${declared}", or set allowReductionMismatch: true.`,
+  );
 }
 
 /** Validates `options` for the `Elbo` constructor; throws `InvalidArgumentError` naming `Elbo`. */
@@ -92,8 +104,18 @@ export function resolveElboOptions(options: unknown): ResolvedElboOptions {
     throw new InvalidArgumentError(where, 'likelihood', likelihood, 'a Likelihood (perElement) or a SegmentationLoss (perImage)');
   }
   const weighting = o.klWeighting as Partial<KLWeighting> | undefined;
-  if (typeof weighting !== 'object' || weighting === null || typeof weighting.weight !== 'function' || typeof weighting.toJSON !== 'function') {
-    throw new InvalidArgumentError(where, 'klWeighting', o.klWeighting, 'a KLWeighting (klWeighting.perExample(), klWeighting.blundell(), …)');
+  if (
+    typeof weighting !== 'object' ||
+    weighting === null ||
+    typeof weighting.weight !== 'function' ||
+    typeof weighting.toJSON !== 'function'
+  ) {
+    throw new InvalidArgumentError(
+      where,
+      'klWeighting',
+      o.klWeighting,
+      'a KLWeighting (klWeighting.perExample(), klWeighting.blundell(), …)',
+    );
   }
   const particles = requireInteger(where, 'particles', o.particles ?? DEFAULT_PARTICLES, 1);
   const weightingReduction = (o.klWeighting as KLWeighting).reduction;

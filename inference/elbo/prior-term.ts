@@ -35,7 +35,12 @@ export function posteriorEntropy(layer: KLLayer): tf.Scalar {
 export function weightedPriorTerm(layer: KLLayer, kl: tf.Scalar, weights: KLTermWeights): tf.Scalar {
   if (weights.crossEntropy === weights.entropy) return tf.mul(kl, weights.crossEntropy);
   if (!Array.isArray(layer.variationalParameters)) {
-    throw new InvalidArgumentError('Elbo', `layer '${layer.name}'`, layer, 'a layer exposing variationalParameters (needed for the tempered-posterior entropy)');
+    throw new InvalidArgumentError(
+      'Elbo',
+      `layer '${layer.name}'`,
+      layer,
+      'a layer exposing variationalParameters (needed for the tempered-posterior entropy)',
+    );
   }
   return tf.tidy(() => tf.add(tf.mul(kl, weights.crossEntropy), tf.mul(posteriorEntropy(layer), weights.crossEntropy - weights.entropy)));
 }

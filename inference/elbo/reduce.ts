@@ -20,17 +20,32 @@ export interface ReducedNll {
  * - per-element, `'images'`: sum over each example's elements → [B] → mean or sum;
  * - per-element, `'voxels'`: mean or sum over all B × elements values.
  */
-export function reducedNll(likelihood: Likelihood | SegmentationLoss, yTrue: tf.Tensor, output: tf.Tensor, reduction: Reduction, countUnit: CountUnit): ReducedNll {
+export function reducedNll(
+  likelihood: Likelihood | SegmentationLoss,
+  yTrue: tf.Tensor,
+  output: tf.Tensor,
+  reduction: Reduction,
+  countUnit: CountUnit,
+): ReducedNll {
   return tf.tidy(() => {
     const where = `Elbo (${likelihood.name})`;
     const values = isSegmentationLoss(likelihood) ? likelihood.perImage(yTrue, output) : likelihood.perElement(yTrue, output);
     const batch = output.shape[0];
     if (values.rank < 1 || values.shape[0] !== batch || (isSegmentationLoss(likelihood) && values.rank !== 1)) {
-      throw new ShapeError(where, 'loss values', values.shape, isSegmentationLoss(likelihood) ? `[${batch}] (one per image)` : `batch first, [${batch}, …]`);
+      throw new ShapeError(
+        where,
+        'loss values',
+        values.shape,
+        isSegmentationLoss(likelihood) ? `[${batch}] (one per image)` : `batch first, [${batch}, …]`,
+      );
     }
     const elementsPerExample = batch === 0 ? 0 : values.size / batch;
     let perUnit = values;
-    if (countUnit === 'images' && values.rank > 1) perUnit = tf.sum(values, Array.from({ length: values.rank - 1 }, (_, i) => i + 1));
+    if (countUnit === 'images' && values.rank > 1)
+      perUnit = tf.sum(
+        values,
+        Array.from({ length: values.rank - 1 }, (_, i) => i + 1),
+      );
     const nll = (reduction === 'mean' ? tf.mean(perUnit) : tf.sum(perUnit)) as tf.Scalar;
     return { nll, elementsPerExample };
   });

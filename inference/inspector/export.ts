@@ -8,7 +8,18 @@ import type { GradientRecorder, LayerGradientSummary } from './recorder.js';
 import type { GradientInspection } from './summarize.js';
 
 /** Columns of `recorderToCSV`, in order. */
-export const CSV_COLUMNS = ['step', 'layer', 'parameter', 'role', 'likelihoodNorm', 'klNorm', 'ratio', 'cosine', 'sumNorm', 'size'] as const;
+export const CSV_COLUMNS = [
+  'step',
+  'layer',
+  'parameter',
+  'role',
+  'likelihoodNorm',
+  'klNorm',
+  'ratio',
+  'cosine',
+  'sumNorm',
+  'size',
+] as const;
 
 /** The recorder as plain JSON-safe data (non-finite numbers become `null`). */
 export function recorderToJSON(recorder: GradientRecorder): { summary: LayerGradientSummary[]; trace: GradientInspection[] } {
@@ -29,10 +40,7 @@ function csvField(value: string | number): string {
 export function recorderToCSV(recorder: GradientRecorder): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const inspection of recorder.trace) {
-    const rows = [
-      ...inspection.parameters,
-      ...inspection.layers.map((row) => ({ ...row, parameter: 'all', role: 'all' })),
-    ];
+    const rows = [...inspection.parameters, ...inspection.layers.map((row) => ({ ...row, parameter: 'all', role: 'all' }))];
     for (const row of rows) lines.push(CSV_COLUMNS.map((c) => csvField(c === 'step' ? inspection.step : row[c])).join(','));
   }
   return `${lines.join('\n')}\n`;
@@ -40,6 +48,8 @@ export function recorderToCSV(recorder: GradientRecorder): string {
 
 /** SVG of ‖∇KL‖ / ‖∇likelihood‖ per layer over the recorded steps (log scale, one line per layer). */
 export async function recorderRatioPlot(recorder: GradientRecorder): Promise<string> {
-  const points = recorder.trace.flatMap((inspection) => inspection.layers.map((row) => ({ layer: row.layer, step: inspection.step, ratio: row.ratio })));
+  const points = recorder.trace.flatMap((inspection) =>
+    inspection.layers.map((row) => ({ layer: row.layer, step: inspection.step, ratio: row.ratio })),
+  );
   return renderSvg(gradientRatioChart(points).spec);
 }

@@ -27,7 +27,10 @@ export class GradientWindow {
       const previousSquare = this.squares.get(name);
       const [sum, square] = tf.tidy(() => {
         const value = g ?? tf.zeros(shape);
-        return [previousSum ? tf.add(previousSum, value) : tf.clone(value), previousSquare ? tf.add(previousSquare, tf.square(value)) : tf.square(value)];
+        return [
+          previousSum ? tf.add(previousSum, value) : tf.clone(value),
+          previousSquare ? tf.add(previousSquare, tf.square(value)) : tf.square(value),
+        ];
       });
       previousSum?.dispose();
       previousSquare?.dispose();

@@ -82,7 +82,8 @@ export function summarizeGradients(step: number, groups: readonly ParameterGroup
   const missingGradients: MissingGradient[] = [];
   for (const g of groups) {
     for (const term of ['likelihood', 'kl'] as const) {
-      if (gradients[term][g.variable.name] === undefined) missingGradients.push({ layer: g.layer, parameter: g.parameter, role: g.role, term });
+      if (gradients[term][g.variable.name] === undefined)
+        missingGradients.push({ layer: g.layer, parameter: g.parameter, role: g.role, term });
     }
   }
   return { step, parameters, layers, roles, model: compareTerms(addSums(sums)), missingGradients };

@@ -17,7 +17,13 @@ import {
 
 function requireWeighting(where: string, argument: string, value: unknown): KLWeighting {
   const w = value as Partial<KLWeighting> | null;
-  if (typeof w !== 'object' || w === null || typeof w.weight !== 'function' || typeof w.toJSON !== 'function' || typeof w.name !== 'string') {
+  if (
+    typeof w !== 'object' ||
+    w === null ||
+    typeof w.weight !== 'function' ||
+    typeof w.toJSON !== 'function' ||
+    typeof w.name !== 'string'
+  ) {
     throw new InvalidArgumentError(where, argument, value, 'a KLWeighting (from the klWeighting factories)');
   }
   return value as KLWeighting;
@@ -37,7 +43,12 @@ export function product(...weightings: KLWeighting[]): KLWeighting {
   const twoPart = weightings.some((w) => w.termWeights !== undefined);
   const reduction = combinedReduction(weightings);
   if (reduction === 'mixed') {
-    throw new InvalidArgumentError(where, 'weightings', weightings.map((w) => `${w.name}${w.reduction === undefined ? '' : ` (${w.reduction})`}`).join(' × '), 'at most one dataset scaling (factors defined for a batch-mean and a batch-sum likelihood cannot be multiplied)');
+    throw new InvalidArgumentError(
+      where,
+      'weightings',
+      weightings.map((w) => `${w.name}${w.reduction === undefined ? '' : ` (${w.reduction})`}`).join(' × '),
+      'at most one dataset scaling (factors defined for a batch-mean and a batch-sum likelihood cannot be multiplied)',
+    );
   }
   const termWeights = (position: TrainingPosition, layer?: LayerRef): KLTermWeights =>
     weightings.reduce<KLTermWeights>(
@@ -51,8 +62,7 @@ export function product(...weightings: KLWeighting[]): KLWeighting {
     name: 'product',
     ...(reduction === undefined ? {} : { reduction }),
     describe: `Multiplies the KL weights of: ${weightings.map((w) => w.describe).join(' × ')}`,
-    weight: (position: TrainingPosition, layer?: LayerRef): number =>
-      weightings.reduce((acc, w) => acc * w.weight(position, layer), 1),
+    weight: (position: TrainingPosition, layer?: LayerRef): number => weightings.reduce((acc, w) => acc * w.weight(position, layer), 1),
     ...(twoPart ? { termWeights } : {}),
     toJSON: (): KLWeightingSpec => ({ name: 'product', config: { factors: weightings.map((w) => w.toJSON() as unknown as JsonValue) } }),
   };
@@ -87,7 +97,9 @@ export function perLayer(base: KLWeighting, overrides: readonly LayerOverride[])
   });
   const choose = (layer?: LayerRef): KLWeighting => {
     if (layer === undefined) return base;
-    const hit = overrides.find((o) => (o.match instanceof RegExp ? new RegExp(o.match.source, o.match.flags).test(layer.name) : o.match(layer)));
+    const hit = overrides.find((o) =>
+      o.match instanceof RegExp ? new RegExp(o.match.source, o.match.flags).test(layer.name) : o.match(layer),
+    );
     return hit === undefined ? base : hit.weighting;
   };
   const twoPart = base.termWeights !== undefined || overrides.some((o) => o.weighting.termWeights !== undefined);
@@ -103,7 +115,9 @@ export function perLayer(base: KLWeighting, overrides: readonly LayerOverride[])
     toJSON(): KLWeightingSpec {
       const serialized = overrides.map((o, i) => {
         if (!(o.match instanceof RegExp)) {
-          throw new FormatError(`klWeighting.perLayer.toJSON: overrides[${i}].match is a function, which cannot be serialized; use a RegExp on the layer name.`);
+          throw new FormatError(
+            `klWeighting.perLayer.toJSON: overrides[${i}].match is a function, which cannot be serialized; use a RegExp on the layer name.`,
+          );
         }
         return { pattern: o.match.source, flags: o.match.flags, weighting: o.weighting.toJSON() as unknown as JsonValue };
       });

@@ -8,7 +8,23 @@ import { type KLWeighting, type KLWeightingSpec, registerKLWeighting, requireWei
 
 /** Functions an expression may call: pure real functions, nothing that reaches outside mathjs. */
 export const EXPRESSION_FUNCTIONS = [
-  'abs', 'ceil', 'cos', 'exp', 'floor', 'log', 'log10', 'log2', 'max', 'min', 'mod', 'pow', 'round', 'sign', 'sin', 'sqrt', 'tanh',
+  'abs',
+  'ceil',
+  'cos',
+  'exp',
+  'floor',
+  'log',
+  'log10',
+  'log2',
+  'max',
+  'min',
+  'mod',
+  'pow',
+  'round',
+  'sign',
+  'sin',
+  'sqrt',
+  'tanh',
 ] as const;
 
 /** Constants an expression may name besides the position fields. */
@@ -22,12 +38,35 @@ export const MAX_EXPRESSION_DEPTH = 32;
 
 /** Operators an expression may use (mathjs operator function names): arithmetic, comparison, logic. */
 const OPERATORS = new Set([
-  'add', 'subtract', 'multiply', 'divide', 'pow', 'mod', 'unaryMinus', 'unaryPlus',
-  'smaller', 'larger', 'smallerEq', 'largerEq', 'equal', 'unequal', 'and', 'or', 'not',
+  'add',
+  'subtract',
+  'multiply',
+  'divide',
+  'pow',
+  'mod',
+  'unaryMinus',
+  'unaryPlus',
+  'smaller',
+  'larger',
+  'smallerEq',
+  'largerEq',
+  'equal',
+  'unequal',
+  'and',
+  'or',
+  'not',
 ]);
 
 /** Node types that only combine allowed pieces. Assignments, accessors, objects, blocks, ranges are refused. */
-const NODE_TYPES = new Set(['ConstantNode', 'SymbolNode', 'OperatorNode', 'ParenthesisNode', 'FunctionNode', 'ConditionalNode', 'RelationalNode']);
+const NODE_TYPES = new Set([
+  'ConstantNode',
+  'SymbolNode',
+  'OperatorNode',
+  'ParenthesisNode',
+  'FunctionNode',
+  'ConditionalNode',
+  'RelationalNode',
+]);
 
 function refuse(source: string, what: string): never {
   throw new InvalidArgumentError(
@@ -70,11 +109,21 @@ function treeDepth(root: MathNode): number {
 /** Refuses sources too long or too deeply nested to parse safely (mathjs parses recursively). */
 function requireBoundedSize(source: string): void {
   if (source.length > MAX_EXPRESSION_LENGTH) {
-    throw new InvalidArgumentError('klWeighting.expression', 'source', shortened(source), `a formula of at most ${MAX_EXPRESSION_LENGTH} characters`);
+    throw new InvalidArgumentError(
+      'klWeighting.expression',
+      'source',
+      shortened(source),
+      `a formula of at most ${MAX_EXPRESSION_LENGTH} characters`,
+    );
   }
   const depth = bracketDepth(source);
   if (depth > MAX_EXPRESSION_DEPTH) {
-    throw new InvalidArgumentError('klWeighting.expression', 'source', shortened(source), `a formula nested at most ${MAX_EXPRESSION_DEPTH} brackets deep (found ${depth})`);
+    throw new InvalidArgumentError(
+      'klWeighting.expression',
+      'source',
+      shortened(source),
+      `a formula nested at most ${MAX_EXPRESSION_DEPTH} brackets deep (found ${depth})`,
+    );
   }
 }
 
@@ -89,7 +138,12 @@ function compileChecked(source: string): EvalFunction {
   }
   const depth = treeDepth(root);
   if (depth > MAX_EXPRESSION_DEPTH) {
-    throw new InvalidArgumentError('klWeighting.expression', 'source', shortened(source), `a formula whose parsed tree is at most ${MAX_EXPRESSION_DEPTH} levels deep (found ${depth}; long chains of unary or power operators nest)`);
+    throw new InvalidArgumentError(
+      'klWeighting.expression',
+      'source',
+      shortened(source),
+      `a formula whose parsed tree is at most ${MAX_EXPRESSION_DEPTH} levels deep (found ${depth}; long chains of unary or power operators nest)`,
+    );
   }
   const symbols = new Set<string>([...TRAINING_POSITION_FIELDS, ...EXPRESSION_CONSTANTS]);
   const functions = new Set<string>(EXPRESSION_FUNCTIONS);
@@ -141,7 +195,12 @@ export function expression(source: string): KLWeighting {
       const value: unknown = formula.evaluate(scope);
       const number = typeof value === 'boolean' ? Number(value) : value;
       if (typeof number !== 'number') {
-        throw new InvalidArgumentError('klWeighting.expression', 'source', source, `a formula that evaluates to a number (got ${String(value)})`);
+        throw new InvalidArgumentError(
+          'klWeighting.expression',
+          'source',
+          source,
+          `a formula that evaluates to a number (got ${String(value)})`,
+        );
       }
       return requireWeight(`klWeighting.expression('${source}')`, number);
     },

@@ -125,7 +125,14 @@ export function klWeightingFromJSON(spec: unknown): KLWeighting {
   const { name, config } = spec as { name?: unknown; config?: unknown };
   const reviver = typeof name === 'string' ? revivers.get(name) : undefined;
   if (reviver === undefined) {
-    throw new InvalidArgumentError(where, 'spec.name', name, `one of ${registeredKLWeightings().map((n) => `'${n}'`).join(', ')}`);
+    throw new InvalidArgumentError(
+      where,
+      'spec.name',
+      name,
+      `one of ${registeredKLWeightings()
+        .map((n) => `'${n}'`)
+        .join(', ')}`,
+    );
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new InvalidArgumentError(where, 'spec.config', config, 'an object of options');

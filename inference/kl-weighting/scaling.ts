@@ -55,7 +55,8 @@ export function blundell(): KLWeighting {
   return {
     name: 'blundell',
     reduction: 'sum',
-    describe: 'Minimises the batch-sum NLL + π_i KL with π_i = 2^(M−i)/(2^M−1), summing to the negative ELBO over an epoch (Blundell et al. 2015).',
+    describe:
+      'Minimises the batch-sum NLL + π_i KL with π_i = 2^(M−i)/(2^M−1), summing to the negative ELBO over an epoch (Blundell et al. 2015).',
     weight(position: TrainingPosition): number {
       const { batchIndex, numBatches } = requireTrainingPosition('klWeighting.blundell', position);
       const i = batchIndex + 1;

@@ -32,7 +32,8 @@ export function categorical(): Likelihood {
           `one-hot [${logits.shape.join(', ')}] or class indices [${logits.shape.slice(0, -1).join(', ')}] for logits of shape [${logits.shape.join(', ')}]`,
         );
       }
-      if (sameShape && y.dtype !== 'float32') throw new DtypeError(where, 'yTrue', y.dtype, 'float32 for one-hot rows (int32 only for class indices without the class axis)');
+      if (sameShape && y.dtype !== 'float32')
+        throw new DtypeError(where, 'yTrue', y.dtype, 'float32 for one-hot rows (int32 only for class indices without the class axis)');
       return tf.tidy(() => {
         const target = sameShape ? y : tf.oneHot(tf.cast(y, 'int32'), classes).toFloat();
         return tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits, -1)), -1));

@@ -46,7 +46,8 @@ export interface DiceCrossEntropyOptions {
  */
 export function diceCrossEntropy(options: DiceCrossEntropyOptions = {}): SegmentationLoss {
   const where = 'diceCrossEntropy';
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object {diceWeight?, positiveWeight?, smooth?}');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError(where, 'options', options, 'an options object {diceWeight?, positiveWeight?, smooth?}');
   const diceWeight = requireNonNegative(where, 'diceWeight', options.diceWeight ?? DEFAULT_DICE_WEIGHT);
   const positiveWeight = requirePositive(where, 'positiveWeight', options.positiveWeight ?? DEFAULT_DICE_CE_POSITIVE_WEIGHT);
   const smooth = requireNonNegative(where, 'smooth', options.smooth ?? DEFAULT_DICE_CE_SMOOTH);

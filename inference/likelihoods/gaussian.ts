@@ -42,7 +42,13 @@ export interface GaussianOptions {
  * const sigma = likelihood.noiseScale(); // trained σ, a scalar you own
  */
 export function gaussian(options: GaussianOptions = {}): Likelihood & { noiseScale(): tf.Scalar } {
-  const noise = noiseScale('gaussian', options.scale ?? DEFAULT_GAUSSIAN_SCALE, options.initialScale, options.logScalePrior, DEFAULT_GAUSSIAN_SCALE);
+  const noise = noiseScale(
+    'gaussian',
+    options.scale ?? DEFAULT_GAUSSIAN_SCALE,
+    options.initialScale,
+    options.logScalePrior,
+    DEFAULT_GAUSSIAN_SCALE,
+  );
   const learned = noise.variables.length > 0;
   return {
     name: 'gaussian',
@@ -76,18 +82,27 @@ export function gaussian(options: GaussianOptions = {}): Likelihood & { noiseSca
 export function gaussianHeteroscedastic(): Likelihood {
   return {
     name: 'gaussianHeteroscedastic',
-    describe: 'Heteroscedastic Gaussian NLL with predicted mean μ and log-variance s: ½ e^(−s)(y − μ)² + ½ s + ½ log 2π per element (Kendall & Gal 2017).',
+    describe:
+      'Heteroscedastic Gaussian NLL with predicted mean μ and log-variance s: ½ e^(−s)(y − μ)² + ½ s + ½ log 2π per element (Kendall & Gal 2017).',
     perElement(yTrue: tf.Tensor, modelOutput: tf.Tensor): tf.Tensor {
       const where = 'gaussianHeteroscedastic.perElement';
       const y = requireTensor(where, 'yTrue', yTrue);
       const out = requireTensor(where, 'modelOutput', modelOutput);
       const last = y.rank - 1;
       if (out.rank !== y.rank || out.shape.some((d, i) => (i === last ? d !== 2 * y.shape[last] : d !== y.shape[i]))) {
-        throw new ShapeError(where, 'modelOutput', out.shape, `[${[...y.shape.slice(0, -1), 2 * y.shape[last]].join(', ')}] (means then log-variances on the last axis, for yTrue of shape [${y.shape.join(', ')}])`);
+        throw new ShapeError(
+          where,
+          'modelOutput',
+          out.shape,
+          `[${[...y.shape.slice(0, -1), 2 * y.shape[last]].join(', ')}] (means then log-variances on the last axis, for yTrue of shape [${y.shape.join(', ')}])`,
+        );
       }
       return tf.tidy(() => {
         const [mean, logVariance] = tf.split(out, 2, -1);
-        return tf.add(tf.mul(0.5, tf.add(tf.mul(tf.exp(tf.neg(logVariance)), tf.squaredDifference(y, mean)), logVariance)), HALF_LOG_TWO_PI);
+        return tf.add(
+          tf.mul(0.5, tf.add(tf.mul(tf.exp(tf.neg(logVariance)), tf.squaredDifference(y, mean)), logVariance)),
+          HALF_LOG_TWO_PI,
+        );
       });
     },
     toJSON: (): LikelihoodSpec => ({ name: 'gaussianHeteroscedastic', config: {} }),

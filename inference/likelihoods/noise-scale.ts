@@ -85,7 +85,8 @@ export function noiseScale(where: string, scale: unknown, initialScale: unknown,
 }
 
 function requireLogScalePrior(where: string, prior: unknown): LogScalePrior {
-  if (typeof prior !== 'object' || prior === null) throw new InvalidArgumentError(where, 'logScalePrior', prior, 'an object {loc, scale} (a Normal prior on log σ)');
+  if (typeof prior !== 'object' || prior === null)
+    throw new InvalidArgumentError(where, 'logScalePrior', prior, 'an object {loc, scale} (a Normal prior on log σ)');
   const { loc, scale } = prior as Partial<LogScalePrior>;
   return { loc: requireFinite(where, 'logScalePrior.loc', loc), scale: requirePositive(where, 'logScalePrior.scale', scale) };
 }

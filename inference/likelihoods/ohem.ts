@@ -76,7 +76,12 @@ export function ohem(options: OhemOptions = {}): Likelihood {
       return tf.tidy(() => {
         const losses = base.perElement(y, modelOutput);
         if (losses.rank !== y.rank || losses.shape.some((d, i) => d !== y.shape[i])) {
-          throw new ShapeError('ohem.perElement', 'base.perElement(yTrue, modelOutput)', losses.shape, `the shape of 'yTrue', [${y.shape.join(', ')}]`);
+          throw new ShapeError(
+            'ohem.perElement',
+            'base.perElement(yTrue, modelOutput)',
+            losses.shape,
+            `the shape of 'yTrue', [${y.shape.join(', ')}]`,
+          );
         }
         const mask = ohemMask(y.dataSync(), losses.dataSync(), ratio, minNegatives);
         return tf.mul(losses, tf.tensor(mask, losses.shape, 'float32'));

@@ -28,7 +28,12 @@ export interface TverskyOptions extends OverlapOptions {
 }
 
 function imageSum(x: tf.Tensor): tf.Tensor {
-  return x.rank === 1 ? x : tf.sum(x, Array.from({ length: x.rank - 1 }, (_, i) => i + 1));
+  return x.rank === 1
+    ? x
+    : tf.sum(
+        x,
+        Array.from({ length: x.rank - 1 }, (_, i) => i + 1),
+      );
 }
 
 /**
@@ -36,7 +41,13 @@ function imageSum(x: tf.Tensor): tf.Tensor {
  * soft counts TP = Σ p·y, FP = Σ p·(1 − y), FN = Σ (1 − p)·y over each image. `yTrue` and
  * `probabilities` are float32 of equal shape [B, …]; returns [B], owned by the caller.
  */
-export function tverskyIndex(yTrue: tf.Tensor, probabilities: tf.Tensor, alpha: number, beta: number, smooth = DEFAULT_OVERLAP_SMOOTH): tf.Tensor {
+export function tverskyIndex(
+  yTrue: tf.Tensor,
+  probabilities: tf.Tensor,
+  alpha: number,
+  beta: number,
+  smooth = DEFAULT_OVERLAP_SMOOTH,
+): tf.Tensor {
   const [y, p] = requireMatchingPair('tverskyIndex', yTrue, probabilities);
   return tf.tidy(() => {
     const truePositive = imageSum(tf.mul(p, y));

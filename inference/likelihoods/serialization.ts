@@ -13,7 +13,8 @@ const revivers = new Map<string, LikelihoodReviver>();
 
 /** Registers how to rebuild the likelihood called `name` from JSON. Built-ins register themselves; names are unique. */
 export function registerLikelihood(name: string, reviver: LikelihoodReviver): void {
-  if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError('registerLikelihood', 'name', name, 'a non-empty string');
+  if (typeof name !== 'string' || name.length === 0)
+    throw new InvalidArgumentError('registerLikelihood', 'name', name, 'a non-empty string');
   if (typeof reviver !== 'function') throw new InvalidArgumentError('registerLikelihood', 'reviver', reviver, 'a function');
   if (revivers.has(name)) throw new InvalidArgumentError('registerLikelihood', 'name', name, 'a name not registered yet');
   revivers.set(name, reviver);
@@ -41,7 +42,14 @@ export function likelihoodFromJSON(spec: unknown): Likelihood {
   const { name, config } = spec as { name?: unknown; config?: unknown };
   const reviver = typeof name === 'string' ? revivers.get(name) : undefined;
   if (reviver === undefined) {
-    throw new InvalidArgumentError(where, 'spec.name', name, `one of ${registeredLikelihoods().map((n) => `'${n}'`).join(', ')}`);
+    throw new InvalidArgumentError(
+      where,
+      'spec.name',
+      name,
+      `one of ${registeredLikelihoods()
+        .map((n) => `'${n}'`)
+        .join(', ')}`,
+    );
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new InvalidArgumentError(where, 'spec.config', config, 'an object of options');

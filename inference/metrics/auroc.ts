@@ -26,7 +26,7 @@ export function aurocOfMask(score: ArrayLike<number>, target: Uint8Array): numbe
   const negatives = sortedWhere(score, target, 0);
   if (positives.length === 0 || negatives.length === 0) return Number.NaN;
   let wins = 0;
-  for (let i = 0; i < positives.length; ) {
+  for (let i = 0; i < positives.length;) {
     const value = positives[i];
     let j = i;
     while (j < positives.length && positives[j] === value) j++;
@@ -58,7 +58,12 @@ export interface ErrorDetectionOptions {
  * @example
  * errorDetectionAuroc(result.mutualInformation, result.meanProbability, mask)
  */
-export function errorDetectionAuroc(uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, options: ErrorDetectionOptions = {}): number {
+export function errorDetectionAuroc(
+  uncertainty: VoxelValues,
+  predicted: VoxelValues,
+  truth: VoxelValues,
+  options: ErrorDetectionOptions = {},
+): number {
   const where = 'errorDetectionAuroc';
   const threshold = requireFinite(where, 'options.threshold', options.threshold ?? DEFAULT_THRESHOLD);
   const inputs = readUncertaintyInputs(where, uncertainty, predicted, truth, threshold);
@@ -76,7 +81,13 @@ export interface UncertaintyInputs {
  * Reads and checks the (uncertainty, prediction, truth) triple of the uncertainty-for-error
  * metrics: finite uncertainties, masks binarised at `threshold` (truth at the default), equal lengths.
  */
-export function readUncertaintyInputs(where: string, uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, threshold: number): UncertaintyInputs {
+export function readUncertaintyInputs(
+  where: string,
+  uncertainty: VoxelValues,
+  predicted: VoxelValues,
+  truth: VoxelValues,
+  threshold: number,
+): UncertaintyInputs {
   const score = readValues(where, 'uncertainty', uncertainty);
   requireFiniteValues(where, 'uncertainty', score);
   const predictedMask = readMask(where, 'predicted', predicted, threshold);

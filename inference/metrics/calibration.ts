@@ -137,7 +137,11 @@ export function brierScore(probabilities: VoxelValues, labels: VoxelValues, opti
  * Mean negative log-likelihood −[y ln p + (1 − y) ln(1 − p)] in nats per voxel, with p clamped to
  * [1e-7, 1 − 1e-7] so a confident mistake costs at most ≈ 16.1 nats.
  */
-export function negativeLogLikelihood(probabilities: VoxelValues, labels: VoxelValues, options: Pick<CalibrationOptions, 'region'> = {}): number {
+export function negativeLogLikelihood(
+  probabilities: VoxelValues,
+  labels: VoxelValues,
+  options: Pick<CalibrationOptions, 'region'> = {},
+): number {
   const { probability, label, selected, count } = readPairs('negativeLogLikelihood', probabilities, labels, options.region);
   let sum = 0;
   for (let i = 0; i < probability.length; i++) {

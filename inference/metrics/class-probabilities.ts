@@ -59,14 +59,22 @@ export function readClassData(where: string, probabilities: ClassProbabilities, 
       if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError(where, `probabilities[${i}][${k}]`, p, 'a probability in [0, 1]');
       sum += p;
     }
-    if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) throw new InvalidArgumentError(where, `probabilities[${i}]`, `a row summing to ${sum}`, 'rows that sum to 1 (apply softmax to logits)');
+    if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE)
+      throw new InvalidArgumentError(
+        where,
+        `probabilities[${i}]`,
+        `a row summing to ${sum}`,
+        'rows that sum to 1 (apply softmax to logits)',
+      );
   }
   const labelValues = readValues(where, 'labels', labels);
-  if (labelValues.length !== rows) throw new ShapeError(where, 'labels', [labelValues.length], `${rows} labels, one per row of 'probabilities'`);
+  if (labelValues.length !== rows)
+    throw new ShapeError(where, 'labels', [labelValues.length], `${rows} labels, one per row of 'probabilities'`);
   const ints = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const label = labelValues[i];
-    if (!Number.isInteger(label) || label < 0 || label >= classes) throw new InvalidArgumentError(where, `labels[${i}]`, label, `an integer class index in [0, ${classes})`);
+    if (!Number.isInteger(label) || label < 0 || label >= classes)
+      throw new InvalidArgumentError(where, `labels[${i}]`, label, `an integer class index in [0, ${classes})`);
     ints[i] = label;
   }
   return { probabilities: values, labels: ints, count: rows, classes };
@@ -78,7 +86,8 @@ export function topLabel(data: ClassData): { confidence: Float64Array; predicted
   const predicted = new Int32Array(data.count);
   for (let i = 0; i < data.count; i++) {
     let best = 0;
-    for (let k = 1; k < data.classes; k++) if (data.probabilities[i * data.classes + k] > data.probabilities[i * data.classes + best]) best = k;
+    for (let k = 1; k < data.classes; k++)
+      if (data.probabilities[i * data.classes + k] > data.probabilities[i * data.classes + best]) best = k;
     predicted[i] = best;
     confidence[i] = data.probabilities[i * data.classes + best];
   }
@@ -97,6 +106,11 @@ export function refuseClassProbabilities(where: string, argument: string, values
   const data = sums.dataSync();
   sums.dispose();
   if (data.every((sum) => Math.abs(sum - 1) <= ROW_SUM_TOLERANCE)) {
-    throw new ShapeError(where, argument, values.shape, `binary probabilities [N] or [N, 1] (these rows sum to 1: class probabilities of ${values.shape[1]} classes; use ${instead} for multi-class output)`);
+    throw new ShapeError(
+      where,
+      argument,
+      values.shape,
+      `binary probabilities [N] or [N, 1] (these rows sum to 1: class probabilities of ${values.shape[1]} classes; use ${instead} for multi-class output)`,
+    );
   }
 }

@@ -79,13 +79,22 @@ export interface ComponentLabels {
  * Labels the connected components of a binary mask (non-zero = foreground) of `shape` (see
  * `spatialLayout`). Breadth-first search, O(voxels · neighbours).
  */
-export function labelComponents(mask: ArrayLike<number>, shape: readonly number[], connectivity: Connectivity = DEFAULT_CONNECTIVITY): ComponentLabels {
+export function labelComponents(
+  mask: ArrayLike<number>,
+  shape: readonly number[],
+  connectivity: Connectivity = DEFAULT_CONNECTIVITY,
+): ComponentLabels {
   const layout = spatialLayout('labelComponents', shape);
   requireOneOf('labelComponents', 'connectivity', connectivity, ['face', 'full'] as const);
   const [depth, height, width] = layout.grid;
   const perExample = depth * height * width;
   if (mask.length !== layout.examples * perExample) {
-    throw new ShapeError('labelComponents', 'mask', [mask.length], `${layout.examples * perExample} voxels for shape [${shape.join(', ')}]`);
+    throw new ShapeError(
+      'labelComponents',
+      'mask',
+      [mask.length],
+      `${layout.examples * perExample} voxels for shape [${shape.join(', ')}]`,
+    );
   }
   const offsets = neighbourOffsets(layout.spatialRank, connectivity);
   const labels = new Int32Array(mask.length);

@@ -1,6 +1,21 @@
 export { type VoxelValues, DEFAULT_THRESHOLD } from './values.js';
-export { voxelMetrics, diceScore, countConfusion, metricsFromCounts, type ThresholdOptions, type ConfusionCounts, type VoxelMetrics } from './overlap.js';
-export { labelComponents, spatialLayout, DEFAULT_CONNECTIVITY, type Connectivity, type ComponentLabels, type SpatialLayout } from './components.js';
+export {
+  voxelMetrics,
+  diceScore,
+  countConfusion,
+  metricsFromCounts,
+  type ThresholdOptions,
+  type ConfusionCounts,
+  type VoxelMetrics,
+} from './overlap.js';
+export {
+  labelComponents,
+  spatialLayout,
+  DEFAULT_CONNECTIVITY,
+  type Connectivity,
+  type ComponentLabels,
+  type SpatialLayout,
+} from './components.js';
 export { lesionMetrics, type LesionMetrics, type LesionMetricsOptions } from './lesion.js';
 export {
   expectedCalibrationError,
@@ -50,5 +65,19 @@ export {
   type QuantileCalibration,
   type SampleMatrix,
 } from './regression.js';
-export { lesionUncertainty, type Aggregate, type LesionRecord, type LesionUncertaintyInput, type LesionUncertaintyOptions, type LesionUncertaintyReport } from './lesion-uncertainty.js';
-export { lesionFilterCurve, fdrAtTpr, uncertaintyFilter, probabilityFilter, type LesionFilter, type LesionFilterPoint } from './lesion-filter-curve.js';
+export {
+  lesionUncertainty,
+  type Aggregate,
+  type LesionRecord,
+  type LesionUncertaintyInput,
+  type LesionUncertaintyOptions,
+  type LesionUncertaintyReport,
+} from './lesion-uncertainty.js';
+export {
+  lesionFilterCurve,
+  fdrAtTpr,
+  uncertaintyFilter,
+  probabilityFilter,
+  type LesionFilter,
+  type LesionFilterPoint,
+} from './lesion-filter-curve.js';

@@ -42,7 +42,8 @@ export function probabilityFilter(statistic: keyof Aggregate = 'mean'): LesionFi
  */
 export function lesionFilterCurve(report: LesionUncertaintyReport, filter: LesionFilter): LesionFilterPoint[] {
   const where = 'lesionFilterCurve';
-  if (report.trueLesions === 0) throw new InvalidArgumentError(where, 'report.trueLesions', 0, 'a report built with a truth mask holding at least one lesion');
+  if (report.trueLesions === 0)
+    throw new InvalidArgumentError(where, 'report.trueLesions', 0, 'a report built with a truth mask holding at least one lesion');
   if (typeof filter?.score !== 'function' || (filter.keep !== 'low' && filter.keep !== 'high')) {
     throw new InvalidArgumentError(where, 'filter', filter, "{score: (detection) => number, keep: 'low' | 'high'}");
   }

@@ -77,8 +77,23 @@ interface Accumulator {
   truth: Set<number>;
 }
 
-function aggregateComponents(labels: Int32Array, count: number, perExample: number, grid: readonly [number, number, number], p: ArrayLike<number>, maps: ArrayLike<number>[], overlap: Int32Array | null): Accumulator[] {
-  const records: Accumulator[] = Array.from({ length: count }, () => ({ example: 0, voxels: 0, position: [0, 0, 0], probability: { sum: 0, max: -Infinity }, maps: maps.map(() => ({ sum: 0, max: -Infinity })), truth: new Set<number>() }));
+function aggregateComponents(
+  labels: Int32Array,
+  count: number,
+  perExample: number,
+  grid: readonly [number, number, number],
+  p: ArrayLike<number>,
+  maps: ArrayLike<number>[],
+  overlap: Int32Array | null,
+): Accumulator[] {
+  const records: Accumulator[] = Array.from({ length: count }, () => ({
+    example: 0,
+    voxels: 0,
+    position: [0, 0, 0],
+    probability: { sum: 0, max: -Infinity },
+    maps: maps.map(() => ({ sum: 0, max: -Infinity })),
+    truth: new Set<number>(),
+  }));
   const [, height, width] = grid;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
@@ -124,7 +139,8 @@ function toRecord(a: Accumulator, names: string[]): LesionRecord {
  */
 export function lesionUncertainty(input: LesionUncertaintyInput, options: LesionUncertaintyOptions = {}): LesionUncertaintyReport {
   const where = 'lesionUncertainty';
-  if (input === null || typeof input !== 'object') throw new InvalidArgumentError(where, 'input', input, '{meanProbability, maps, shape, truth?}');
+  if (input === null || typeof input !== 'object')
+    throw new InvalidArgumentError(where, 'input', input, '{meanProbability, maps, shape, truth?}');
   const layout = spatialLayout(where, input.shape);
   const names = Object.keys(input.maps ?? {});
   if (names.length === 0) throw new InvalidArgumentError(where, 'input.maps', input.maps, 'at least one uncertainty map by name');
@@ -137,7 +153,8 @@ export function lesionUncertainty(input: LesionUncertaintyInput, options: Lesion
   });
   const threshold = requireFinite(where, 'options.threshold', options.threshold ?? DEFAULT_THRESHOLD);
   const minLesionSize = options.minLesionSize ?? 1;
-  if (!Number.isInteger(minLesionSize) || minLesionSize < 1) throw new InvalidArgumentError(where, 'options.minLesionSize', minLesionSize, 'an integer ≥ 1');
+  if (!Number.isInteger(minLesionSize) || minLesionSize < 1)
+    throw new InvalidArgumentError(where, 'options.minLesionSize', minLesionSize, 'an integer ≥ 1');
   const sortBy = options.sortBy ?? { map: names[0], statistic: 'mean' as const };
   if (!names.includes(sortBy.map) || (sortBy.statistic !== 'mean' && sortBy.statistic !== 'max')) {
     throw new InvalidArgumentError(where, 'options.sortBy', sortBy, `{map: one of ${names.join(', ')}, statistic: 'mean' | 'max'}`);
@@ -159,7 +176,10 @@ export function lesionUncertainty(input: LesionUncertaintyInput, options: Lesion
   }
   const detectionRecords = aggregateComponents(detected.labels, detected.count, perExample, layout.grid, p, maps, truthLabels);
   const statistic = (r: LesionRecord) => r.uncertainty[sortBy.map][sortBy.statistic];
-  const detections = detectionRecords.filter((r) => r.voxels >= minLesionSize).map((r) => toRecord(r, names)).sort((a, b) => statistic(b) - statistic(a));
+  const detections = detectionRecords
+    .filter((r) => r.voxels >= minLesionSize)
+    .map((r) => toRecord(r, names))
+    .sort((a, b) => statistic(b) - statistic(a));
   const keptTruth = truthRecords.map((r, index) => ({ r, label: index + 1 })).filter(({ r }) => r.voxels >= minLesionSize);
   // A true lesion is missed when no kept detection overlaps it (its overlap set stays empty).
   const missed = keptTruth

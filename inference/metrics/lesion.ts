@@ -52,7 +52,12 @@ export function lesionMetrics(predicted: VoxelValues, truth: VoxelValues, option
   }
   const shape = options.shape ?? shapeOf(truth) ?? shapeOf(predicted);
   if (shape === null) {
-    throw new InvalidArgumentError(where, 'options.shape', undefined, 'the mask shape ([H, W], [D, H, W], [N, H, W, 1] or [N, D, H, W, 1]) for array inputs');
+    throw new InvalidArgumentError(
+      where,
+      'options.shape',
+      undefined,
+      'the mask shape ([H, W], [D, H, W], [N, H, W, 1] or [N, D, H, W, 1]) for array inputs',
+    );
   }
   const predictedMask = readMask(where, 'predicted', predicted, threshold);
   const truthMask = readMask(where, 'truth', truth);

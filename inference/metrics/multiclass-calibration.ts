@@ -87,7 +87,11 @@ export function calibrationErrorOfBins(bins: readonly ReliabilityBin[]): number 
  * @param probabilities [N, K] class probabilities (rows sum to 1; apply softmax to logits first).
  * @param labels N class indices in [0, K).
  */
-export function multiclassReliabilityBins(probabilities: ClassProbabilities, labels: ClassLabels, options: MulticlassCalibrationOptions = {}): ReliabilityBin[] {
+export function multiclassReliabilityBins(
+  probabilities: ClassProbabilities,
+  labels: ClassLabels,
+  options: MulticlassCalibrationOptions = {},
+): ReliabilityBin[] {
   const where = 'multiclassReliabilityBins';
   const { bins, binning } = resolve(where, options);
   const data = readClassData(where, probabilities, labels);
@@ -102,7 +106,11 @@ export function multiclassReliabilityBins(probabilities: ClassProbabilities, lab
  * default. Hand check: rows (0.9, 0.1) label 0 and (0.6, 0.4) label 1 → bins 14 and 9, each with
  * one example: ECE = ½|1 − 0.9| + ½|0 − 0.6| = 0.35.
  */
-export function multiclassExpectedCalibrationError(probabilities: ClassProbabilities, labels: ClassLabels, options: MulticlassCalibrationOptions = {}): number {
+export function multiclassExpectedCalibrationError(
+  probabilities: ClassProbabilities,
+  labels: ClassLabels,
+  options: MulticlassCalibrationOptions = {},
+): number {
   return calibrationErrorOfBins(multiclassReliabilityBins(probabilities, labels, options));
 }
 
@@ -110,7 +118,11 @@ export function multiclassExpectedCalibrationError(probabilities: ClassProbabili
  * Class-wise ECE (Kull et al. 2019, "classwise-ECE"; Nixon et al. 2019, SCE): the mean over the K
  * classes of the ECE of p_k against 1[y = k], each over all N examples with its own bins.
  */
-export function classwiseExpectedCalibrationError(probabilities: ClassProbabilities, labels: ClassLabels, options: MulticlassCalibrationOptions = {}): number {
+export function classwiseExpectedCalibrationError(
+  probabilities: ClassProbabilities,
+  labels: ClassLabels,
+  options: MulticlassCalibrationOptions = {},
+): number {
   const where = 'classwiseExpectedCalibrationError';
   const { bins, binning } = resolve(where, options);
   const data = readClassData(where, probabilities, labels);
@@ -137,7 +149,8 @@ export function multiclassBrierScore(probabilities: ClassProbabilities, labels: 
 export function multiclassNegativeLogLikelihood(probabilities: ClassProbabilities, labels: ClassLabels): number {
   const data = readClassData('multiclassNegativeLogLikelihood', probabilities, labels);
   let sum = 0;
-  for (let i = 0; i < data.count; i++) sum -= Math.log(Math.max(PROBABILITY_EPSILON, data.probabilities[i * data.classes + data.labels[i]]));
+  for (let i = 0; i < data.count; i++)
+    sum -= Math.log(Math.max(PROBABILITY_EPSILON, data.probabilities[i * data.classes + data.labels[i]]));
   return sum / data.count;
 }
 

@@ -9,7 +9,6 @@ import { requireOpenInterval } from '../../src/validate.js';
 import { readValues, requireFiniteValues, requireSameLength, type VoxelValues } from './values.js';
 import { HALF_LOG_TWO_PI } from '../../src/distributions/constants.js';
 
-
 /** Default probability levels of `quantileCalibration`: 0.05, 0.10, …, 0.95. */
 export const DEFAULT_QUANTILE_LEVELS: readonly number[] = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
 
@@ -47,7 +46,8 @@ export function rootMeanSquaredError(predictions: VoxelValues, targets: VoxelVal
 
 function readVariances(where: string, variances: VoxelValues | number, length: number): (i: number) => number {
   if (typeof variances === 'number') {
-    if (!(variances > 0) || !Number.isFinite(variances)) throw new InvalidArgumentError(where, 'variances', variances, 'a finite variance > 0');
+    if (!(variances > 0) || !Number.isFinite(variances))
+      throw new InvalidArgumentError(where, 'variances', variances, 'a finite variance > 0');
     return () => variances;
   }
   const v = readFinite(where, 'variances', variances);
@@ -95,7 +95,8 @@ export function gaussianMixtureNegativeLogLikelihood(means: SampleMatrix, varian
   if (mu.length === 0) throw new InvalidArgumentError(where, 'means', 'no samples', 'at least one sample');
   mu.forEach((row, s) => requireSameLength(where, ['targets', `means[${s}]`], y, row));
   const variance = typeof variances === 'number' ? null : readSamples(where, 'variances', variances);
-  if (variance !== null && variance.length !== mu.length) throw new ShapeError(where, 'variances', [variance.length], `${mu.length} samples, as many as 'means'`);
+  if (variance !== null && variance.length !== mu.length)
+    throw new ShapeError(where, 'variances', [variance.length], `${mu.length} samples, as many as 'means'`);
   if (typeof variances === 'number' && !(variances > 0)) throw new InvalidArgumentError(where, 'variances', variances, 'a variance > 0');
   let sum = 0;
   const logs = new Float64Array(mu.length);
@@ -125,7 +126,8 @@ export function gaussianPit(means: VoxelValues, stddevs: VoxelValues | number, t
 
 function readPit(where: string, pit: VoxelValues): ArrayLike<number> {
   const values = readFinite(where, 'pit', pit);
-  for (let i = 0; i < values.length; i++) if (!(values[i] >= 0 && values[i] <= 1)) throw new InvalidArgumentError(where, `pit[${i}]`, values[i], 'a PIT value F(y) in [0, 1]');
+  for (let i = 0; i < values.length; i++)
+    if (!(values[i] >= 0 && values[i] <= 1)) throw new InvalidArgumentError(where, `pit[${i}]`, values[i], 'a PIT value F(y) in [0, 1]');
   return values;
 }
 

@@ -12,7 +12,12 @@ import { readValues, requireFiniteValues, type VoxelValues } from './values.js';
 /** Default number of rejection fractions of `accuracyRejectionCurve` (0, 0.05, …, 0.95). */
 export const DEFAULT_REJECTION_POINTS = 20;
 
-function readErrors(where: string, uncertainty: VoxelValues, probabilities: ClassProbabilities, labels: ClassLabels): { score: ArrayLike<number>; errors: Uint8Array } {
+function readErrors(
+  where: string,
+  uncertainty: VoxelValues,
+  probabilities: ClassProbabilities,
+  labels: ClassLabels,
+): { score: ArrayLike<number>; errors: Uint8Array } {
   const data = readClassData(where, probabilities, labels);
   const score = readValues(where, 'uncertainty', uncertainty);
   requireFiniteValues(where, 'uncertainty', score);
@@ -47,7 +52,12 @@ export interface AccuracyRejectionCurve {
  * most uncertain fraction r and report the accuracy of the rest. A useful uncertainty makes the
  * curve rise from the plain accuracy (r = 0) towards 1.
  */
-export function accuracyRejectionCurve(uncertainty: VoxelValues, probabilities: ClassProbabilities, labels: ClassLabels, options: { readonly points?: number } = {}): AccuracyRejectionCurve {
+export function accuracyRejectionCurve(
+  uncertainty: VoxelValues,
+  probabilities: ClassProbabilities,
+  labels: ClassLabels,
+  options: { readonly points?: number } = {},
+): AccuracyRejectionCurve {
   const where = 'accuracyRejectionCurve';
   const points = requireInteger(where, 'options.points', options.points ?? DEFAULT_REJECTION_POINTS);
   const { score, errors } = readErrors(where, uncertainty, probabilities, labels);

@@ -21,7 +21,13 @@ export const DEFAULT_RETENTION_POINTS = 101;
 export const DEFAULT_OVERLAP_THRESHOLDS = 100;
 
 /** `readUncertaintyInputs`, refusing empty maps (a curve needs at least one voxel). */
-function readInputs(where: string, uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, threshold: number): UncertaintyInputs {
+function readInputs(
+  where: string,
+  uncertainty: VoxelValues,
+  predicted: VoxelValues,
+  truth: VoxelValues,
+  threshold: number,
+): UncertaintyInputs {
   const inputs = readUncertaintyInputs(where, uncertainty, predicted, truth, threshold);
   if (inputs.score.length === 0) throw new InvalidArgumentError(where, 'uncertainty', 'empty', 'at least one voxel');
   return inputs;
@@ -49,7 +55,12 @@ export interface OverlapOfErrors {
  * Uncertainty–error overlap: Dice between the voxels the model gets wrong and the voxels whose
  * uncertainty ≥ a threshold. 1 means the map outlines exactly the errors.
  */
-export function uncertaintyErrorOverlap(uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, options: OverlapOfErrorsOptions = {}): OverlapOfErrors {
+export function uncertaintyErrorOverlap(
+  uncertainty: VoxelValues,
+  predicted: VoxelValues,
+  truth: VoxelValues,
+  options: OverlapOfErrorsOptions = {},
+): OverlapOfErrors {
   const where = 'uncertaintyErrorOverlap';
   const threshold = requireFinite(where, 'options.threshold', options.threshold ?? DEFAULT_THRESHOLD);
   const { score, predicted: p, truth: t } = readInputs(where, uncertainty, predicted, truth, threshold);
@@ -107,7 +118,12 @@ export interface RetentionCurve {
  * true positives); the curve is Dice(f). An oracle ranking (errors first) rises fastest; a random
  * ranking rises linearly in expectation.
  */
-export function retentionCurve(uncertainty: VoxelValues, predicted: VoxelValues, truth: VoxelValues, options: RetentionOptions = {}): RetentionCurve {
+export function retentionCurve(
+  uncertainty: VoxelValues,
+  predicted: VoxelValues,
+  truth: VoxelValues,
+  options: RetentionOptions = {},
+): RetentionCurve {
   const where = 'retentionCurve';
   const threshold = requireFinite(where, 'options.threshold', options.threshold ?? DEFAULT_THRESHOLD);
   const points = requireInteger(where, 'options.points', options.points ?? DEFAULT_RETENTION_POINTS, 2);

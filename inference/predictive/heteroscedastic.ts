@@ -34,7 +34,12 @@ export function splitHeteroscedastic(output: tf.Tensor): HeteroscedasticLogits {
   requireFloatTensor('splitHeteroscedastic', 'output', output);
   const channels = output.shape[output.rank - 1];
   if (output.rank < 2 || channels % 2 !== 0) {
-    throw new ShapeError('splitHeteroscedastic', 'output', output.shape, 'rank ≥ 2 with an even last axis [..., 2C] (logit means, then log-variances)');
+    throw new ShapeError(
+      'splitHeteroscedastic',
+      'output',
+      output.shape,
+      'rank ≥ 2 with an even last axis [..., 2C] (logit means, then log-variances)',
+    );
   }
   const [logitMean, logVariance] = tf.split(output, 2, -1);
   return { logitMean, logVariance };
@@ -65,7 +70,9 @@ export interface HeteroscedasticOptions {
 export function heteroscedasticProbability(logitMean: tf.Tensor, logVariance: tf.Tensor, options: HeteroscedasticOptions = {}): tf.Tensor {
   const where = 'heteroscedasticProbability';
   const draws = options.draws ?? requireNoiseScope(where).draws(ALEATORIC_NOISE_PATH);
-  return tf.tidy(() => tf.mean(tf.sigmoid(sampledLogits(where, logitMean, logVariance, options.samples ?? DEFAULT_ALEATORIC_SAMPLES, draws)), 0));
+  return tf.tidy(() =>
+    tf.mean(tf.sigmoid(sampledLogits(where, logitMean, logVariance, options.samples ?? DEFAULT_ALEATORIC_SAMPLES, draws)), 0),
+  );
 }
 
 /**
@@ -75,7 +82,12 @@ export function heteroscedasticProbability(logitMean: tf.Tensor, logVariance: tf
  * it (sum, or an imbalance-aware reduction) in the likelihood. The caller owns the result.
  * Differentiable in μ and log σ². Without `options.draws` it must run inside `withNoise`.
  */
-export function heteroscedasticLoss(logitMean: tf.Tensor, logVariance: tf.Tensor, labels: tf.Tensor, options: HeteroscedasticOptions = {}): tf.Tensor {
+export function heteroscedasticLoss(
+  logitMean: tf.Tensor,
+  logVariance: tf.Tensor,
+  labels: tf.Tensor,
+  options: HeteroscedasticOptions = {},
+): tf.Tensor {
   const where = 'heteroscedasticLoss';
   requireFloatTensor(where, 'labels', labels);
   requireSameShape(where, ['logitMean', 'labels'], logitMean.shape, labels.shape);

@@ -119,7 +119,13 @@ function entropyOf(p: tf.Tensor, settings: Settings): tf.Tensor {
 }
 
 /** Streams S passes over one chunk: Welford mean and M2, running sum of entropies. */
-function predictChunk(model: PredictiveModel, chunk: tf.Tensor, chunkStart: number, settings: Settings, done: { count: number }): Omit<PredictiveResult, 'samples'> {
+function predictChunk(
+  model: PredictiveModel,
+  chunk: tf.Tensor,
+  chunkStart: number,
+  settings: Settings,
+  done: { count: number },
+): Omit<PredictiveResult, 'samples'> {
   let mean: tf.Tensor | null = null;
   let m2: tf.Tensor | null = null;
   let entropySum: tf.Tensor | null = null;
@@ -170,7 +176,12 @@ function resolveSettings(x: tf.Tensor, options: PredictiveOptions): Settings & {
   } else if (options.seed !== undefined) {
     noise = new NoiseSource(options.seed);
   } else {
-    throw new InvalidArgumentError(where, 'options', 'neither noise nor seed', "options.noise (a NoiseSource) or options.seed, so the passes are replayable");
+    throw new InvalidArgumentError(
+      where,
+      'options',
+      'neither noise nor seed',
+      'options.noise (a NoiseSource) or options.seed, so the passes are replayable',
+    );
   }
   let aleatoricSamples: number | null = null;
   if (options.aleatoric !== undefined) {
@@ -218,7 +229,15 @@ export function predictive(model: PredictiveModel, x: tf.Tensor, options: Predic
       }
     }
     if (parts.length === 1) return { ...parts[0], samples: settings.samples };
-    const joined = Object.fromEntries(MAP_KEYS.map((key) => [key, tf.concat(parts.map((part) => part[key]), 0)])) as Record<(typeof MAP_KEYS)[number], tf.Tensor>;
+    const joined = Object.fromEntries(
+      MAP_KEYS.map((key) => [
+        key,
+        tf.concat(
+          parts.map((part) => part[key]),
+          0,
+        ),
+      ]),
+    ) as Record<(typeof MAP_KEYS)[number], tf.Tensor>;
     return { ...joined, samples: settings.samples };
   } finally {
     if (parts.length > 1) for (const part of parts) for (const key of MAP_KEYS) part[key].dispose();

@@ -73,17 +73,24 @@ export function disposeRegressionPredictive(result: RegressionPredictiveResult):
 
 function forward(model: PredictiveModel, x: tf.Tensor): tf.Tensor {
   const y = typeof model === 'function' ? model(x) : model.predict(x, { batchSize: x.shape[0] });
-  if (!(y instanceof tf.Tensor)) throw new InvalidArgumentError('regressionPredictive', 'model', 'a model with several outputs', 'a model with one output tensor');
+  if (!(y instanceof tf.Tensor))
+    throw new InvalidArgumentError('regressionPredictive', 'model', 'a model with several outputs', 'a model with one output tensor');
   return y;
 }
 
 function resolveNoise(options: RegressionPredictiveOptions): NoiseSource {
   if (options.noise !== undefined) {
-    if (!(options.noise instanceof NoiseSource)) throw new InvalidArgumentError('regressionPredictive', 'options.noise', options.noise, 'a NoiseSource');
+    if (!(options.noise instanceof NoiseSource))
+      throw new InvalidArgumentError('regressionPredictive', 'options.noise', options.noise, 'a NoiseSource');
     return options.noise;
   }
   if (options.seed !== undefined) return new NoiseSource(options.seed);
-  throw new InvalidArgumentError('regressionPredictive', 'options', 'neither noise nor seed', 'options.noise (a NoiseSource) or options.seed, so the passes are replayable');
+  throw new InvalidArgumentError(
+    'regressionPredictive',
+    'options',
+    'neither noise nor seed',
+    'options.noise (a NoiseSource) or options.seed, so the passes are replayable',
+  );
 }
 
 /**
@@ -98,22 +105,41 @@ function resolveNoise(options: RegressionPredictiveOptions): NoiseSource {
  * console.log(p.scores?.meanLogLikelihood, p.scores?.coverage['0.9']);
  * disposeRegressionPredictive(p); sigma.dispose();
  */
-export function regressionPredictive(model: PredictiveModel, x: tf.Tensor, options: RegressionPredictiveOptions): RegressionPredictiveResult {
+export function regressionPredictive(
+  model: PredictiveModel,
+  x: tf.Tensor,
+  options: RegressionPredictiveOptions,
+): RegressionPredictiveResult {
   const where = 'regressionPredictive';
-  if (typeof model !== 'function' && !(model instanceof tf.LayersModel)) throw new InvalidArgumentError(where, 'model', model, 'a tf.LayersModel or a function (x) => tf.Tensor');
+  if (typeof model !== 'function' && !(model instanceof tf.LayersModel))
+    throw new InvalidArgumentError(where, 'model', model, 'a tf.LayersModel or a function (x) => tf.Tensor');
   requireFloatTensor(where, 'x', x);
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(where, 'options', options, 'an options object with noiseScale or heteroscedastic');
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidArgumentError(where, 'options', options, 'an options object with noiseScale or heteroscedastic');
   const samples = requireInteger(where, 'options.samples', options.samples ?? DEFAULT_PREDICTIVE_SAMPLES);
   const step = requireInteger(where, 'options.step', options.step ?? 0, 0);
   const heteroscedastic = options.heteroscedastic === true;
-  if (heteroscedastic === (options.noiseScale !== undefined)) throw new InvalidArgumentError(where, 'options.noiseScale', options.noiseScale, 'a σ > 0 (homoscedastic) or heteroscedastic: true, exactly one of them');
+  if (heteroscedastic === (options.noiseScale !== undefined))
+    throw new InvalidArgumentError(
+      where,
+      'options.noiseScale',
+      options.noiseScale,
+      'a σ > 0 (homoscedastic) or heteroscedastic: true, exactly one of them',
+    );
   const variance = heteroscedastic ? 0 : requirePositive(where, 'options.noiseScale', options.noiseScale) ** 2;
   const levels = [...(options.levels ?? DEFAULT_COVERAGE_LEVELS)];
   levels.forEach((level, j) => requireOpenInterval(where, `options.levels[${j}]`, level, 0, 1));
   const targets = options.targets === undefined ? undefined : requireFloatTensor(where, 'options.targets', options.targets);
   const noise = resolveNoise(options);
 
-  const state: Record<'mean' | 'm2' | 'varianceSum' | 'logMax' | 'logSum' | 'cdfSum', tf.Tensor | null> = { mean: null, m2: null, varianceSum: null, logMax: null, logSum: null, cdfSum: null };
+  const state: Record<'mean' | 'm2' | 'varianceSum' | 'logMax' | 'logSum' | 'cdfSum', tf.Tensor | null> = {
+    mean: null,
+    m2: null,
+    varianceSum: null,
+    logMax: null,
+    logSum: null,
+    cdfSum: null,
+  };
   try {
     for (let s = 0; s < samples; s++) {
       const next = withNoise(noise, { step, particle: s }, () =>
@@ -123,7 +149,8 @@ export function regressionPredictive(model: PredictiveModel, x: tf.Tensor, optio
           let v: tf.Tensor = tf.fill(output.shape, variance);
           if (heteroscedastic) {
             const channels = output.shape[output.rank - 1];
-            if (output.rank < 2 || channels % 2 !== 0) throw new ShapeError(where, 'model output', output.shape, '[N, 2D]: means then log-variances (heteroscedastic)');
+            if (output.rank < 2 || channels % 2 !== 0)
+              throw new ShapeError(where, 'model output', output.shape, '[N, 2D]: means then log-variances (heteroscedastic)');
             const [m, logVariance] = tf.split(output, 2, -1);
             mu = m;
             v = tf.exp(tf.clipByValue(logVariance, -LOG_VARIANCE_LIMIT, LOG_VARIANCE_LIMIT));
@@ -145,7 +172,9 @@ export function regressionPredictive(model: PredictiveModel, x: tf.Tensor, optio
             out.varianceSum = tf.add(varianceSum, v);
           }
           if (targets !== undefined) {
-            const logDensity = tf.neg(tf.add(tf.div(tf.mul(0.5, tf.squaredDifference(targets, mu)), v), tf.add(tf.mul(0.5, tf.log(v)), HALF_LOG_TWO_PI)));
+            const logDensity = tf.neg(
+              tf.add(tf.div(tf.mul(0.5, tf.squaredDifference(targets, mu)), v), tf.add(tf.mul(0.5, tf.log(v)), HALF_LOG_TWO_PI)),
+            );
             const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.div(tf.sub(targets, mu), tf.sqrt(tf.mul(2, v))))));
             if (logMax === null || logSum === null || cdfSum === null) {
               out.logMax = logDensity;
@@ -173,7 +202,10 @@ export function regressionPredictive(model: PredictiveModel, x: tf.Tensor, optio
       return { mean: mean.clone(), aleatoricVariance, epistemicVariance, totalVariance: tf.add(aleatoricVariance, epistemicVariance) };
     });
     if (targets === undefined) return { ...maps, samples };
-    const [logLikelihood, pit] = tf.tidy(() => [tf.add(logMax, tf.log(tf.div(logSum, samples))), tf.clipByValue(tf.div(cdfSum, samples), 0, 1)]);
+    const [logLikelihood, pit] = tf.tidy(() => [
+      tf.add(logMax, tf.log(tf.div(logSum, samples))),
+      tf.clipByValue(tf.div(cdfSum, samples), 0, 1),
+    ]);
     const meanTensor = tf.mean(logLikelihood);
     const meanLogLikelihood = meanTensor.dataSync()[0];
     meanTensor.dispose();

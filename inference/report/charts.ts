@@ -107,7 +107,9 @@ export function constantKlWeightSentence(training: readonly TrainingPoint[]): st
 }
 
 function formatWeight(weight: number): string {
-  return weight !== 0 && (Math.abs(weight) < 1e-3 || Math.abs(weight) >= 1e4) ? weight.toExponential(3) : String(Number(weight.toPrecision(4)));
+  return weight !== 0 && (Math.abs(weight) < 1e-3 || Math.abs(weight) >= 1e4)
+    ? weight.toExponential(3)
+    : String(Number(weight.toPrecision(4)));
 }
 
 /** ‖∇ weighted KL‖ / ‖∇ NLL‖ per layer over steps, on a log scale (1 = the two pulls are equal). */
@@ -144,7 +146,19 @@ export interface ReliabilityChartOptions {
  * matters little when it holds a handful of voxels).
  */
 export function reliabilityChart(bins: readonly ReliabilityPoint[], ece?: number, options: ReliabilityChartOptions = {}): ReportChart {
-  const values = finiteRows(bins.filter((b) => b.count > 0).map((b) => ({ lower: b.lower, upper: b.upper, middle: (b.lower + b.upper) / 2, confidence: b.confidence, accuracy: b.accuracy, count: b.count, label: compactCount(b.count) })));
+  const values = finiteRows(
+    bins
+      .filter((b) => b.count > 0)
+      .map((b) => ({
+        lower: b.lower,
+        upper: b.upper,
+        middle: (b.lower + b.upper) / 2,
+        confidence: b.confidence,
+        accuracy: b.accuracy,
+        count: b.count,
+        label: compactCount(b.count),
+      })),
+  );
   const name = options.title ?? 'Reliability diagram';
   const title = ece === undefined ? name : `${name} (ECE ${ece.toFixed(4)})`;
   return {
@@ -175,7 +189,12 @@ export function reliabilityChart(bins: readonly ReliabilityPoint[], ece?: number
           },
         },
         {
-          data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+          data: {
+            values: [
+              { x: 0, y: 0 },
+              { x: 1, y: 1 },
+            ],
+          },
           mark: { type: 'line', strokeDash: [4, 4], color: 'gray' },
           encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
         },
@@ -211,7 +230,12 @@ export function retentionChart(curve: RetentionData): ReportChart {
       data: { values },
       mark: { type: 'line' },
       encoding: {
-        x: { field: 'fraction', type: 'quantitative', title: 'fraction referred (most uncertain first; symmetric-log axis)', scale: { type: 'symlog', constant: RETENTION_SYMLOG_CONSTANT, domain: [0, 1] } },
+        x: {
+          field: 'fraction',
+          type: 'quantitative',
+          title: 'fraction referred (most uncertain first; symmetric-log axis)',
+          scale: { type: 'symlog', constant: RETENTION_SYMLOG_CONSTANT, domain: [0, 1] },
+        },
         y: { field: 'dice', type: 'quantitative', title: 'Dice', scale: { domain: [0, 1] } },
       },
     },
@@ -263,7 +287,12 @@ export function reportCharts(report: RunReport): ReportChart[] {
   }
   if (report.foregroundReliability !== undefined && report.foregroundReliability.some((b) => b.count > 0)) {
     const ece = typeof report.summary.eceForeground === 'number' ? report.summary.eceForeground : undefined;
-    charts.push(reliabilityChart(report.foregroundReliability, ece, { id: 'reliability-foreground', title: 'Reliability on the foreground (lesion or predicted lesion)' }));
+    charts.push(
+      reliabilityChart(report.foregroundReliability, ece, {
+        id: 'reliability-foreground',
+        title: 'Reliability on the foreground (lesion or predicted lesion)',
+      }),
+    );
   }
   if (report.retention !== undefined && report.retention.fractions.length > 0) charts.push(retentionChart(report.retention));
   (report.comparisons ?? []).forEach((comparison, i) => charts.push(comparisonChart(comparison, i)));

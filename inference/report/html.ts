@@ -32,13 +32,16 @@ export function escapeHtml(text: string): string {
 }
 
 function formatValue(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : Number.isFinite(value) ? value.toPrecision(4) : String(value);
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : Number.isFinite(value) ? value.toPrecision(4) : String(value);
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
 
 function cell(value: unknown): string {
-  return typeof value === 'number' ? `<td class="num">${escapeHtml(formatValue(value))}</td>` : `<td>${escapeHtml(formatValue(value))}</td>`;
+  return typeof value === 'number'
+    ? `<td class="num">${escapeHtml(formatValue(value))}</td>`
+    : `<td>${escapeHtml(formatValue(value))}</td>`;
 }
 
 function keyValueTable(record: Readonly<Record<string, unknown>>): string {
@@ -55,9 +58,10 @@ function tableHtml(table: ReportTable): string {
 function panelRowHtml(row: PanelRow): string {
   const figures = row.panels.map((panel) => {
     const [low, high] = panelRange(panel);
-    const bar = panel.colormap === 'mask'
-      ? ''
-      : `<div class="colorbar"><span>${escapeHtml(formatValue(low))}</span><img alt="colour bar ${escapeHtml(panel.title)}" src="${colorBarDataUri(panel.colormap)}"><span>${escapeHtml(formatValue(high))}</span></div>`;
+    const bar =
+      panel.colormap === 'mask'
+        ? ''
+        : `<div class="colorbar"><span>${escapeHtml(formatValue(low))}</span><img alt="colour bar ${escapeHtml(panel.title)}" src="${colorBarDataUri(panel.colormap)}"><span>${escapeHtml(formatValue(high))}</span></div>`;
     return `<figure><img alt="${escapeHtml(panel.title)}" src="${panelDataUri(panel)}">${bar}<figcaption>${escapeHtml(panel.title)}</figcaption></figure>`;
   });
   return `<h3>${escapeHtml(row.caption)}</h3><div class="panels">${figures.join('')}</div>`;
@@ -75,7 +79,9 @@ export async function renderReportHtml(report: RunReport): Promise<{ html: strin
   const charts = reportCharts(report);
   const sections: string[] = [];
   sections.push(`<h1>${escapeHtml(report.title)}</h1>`);
-  sections.push(`<p><span class="status ${report.status}">${report.status === 'complete' ? 'complete' : 'interrupted: partial results'}</span> ${escapeHtml(report.createdAt)}</p>`);
+  sections.push(
+    `<p><span class="status ${report.status}">${report.status === 'complete' ? 'complete' : 'interrupted: partial results'}</span> ${escapeHtml(report.createdAt)}</p>`,
+  );
   sections.push(`<h2>Summary</h2>${keyValueTable(report.summary)}`);
   if (report.notes !== undefined && report.notes.length > 0) {
     sections.push(`<ul class="notes">${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);

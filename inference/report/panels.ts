@@ -33,7 +33,12 @@ export function panelRgba(panel: Panel): Uint8Array {
   requireInteger(where, 'panel.height', panel.height);
   const size = panel.width * panel.height;
   if (panel.values.length !== size) {
-    throw new InvalidArgumentError(where, 'panel.values', `${panel.values.length} values`, `width × height = ${size} values for panel '${panel.title}'`);
+    throw new InvalidArgumentError(
+      where,
+      'panel.values',
+      `${panel.values.length} values`,
+      `width × height = ${size} values for panel '${panel.title}'`,
+    );
   }
   const [low, high] = panelRange(panel);
   const span = high > low ? high - low : 1;

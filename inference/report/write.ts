@@ -23,7 +23,12 @@ export interface WrittenReport {
 
 /** A file-name-safe slug: lower case, runs of other characters become `-`. */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'panel';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'panel'
+  );
 }
 
 /** JSON replacer: non-finite numbers become `null` (JSON has no NaN), typed arrays become arrays. */
@@ -40,7 +45,14 @@ function jsonSafe(_key: string, value: unknown): unknown {
 export function resultsObject(report: RunReport, charts: readonly ReportChart[], panelFiles: readonly string[][]): Record<string, unknown> {
   const panels = report.panels?.map((row, r) => ({
     caption: row.caption,
-    panels: row.panels.map((panel, p) => ({ title: panel.title, width: panel.width, height: panel.height, colormap: panel.colormap, range: panel.range ?? null, file: panelFiles[r]?.[p] ?? null })),
+    panels: row.panels.map((panel, p) => ({
+      title: panel.title,
+      width: panel.width,
+      height: panel.height,
+      colormap: panel.colormap,
+      range: panel.range ?? null,
+      file: panelFiles[r]?.[p] ?? null,
+    })),
   }));
   return { ...report, panels, figures: charts.map((chart) => ({ id: chart.id, title: chart.title, vegaLite: chart.spec })) };
 }

@@ -59,7 +59,8 @@ import { PHANTOM_SEGMENTATION_RECIPE } from './recipe-values.js';
  */
 export function segmentationRecipe(overrides: Partial<SegmentationRecipe> = {}): SegmentationRecipe {
   const where = 'segmentationRecipe';
-  if (overrides === null || typeof overrides !== 'object') throw new InvalidArgumentError(where, 'overrides', overrides, 'an object of recipe fields');
+  if (overrides === null || typeof overrides !== 'object')
+    throw new InvalidArgumentError(where, 'overrides', overrides, 'an object of recipe fields');
   const merged = { ...PHANTOM_SEGMENTATION_RECIPE, ...overrides, loss: { ...PHANTOM_SEGMENTATION_RECIPE.loss, ...(overrides.loss ?? {}) } };
   const depth = requireInteger(where, 'depth', merged.depth);
   const imageSize = requireInteger(where, 'imageSize', merged.imageSize, 8);
@@ -67,9 +68,11 @@ export function segmentationRecipe(overrides: Partial<SegmentationRecipe> = {}):
   const lesionFraction = requireNonNegative(where, 'lesionFraction', merged.lesionFraction);
   if (lesionFraction > 0.25) throw new InvalidArgumentError(where, 'lesionFraction', lesionFraction, 'a fraction in [0, 0.25]');
   const upsampling = merged.upsampling;
-  if (upsampling !== 'transpose' && upsampling !== 'upsample') throw new InvalidArgumentError(where, 'upsampling', upsampling, "'transpose' or 'upsample'");
+  if (upsampling !== 'transpose' && upsampling !== 'upsample')
+    throw new InvalidArgumentError(where, 'upsampling', upsampling, "'transpose' or 'upsample'");
   const klTemperature = requirePositive(where, 'klTemperature', merged.klTemperature);
-  if (klTemperature > 1) throw new InvalidArgumentError(where, 'klTemperature', klTemperature, 'β in (0, 1] (0 switches the KL off; > 1 over-weights it)');
+  if (klTemperature > 1)
+    throw new InvalidArgumentError(where, 'klTemperature', klTemperature, 'β in (0, 1] (0 switches the KL off; > 1 over-weights it)');
   const loss = merged.loss;
   return {
     imageSize,
@@ -104,7 +107,10 @@ export function segmentationRecipe(overrides: Partial<SegmentationRecipe> = {}):
  */
 export function segmentationObjective(recipe: SegmentationRecipe = PHANTOM_SEGMENTATION_RECIPE): ElboOptions {
   const checked = segmentationRecipe(recipe);
-  const weighting = checked.klTemperature === 1 ? klWeighting.perExample() : klWeighting.product(klWeighting.perExample(), klWeighting.constant(checked.klTemperature));
+  const weighting =
+    checked.klTemperature === 1
+      ? klWeighting.perExample()
+      : klWeighting.product(klWeighting.perExample(), klWeighting.constant(checked.klTemperature));
   return { likelihood: diceCrossEntropy(checked.loss), klWeighting: weighting, countUnit: 'images' };
 }
 

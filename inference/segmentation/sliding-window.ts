@@ -78,11 +78,17 @@ function yieldToEventLoop(): Promise<void> {
  * const maps = await slidingWindowPredictive(model, volume, {patchSize: [32, 32, 32], samples: 20, seed: 1, signal});
  * await writeNifti('mi.nii.gz', maps.mutualInformation, geometry);
  */
-export async function slidingWindowPredictive(model: PredictiveModel, volume: tf.Tensor, options: SlidingWindowOptions): Promise<VolumeMaps> {
+export async function slidingWindowPredictive(
+  model: PredictiveModel,
+  volume: tf.Tensor,
+  options: SlidingWindowOptions,
+): Promise<VolumeMaps> {
   const where = 'slidingWindowPredictive';
   requireFloatTensor(where, 'volume', volume);
-  if (volume.rank < 3 || volume.rank > 5 || volume.shape[0] !== 1) throw new ShapeError(where, 'volume', volume.shape, '[1, ...spatial, C] with 1 to 3 spatial axes');
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object with patchSize and seed or noise');
+  if (volume.rank < 3 || volume.rank > 5 || volume.shape[0] !== 1)
+    throw new ShapeError(where, 'volume', volume.shape, '[1, ...spatial, C] with 1 to 3 spatial axes');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError(where, 'options', options, 'an options object with patchSize and seed or noise');
   const size = volume.shape.slice(1, -1);
   const channels = volume.shape[volume.rank - 1];
   const patchSize = options.patchSize;
@@ -90,12 +96,19 @@ export async function slidingWindowPredictive(model: PredictiveModel, volume: tf
   const samples = requireInteger(where, 'options.samples', options.samples ?? DEFAULT_PREDICTIVE_SAMPLES);
   const perBatch = requireInteger(where, 'options.windowsPerBatch', options.windowsPerBatch ?? 1);
   const step = requireInteger(where, 'options.step', options.step ?? 0, 0);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InvalidArgumentError(where, 'options.signal', options.signal, 'an AbortSignal');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new InvalidArgumentError(where, 'options.signal', options.signal, 'an AbortSignal');
   let noise: NoiseSource;
   if (options.noise instanceof NoiseSource) noise = options.noise;
   else if (options.noise !== undefined) throw new InvalidArgumentError(where, 'options.noise', options.noise, 'a NoiseSource');
   else if (options.seed !== undefined) noise = new NoiseSource(options.seed);
-  else throw new InvalidArgumentError(where, 'options', 'neither noise nor seed', 'options.noise or options.seed, so the passes are replayable');
+  else
+    throw new InvalidArgumentError(
+      where,
+      'options',
+      'neither noise nor seed',
+      'options.noise or options.seed, so the passes are replayable',
+    );
 
   const blender = new WindowBlender(size, patchSize, 3, gaussianImportance(patchSize, options.sigmaScale ?? DEFAULT_GAUSSIAN_SIGMA_SCALE));
   const patchVoxels = patchSize.reduce((a, b) => a * b, 1);
@@ -106,7 +119,12 @@ export async function slidingWindowPredictive(model: PredictiveModel, volume: tf
   for (let b = 0; b < batches; b++) {
     signal?.throwIfAborted();
     const batchCorners = corners.slice(b * perBatch, (b + 1) * perBatch);
-    const windows = tf.tidy(() => tf.concat(batchCorners.map((corner) => tf.slice(volume, [0, ...corner, 0], [1, ...patchSize, channels])), 0));
+    const windows = tf.tidy(() =>
+      tf.concat(
+        batchCorners.map((corner) => tf.slice(volume, [0, ...corner, 0], [1, ...patchSize, channels])),
+        0,
+      ),
+    );
     let maps;
     try {
       maps = predictive(model, windows, {
@@ -127,18 +145,32 @@ export async function slidingWindowPredictive(model: PredictiveModel, volume: tf
     try {
       const expected = [batchCorners.length, ...patchSize, 1];
       if (maps.meanProbability.shape.length !== expected.length || maps.meanProbability.shape.some((d, i) => d !== expected[i])) {
-        throw new ShapeError(where, 'model output', maps.meanProbability.shape, `[${expected.join(', ')}] (one logit channel on the window's grid)`);
+        throw new ShapeError(
+          where,
+          'model output',
+          maps.meanProbability.shape,
+          `[${expected.join(', ')}] (one logit channel on the window's grid)`,
+        );
       }
       const secondMoment = tf.tidy(() => tf.add(maps.variance, tf.square(maps.meanProbability)));
       try {
-        values = [(await maps.meanProbability.data()) as Float32Array, (await secondMoment.data()) as Float32Array, (await maps.expectedEntropy.data()) as Float32Array];
+        values = [
+          (await maps.meanProbability.data()) as Float32Array,
+          (await secondMoment.data()) as Float32Array,
+          (await maps.expectedEntropy.data()) as Float32Array,
+        ];
       } finally {
         secondMoment.dispose();
       }
     } finally {
       disposePredictive(maps);
     }
-    batchCorners.forEach((corner, w) => blender.add(corner, values.map((v) => v.subarray(w * patchVoxels, (w + 1) * patchVoxels))));
+    batchCorners.forEach((corner, w) =>
+      blender.add(
+        corner,
+        values.map((v) => v.subarray(w * patchVoxels, (w + 1) * patchVoxels)),
+      ),
+    );
     await yieldToEventLoop();
   }
   const [meanProbability, secondMoment, expectedEntropy] = blender.blended();

@@ -34,7 +34,12 @@ export function windowStarts(size: number, patch: number, overlap = DEFAULT_WIND
 /** Every window corner (all combinations of the per-axis starts), first axis slowest. */
 export function windowGrid(volumeSize: readonly number[], patchSize: readonly number[], overlap = DEFAULT_WINDOW_OVERLAP): number[][] {
   if (patchSize.length !== volumeSize.length || patchSize.some((p, i) => !Number.isInteger(p) || p < 1 || p > volumeSize[i])) {
-    throw new ShapeError('slidingWindow', 'patchSize', [...patchSize], `${volumeSize.length} window sizes, each between 1 and the volume size [${volumeSize.join(', ')}]`);
+    throw new ShapeError(
+      'slidingWindow',
+      'patchSize',
+      [...patchSize],
+      `${volumeSize.length} window sizes, each between 1 and the volume size [${volumeSize.join(', ')}]`,
+    );
   }
   const perAxis = volumeSize.map((size, axis) => windowStarts(size, patchSize[axis], overlap));
   let corners: number[][] = [[]];
@@ -47,7 +52,8 @@ export function windowGrid(volumeSize: readonly number[], patchSize: readonly nu
  * floored at `MIN_IMPORTANCE`.
  */
 export function gaussianImportance(patchSize: readonly number[], sigmaScale = DEFAULT_GAUSSIAN_SIGMA_SCALE): Float32Array {
-  if (!(sigmaScale > 0 && Number.isFinite(sigmaScale))) throw new InvalidArgumentError('gaussianImportance', 'sigmaScale', sigmaScale, 'a finite number > 0');
+  if (!(sigmaScale > 0 && Number.isFinite(sigmaScale)))
+    throw new InvalidArgumentError('gaussianImportance', 'sigmaScale', sigmaScale, 'a finite number > 0');
   const perAxis = patchSize.map((size) => {
     const centre = (size - 1) / 2;
     const sigma = sigmaScale * size;
@@ -89,7 +95,8 @@ export class WindowBlender {
   ) {
     const voxels = volumeSize.reduce((a, b) => a * b, 1);
     this.patchVoxels = patchSize.reduce((a, b) => a * b, 1);
-    if (importance.length !== this.patchVoxels) throw new ShapeError('WindowBlender', 'importance', [importance.length], `${this.patchVoxels} weights (one per window voxel)`);
+    if (importance.length !== this.patchVoxels)
+      throw new ShapeError('WindowBlender', 'importance', [importance.length], `${this.patchVoxels} weights (one per window voxel)`);
     this.weightSum = new Float32Array(voxels);
     this.sums = Array.from({ length: maps }, () => new Float32Array(voxels));
     this.strides = volumeSize.map((_, axis) => volumeSize.slice(axis + 1).reduce((a, b) => a * b, 1));
@@ -99,7 +106,12 @@ export class WindowBlender {
   add(corner: readonly number[], windowMaps: readonly ArrayLike<number>[]): void {
     const { patchSize, strides, importance } = this;
     if (windowMaps.length !== this.sums.length || windowMaps.some((m) => m.length !== this.patchVoxels)) {
-      throw new ShapeError('WindowBlender.add', 'windowMaps', windowMaps.map((m) => m.length), `${this.sums.length} maps of ${this.patchVoxels} values`);
+      throw new ShapeError(
+        'WindowBlender.add',
+        'windowMaps',
+        windowMaps.map((m) => m.length),
+        `${this.sums.length} maps of ${this.patchVoxels} values`,
+      );
     }
     for (let q = 0; q < this.patchVoxels; q++) {
       let rest = q;

@@ -18,7 +18,13 @@ import { applyStepGradients, stepGradients, type StepClipping, type StepOutcome 
 function mergeReports(reports: readonly StepReport[], sizes: readonly number[]): StepReport {
   const total = sizes.reduce((a, b) => a + b, 0);
   const mean = (pick: (r: StepReport) => number) => reports.reduce((sum, r, i) => sum + pick(r) * sizes[i], 0) / total;
-  return { loss: mean((r) => r.loss), nll: mean((r) => r.nll), kl: mean((r) => r.kl), klWeight: reports[0].klWeight, perLayer: reports[0].perLayer };
+  return {
+    loss: mean((r) => r.loss),
+    nll: mean((r) => r.nll),
+    kl: mean((r) => r.kl),
+    klWeight: reports[0].klWeight,
+    perLayer: reports[0].perLayer,
+  };
 }
 
 /**

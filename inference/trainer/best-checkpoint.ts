@@ -40,7 +40,12 @@ export function bestCheckpointDir(dir: string): string {
 export function improvedBest(best: BestSoFar, logs: Readonly<Record<string, number>>, epoch: number): BestSoFar | null {
   const value = logs[best.monitor];
   if (value === undefined) {
-    throw new InvalidArgumentError('fit', 'checkpoint.monitor', best.monitor, `one of this run's epoch logs: ${Object.keys(logs).join(', ')}`);
+    throw new InvalidArgumentError(
+      'fit',
+      'checkpoint.monitor',
+      best.monitor,
+      `one of this run's epoch logs: ${Object.keys(logs).join(', ')}`,
+    );
   }
   if (!Number.isFinite(value)) return null;
   const better = best.value === null || (best.mode === 'min' ? value < best.value : value > best.value);

@@ -66,7 +66,12 @@ export async function serializeTensor(name: string, tensor: tf.Tensor): Promise<
     throw new FormatError(`writeCheckpoint: tensor '${name}' has dtype ${tensor.dtype}; only float32 and int32 can be checkpointed.`);
   }
   const values = (await tensor.data()) as Float32Array | Int32Array;
-  return { name, shape: [...tensor.shape], dtype: tensor.dtype, data: bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)) };
+  return {
+    name,
+    shape: [...tensor.shape],
+    dtype: tensor.dtype,
+    data: bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)),
+  };
 }
 
 /** Rebuilds a tensor from its bytes. Caller owns it. */
@@ -74,7 +79,9 @@ export function deserializeTensor(serialized: SerializedTensor, source: string):
   const bytes = base64ToBytes(serialized.data, `tensor '${serialized.name}' in ${source}`);
   const size = serialized.shape.reduce((a, b) => a * b, 1);
   if (bytes.byteLength !== size * 4 || (serialized.dtype !== 'float32' && serialized.dtype !== 'int32')) {
-    throw new FormatError(`readCheckpoint: tensor '${serialized.name}' in ${source} does not match its shape [${serialized.shape.join(', ')}] and dtype ${serialized.dtype}.`);
+    throw new FormatError(
+      `readCheckpoint: tensor '${serialized.name}' in ${source} does not match its shape [${serialized.shape.join(', ')}] and dtype ${serialized.dtype}.`,
+    );
   }
   const copy = new Uint8Array(bytes);
   const values = serialized.dtype === 'float32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
@@ -98,7 +105,12 @@ function reviveNonFinite(_key: string, value: unknown): unknown {
  */
 export function encodeCheckpoint(checkpoint: TrainerCheckpoint): string {
   const body = JSON.stringify(checkpoint, replaceNonFinite);
-  const header = JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, sha256: sha256Hex(body), bytes: new TextEncoder().encode(body).length });
+  const header = JSON.stringify({
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    sha256: sha256Hex(body),
+    bytes: new TextEncoder().encode(body).length,
+  });
   return `${header}\n${body}\n`;
 }
 
@@ -113,14 +125,20 @@ export function decodeCheckpoint(text: string, source: string): TrainerCheckpoin
   try {
     header = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as typeof header;
   } catch {
-    throw new FormatError(`readCheckpoint: ${source} does not start with a checkpoint header; it is not a ${CHECKPOINT_FORMAT} file or was damaged.`);
+    throw new FormatError(
+      `readCheckpoint: ${source} does not start with a checkpoint header; it is not a ${CHECKPOINT_FORMAT} file or was damaged.`,
+    );
   }
   if (header.format !== CHECKPOINT_FORMAT || header.version !== CHECKPOINT_VERSION) {
-    throw new FormatError(`readCheckpoint: ${source} has format ${String(header.format)} version ${String(header.version)}; expected ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION}.`);
+    throw new FormatError(
+      `readCheckpoint: ${source} has format ${String(header.format)} version ${String(header.version)}; expected ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION}.`,
+    );
   }
   const sha256 = sha256Hex(body);
   if (sha256 !== header.sha256) {
-    throw new FormatError(`readCheckpoint: ${source} is damaged: its body's sha256 ${sha256} differs from the header's ${String(header.sha256)}.`);
+    throw new FormatError(
+      `readCheckpoint: ${source} is damaged: its body's sha256 ${sha256} differs from the header's ${String(header.sha256)}.`,
+    );
   }
   return JSON.parse(body, reviveNonFinite) as TrainerCheckpoint;
 }

@@ -74,7 +74,12 @@ export class TensorBatchSource implements BatchSource {
     this.datasetSize = data.x.shape[0];
     this.numBatches = batchCount(this.datasetSize, batchSize, dropRemainder);
     if (this.numBatches < 1) {
-      throw new InvalidArgumentError('fit', 'batchSize', batchSize, `at most the number of examples (${this.datasetSize}) when dropRemainder is true`);
+      throw new InvalidArgumentError(
+        'fit',
+        'batchSize',
+        batchSize,
+        `at most the number of examples (${this.datasetSize}) when dropRemainder is true`,
+      );
     }
   }
 
@@ -104,12 +109,21 @@ export class TensorBatchSource implements BatchSource {
 export class DatasetBatchSource implements BatchSource {
   readonly numBatches: number;
 
-  constructor(private readonly dataset: tf.data.Dataset<tf.TensorContainer>, readonly datasetSize: number, batchesPerEpoch: number | undefined) {
+  constructor(
+    private readonly dataset: tf.data.Dataset<tf.TensorContainer>,
+    readonly datasetSize: number,
+    batchesPerEpoch: number | undefined,
+  ) {
     requireInteger('fit', 'datasetSize', datasetSize, 1);
     if (batchesPerEpoch !== undefined) this.numBatches = requireInteger('fit', 'batchesPerEpoch', batchesPerEpoch, 1);
     else if (Number.isInteger(dataset.size) && dataset.size > 0) this.numBatches = dataset.size;
     else {
-      throw new InvalidArgumentError('fit', 'batchesPerEpoch', batchesPerEpoch, `an integer ≥ 1 (the dataset's size is ${String(dataset.size)}, so the number of batches per epoch must be given)`);
+      throw new InvalidArgumentError(
+        'fit',
+        'batchesPerEpoch',
+        batchesPerEpoch,
+        `an integer ≥ 1 (the dataset's size is ${String(dataset.size)}, so the number of batches per epoch must be given)`,
+      );
     }
   }
 

@@ -50,7 +50,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   const where = 'earlyStopping';
   const monitor = options.monitor ?? EARLY_STOPPING_DEFAULT_MONITOR;
   if (typeof monitor !== 'string' || monitor.length === 0) {
-    throw new InvalidArgumentError(where, 'monitor', monitor, 'a non-empty key of the epoch logs, e.g. \'val_loss\'');
+    throw new InvalidArgumentError(where, 'monitor', monitor, "a non-empty key of the epoch logs, e.g. 'val_loss'");
   }
   const patience = requireInteger(where, 'patience', options.patience ?? EARLY_STOPPING_DEFAULT_PATIENCE, 0);
   const minDelta = requireNonNegative(where, 'minDelta', options.minDelta ?? EARLY_STOPPING_DEFAULT_MIN_DELTA);
@@ -101,7 +101,9 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
       wait += 1;
       if (wait >= patience) {
         stoppedEpoch = record.epoch;
-        control.stop(`early stopping: '${monitor}' did not improve by more than ${minDelta} for ${wait} epoch(s); best ${best} at epoch ${bestEpoch}`);
+        control.stop(
+          `early stopping: '${monitor}' did not improve by more than ${minDelta} for ${wait} epoch(s); best ${best} at epoch ${bestEpoch}`,
+        );
       }
     },
     onTrainEnd(_history, control) {

@@ -90,14 +90,28 @@ export function runFingerprint(model: tf.LayersModel, elbo: Elbo, optimizer: tf.
 export function fingerprintDifferences(saved: unknown, current: unknown, path = ''): ResumeDifference[] {
   if (Object.is(saved, current)) return [];
   const bothArrays = Array.isArray(saved) && Array.isArray(current);
-  const bothObjects = !bothArrays && typeof saved === 'object' && saved !== null && typeof current === 'object' && current !== null && !Array.isArray(saved) && !Array.isArray(current);
+  const bothObjects =
+    !bothArrays &&
+    typeof saved === 'object' &&
+    saved !== null &&
+    typeof current === 'object' &&
+    current !== null &&
+    !Array.isArray(saved) &&
+    !Array.isArray(current);
   if (bothArrays) {
-    if (saved.length !== current.length) return [{ field: `${path}.length`.replace(/^\./, ''), checkpoint: saved.length, current: current.length }];
+    if (saved.length !== current.length)
+      return [{ field: `${path}.length`.replace(/^\./, ''), checkpoint: saved.length, current: current.length }];
     return saved.flatMap((item, i) => fingerprintDifferences(item, current[i], `${path}[${i}]`));
   }
   if (bothObjects) {
     const keys = [...new Set([...Object.keys(saved), ...Object.keys(current)])];
-    return keys.flatMap((key) => fingerprintDifferences((saved as Record<string, unknown>)[key], (current as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`));
+    return keys.flatMap((key) =>
+      fingerprintDifferences(
+        (saved as Record<string, unknown>)[key],
+        (current as Record<string, unknown>)[key],
+        path === '' ? key : `${path}.${key}`,
+      ),
+    );
   }
   return [{ field: path === '' ? '(fingerprint)' : path, checkpoint: saved, current }];
 }

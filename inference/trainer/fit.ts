@@ -14,7 +14,16 @@ import { DatasetBatchSource, TensorBatchSource, requireTensorData, type Batch, t
 import { accumulatedTrainingStep } from './accumulate.js';
 import { learningRateOf, scaledLearningRate, setLearningRateOf } from './lr-scaling.js';
 import { evaluateMetrics } from './evaluate.js';
-import { accumulateStep, emptyHistory, epochMeans, newEpochAccumulator, recordStep, type EpochAccumulator, type EpochRecord, type TrainingHistory } from './history.js';
+import {
+  accumulateStep,
+  emptyHistory,
+  epochMeans,
+  newEpochAccumulator,
+  recordStep,
+  type EpochAccumulator,
+  type EpochRecord,
+  type TrainingHistory,
+} from './history.js';
 import { resolveFitOptions, DEFAULT_SEED, type FitOptions, type ResolvedFitOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { captureTensors, restoreTensors } from './state.js';
@@ -50,11 +59,17 @@ async function readResumeCheckpoint(resolved: ResolvedFitOptions): Promise<Train
   if (resolved.resumeDir === undefined || resolved.checkpointStore === undefined) return null;
   const checkpoint = await resolved.checkpointStore.read(resolved.resumeDir);
   if (checkpoint === null) {
-    if (resolved.resumeRequired) throw new FormatError(`fit: resumeFrom '${resolved.resumeDir}' holds no checkpoint (store: ${resolved.checkpointStore.kind}).`);
+    if (resolved.resumeRequired)
+      throw new FormatError(`fit: resumeFrom '${resolved.resumeDir}' holds no checkpoint (store: ${resolved.checkpointStore.kind}).`);
     return null;
   }
   if (resolved.seed !== undefined && resolved.seed !== checkpoint.seed) {
-    throw new InvalidArgumentError('fit', 'seed', resolved.seed, `the checkpoint's seed ${JSON.stringify(checkpoint.seed)} (or no seed) when resuming`);
+    throw new InvalidArgumentError(
+      'fit',
+      'seed',
+      resolved.seed,
+      `the checkpoint's seed ${JSON.stringify(checkpoint.seed)} (or no seed) when resuming`,
+    );
   }
   return checkpoint;
 }
@@ -91,18 +106,38 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   const noise = new NoiseSource(seed);
   const source = batchSource(data, options, resolved, noise.fork(SHUFFLE_FORK));
   const fingerprint = runFingerprint(model, objective.elbo, optimizer, {
-    seed, batchSize: data instanceof tf.data.Dataset ? null : resolved.batchSize, datasetSize: source.datasetSize, numBatches: source.numBatches,
-    shuffle: resolved.shuffle, dropRemainder: resolved.dropRemainder, clipGlobalNorm: resolved.clipGlobalNorm, clipValue: resolved.clipValue,
+    seed,
+    batchSize: data instanceof tf.data.Dataset ? null : resolved.batchSize,
+    datasetSize: source.datasetSize,
+    numBatches: source.numBatches,
+    shuffle: resolved.shuffle,
+    dropRemainder: resolved.dropRemainder,
+    clipGlobalNorm: resolved.clipGlobalNorm,
+    clipValue: resolved.clipValue,
   });
   if (checkpoint !== null && resolved.resumeDir !== undefined) {
     if (!resolved.forceResume) requireSameFingerprint(checkpoint.fingerprint, fingerprint, resolved.resumeDir);
     await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir, likelihoodVars);
   }
-  let best: BestSoFar = checkpoint?.best ?? { monitor: resolved.checkpointMonitor, mode: resolved.checkpointMode, value: null, epoch: null };
-  const validation = options.validationData === undefined ? null : new TensorBatchSource(options.validationData, resolved.evalBatchSize, false, null);
-  const state: RunState = checkpoint === null
-    ? { epoch: 0, batchIndex: 0, step: 0, consecutiveNonFinite: 0, accumulator: null, history: emptyHistory() }
-    : { epoch: checkpoint.epoch, batchIndex: checkpoint.batchIndex, step: checkpoint.step, consecutiveNonFinite: checkpoint.consecutiveNonFinite, accumulator: checkpoint.accumulator, history: checkpoint.history };
+  let best: BestSoFar = checkpoint?.best ?? {
+    monitor: resolved.checkpointMonitor,
+    mode: resolved.checkpointMode,
+    value: null,
+    epoch: null,
+  };
+  const validation =
+    options.validationData === undefined ? null : new TensorBatchSource(options.validationData, resolved.evalBatchSize, false, null);
+  const state: RunState =
+    checkpoint === null
+      ? { epoch: 0, batchIndex: 0, step: 0, consecutiveNonFinite: 0, accumulator: null, history: emptyHistory() }
+      : {
+          epoch: checkpoint.epoch,
+          batchIndex: checkpoint.batchIndex,
+          step: checkpoint.step,
+          consecutiveNonFinite: checkpoint.consecutiveNonFinite,
+          accumulator: checkpoint.accumulator,
+          history: checkpoint.history,
+        };
   state.history.stopReason = 'completed';
   const history = state.history;
   const control = createControl(model, history);
@@ -116,11 +151,25 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     for (const callbacks of resolved.callbacks) applyCallbackResult(await hook(callbacks), control);
   };
   const currentCheckpoint = async (): Promise<TrainerCheckpoint> => ({
-    seed, epoch: state.epoch, batchIndex: state.batchIndex, step: state.step, consecutiveNonFinite: state.consecutiveNonFinite, history, accumulator: state.accumulator,
-    ...(await captureTensors(model, optimizer, likelihoodVars)), fingerprint, best,
+    seed,
+    epoch: state.epoch,
+    batchIndex: state.batchIndex,
+    step: state.step,
+    consecutiveNonFinite: state.consecutiveNonFinite,
+    history,
+    accumulator: state.accumulator,
+    ...(await captureTensors(model, optimizer, likelihoodVars)),
+    fingerprint,
+    best,
   });
   const saveCheckpoint = async () => {
-    if (resolved.checkpointDir === undefined || resolved.checkpointStore === undefined || resolved.checkpointKeep === 'best' || lastCheckpointStep === state.step) return;
+    if (
+      resolved.checkpointDir === undefined ||
+      resolved.checkpointStore === undefined ||
+      resolved.checkpointKeep === 'best' ||
+      lastCheckpointStep === state.step
+    )
+      return;
     await resolved.checkpointStore.write(resolved.checkpointDir, await currentCheckpoint());
     lastCheckpointStep = state.step;
   };
@@ -142,21 +191,43 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     }
     state.accumulator ??= newEpochAccumulator(epoch, state.step);
     const accumulator = state.accumulator;
-    progress.epochBegin(epoch, Math.ceil(source.numBatches / resolved.accumulateSteps), Math.floor(state.batchIndex / resolved.accumulateSteps));
+    progress.epochBegin(
+      epoch,
+      Math.ceil(source.numBatches / resolved.accumulateSteps),
+      Math.floor(state.batchIndex / resolved.accumulateSteps),
+    );
     const pending: Batch[] = [];
     for await (const batch of source.epochBatches(epoch, state.batchIndex)) {
       // With accumulateSteps K, an update takes K micro-batches (fewer at the end of an epoch).
       pending.push(batch);
       if (pending.length < resolved.accumulateSteps && state.batchIndex + pending.length < source.numBatches) continue;
       const K = resolved.accumulateSteps;
-      const position = { epoch, step: state.step, batchIndex: Math.floor(state.batchIndex / K), numBatches: Math.ceil(source.numBatches / K), datasetSize: source.datasetSize };
-      if (lrScaling !== undefined) setLearningRateOf(optimizer, scaledLearningRate(lrScaling, baseLearningRate, (data instanceof tf.data.Dataset ? pending[0].x.shape[0] : resolved.batchSize) * K, epoch + position.batchIndex / position.numBatches));
+      const position = {
+        epoch,
+        step: state.step,
+        batchIndex: Math.floor(state.batchIndex / K),
+        numBatches: Math.ceil(source.numBatches / K),
+        datasetSize: source.datasetSize,
+      };
+      if (lrScaling !== undefined)
+        setLearningRateOf(
+          optimizer,
+          scaledLearningRate(
+            lrScaling,
+            baseLearningRate,
+            (data instanceof tf.data.Dataset ? pending[0].x.shape[0] : resolved.batchSize) * K,
+            epoch + position.batchIndex / position.numBatches,
+          ),
+        );
       let outcome;
       try {
         if (resolved.inspect !== undefined && state.step % resolved.inspect.every === 0) {
           resolved.inspect.recorder.observe(model, pending[0], objective.elbo, position, noise);
         }
-        outcome = K === 1 ? trainingStep(objective, optimizer, variables, pending[0], position, noise, resolved) : accumulatedTrainingStep(objective, optimizer, variables, pending, position, noise, resolved);
+        outcome =
+          K === 1
+            ? trainingStep(objective, optimizer, variables, pending[0], position, noise, resolved)
+            : accumulatedTrainingStep(objective, optimizer, variables, pending, position, noise, resolved);
       } finally {
         tf.dispose(pending.flatMap((b) => [b.x, b.y]));
       }
@@ -184,7 +255,8 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
           );
         }
       }
-      if (resolved.checkpointEvery !== 'epoch' && state.step % resolved.checkpointEvery === 0 && state.batchIndex < source.numBatches) await saveCheckpoint();
+      if (resolved.checkpointEvery !== 'epoch' && state.step % resolved.checkpointEvery === 0 && state.batchIndex < source.numBatches)
+        await saveCheckpoint();
       if (interrupted()) break;
     }
     // A dataset that ended before its declared batch count leaves micro-batches no update took.
@@ -193,16 +265,33 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
 
     const logs: Record<string, number> = epochMeans(accumulator);
     if (Object.keys(resolved.metrics).length > 0 && resolved.trainMetrics) {
-      Object.assign(logs, await evaluateMetrics(model, source, resolved.metrics, resolved.metricsMode, noise, { step: epoch }, resolved.evalBatchSize));
+      Object.assign(
+        logs,
+        await evaluateMetrics(model, source, resolved.metrics, resolved.metricsMode, noise, { step: epoch }, resolved.evalBatchSize),
+      );
     }
     if (validation !== null) {
       const validationNoise = noise.fork(VALIDATION_FORK);
       const values = await evaluateObjective(objective, validation, { epoch, step: state.step }, validationNoise, resolved.evalBatchSize);
       for (const [key, value] of Object.entries(values)) logs[`val_${key}`] = value;
-      const metrics = await evaluateMetrics(model, validation, resolved.metrics, resolved.metricsMode, validationNoise, { step: epoch }, resolved.evalBatchSize);
+      const metrics = await evaluateMetrics(
+        model,
+        validation,
+        resolved.metrics,
+        resolved.metricsMode,
+        validationNoise,
+        { step: epoch },
+        resolved.evalBatchSize,
+      );
       for (const [key, value] of Object.entries(metrics)) logs[`val_${key}`] = value;
     }
-    const record: EpochRecord = { epoch, firstStep: accumulator.firstStep, stepsApplied: accumulator.stepsApplied, stepsSkipped: accumulator.stepsSkipped, logs };
+    const record: EpochRecord = {
+      epoch,
+      firstStep: accumulator.firstStep,
+      stepsApplied: accumulator.stepsApplied,
+      stepsSkipped: accumulator.stepsSkipped,
+      logs,
+    };
     history.epochs.push(record);
     state.epoch += 1;
     state.batchIndex = 0;
@@ -216,7 +305,11 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   if (resolved.signal?.aborted === true) history.stopReason = 'aborted';
   else if (control.stopRequested) history.stopReason = 'callback';
   await saveCheckpoint();
-  progress.end(history.stopReason === 'completed' ? `training completed after ${state.step} steps` : `training stopped (${control.stopReason ?? 'aborted'}) at step ${state.step}, epoch ${state.epoch}`);
+  progress.end(
+    history.stopReason === 'completed'
+      ? `training completed after ${state.step} steps`
+      : `training stopped (${control.stopReason ?? 'aborted'}) at step ${state.step}, epoch ${state.epoch}`,
+  );
   for (const callbacks of resolved.callbacks) await callbacks.onTrainEnd?.(history, control);
   // The optimizer is the caller's: hand it back with the rate it came with.
   if (lrScaling !== undefined) setLearningRateOf(optimizer, baseLearningRate);
@@ -225,7 +318,12 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
 
 function requireDatasetSize(datasetSize: unknown): void {
   if (typeof datasetSize !== 'number' || !Number.isInteger(datasetSize) || datasetSize < 1) {
-    throw new InvalidArgumentError('fit', 'datasetSize', datasetSize, 'an integer ≥ 1 (the number of training examples) for a tf.data.Dataset input');
+    throw new InvalidArgumentError(
+      'fit',
+      'datasetSize',
+      datasetSize,
+      'an integer ≥ 1 (the number of training examples) for a tf.data.Dataset input',
+    );
   }
 }
 
@@ -235,7 +333,12 @@ async function probeOptimizerState(optimizer: tf.Optimizer): Promise<void> {
   try {
     weights = await optimizer.getWeights();
   } catch (error) {
-    throw new InvalidArgumentError('fit', 'optimizer', optimizer.getClassName(), `an optimizer whose state can be checkpointed (getWeights() failed: ${(error as Error).message})`);
+    throw new InvalidArgumentError(
+      'fit',
+      'optimizer',
+      optimizer.getClassName(),
+      `an optimizer whose state can be checkpointed (getWeights() failed: ${(error as Error).message})`,
+    );
   }
   if (weights.length > 0 && weights[0].name === 'iter') weights[0].tensor.dispose();
 }

@@ -24,10 +24,25 @@ export { type MetricFn, type MetricsMode, METRICS_MODES, METRICS_FORK } from './
 export { type ProgressMode, type ProgressStream, PROGRESS_MODES } from './progress.js';
 export { type TensorData, type DatasetBatch } from './data-source.js';
 export { epochPermutation, SHUFFLE_FORK, PERMUTATION_PATH } from './batches.js';
-export { type TrainerCheckpoint, type SerializedTensor, encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint-format.js';
+export {
+  type TrainerCheckpoint,
+  type SerializedTensor,
+  encodeCheckpoint,
+  decodeCheckpoint,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+} from './checkpoint-format.js';
 export { type CheckpointStore, memoryCheckpointStore } from './checkpoint-store.js';
 export { type ElboInput, type StepReport } from './objective.js';
 export { runFingerprint, fingerprintDifferences, type RunFingerprint } from './fingerprint.js';
-export { BEST_CHECKPOINT_DIR, CHECKPOINT_KEEP_CHOICES, MONITOR_MODES, bestCheckpointDir, type CheckpointKeep, type MonitorMode, type BestSoFar } from './best-checkpoint.js';
+export {
+  BEST_CHECKPOINT_DIR,
+  CHECKPOINT_KEEP_CHOICES,
+  MONITOR_MODES,
+  bestCheckpointDir,
+  type CheckpointKeep,
+  type MonitorMode,
+  type BestSoFar,
+} from './best-checkpoint.js';
 export { NonFiniteTrainingError } from './non-finite-training.js';
 export { type LrScaling, LR_SCALING_RULES, scaledLearningRate } from './lr-scaling.js';

@@ -54,7 +54,13 @@ interface LearningRateHolder {
 /** The optimizer's learning rate (tfjs keeps it as a field of every built-in optimizer). @throws InvalidArgumentError when it has none. */
 export function learningRateOf(optimizer: tf.Optimizer): number {
   const lr = (optimizer as unknown as LearningRateHolder).learningRate;
-  if (typeof lr !== 'number') throw new InvalidArgumentError('fit', 'optimizer', optimizer.getClassName(), 'an optimizer with a numeric learningRate (needed by lrScaling)');
+  if (typeof lr !== 'number')
+    throw new InvalidArgumentError(
+      'fit',
+      'optimizer',
+      optimizer.getClassName(),
+      'an optimizer with a numeric learningRate (needed by lrScaling)',
+    );
   return lr;
 }
 

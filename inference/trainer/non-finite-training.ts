@@ -10,7 +10,10 @@ import type { TrainingHistory } from './history.js';
  * skipped step (the last ones name the reason), `stopReason: 'nonFinite'`. Plain data, no tensors.
  */
 export class NonFiniteTrainingError extends NonFiniteError {
-  constructor(message: string, readonly history: TrainingHistory) {
+  constructor(
+    message: string,
+    readonly history: TrainingHistory,
+  ) {
     super(message);
   }
 }

@@ -43,7 +43,12 @@ export interface TrainingObjective {
    * `pending.scalars[0]`: disposing the pending report disposes it. Optional: without it the trainer
    * uses `lossAndReport` (one more read per step).
    */
-  lossAndPendingReport?(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource): { loss: tf.Scalar; pending: PendingReport };
+  lossAndPendingReport?(
+    x: tf.Tensor,
+    y: tf.Tensor,
+    position: TrainingPosition,
+    noise: NoiseSource,
+  ): { loss: tf.Scalar; pending: PendingReport };
 }
 
 function stepReport(report: ElboReport): StepReport {
@@ -78,7 +83,8 @@ export function elboObjective(elbo: Elbo): TrainingObjective {
 /** Turns `fit`'s `elbo` option into the objective; an `Elbo` must have been built for `model`. */
 export function resolveObjective(model: tf.LayersModel, elbo: ElboInput): TrainingObjective {
   if (elbo instanceof Elbo) {
-    if (elbo.model !== model) throw new InvalidArgumentError('fit', 'elbo', 'an Elbo built for another model', 'an Elbo built for the model being trained');
+    if (elbo.model !== model)
+      throw new InvalidArgumentError('fit', 'elbo', 'an Elbo built for another model', 'an Elbo built for the model being trained');
     return elboObjective(elbo);
   }
   if (typeof elbo !== 'object' || elbo === null) {

@@ -191,26 +191,53 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
   if (seed !== undefined && !(typeof seed === 'number' && Number.isFinite(seed)) && !(typeof seed === 'string' && seed.length > 0)) {
     throw new InvalidArgumentError(where, 'seed', seed, 'a finite number or a non-empty string');
   }
-  const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as TrainerCallbacks];
+  const callbacks =
+    options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as TrainerCallbacks];
   callbacks.forEach((callback, i) => {
-    if (typeof callback !== 'object' || callback === null) throw new InvalidArgumentError(where, `callbacks[${i}]`, callback, 'an object of hooks');
+    if (typeof callback !== 'object' || callback === null)
+      throw new InvalidArgumentError(where, `callbacks[${i}]`, callback, 'an object of hooks');
   });
   const progressStream = options.progressStream ?? defaultProgressStream();
   if (typeof progressStream !== 'object' || progressStream === null || typeof progressStream.write !== 'function') {
     throw new InvalidArgumentError(where, 'progressStream', progressStream, 'a writable stream (an object with write(text))');
   }
   const checkpoint = options.checkpoint;
-  if (checkpoint !== undefined && (typeof checkpoint !== 'object' || checkpoint === null || typeof checkpoint.dir !== 'string' || checkpoint.dir.length === 0)) {
-    throw new InvalidArgumentError(where, 'checkpoint', checkpoint, "an object {dir: string, every?: 'epoch' | number, keep?, monitor?, mode?}");
+  if (
+    checkpoint !== undefined &&
+    (typeof checkpoint !== 'object' || checkpoint === null || typeof checkpoint.dir !== 'string' || checkpoint.dir.length === 0)
+  ) {
+    throw new InvalidArgumentError(
+      where,
+      'checkpoint',
+      checkpoint,
+      "an object {dir: string, every?: 'epoch' | number, keep?, monitor?, mode?}",
+    );
   }
   const keep = requireOneOf(where, 'checkpoint.keep', checkpoint?.keep ?? 'last', CHECKPOINT_KEEP_CHOICES);
   const monitor = checkpoint?.monitor ?? (options.validationData === undefined ? 'loss' : 'val_loss');
-  if (typeof monitor !== 'string' || monitor.length === 0) throw new InvalidArgumentError(where, 'checkpoint.monitor', monitor, "the name of an epoch log, e.g. 'loss' or 'val_loss'");
+  if (typeof monitor !== 'string' || monitor.length === 0)
+    throw new InvalidArgumentError(where, 'checkpoint.monitor', monitor, "the name of an epoch log, e.g. 'loss' or 'val_loss'");
   if (monitor.startsWith('val_') && options.validationData === undefined) {
-    throw new InvalidArgumentError(where, 'checkpoint.monitor', monitor, "a training log (e.g. 'loss'), or validationData to compute val_* logs");
+    throw new InvalidArgumentError(
+      where,
+      'checkpoint.monitor',
+      monitor,
+      "a training log (e.g. 'loss'), or validationData to compute val_* logs",
+    );
   }
-  if (checkpoint?.store !== undefined && (typeof checkpoint.store !== 'object' || checkpoint.store === null || typeof checkpoint.store.read !== 'function' || typeof checkpoint.store.write !== 'function')) {
-    throw new InvalidArgumentError(where, 'checkpoint.store', checkpoint.store, 'a CheckpointStore {kind, read(location), write(location, checkpoint)}, e.g. memoryCheckpointStore()');
+  if (
+    checkpoint?.store !== undefined &&
+    (typeof checkpoint.store !== 'object' ||
+      checkpoint.store === null ||
+      typeof checkpoint.store.read !== 'function' ||
+      typeof checkpoint.store.write !== 'function')
+  ) {
+    throw new InvalidArgumentError(
+      where,
+      'checkpoint.store',
+      checkpoint.store,
+      'a CheckpointStore {kind, read(location), write(location, checkpoint)}, e.g. memoryCheckpointStore()',
+    );
   }
   const every = checkpoint?.every ?? 'epoch';
   if (every !== 'epoch') requireInteger(where, 'checkpoint.every', every, 1);
@@ -233,7 +260,12 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
     initialWeights: requireOneOf(where, 'initialWeights', options.initialWeights ?? 'keep', ['keep', 'seeded'] as const),
     clipGlobalNorm: optionalPositive('clipGlobalNorm', options.clipGlobalNorm),
     clipValue: optionalPositive('clipValue', options.clipValue),
-    maxConsecutiveNonFinite: requireInteger(where, 'maxConsecutiveNonFinite', options.maxConsecutiveNonFinite ?? DEFAULT_MAX_CONSECUTIVE_NON_FINITE, 1),
+    maxConsecutiveNonFinite: requireInteger(
+      where,
+      'maxConsecutiveNonFinite',
+      options.maxConsecutiveNonFinite ?? DEFAULT_MAX_CONSECUTIVE_NON_FINITE,
+      1,
+    ),
     metrics: options.metrics === undefined ? {} : requireMetrics(where, options.metrics),
     metricsMode: requireOneOf(where, 'metricsMode', options.metricsMode ?? DEFAULT_METRICS_MODE, METRICS_MODES),
     trainMetrics: requireBoolean('trainMetrics', options.trainMetrics, true),
@@ -244,7 +276,8 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
     maxStepRecords: options.maxStepRecords === undefined ? Infinity : requireInteger(where, 'maxStepRecords', options.maxStepRecords, 0),
     checkpointDir: checkpoint?.dir,
     checkpointEvery: every,
-    checkpointStore: checkpoint === undefined && options.resumeFrom === undefined ? undefined : (checkpoint?.store ?? defaultCheckpointStore(where)),
+    checkpointStore:
+      checkpoint === undefined && options.resumeFrom === undefined ? undefined : (checkpoint?.store ?? defaultCheckpointStore(where)),
     checkpointKeep: keep,
     checkpointMonitor: monitor,
     checkpointMode: requireOneOf(where, 'checkpoint.mode', checkpoint?.mode ?? 'min', MONITOR_MODES),

@@ -64,7 +64,10 @@ class SilentProgress implements ProgressDisplay {
 class LineProgress implements ProgressDisplay {
   private started = 0;
 
-  constructor(protected readonly stream: ProgressStream, protected readonly epochs: number) {}
+  constructor(
+    protected readonly stream: ProgressStream,
+    protected readonly epochs: number,
+  ) {}
 
   epochBegin(_epoch: number, _numBatches: number, _batchesDone: number): void {
     this.started = performance.now();
@@ -141,7 +144,9 @@ class BarProgress extends LineProgress {
     const filled = Math.round(fraction * BAR_WIDTH);
     const perStep = this.done > this.firstDone ? (now - this.startedAt) / (this.done - this.firstDone) : NaN;
     const eta = Number.isFinite(perStep) ? `${Math.round((perStep * (this.total - this.done)) / 1000)}s` : '…';
-    this.stream.write(`\r${this.epochLabel} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${this.done}/${this.total} | loss ${this.loss} | eta ${eta}\u001b[K`);
+    this.stream.write(
+      `\r${this.epochLabel} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${this.done}/${this.total} | loss ${this.loss} | eta ${eta}\u001b[K`,
+    );
     this.drawn = true;
   }
 

@@ -15,14 +15,23 @@ function optimizerStateVariables(optimizer: tf.Optimizer): Array<[string, tf.Var
 }
 
 /** Reads the model's weights, the optimizer's state and `extra` variables (the likelihood's) as exact bytes (async). Disposes what it creates. */
-export async function captureTensors(model: tf.LayersModel, optimizer: tf.Optimizer, extra: readonly tf.Variable[] = []): Promise<Pick<TrainerCheckpoint, 'weights' | 'optimizer' | 'extraVariables'>> {
+export async function captureTensors(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  extra: readonly tf.Variable[] = [],
+): Promise<Pick<TrainerCheckpoint, 'weights' | 'optimizer' | 'extraVariables'>> {
   const weights: SerializedTensor[] = [];
   for (const w of model.weights) weights.push(await serializeTensor(w.originalName, w.read()));
   let named: Awaited<ReturnType<tf.Optimizer['getWeights']>>;
   try {
     named = await optimizer.getWeights();
   } catch (error) {
-    throw new InvalidArgumentError('fit', 'optimizer', optimizer, `an optimizer whose state can be saved (getWeights() failed: ${(error as Error).message})`);
+    throw new InvalidArgumentError(
+      'fit',
+      'optimizer',
+      optimizer,
+      `an optimizer whose state can be saved (getWeights() failed: ${(error as Error).message})`,
+    );
   }
   const optimizerWeights: SerializedTensor[] = [];
   for (const { name, tensor } of named) optimizerWeights.push(await serializeTensor(name, tensor));
@@ -40,7 +49,13 @@ export async function captureTensors(model: tf.LayersModel, optimizer: tf.Optimi
  * stepped) and of the class that wrote the checkpoint; the model must have the same weights in the
  * same order and shapes (names may differ: tfjs numbers layers per process).
  */
-export async function restoreTensors(checkpoint: TrainerCheckpoint, model: tf.LayersModel, optimizer: tf.Optimizer, source: string, extra: readonly tf.Variable[] = []): Promise<void> {
+export async function restoreTensors(
+  checkpoint: TrainerCheckpoint,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  source: string,
+  extra: readonly tf.Variable[] = [],
+): Promise<void> {
   const where = 'fit (resume)';
   const modelWeights = model.weights;
   if (modelWeights.length !== checkpoint.weights.length) {
@@ -48,16 +63,25 @@ export async function restoreTensors(checkpoint: TrainerCheckpoint, model: tf.La
   }
   const savedExtra = checkpoint.extraVariables ?? [];
   if (savedExtra.length !== extra.length) {
-    throw new FormatError(`${where}: ${source} holds ${savedExtra.length} likelihood variables (e.g. a learned noise scale); the likelihood has ${extra.length}.`);
+    throw new FormatError(
+      `${where}: ${source} holds ${savedExtra.length} likelihood variables (e.g. a learned noise scale); the likelihood has ${extra.length}.`,
+    );
   }
   const className = optimizer.getClassName();
   if (className !== checkpoint.optimizer.className) {
-    throw new InvalidArgumentError(where, 'optimizer', className, `an optimizer of class ${checkpoint.optimizer.className}, as in ${source}`);
+    throw new InvalidArgumentError(
+      where,
+      'optimizer',
+      className,
+      `an optimizer of class ${checkpoint.optimizer.className}, as in ${source}`,
+    );
   }
   modelWeights.forEach((w, i) => {
     const saved = checkpoint.weights[i];
     if (saved.shape.length !== w.shape.length || saved.shape.some((d, k) => d !== w.shape[k])) {
-      throw new FormatError(`${where}: weight ${i} ('${saved.name}') in ${source} has shape [${saved.shape.join(', ')}]; the model's '${w.originalName}' has [${w.shape.join(', ')}].`);
+      throw new FormatError(
+        `${where}: weight ${i} ('${saved.name}') in ${source} has shape [${saved.shape.join(', ')}]; the model's '${w.originalName}' has [${w.shape.join(', ')}].`,
+      );
     }
   });
   for (let i = 0; i < modelWeights.length; i++) {

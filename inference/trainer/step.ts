@@ -16,7 +16,8 @@ export interface StepClipping {
 }
 
 /** What a step did: applied (with its record) or skipped (with the reason). */
-export type StepOutcome = { readonly kind: 'applied'; readonly record: StepRecord } | { readonly kind: 'skipped'; readonly skipped: SkippedStep };
+export type StepOutcome =
+  { readonly kind: 'applied'; readonly record: StepRecord } | { readonly kind: 'skipped'; readonly skipped: SkippedStep };
 
 /** The model's trainable variables, in `model.trainableWeights` order (the order optimizer state is kept in). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
@@ -54,7 +55,12 @@ function clippedGradients(grads: tf.NamedTensorMap, norm: tf.Scalar, clipping: S
 }
 
 /** The loss and its report: left on the device when the objective can, else read inside the closure. */
-function lossWithReport(objective: TrainingObjective, batch: Batch, position: TrainingPosition, noise: NoiseSource): { loss: tf.Scalar; pending: PendingReport } {
+function lossWithReport(
+  objective: TrainingObjective,
+  batch: Batch,
+  position: TrainingPosition,
+  noise: NoiseSource,
+): { loss: tf.Scalar; pending: PendingReport } {
   if (objective.lossAndPendingReport !== undefined) return objective.lossAndPendingReport(batch.x, batch.y, position, noise);
   const { loss, report } = objective.lossAndReport(batch.x, batch.y, position, noise);
   return { loss, pending: { scalars: [], read: () => report, dispose: () => undefined } };
@@ -70,7 +76,14 @@ export interface StepGradients {
  * The ELBO's gradients with respect to `variables` for one batch at `position` (nothing applied),
  * with the report read at once: the micro-batch path of gradient accumulation.
  */
-export function stepGradients(objective: TrainingObjective, optimizer: tf.Optimizer, variables: tf.Variable[], batch: Batch, position: TrainingPosition, noise: NoiseSource): StepGradients {
+export function stepGradients(
+  objective: TrainingObjective,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  batch: Batch,
+  position: TrainingPosition,
+  noise: NoiseSource,
+): StepGradients {
   let report: StepReport | null = null;
   const { value, grads } = optimizer.computeGradients(() => {
     const result = objective.lossAndReport(batch.x, batch.y, position, noise);
@@ -112,7 +125,11 @@ export function trainingStep(
     throw new TypeError('fit: the ELBO returned no report.');
   }
   // The loss may be one of the report's scalars: it is freed with the report, after the read.
-  const withLoss: PendingReport = { scalars: report.scalars, read: (values) => report.read(values), dispose: () => (report.dispose(), value.dispose()) };
+  const withLoss: PendingReport = {
+    scalars: report.scalars,
+    read: (values) => report.read(values),
+    dispose: () => (report.dispose(), value.dispose()),
+  };
   return guardedUpdate(optimizer, variables, grads, withLoss, position, batch.x.shape[0], clipping);
 }
 
@@ -131,7 +148,15 @@ export function applyStepGradients(
   batchSize: number,
   clipping: StepClipping,
 ): StepOutcome {
-  return guardedUpdate(optimizer, variables, grads, { scalars: [], read: () => report, dispose: () => undefined }, position, batchSize, clipping);
+  return guardedUpdate(
+    optimizer,
+    variables,
+    grads,
+    { scalars: [], read: () => report, dispose: () => undefined },
+    position,
+    batchSize,
+    clipping,
+  );
 }
 
 /**
@@ -153,7 +178,9 @@ function guardedUpdate(
   try {
     const { squares, norm } = gradientCheck(names, grads);
     toApply = clippedGradients(grads, norm, clipping);
-    const packed = tf.tidy(() => tf.concat([report.scalars.length === 0 ? tf.zeros([0]) : tf.stack([...report.scalars]), squares, tf.reshape(norm, [1])]));
+    const packed = tf.tidy(() =>
+      tf.concat([report.scalars.length === 0 ? tf.zeros([0]) : tf.stack([...report.scalars]), squares, tf.reshape(norm, [1])]),
+    );
     tf.dispose([squares, norm]);
     const values = packed.dataSync();
     packed.dispose();

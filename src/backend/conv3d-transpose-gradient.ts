@@ -27,7 +27,11 @@ export function registerConv3dTransposeGradient(): void {
       return {
         dy: () => tf.conv3d(gradient as tf.Tensor5D, filter, strides, pad),
         filter: () =>
-          tf.engine().runKernel('Conv3DBackpropFilterV2', { x: gradient, dy }, { strides, pad, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor5D,
+          tf.engine().runKernel('Conv3DBackpropFilterV2', { x: gradient, dy }, {
+            strides,
+            pad,
+            filterShape: filter.shape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor5D,
       };
     },
   });

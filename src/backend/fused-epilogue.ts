@@ -20,7 +20,12 @@ const ACTIVATION_KERNELS: Readonly<Record<string, string>> = {
 
 /** True when `applyFusedEpilogueOn` implements this `activation` attribute (absent and 'linear' included). */
 export function isSupportedActivation(activation: unknown): boolean {
-  return activation === undefined || activation === null || activation === 'linear' || (typeof activation === 'string' && activation in ACTIVATION_KERNELS);
+  return (
+    activation === undefined ||
+    activation === null ||
+    activation === 'linear' ||
+    (typeof activation === 'string' && activation in ACTIVATION_KERNELS)
+  );
 }
 
 function runKernel(backendName: string, name: string, args: KernelArgs): tf.TensorInfo {
@@ -32,7 +37,12 @@ function runKernel(backendName: string, name: string, args: KernelArgs): tf.Tens
  * Adds `bias` and applies `activation` with `backendName`'s own kernels. Takes ownership of `result`:
  * it is returned or freed with `release`; the returned TensorInfo belongs to the engine.
  */
-export function applyFusedEpilogueOn(backendName: string, args: KernelArgs, result: tf.TensorInfo, release: (info: tf.TensorInfo) => void): tf.TensorInfo {
+export function applyFusedEpilogueOn(
+  backendName: string,
+  args: KernelArgs,
+  result: tf.TensorInfo,
+  release: (info: tf.TensorInfo) => void,
+): tf.TensorInfo {
   const { bias, preluActivationWeights } = args.inputs;
   const activation = args.attrs?.activation;
   let current = result;

@@ -1,4 +1,13 @@
-export { initBackend, backendInfo, installedNativePackages, onBackendReady, BACKEND_ENV_VAR, NATIVE_PACKAGES, type BackendInfo, type BackendName } from './select.js';
+export {
+  initBackend,
+  backendInfo,
+  installedNativePackages,
+  onBackendReady,
+  BACKEND_ENV_VAR,
+  NATIVE_PACKAGES,
+  type BackendInfo,
+  type BackendName,
+} from './select.js';
 export { loadWasmBackend, wasmBackendInfo, type WasmBackendInfo, type WasmPaths } from './wasm-backend.js';
 export {
   installFastCpuKernels,

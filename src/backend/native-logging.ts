@@ -17,8 +17,11 @@ export const DEFAULT_NATIVE_LOG_LEVEL = '2';
  * operations are on") are not affected; only `TF_ENABLE_ONEDNN_OPTS=0` removes the latter, by
  * switching oneDNN off (slower; see docs/native-backend.md). No-op outside Node.
  */
-export function quietNativeLogs(env: Record<string, string | undefined> | undefined = typeof process === 'undefined' ? undefined : process.env): string | undefined {
+export function quietNativeLogs(
+  env: Record<string, string | undefined> | undefined = typeof process === 'undefined' ? undefined : process.env,
+): string | undefined {
   if (env === undefined) return undefined;
-  if (env[NATIVE_LOG_LEVEL_ENV_VAR] === undefined || env[NATIVE_LOG_LEVEL_ENV_VAR] === '') env[NATIVE_LOG_LEVEL_ENV_VAR] = DEFAULT_NATIVE_LOG_LEVEL;
+  if (env[NATIVE_LOG_LEVEL_ENV_VAR] === undefined || env[NATIVE_LOG_LEVEL_ENV_VAR] === '')
+    env[NATIVE_LOG_LEVEL_ENV_VAR] = DEFAULT_NATIVE_LOG_LEVEL;
   return env[NATIVE_LOG_LEVEL_ENV_VAR];
 }

@@ -81,7 +81,12 @@ export async function initBackend(): Promise<BackendInfo> {
   if (current !== null) return current;
   const requested = process.env[BACKEND_ENV_VAR]?.trim() || null;
   if (requested !== null && requested !== 'tensorflow' && requested !== 'wasm' && requested !== 'cpu') {
-    throw new InvalidArgumentError('initBackend', BACKEND_ENV_VAR, requested, "'tensorflow', 'wasm' or 'cpu' (or unset for automatic choice)");
+    throw new InvalidArgumentError(
+      'initBackend',
+      BACKEND_ENV_VAR,
+      requested,
+      "'tensorflow', 'wasm' or 'cpu' (or unset for automatic choice)",
+    );
   }
   const fastKernelsWanted = fastCpuKernelsRequested();
   let native: { pkg: string | null; errors: Record<string, string> } = { pkg: null, errors: {} };
@@ -92,23 +97,30 @@ export async function initBackend(): Promise<BackendInfo> {
   let reason: string;
   if (native.pkg !== null) {
     await tf.setBackend('tensorflow');
-    reason = requested === 'tensorflow' ? `${BACKEND_ENV_VAR}=tensorflow and ${native.pkg} loaded` : `${native.pkg} is installed and loaded`;
+    reason =
+      requested === 'tensorflow' ? `${BACKEND_ENV_VAR}=tensorflow and ${native.pkg} loaded` : `${native.pkg} is installed and loaded`;
   } else if (requested === 'tensorflow') {
-    const tried = Object.entries(native.errors).map(([p, e]) => `${p}: ${e}`).join('; ');
+    const tried = Object.entries(native.errors)
+      .map(([p, e]) => `${p}: ${e}`)
+      .join('; ');
     throw new BackendUnavailableError(
       `initBackend: ${BACKEND_ENV_VAR}=tensorflow but no native backend loads (${tried}). ` +
         `Install one with 'npm install @tensorflow/tfjs-node' (internet) or 'npm run native:install' (offline, from the PyPI wheel), ` +
         `or unset ${BACKEND_ENV_VAR} to use the cpu backend.`,
     );
   } else if (wasm !== null) {
-    reason = requested === 'wasm' ? `${BACKEND_ENV_VAR}=wasm` : 'no native backend is installed; tfjs-backend-wasm loads (see `tfjs-bnn info`)';
+    reason =
+      requested === 'wasm' ? `${BACKEND_ENV_VAR}=wasm` : 'no native backend is installed; tfjs-backend-wasm loads (see `tfjs-bnn info`)';
   } else {
     await tf.setBackend('cpu');
     // tfjs-backend-cpu prints a banner on first use telling Node users to install tfjs-node;
     // `tfjs-bnn info` says that (and how to do it offline), so the banner is switched off here.
     const cpuBackend = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
     if (cpuBackend !== null && 'firstUse' in cpuBackend) cpuBackend.firstUse = false;
-    reason = requested === 'cpu' ? `${BACKEND_ENV_VAR}=cpu` : `no native backend is installed and the wasm backend does not load (see \`tfjs-bnn info\`)`;
+    reason =
+      requested === 'cpu'
+        ? `${BACKEND_ENV_VAR}=cpu`
+        : `no native backend is installed and the wasm backend does not load (see \`tfjs-bnn info\`)`;
   }
   await tf.ready();
   const name = tf.getBackend();
@@ -116,7 +128,17 @@ export async function initBackend(): Promise<BackendInfo> {
   const fastCpuKernels = name === 'cpu' && fastKernelsWanted && installFastCpuKernels().length > 0;
   registerConv3dTransposeGradient();
   for (const hook of setupHooks) hook(name);
-  current = { name, requested, reason, nativePackage: native.pkg, nativeErrors: native.errors, versions: { ...tf.version }, fastCpuKernels, wasm, wasmError };
+  current = {
+    name,
+    requested,
+    reason,
+    nativePackage: native.pkg,
+    nativeErrors: native.errors,
+    versions: { ...tf.version },
+    fastCpuKernels,
+    wasm,
+    wasmError,
+  };
   return current;
 }
 
@@ -127,7 +149,10 @@ export async function initBackend(): Promise<BackendInfo> {
 async function tryWasm(required: boolean): Promise<{ wasm: WasmBackendInfo | null; wasmError: string | null }> {
   const paths = wasmBinaryPathsForNode();
   try {
-    if (paths === null) throw new BackendUnavailableError("initBackend: @tensorflow/tfjs-backend-wasm is not installed (npm install @tensorflow/tfjs-backend-wasm).");
+    if (paths === null)
+      throw new BackendUnavailableError(
+        'initBackend: @tensorflow/tfjs-backend-wasm is not installed (npm install @tensorflow/tfjs-backend-wasm).',
+      );
     return { wasm: await loadWasmBackend(paths), wasmError: null };
   } catch (error) {
     if (required) throw error;

@@ -15,7 +15,10 @@ const CORE_PACKAGE = '@tensorflow/tfjs-core/package.json';
 /** tfjs-core's package.json as resolved from `directory` (through @tensorflow/tfjs first), or null. */
 function resolveCoreFrom(directory: string): string | null {
   const require = createRequire(path.join(directory, 'noop.js'));
-  for (const attempt of [() => createRequire(require.resolve('@tensorflow/tfjs/package.json')).resolve(CORE_PACKAGE), () => require.resolve(CORE_PACKAGE)]) {
+  for (const attempt of [
+    () => createRequire(require.resolve('@tensorflow/tfjs/package.json')).resolve(CORE_PACKAGE),
+    () => require.resolve(CORE_PACKAGE),
+  ]) {
     try {
       return realpathSync(path.dirname(attempt()));
     } catch {
@@ -26,7 +29,10 @@ function resolveCoreFrom(directory: string): string | null {
 }
 
 /** tfjs-core as tfjs-bnn resolves it, and as the application does from `directories` (deduplicated, unresolvable ones left out). */
-export function tfjsCoreLocations(directories: readonly string[] = applicationDirectories()): { own: string | null; application: string[] } {
+export function tfjsCoreLocations(directories: readonly string[] = applicationDirectories()): {
+  own: string | null;
+  application: string[];
+} {
   const own = resolveCoreFrom(path.dirname(fileURLToPath(import.meta.url)));
   const application = [...new Set(directories.map(resolveCoreFrom).filter((p): p is string => p !== null))];
   return { own, application };

@@ -29,9 +29,17 @@ export type WasmPaths = string | Readonly<Record<string, string>>;
 
 let loaded: WasmBackendInfo | null = null;
 
-function describeBinary(simd: boolean, threadsSupported: boolean, threads: number, isNode: boolean): Pick<WasmBackendInfo, 'binary' | 'reason'> {
+function describeBinary(
+  simd: boolean,
+  threadsSupported: boolean,
+  threads: number,
+  isNode: boolean,
+): Pick<WasmBackendInfo, 'binary' | 'reason'> {
   if (simd && threadsSupported) {
-    return { binary: 'tfjs-backend-wasm-threaded-simd.wasm', reason: `SIMD and threads available (cross-origin isolated page); XNNPACK uses ${threads} thread(s)` };
+    return {
+      binary: 'tfjs-backend-wasm-threaded-simd.wasm',
+      reason: `SIMD and threads available (cross-origin isolated page); XNNPACK uses ${threads} thread(s)`,
+    };
   }
   const noThreads = isNode
     ? 'tfjs-backend-wasm 4.22 turns threads off in Node (its worker loader needs Blob URLs, tfjs issue #3830)'
@@ -57,7 +65,9 @@ export async function loadWasmBackend(paths?: WasmPaths): Promise<WasmBackendInf
   try {
     wasmModule = await import('@tensorflow/tfjs-backend-wasm');
   } catch (error) {
-    throw new BackendUnavailableError(`loadWasmBackend: @tensorflow/tfjs-backend-wasm does not load (${firstLine(error)}); install it with 'npm install @tensorflow/tfjs-backend-wasm@${tf.version_core}'.`);
+    throw new BackendUnavailableError(
+      `loadWasmBackend: @tensorflow/tfjs-backend-wasm does not load (${firstLine(error)}); install it with 'npm install @tensorflow/tfjs-backend-wasm@${tf.version_core}'.`,
+    );
   }
   if (paths !== undefined) wasmModule.setWasmPaths(paths as string | Record<string, string>);
   let ok: boolean;
@@ -66,13 +76,22 @@ export async function loadWasmBackend(paths?: WasmPaths): Promise<WasmBackendInf
   } catch (error) {
     throw new BackendUnavailableError(`loadWasmBackend: the wasm backend failed to start (${firstLine(error)}).`);
   }
-  if (!ok) throw new BackendUnavailableError("loadWasmBackend: the wasm backend failed to start (tf.setBackend('wasm') returned false; see the warning tfjs printed above).");
+  if (!ok)
+    throw new BackendUnavailableError(
+      "loadWasmBackend: the wasm backend failed to start (tf.setBackend('wasm') returned false; see the warning tfjs printed above).",
+    );
   await tf.ready();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threadsSupported = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
   const threads = wasmModule.getThreadsCount();
   const kernels = await installWasmKernels(simd);
-  loaded = { ...describeBinary(simd, threadsSupported, threads, tf.env().getBool('IS_NODE')), simd, threads, version: wasmModule.version_wasm, kernels };
+  loaded = {
+    ...describeBinary(simd, threadsSupported, threads, tf.env().getBool('IS_NODE')),
+    simd,
+    threads,
+    version: wasmModule.version_wasm,
+    kernels,
+  };
   return loaded;
 }
 
@@ -82,6 +101,11 @@ export function wasmBackendInfo(): WasmBackendInfo | null {
 }
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String((error as { message: unknown }).message) : String(error);
+  const message =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'object' && error !== null && 'message' in error
+        ? String((error as { message: unknown }).message)
+        : String(error);
   return message.split('\n')[0];
 }

@@ -20,7 +20,10 @@ import { HALF_LOG_TWO_PI } from './constants.js';
 export class Normal implements Distribution {
   readonly batchShape: readonly number[];
 
-  constructor(readonly loc: Parameter, readonly scale: Parameter) {
+  constructor(
+    readonly loc: Parameter,
+    readonly scale: Parameter,
+  ) {
     requireParameter('Normal', 'loc', loc);
     requireParameter('Normal', 'scale', scale);
     if (typeof loc === 'number') requireFinite('Normal', 'loc', loc);

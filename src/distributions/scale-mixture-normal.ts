@@ -23,7 +23,12 @@ export class ScaleMixtureNormal implements Distribution {
    * @param scale2 standard deviation of the second component, > 0 (usually ≪ scale1).
    * @param loc common mean, default 0.
    */
-  constructor(readonly pi: number, readonly scale1: number, readonly scale2: number, readonly loc = 0) {
+  constructor(
+    readonly pi: number,
+    readonly scale1: number,
+    readonly scale2: number,
+    readonly loc = 0,
+  ) {
     requireOpenInterval('ScaleMixtureNormal', 'pi', pi, 0, 1);
     requirePositive('ScaleMixtureNormal', 'scale1', scale1);
     requirePositive('ScaleMixtureNormal', 'scale2', scale2);

@@ -11,7 +11,12 @@ export function bytesToBase64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
     const remaining = bytes.length - i;
-    parts.push(ALPHABET[(n >> 18) & 63] + ALPHABET[(n >> 12) & 63] + (remaining > 1 ? ALPHABET[(n >> 6) & 63] : '=') + (remaining > 2 ? ALPHABET[n & 63] : '='));
+    parts.push(
+      ALPHABET[(n >> 18) & 63] +
+        ALPHABET[(n >> 12) & 63] +
+        (remaining > 1 ? ALPHABET[(n >> 6) & 63] : '=') +
+        (remaining > 2 ? ALPHABET[n & 63] : '='),
+    );
   }
   return parts.join('');
 }
@@ -22,7 +27,8 @@ export function bytesToBase64(bytes: Uint8Array): string {
  */
 export function base64ToBytes(text: string, source = 'base64 text'): Uint8Array {
   const clean = text.replace(/=+$/, '');
-  if (clean.length % 4 === 1) throw new FormatError(`base64ToBytes: ${source} has ${clean.length} characters without padding; a multiple of 4 (padded) is expected.`);
+  if (clean.length % 4 === 1)
+    throw new FormatError(`base64ToBytes: ${source} has ${clean.length} characters without padding; a multiple of 4 (padded) is expected.`);
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let bits = 0;
   let value = 0;

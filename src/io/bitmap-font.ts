@@ -57,7 +57,15 @@ export function formatTick(value: number): string {
 }
 
 /** Draws `text` into RGBA `pixels` of row width `width` with its top-left corner at (x, y). Unknown characters are skipped. */
-export function drawText(pixels: Uint8Array, width: number, text: string, x: number, y: number, scale: number, colour: readonly [number, number, number]): void {
+export function drawText(
+  pixels: Uint8Array,
+  width: number,
+  text: string,
+  x: number,
+  y: number,
+  scale: number,
+  colour: readonly [number, number, number],
+): void {
   const height = pixels.length / 4 / width;
   [...text].forEach((character, index) => {
     const glyph = GLYPHS[character];

@@ -8,8 +8,22 @@ import { InvalidArgumentError } from '../errors.js';
 
 /** Viridis control points as 8-bit RGB, equally spaced on [0, 1]. */
 export const VIRIDIS_CONTROL_POINTS: readonly (readonly [number, number, number])[] = [
-  '440154', '481a6c', '472f7d', '414487', '39568c', '31688e', '2a788e', '23888e',
-  '1f988b', '22a884', '35b779', '54c568', '7ad151', 'a5db36', 'd2e21b', 'fde725',
+  '440154',
+  '481a6c',
+  '472f7d',
+  '414487',
+  '39568c',
+  '31688e',
+  '2a788e',
+  '23888e',
+  '1f988b',
+  '22a884',
+  '35b779',
+  '54c568',
+  '7ad151',
+  'a5db36',
+  'd2e21b',
+  'fde725',
 ].map((hex) => [parseInt(hex.slice(0, 2), 16), parseInt(hex.slice(2, 4), 16), parseInt(hex.slice(4, 6), 16)] as const);
 
 /** 8-bit RGB of viridis at `t` ∈ [0, 1] (clamped; NaN maps to 0). */

@@ -30,5 +30,16 @@ export {
   type ClippedValues,
   type ZScoredValues,
 } from './normalize.js';
-export { samplePatches, preparePatchSource, checkPatchOptions, drawPatches, DEFAULT_POSITIVE_FRACTION, type LabelledVolumes, type PatchOptions, type Patches, type PatchSource, type PatchDrawSettings } from './patches.js';
+export {
+  samplePatches,
+  preparePatchSource,
+  checkPatchOptions,
+  drawPatches,
+  DEFAULT_POSITIVE_FRACTION,
+  type LabelledVolumes,
+  type PatchOptions,
+  type Patches,
+  type PatchSource,
+  type PatchDrawSettings,
+} from './patches.js';
 export { PatchSampler, type PatchSamplerOptions, type PatchBatch } from './patch-sampler.js';

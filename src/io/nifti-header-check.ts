@@ -53,7 +53,13 @@ function fail(source: string, field: string, value: unknown, expected: string): 
  * header, non-finite scaling, an unknown qform/sform code, non-finite spacing or orientation used by
  * a non-zero code, or fewer bytes than the voxels need.
  */
-export function checkNiftiHeader(header: NiftiHeaderFields, fileLength: number, headerBytes: number, bytesPerVoxel: number, source: string): NiftiDataLayout {
+export function checkNiftiHeader(
+  header: NiftiHeaderFields,
+  fileLength: number,
+  headerBytes: number,
+  bytesPerVoxel: number,
+  source: string,
+): NiftiDataLayout {
   const rank = header.dims[0];
   if (!Number.isInteger(rank) || rank < 1 || rank > 7) fail(source, 'dim[0]', rank, 'an integer from 1 to 7 (the number of dimensions)');
   const dims: number[] = [];
@@ -68,7 +74,12 @@ export function checkNiftiHeader(header: NiftiHeaderFields, fileLength: number, 
   }
   const offset = header.vox_offset;
   if (!Number.isInteger(offset) || offset < headerBytes || offset >= fileLength) {
-    fail(source, 'vox_offset', offset, `an integer byte position from ${headerBytes} (end of the header) to ${fileLength - 1} (end of this ${fileLength}-byte file)`);
+    fail(
+      source,
+      'vox_offset',
+      offset,
+      `an integer byte position from ${headerBytes} (end of the header) to ${fileLength - 1} (end of this ${fileLength}-byte file)`,
+    );
   }
   const count = dims.reduce((a, b) => a * b, 1);
   const needed = offset + count * bytesPerVoxel;
@@ -79,17 +90,28 @@ export function checkNiftiHeader(header: NiftiHeaderFields, fileLength: number, 
     );
   }
   const slope = header.scl_slope;
-  if (Number.isNaN(slope) || slope === Infinity || slope === -Infinity) fail(source, 'scl_slope', slope, 'a finite number (0 means no scaling)');
+  if (Number.isNaN(slope) || slope === Infinity || slope === -Infinity)
+    fail(source, 'scl_slope', slope, 'a finite number (0 means no scaling)');
   const scaled = slope !== 0 && (slope !== 1 || header.scl_inter !== 0);
   if (scaled && !Number.isFinite(header.scl_inter)) fail(source, 'scl_inter', header.scl_inter, 'a finite number when scl_slope is not 0');
-  for (const [field, code] of [['qform_code', header.qform_code], ['sform_code', header.sform_code]] as const) {
+  for (const [field, code] of [
+    ['qform_code', header.qform_code],
+    ['sform_code', header.sform_code],
+  ] as const) {
     if (!Number.isInteger(code) || code < 0 || code > MAX_XFORM_CODE) fail(source, field, code, `an integer from 0 to ${MAX_XFORM_CODE}`);
   }
   for (let i = 1; i <= Math.min(rank, 3); i++) {
     if (!Number.isFinite(header.pixDims[i])) fail(source, `pixdim[${i}]`, header.pixDims[i], 'a finite voxel spacing');
   }
   if (header.qform_code > 0) {
-    const quaternion = { quatern_b: header.quatern_b, quatern_c: header.quatern_c, quatern_d: header.quatern_d, qoffset_x: header.qoffset_x, qoffset_y: header.qoffset_y, qoffset_z: header.qoffset_z };
+    const quaternion = {
+      quatern_b: header.quatern_b,
+      quatern_c: header.quatern_c,
+      quatern_d: header.quatern_d,
+      qoffset_x: header.qoffset_x,
+      qoffset_y: header.qoffset_y,
+      qoffset_z: header.qoffset_z,
+    };
     for (const [field, value] of Object.entries(quaternion)) {
       if (!Number.isFinite(value)) fail(source, field, value, 'a finite number when qform_code > 0');
     }

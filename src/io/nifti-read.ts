@@ -50,7 +50,9 @@ export function parseNifti(bytes: Uint8Array, source = 'buffer'): NiftiVolume {
     try {
       raw = gunzipSync(raw);
     } catch (error) {
-      throw new FormatError(`readNifti: ${source} is gzip-compressed but cannot be decompressed (${(error as Error).message}); the file is truncated or corrupt.`);
+      throw new FormatError(
+        `readNifti: ${source} is gzip-compressed but cannot be decompressed (${(error as Error).message}); the file is truncated or corrupt.`,
+      );
     }
   }
   if (raw.length < 348) {
@@ -58,7 +60,9 @@ export function parseNifti(bytes: Uint8Array, source = 'buffer'): NiftiVolume {
   }
   const buffer = toArrayBuffer(raw);
   if (!nifti.isNIFTI(buffer)) {
-    throw new FormatError(`readNifti: ${source} is not a NIfTI-1/NIfTI-2 single file: the 4-byte magic string at byte offset 344 (NIfTI-1) or 4 (NIfTI-2) is neither 'n+1' nor 'n+2'.`);
+    throw new FormatError(
+      `readNifti: ${source} is not a NIfTI-1/NIfTI-2 single file: the 4-byte magic string at byte offset 344 (NIfTI-1) or 4 (NIfTI-2) is neither 'n+1' nor 'n+2'.`,
+    );
   }
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
@@ -68,7 +72,11 @@ export function parseNifti(bytes: Uint8Array, source = 'buffer'): NiftiVolume {
   }
   const type = DATATYPES[header.datatypeCode];
   if (type === undefined) {
-    throw new FormatError(`readNifti: ${source} has header field datatype = ${header.datatypeCode}; expected one of the codes ${Object.entries(DATATYPES).map(([code, t]) => `${code} (${t.name})`).join(', ')}.`);
+    throw new FormatError(
+      `readNifti: ${source} has header field datatype = ${header.datatypeCode}; expected one of the codes ${Object.entries(DATATYPES)
+        .map(([code, t]) => `${code} (${t.name})`)
+        .join(', ')}.`,
+    );
   }
   const headerBytes = header instanceof nifti.NIFTI2 ? NIFTI2_HEADER_BYTES : NIFTI1_HEADER_BYTES;
   const { dims, count, offset, scaled } = checkNiftiHeader(header, raw.length, headerBytes, type.bytes, source);

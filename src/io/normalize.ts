@@ -18,7 +18,8 @@ function selected(where: string, values: ArrayLike<number>, mask: ArrayLike<numb
     if (!Number.isFinite(values[i])) throw new InvalidArgumentError(where, `values[${i}]`, values[i], 'a finite number');
     picked.push(values[i]);
   }
-  if (picked.length === 0) throw new InvalidArgumentError(where, 'options.mask', 'an empty mask (or no values)', 'at least one foreground voxel');
+  if (picked.length === 0)
+    throw new InvalidArgumentError(where, 'options.mask', 'an empty mask (or no values)', 'at least one foreground voxel');
   return Float64Array.from(picked);
 }
 
@@ -50,8 +51,17 @@ export interface ClippedValues {
 }
 
 /** Clips `values` to their [lower, upper] percentiles (default [0.5, 99.5]), computed inside `options.mask`. Returns a new array. */
-export function percentileClip(values: ArrayLike<number>, percentiles: readonly [number, number] = DEFAULT_CLIP_PERCENTILES, options: NormalizeOptions = {}): ClippedValues {
-  if (!Array.isArray(percentiles) || percentiles.length !== 2 || !percentiles.every((q) => typeof q === 'number') || !(percentiles[0] >= 0 && percentiles[0] <= percentiles[1] && percentiles[1] <= 100)) {
+export function percentileClip(
+  values: ArrayLike<number>,
+  percentiles: readonly [number, number] = DEFAULT_CLIP_PERCENTILES,
+  options: NormalizeOptions = {},
+): ClippedValues {
+  if (
+    !Array.isArray(percentiles) ||
+    percentiles.length !== 2 ||
+    !percentiles.every((q) => typeof q === 'number') ||
+    !(percentiles[0] >= 0 && percentiles[0] <= percentiles[1] && percentiles[1] <= 100)
+  ) {
     throw new InvalidArgumentError('percentileClip', 'percentiles', percentiles, '[lower, upper] with 0 ≤ lower ≤ upper ≤ 100');
   }
   const sorted = selected('percentileClip', values, options.mask).sort();
@@ -114,7 +124,12 @@ export const DEFAULT_FOREGROUND_FRACTION = 0.1;
  * the same scale. `values` holds `count` slices of `sliceSize` voxels back to back; returns a new
  * array of the same length. An empty slice (all voxels ≤ 0) is returned unchanged.
  */
-export function normalizeSlices(values: Float32Array, count: number, sliceSize: number, foregroundFraction = DEFAULT_FOREGROUND_FRACTION): Float32Array {
+export function normalizeSlices(
+  values: Float32Array,
+  count: number,
+  sliceSize: number,
+  foregroundFraction = DEFAULT_FOREGROUND_FRACTION,
+): Float32Array {
   if (!Number.isInteger(count) || !Number.isInteger(sliceSize) || count * sliceSize !== values.length) {
     throw new InvalidArgumentError('normalizeSlices', 'count', count, `count × sliceSize = ${values.length} (the number of values)`);
   }

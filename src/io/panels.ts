@@ -93,7 +93,8 @@ function values(name: string, map: tf.Tensor | ArrayLike<number>, count: number)
   if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
     throw new InvalidArgumentError('renderUncertaintyPanel', `maps.${name}`, map, 'a tf.Tensor or an array-like of numbers');
   }
-  if (data.length !== count) throw new ShapeError('renderUncertaintyPanel', `maps.${name}`, [data.length], `height · width = ${count} values`);
+  if (data.length !== count)
+    throw new ShapeError('renderUncertaintyPanel', `maps.${name}`, [data.length], `height · width = ${count} values`);
   return data;
 }
 
@@ -117,14 +118,22 @@ export function renderUncertaintyPanel(maps: PanelMaps, options: PanelOptions): 
   const scale = options.scale ?? 2;
   if (!Number.isInteger(scale) || scale < 1) throw new InvalidArgumentError(where, 'options.scale', scale, 'an integer ≥ 1');
   const count = height * width;
-  const data = Object.fromEntries(PANEL_ORDER.map((name) => [name, values(name, maps[name], count)])) as Record<(typeof PANEL_ORDER)[number], ArrayLike<number>>;
+  const data = Object.fromEntries(PANEL_ORDER.map((name) => [name, values(name, maps[name], count)])) as Record<
+    (typeof PANEL_ORDER)[number],
+    ArrayLike<number>
+  >;
   const [imageMin, imageMax] = extent(data.image);
   const scales: PanelScale[] = [
     { name: 'image', colormap: 'grey', min: imageMin, max: imageMax },
     { name: 'truth', colormap: 'grey', min: 0, max: 1 },
     { name: 'prediction', colormap: 'viridis', min: 0, max: 1 },
     { name: 'entropy', colormap: 'viridis', min: 0, max: options.entropyMax ?? Math.LN2 },
-    { name: 'mutualInformation', colormap: 'viridis', min: 0, max: options.mutualInformationMax ?? Math.max(1e-6, extent(data.mutualInformation)[1]) },
+    {
+      name: 'mutualInformation',
+      colormap: 'viridis',
+      min: 0,
+      max: options.mutualInformationMax ?? Math.max(1e-6, extent(data.mutualInformation)[1]),
+    },
   ];
   const labelTexts = scales.map((panelScale) => [formatTick(panelScale.min), formatTick(panelScale.max)] as const);
   const glyph = 4 * FONT_SCALE;
@@ -139,7 +148,8 @@ export function renderUncertaintyPanel(maps: PanelMaps, options: PanelOptions): 
   const panelHeight = tileTop + tileHeight + GAP + BAR_HEIGHT + 3 + LABEL_HEIGHT + GAP;
   const rgba = new Uint8Array(panelWidth * panelHeight * 4);
   for (let i = 0; i < rgba.length; i += 4) rgba.set([BACKGROUND, BACKGROUND, BACKGROUND, 255], i);
-  const put = (x: number, y: number, colour: readonly number[]) => rgba.set([colour[0], colour[1], colour[2], 255], 4 * (y * panelWidth + x));
+  const put = (x: number, y: number, colour: readonly number[]) =>
+    rgba.set([colour[0], colour[1], colour[2], 255], 4 * (y * panelWidth + x));
   const tiles: TileBox[] = [];
   const titles: PlacedText[] = [];
   const labels: PlacedText[] = [];

@@ -7,7 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { InvalidArgumentError } from '../errors.js';
 import { requireInteger } from '../validate.js';
-import { checkPatchOptions, drawPatches, preparePatchSource, type LabelledVolumes, type PatchDrawSettings, type Patches, type PatchSource } from './patches.js';
+import {
+  checkPatchOptions,
+  drawPatches,
+  preparePatchSource,
+  type LabelledVolumes,
+  type PatchDrawSettings,
+  type Patches,
+  type PatchSource,
+} from './patches.js';
 
 /** Options of a `PatchSampler`. */
 export interface PatchSamplerOptions {
@@ -47,12 +55,19 @@ export class PatchSampler {
   constructor(volumes: LabelledVolumes, options: PatchSamplerOptions) {
     const where = 'PatchSampler';
     if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object');
-    if (!((typeof options.seed === 'number' && Number.isFinite(options.seed)) || (typeof options.seed === 'string' && options.seed.length > 0))) {
+    if (!(
+      (typeof options.seed === 'number' && Number.isFinite(options.seed)) ||
+      (typeof options.seed === 'string' && options.seed.length > 0)
+    )) {
       throw new InvalidArgumentError(where, 'options.seed', options.seed, 'a finite number or a non-empty string');
     }
     this.source = preparePatchSource(volumes, where);
     const flipAxes = options.flipAxes ?? this.source.spatial.map((_, axis) => axis);
-    this.settings = checkPatchOptions(this.source, { patchSize: options.patchSize, count: options.batchSize, positiveFraction: options.positiveFraction, flipAxes }, where);
+    this.settings = checkPatchOptions(
+      this.source,
+      { patchSize: options.patchSize, count: options.batchSize, positiveFraction: options.positiveFraction, flipAxes },
+      where,
+    );
     this.seed = String(options.seed);
   }
 

@@ -80,10 +80,16 @@ export function preparePatchSource(volumes: LabelledVolumes, where = 'samplePatc
   const spatial = shape.slice(1, -1);
   const channels = shape[shape.length - 1];
   const perExample = spatial.reduce((a, b) => a * b, 1);
-  if (image.length !== shape[0] * perExample * channels) throw new ShapeError(where, 'image', [image.length], `${shape[0] * perExample * channels} values for shape [${shape.join(', ')}]`);
+  if (image.length !== shape[0] * perExample * channels)
+    throw new ShapeError(where, 'image', [image.length], `${shape[0] * perExample * channels} values for shape [${shape.join(', ')}]`);
   const maskShape = volumes.mask instanceof tf.Tensor ? volumes.mask.shape : [...shape.slice(0, -1), 1];
   if (mask.length !== shape[0] * perExample || maskShape.some((d, i) => i < shape.length - 1 && d !== shape[i])) {
-    throw new ShapeError(where, 'mask', volumes.mask instanceof tf.Tensor ? volumes.mask.shape : [mask.length], `[${[...shape.slice(0, -1), 1].join(', ')}], the image's shape with one channel`);
+    throw new ShapeError(
+      where,
+      'mask',
+      volumes.mask instanceof tf.Tensor ? volumes.mask.shape : [mask.length],
+      `[${[...shape.slice(0, -1), 1].join(', ')}], the image's shape with one channel`,
+    );
   }
   const positives: number[] = [];
   for (let i = 0; i < mask.length; i++) if (mask[i] >= 0.5) positives.push(i);
@@ -102,8 +108,17 @@ export interface PatchDrawSettings {
 export function checkPatchOptions(source: PatchSource, options: Omit<PatchOptions, 'seed'>, where = 'samplePatches'): PatchDrawSettings {
   const { spatial } = source;
   const patchSize = options.patchSize;
-  if (!Array.isArray(patchSize) || patchSize.length !== spatial.length || patchSize.some((p, i) => !Number.isInteger(p) || p < 1 || p > spatial[i])) {
-    throw new ShapeError(where, 'options.patchSize', Array.isArray(patchSize) ? patchSize : [], `${spatial.length} integers, each between 1 and the image size [${spatial.join(', ')}]`);
+  if (
+    !Array.isArray(patchSize) ||
+    patchSize.length !== spatial.length ||
+    patchSize.some((p, i) => !Number.isInteger(p) || p < 1 || p > spatial[i])
+  ) {
+    throw new ShapeError(
+      where,
+      'options.patchSize',
+      Array.isArray(patchSize) ? patchSize : [],
+      `${spatial.length} integers, each between 1 and the image size [${spatial.join(', ')}]`,
+    );
   }
   const count = requireInteger(where, 'options.count', options.count);
   const positiveFraction = options.positiveFraction ?? DEFAULT_POSITIVE_FRACTION;
@@ -111,7 +126,12 @@ export function checkPatchOptions(source: PatchSource, options: Omit<PatchOption
     throw new InvalidArgumentError(where, 'options.positiveFraction', positiveFraction, 'a number in [0, 1]');
   }
   if (positiveFraction > 0 && source.positives.length === 0) {
-    throw new InvalidArgumentError(where, 'volumes.mask', 'an empty mask', `at least one lesion voxel when positiveFraction is ${positiveFraction} (set it to 0 to sample without positives)`);
+    throw new InvalidArgumentError(
+      where,
+      'volumes.mask',
+      'an empty mask',
+      `at least one lesion voxel when positiveFraction is ${positiveFraction} (set it to 0 to sample without positives)`,
+    );
   }
   const flipAxes = options.flipAxes ?? [];
   if (!Array.isArray(flipAxes) || flipAxes.some((a) => !Number.isInteger(a) || a < 0 || a >= spatial.length)) {

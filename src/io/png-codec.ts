@@ -72,7 +72,8 @@ function unfilter(data: Uint8Array, height: number, stride: number, bpp: number,
  * kind of PNG (interlaced, bit depth other than 8/16, or below 8 bits), with what was found.
  */
 export function decodePngRgba(bytes: Uint8Array, source = 'buffer'): RgbaImage {
-  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new FormatError(`decodePngRgba: ${source} does not start with the PNG signature; it is not a PNG file.`);
+  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b))
+    throw new FormatError(`decodePngRgba: ${source} does not start with the PNG signature; it is not a PNG file.`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0;
   let height = 0;
@@ -83,12 +84,15 @@ export function decodePngRgba(bytes: Uint8Array, source = 'buffer'): RgbaImage {
   const idat: Uint8Array[] = [];
   let offset = 8;
   for (;;) {
-    if (offset + 12 > bytes.length) throw new FormatError(`decodePngRgba: ${source} is truncated at byte ${offset} of ${bytes.length} (no IEND chunk).`);
+    if (offset + 12 > bytes.length)
+      throw new FormatError(`decodePngRgba: ${source} is truncated at byte ${offset} of ${bytes.length} (no IEND chunk).`);
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
     const end = offset + 8 + length;
-    if (end + 4 > bytes.length) throw new FormatError(`decodePngRgba: ${source} is truncated: chunk ${type} announces ${length} bytes but the file ends first.`);
-    if (crc32(bytes, offset + 4, end) !== view.getUint32(end)) throw new FormatError(`decodePngRgba: ${source} is damaged: chunk ${type} fails its CRC check.`);
+    if (end + 4 > bytes.length)
+      throw new FormatError(`decodePngRgba: ${source} is truncated: chunk ${type} announces ${length} bytes but the file ends first.`);
+    if (crc32(bytes, offset + 4, end) !== view.getUint32(end))
+      throw new FormatError(`decodePngRgba: ${source} is damaged: chunk ${type} fails its CRC check.`);
     const body = bytes.subarray(offset + 8, end);
     if (type === 'IHDR') {
       width = view.getUint32(offset + 8);
@@ -103,9 +107,12 @@ export function decodePngRgba(bytes: Uint8Array, source = 'buffer'): RgbaImage {
     offset = end + 4;
   }
   const channels = CHANNELS[colorType];
-  if (channels === undefined || width < 1 || height < 1) throw new FormatError(`decodePngRgba: ${source} has colour type ${colorType} and size ${width}×${height}; expected a valid IHDR.`);
+  if (channels === undefined || width < 1 || height < 1)
+    throw new FormatError(`decodePngRgba: ${source} has colour type ${colorType} and size ${width}×${height}; expected a valid IHDR.`);
   if (!(bitDepth === 8 || (bitDepth === 16 && colorType !== 3))) {
-    throw new FormatError(`decodePngRgba: ${source} has bit depth ${bitDepth} (colour type ${colorType}); supported: 8, and 16 for non-palette images.`);
+    throw new FormatError(
+      `decodePngRgba: ${source} has bit depth ${bitDepth} (colour type ${colorType}); supported: 8, and 16 for non-palette images.`,
+    );
   }
   if (colorType === 3 && palette === null) throw new FormatError(`decodePngRgba: ${source} is a palette image without a PLTE chunk.`);
   const compressed = new Uint8Array(idat.reduce((n, c) => n + c.length, 0));
@@ -119,7 +126,10 @@ export function decodePngRgba(bytes: Uint8Array, source = 'buffer'): RgbaImage {
   } catch (error) {
     throw new FormatError(`decodePngRgba: ${source} has damaged image data (${(error as Error).message}).`);
   }
-  if (inflated.length < height * (stride + 1)) throw new FormatError(`decodePngRgba: ${source} holds ${inflated.length} bytes of pixels; ${height * (stride + 1)} expected for ${width}×${height}.`);
+  if (inflated.length < height * (stride + 1))
+    throw new FormatError(
+      `decodePngRgba: ${source} holds ${inflated.length} bytes of pixels; ${height * (stride + 1)} expected for ${width}×${height}.`,
+    );
   const pixels = unfilter(inflated, height, stride, bpp, source);
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
@@ -165,7 +175,12 @@ export function encodePngRgba(rgba: Uint8Array, width: number, height: number): 
   const stride = width * 4;
   const filtered = new Uint8Array(height * (stride + 1));
   for (let y = 0; y < height; y++) filtered.set(rgba.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', header), chunk('IDAT', zlibSync(filtered, { level: 6 })), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    Uint8Array.from(SIGNATURE),
+    chunk('IHDR', header),
+    chunk('IDAT', zlibSync(filtered, { level: 6 })),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, part) => (out.set(part, at), at + part.length), 0);
   return out;

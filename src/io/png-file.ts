@@ -23,7 +23,8 @@ export async function readPng(path: string): Promise<GreyImage> {
 /** Writes grey values in [0, 1] (row-major `height × width`, clamped) as an 8-bit PNG. */
 export async function writeGreyPng(path: string, values: ArrayLike<number>, width: number, height: number): Promise<void> {
   const rgba = new Uint8Array(width * height * 4);
-  if (values.length !== width * height) throw new ShapeError('writeGreyPng', 'values', [values.length], `${width * height} values for ${width}×${height}`);
+  if (values.length !== width * height)
+    throw new ShapeError('writeGreyPng', 'values', [values.length], `${width * height} values for ${width}×${height}`);
   for (let i = 0; i < values.length; i++) {
     const v = Math.round(255 * Math.min(1, Math.max(0, values[i])));
     rgba.set([v, v, v, 255], 4 * i);
@@ -82,10 +83,17 @@ export async function readPngSlices(imageDir: string, maskDir?: string): Promise
     image.set(slice.data, n * size);
     if (mask !== null && maskDir !== undefined) {
       const maskSlice = await readPng(join(maskDir, names[n])).catch((error: unknown) => {
-        throw error instanceof FormatError ? new FormatError(`readPngSlices: no readable mask for slice '${names[n]}' in '${maskDir}' (${error.message})`) : error;
+        throw error instanceof FormatError
+          ? new FormatError(`readPngSlices: no readable mask for slice '${names[n]}' in '${maskDir}' (${error.message})`)
+          : error;
       });
       if (maskSlice.width !== width || maskSlice.height !== height) {
-        throw new ShapeError('readPngSlices', `mask ${names[n]}`, [maskSlice.height, maskSlice.width], `[${height}, ${width}], the size of its image`);
+        throw new ShapeError(
+          'readPngSlices',
+          `mask ${names[n]}`,
+          [maskSlice.height, maskSlice.width],
+          `[${height}, ${width}], the size of its image`,
+        );
       }
       for (let i = 0; i < size; i++) mask[n * size + i] = maskSlice.data[i] >= 0.5 ? 1 : 0;
     }

@@ -34,7 +34,12 @@ export async function writeMapSet(dir: string, maps: NamedMaps, geometry: NiftiG
   const voxels = voxelCount(geometry);
   for (const [name, values] of Object.entries(maps)) {
     if (!(values instanceof Float32Array) || values.length !== voxels) {
-      throw new InvalidArgumentError('writeMapSet', `maps.${name}`, values instanceof Float32Array ? `${values.length} values` : values, `${voxels} values (dims ${geometry.dims.join('×')})`);
+      throw new InvalidArgumentError(
+        'writeMapSet',
+        `maps.${name}`,
+        values instanceof Float32Array ? `${values.length} values` : values,
+        `${voxels} values (dims ${geometry.dims.join('×')})`,
+      );
     }
   }
   const paths: Record<string, string> = {};

@@ -56,7 +56,8 @@ export function statelessSeed(key: string, draw: number): [number, number] {
  */
 export function statelessNormal(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
   const backend = nativeBackend();
-  if (backend === null) throw new Error(`statelessNormal: needs the 'tensorflow' backend (tfjs-node); the active backend is '${tf.getBackend()}'.`);
+  if (backend === null)
+    throw new Error(`statelessNormal: needs the 'tensorflow' backend (tfjs-node); the active backend is '${tf.getBackend()}'.`);
   const { TF_ATTR_TYPE, TF_FLOAT, TF_INT32 } = backend.binding;
   const attrs: OpAttr[] = [
     { name: 'dtype', type: TF_ATTR_TYPE, value: TF_FLOAT },

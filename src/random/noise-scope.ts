@@ -10,7 +10,10 @@ import { NoiseSource, type NoisePosition, type RandomDraws } from './noise-sourc
 export class NoiseScope {
   private readonly callsByPath = new Map<string, number>();
 
-  constructor(readonly source: NoiseSource, readonly position: NoisePosition) {}
+  constructor(
+    readonly source: NoiseSource,
+    readonly position: NoisePosition,
+  ) {}
 
   /**
    * Generator for the next call of `path` in this scope. A layer called twice in one forward pass

@@ -204,9 +204,16 @@ export class NoiseSource {
     else if (typeof seed !== 'string' || seed.length === 0) {
       throw new InvalidArgumentError('NoiseSource', 'seed', seed, 'a finite number or a non-empty string');
     }
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('NoiseSource', 'options', options, 'an object {normals?}');
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError('NoiseSource', 'options', options, 'an object {normals?}');
     const normals = options.normals ?? 'auto';
-    if (!NORMAL_GENERATORS.includes(normals)) throw new InvalidArgumentError('NoiseSource', 'options.normals', normals, `one of ${NORMAL_GENERATORS.map((g) => `'${g}'`).join(', ')}`);
+    if (!NORMAL_GENERATORS.includes(normals))
+      throw new InvalidArgumentError(
+        'NoiseSource',
+        'options.normals',
+        normals,
+        `one of ${NORMAL_GENERATORS.map((g) => `'${g}'`).join(', ')}`,
+      );
     this.seed = seed;
     this.normals = normals;
   }

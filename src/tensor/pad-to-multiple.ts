@@ -90,7 +90,12 @@ export function cropPaddingArray(values: Float32Array, padding: MultiplePadding,
   const original = padding.originalSize;
   const paddedVoxels = padded.reduce((a, b) => a * b, 1);
   if (values.length !== examples * paddedVoxels * channels) {
-    throw new ShapeError(where, 'values', [values.length], `${examples * paddedVoxels * channels} values ([${examples}, ${padded.join(', ')}, ${channels}])`);
+    throw new ShapeError(
+      where,
+      'values',
+      [values.length],
+      `${examples * paddedVoxels * channels} values ([${examples}, ${padded.join(', ')}, ${channels}])`,
+    );
   }
   const originalVoxels = original.reduce((a, b) => a * b, 1);
   const out = new Float32Array(examples * originalVoxels * channels);

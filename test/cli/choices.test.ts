@@ -27,8 +27,13 @@ test('weighting names map to the KL weighting API with the reduction each assume
 });
 
 test('bad weighting parameters and expressions are InvalidArgumentErrors naming the option', (t) => {
-  const tempered = t.throws(() => resolveWeighting('tempered:abc', 10, 'tfjs-bnn study kl', '--weightings'), { instanceOf: InvalidArgumentError });
-  t.is(tempered!.message, `tfjs-bnn study kl: argument '--weightings' was "tempered:abc"; expected 'tempered:T' with a temperature T > 0, e.g. tempered:0.1.`);
+  const tempered = t.throws(() => resolveWeighting('tempered:abc', 10, 'tfjs-bnn study kl', '--weightings'), {
+    instanceOf: InvalidArgumentError,
+  });
+  t.is(
+    tempered!.message,
+    `tfjs-bnn study kl: argument '--weightings' was "tempered:abc"; expected 'tempered:T' with a temperature T > 0, e.g. tempered:0.1.`,
+  );
   t.throws(() => resolveWeighting('warmup:-1', 10, 'w', '--w'), { instanceOf: InvalidArgumentError });
   t.throws(() => resolveWeighting('perExampel', 10, 'w', '--w'), { instanceOf: InvalidArgumentError, message: /perExampel/ });
 });
@@ -54,12 +59,20 @@ test('lossFor maps every --loss name; weighted-bce weighs positives by negatives
 });
 
 test('a misspelt weighting name lists the known names first and suggests the closest', (t) => {
-  const blundel = t.throws(() => resolveWeighting('blundel', 10, 'tfjs-bnn segment', '--kl-weighting'), { instanceOf: InvalidArgumentError });
-  t.is(blundel!.message, `tfjs-bnn segment: argument '--kl-weighting' was "blundel"; expected a weighting name, one of perExample, perMinibatch, blundell, tempered:T, warmup[:E] (did you mean 'blundell'?), or a mathjs expression of epoch, step, batchIndex, numBatches, datasetSize, pi, e.`);
+  const blundel = t.throws(() => resolveWeighting('blundel', 10, 'tfjs-bnn segment', '--kl-weighting'), {
+    instanceOf: InvalidArgumentError,
+  });
+  t.is(
+    blundel!.message,
+    `tfjs-bnn segment: argument '--kl-weighting' was "blundel"; expected a weighting name, one of perExample, perMinibatch, blundell, tempered:T, warmup[:E] (did you mean 'blundell'?), or a mathjs expression of epoch, step, batchIndex, numBatches, datasetSize, pi, e.`,
+  );
   t.regex(t.throws(() => resolveWeighting('PerMiniBatch', 10, 'w', '--w'))!.message, /did you mean 'perMinibatch'/);
   t.regex(t.throws(() => resolveWeighting('warmpu', 10, 'w', '--w'))!.message, /did you mean 'warmup'/);
   t.notRegex(t.throws(() => resolveWeighting('xyzzy', 10, 'w', '--w'))!.message, /did you mean/);
-  t.true(Math.abs(resolveWeighting('datasetSize', 10, 'w', '--w').weighting.weight(POSITION) - 200) < 1e-12, 'a bare position field is still an expression');
+  t.true(
+    Math.abs(resolveWeighting('datasetSize', 10, 'w', '--w').weighting.weight(POSITION) - 200) < 1e-12,
+    'a bare position field is still an expression',
+  );
 });
 
 test('editDistance and closestName', (t) => {

@@ -20,8 +20,16 @@ const COMMANDS: Array<{ args: string[]; usage: string; options: readonly OptionS
   { args: ['segment'], usage: 'Usage: tfjs-bnn segment', options: [...SEGMENT_OPTIONS, ...COMMON_OPTIONS] },
   { args: ['study', 'kl'], usage: 'Usage: tfjs-bnn study kl', options: [...STUDY_KL_OPTIONS, ...COMMON_OPTIONS] },
   { args: ['inspect'], usage: 'Usage: tfjs-bnn inspect', options: [...INSPECT_OPTIONS, ...COMMON_OPTIONS] },
-  { args: ['worker'], usage: 'Usage: tfjs-bnn worker', options: [...WORKER_OPTIONS, ...COMMON_OPTIONS.filter((o) => ['config', 'json', 'verbose'].includes(o.key))] },
-  { args: ['study', 'collect'], usage: 'Usage: tfjs-bnn study collect [options] <batch>', options: [...STUDY_COLLECT_OPTIONS, ...COMMON_OPTIONS.filter((o) => o.key !== 'seed')] },
+  {
+    args: ['worker'],
+    usage: 'Usage: tfjs-bnn worker',
+    options: [...WORKER_OPTIONS, ...COMMON_OPTIONS.filter((o) => ['config', 'json', 'verbose'].includes(o.key))],
+  },
+  {
+    args: ['study', 'collect'],
+    usage: 'Usage: tfjs-bnn study collect [options] <batch>',
+    options: [...STUDY_COLLECT_OPTIONS, ...COMMON_OPTIONS.filter((o) => o.key !== 'seed')],
+  },
 ];
 
 test('tfjs-bnn --help lists every command and exits 0', (t) => {
@@ -63,7 +71,10 @@ test('a bad option value exits non-zero with one line naming the option, the val
   const loss = runTfjsBnn(['segment', '--loss', 'hinge']);
   t.is(loss.status, USAGE_EXIT_CODE);
   t.is(loss.errorLines.length, 1);
-  t.regex(loss.errorLines[0], /'--loss <name>' argument 'hinge' is invalid\. Expected one of dice-ce, bce, weighted-bce, focal, ohem, dice/);
+  t.regex(
+    loss.errorLines[0],
+    /'--loss <name>' argument 'hinge' is invalid\. Expected one of dice-ce, bce, weighted-bce, focal, ohem, dice/,
+  );
   const task = runTfjsBnn(['study', 'kl', '--task', 'mnist']);
   t.is(task.status, USAGE_EXIT_CODE);
   t.regex(task.errorLines[0], /'--task <name>' argument 'mnist' is invalid/);
@@ -115,7 +126,12 @@ test('info --json ends stdout with one JSON object naming the backend and the in
   const run = runTfjsBnn(['info', '--json']);
   t.is(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
-  const info = JSON.parse(lines[lines.length - 1]) as { backend: { name: string }; nativeInstalled: boolean; install: { online: string; offline: string }; package: { version: string } };
+  const info = JSON.parse(lines[lines.length - 1]) as {
+    backend: { name: string };
+    nativeInstalled: boolean;
+    install: { online: string; offline: string };
+    package: { version: string };
+  };
   t.true(['cpu', 'wasm', 'tensorflow'].includes(info.backend.name));
   t.is(info.nativeInstalled, info.backend.name === 'tensorflow');
   t.is(info.install.online, 'npm install @tensorflow/tfjs-node');
@@ -128,7 +144,8 @@ test('info without --json prints the backend and, on cpu, the fast kernels and h
   const run = runTfjsBnn(['info'], {});
   t.is(run.status, 0);
   t.regex(run.stdout, /^backend: (cpu|wasm|tensorflow) \(/m);
-  if (/^backend: wasm/m.test(run.stdout)) t.regex(run.stdout, /^wasm binary: tfjs-backend-wasm-simd\.wasm \(SIMD available, single thread: /m);
+  if (/^backend: wasm/m.test(run.stdout))
+    t.regex(run.stdout, /^wasm binary: tfjs-backend-wasm-simd\.wasm \(SIMD available, single thread: /m);
   const cpu = runTfjsBnnWithEnv(['info'], { TFJS_BNN_BACKEND: 'cpu' });
   t.regex(cpu.stdout, /^backend: cpu \(TFJS_BNN_BACKEND=cpu\)/m);
   t.regex(cpu.stdout, /^fast cpu kernels: on /m);
@@ -143,7 +160,9 @@ test('info without --json prints the backend and, on cpu, the fast kernels and h
 test('an invalid TFJS_BNN_BACKEND gives one line naming the variable and the accepted values', (t) => {
   const run = runTfjsBnnWithEnv(['info'], { TFJS_BNN_BACKEND: 'webgpu' });
   t.is(run.status, USAGE_EXIT_CODE);
-  t.deepEqual(run.errorLines, [`tfjs-bnn: initBackend: argument 'TFJS_BNN_BACKEND' was "webgpu"; expected 'tensorflow', 'wasm' or 'cpu' (or unset for automatic choice).`]);
+  t.deepEqual(run.errorLines, [
+    `tfjs-bnn: initBackend: argument 'TFJS_BNN_BACKEND' was "webgpu"; expected 'tensorflow', 'wasm' or 'cpu' (or unset for automatic choice).`,
+  ]);
 });
 
 function runTfjsBnnWithEnv(args: string[], env: Record<string, string>): ReturnType<typeof runTfjsBnn> {

@@ -48,15 +48,24 @@ test('bad arguments are rejected in one line before TensorFlow.js loads', (t) =>
     [['segment', '--learning-rate', '0'], /^tfjs-bnn: option '--learning-rate <lr>' argument '0' is invalid\. Expected a number > 0\.$/],
     [['segment', '--phantom-size', '42'], /Expected an integer ≥ 4, a multiple of 4\.$/],
     [['segment', '--lesion-fraction', '0.5'], /Expected a number in \[0, 0\.25\]\.$/],
-    [['segment', '--kl-weighting', 'blundel'], /^tfjs-bnn segment: argument '--kl-weighting' was "blundel"; expected a weighting name, .*did you mean 'blundell'/],
-    [['study', 'kl', '--weightings', 'perExample,perMiniBatch'], /^tfjs-bnn study kl: argument '--weightings' was "perMiniBatch".*did you mean 'perMinibatch'/],
+    [
+      ['segment', '--kl-weighting', 'blundel'],
+      /^tfjs-bnn segment: argument '--kl-weighting' was "blundel"; expected a weighting name, .*did you mean 'blundell'/,
+    ],
+    [
+      ['study', 'kl', '--weightings', 'perExample,perMiniBatch'],
+      /^tfjs-bnn study kl: argument '--weightings' was "perMiniBatch".*did you mean 'perMinibatch'/,
+    ],
     [['inspect', '--kl-weighting', 'temperd'], /did you mean 'tempered'/],
   ];
   for (const [args, message] of cases) {
     const run = spawnSync(process.execPath, ['--import', REGISTER, CLI_PATH, ...args], { encoding: 'utf8', timeout: 60_000 });
     t.is(run.status, USAGE_EXIT_CODE, args.join(' '));
     const lines = run.stderr.split('\n').filter((line) => line.length > 0);
-    t.false(lines.some((line) => line.startsWith('TFJS-LOADED')), `${args.join(' ')}: ${run.stderr}`);
+    t.false(
+      lines.some((line) => line.startsWith('TFJS-LOADED')),
+      `${args.join(' ')}: ${run.stderr}`,
+    );
     t.is(lines.length, 1, run.stderr);
     t.regex(lines[0], message);
   }
@@ -71,7 +80,9 @@ test('the hook of the previous test does see TensorFlow.js when a command loads 
 test('segment --resume needs a run folder with a checkpoint, and --out may only repeat it', (t) => {
   const missing = runTfjsBnn(['segment', '--resume', '/no/such/run']);
   t.is(missing.status, USAGE_EXIT_CODE);
-  t.deepEqual(missing.errorLines, [`tfjs-bnn segment: argument '--resume' was "/no/such/run"; expected a run folder of segment holding checkpoint/checkpoint.json.`]);
+  t.deepEqual(missing.errorLines, [
+    `tfjs-bnn segment: argument '--resume' was "/no/such/run"; expected a run folder of segment holding checkpoint/checkpoint.json.`,
+  ]);
   const out = runTfjsBnn(['segment', '--resume', '/no/such/run', '--out', '/elsewhere']);
   t.regex(out.errorLines[0], /argument '--out' was "\/elsewhere"; expected the --resume folder/);
 });
@@ -79,7 +90,10 @@ test('segment --resume needs a run folder with a checkpoint, and --out may only 
 test('messages that already name the command are not prefixed twice; interruptions exit 130', (t) => {
   const named = describeFailure(new InvalidArgumentError('tfjs-bnn segment', '--images', 'x', 'a folder'));
   t.is(named.line, `tfjs-bnn segment: argument '--images' was "x"; expected a folder.`);
-  t.is(describeFailure(new InvalidArgumentError('fit', 'epochs', 0, 'an integer ≥ 1')).line, "tfjs-bnn: fit: argument 'epochs' was 0; expected an integer ≥ 1.");
+  t.is(
+    describeFailure(new InvalidArgumentError('fit', 'epochs', 0, 'an integer ≥ 1')).line,
+    "tfjs-bnn: fit: argument 'epochs' was 0; expected an integer ≥ 1.",
+  );
   const interrupted = describeFailure(new InterruptedError('Monte Carlo prediction', 'after 4 of 32 held-out slices'));
   t.is(interrupted.exitCode, INTERRUPTED_EXIT_CODE);
   t.is(interrupted.line, 'tfjs-bnn: interrupted by Ctrl-C during Monte Carlo prediction after 4 of 32 held-out slices.');
@@ -105,7 +119,7 @@ test('evaluateSegmentation checks the abort signal between Monte Carlo chunks an
   tf.dispose([x, y]);
 });
 
-test('the weighting words the CLI checks before loading tfjs equal the expression module\'s', (t) => {
+test("the weighting words the CLI checks before loading tfjs equal the expression module's", (t) => {
   t.deepEqual([...EXPRESSION_WORDS], [...TRAINING_POSITION_FIELDS, ...EXPRESSION_CONSTANTS]);
 });
 
@@ -116,13 +130,29 @@ test('segment panels: mutual information has one scale for the run, the maximum 
   mi.set([0.01, 0.02, 0.03, 0.04], 0);
   mi.set([0.5, 0, 0, 0], size);
   mi.set([0.001, 0, 0, 0], 2 * size);
-  const maps = { image: new Float32Array(slices * size), truth: new Float32Array(slices * size), meanProbability: new Float32Array(slices * size), predictiveEntropy: new Float32Array(slices * size), mutualInformation: mi };
+  const maps = {
+    image: new Float32Array(slices * size),
+    truth: new Float32Array(slices * size),
+    meanProbability: new Float32Array(slices * size),
+    predictiveEntropy: new Float32Array(slices * size),
+    mutualInformation: mi,
+  };
   const max = mutualInformationMax(maps);
   t.is(max, Math.fround(0.5));
   const rows = panelRows(maps, [0, 2], { height: 2, width: 2 }, max);
   const ranges = rows.map((row) => row.panels.find((p) => p.title.startsWith('mutual information'))!.range);
-  t.deepEqual(ranges, [[0, max], [0, max]], 'slice 0 (max 0.04) and slice 2 (max 0.001) share the run scale');
-  t.deepEqual(panelSlices({ ...maps, truth: Float32Array.from({ length: slices * size }, (_, i) => (i >= 2 * size ? 1 : 0)) }, slices, size, 2), [2, 0]);
+  t.deepEqual(
+    ranges,
+    [
+      [0, max],
+      [0, max],
+    ],
+    'slice 0 (max 0.04) and slice 2 (max 0.001) share the run scale',
+  );
+  t.deepEqual(
+    panelSlices({ ...maps, truth: Float32Array.from({ length: slices * size }, (_, i) => (i >= 2 * size ? 1 : 0)) }, slices, size, 2),
+    [2, 0],
+  );
 });
 
 test('foregroundVoxels keeps lesion and predicted-lesion voxels only', (t) => {

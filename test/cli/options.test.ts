@@ -61,7 +61,10 @@ test('describeFailure: usage errors exit 2, run failures exit 1, each as one lin
   const usage = describeFailure(new InvalidArgumentError('f', 'x', 1, 'y'));
   t.is(usage.exitCode, USAGE_EXIT_CODE);
   t.is(usage.line, "tfjs-bnn: f: argument 'x' was 1; expected y.");
-  t.is(describeFailure(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'")).line, "tfjs-bnn: unknown option '--x'");
+  t.is(
+    describeFailure(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'")).line,
+    "tfjs-bnn: unknown option '--x'",
+  );
   const nonFinite = describeFailure(new NonFiniteError('fit: 10 steps in a row were not finite.\nmore'));
   t.is(nonFinite.exitCode, FAILURE_EXIT_CODE);
   t.is(nonFinite.line, 'tfjs-bnn: fit: 10 steps in a row were not finite.');

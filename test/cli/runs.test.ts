@@ -26,25 +26,45 @@ test('segment --json on a tiny phantom ends stdout with dice, auroc, ece, wall t
   const out = join(scratch, 'segment');
   const run = runTfjsBnn([...TINY_SEGMENT, '--out', out, '--json'], { timeoutMs: 120_000 });
   t.is(run.status, 0, run.stderr);
-  const result = lastJson(run.stdout) as { dice: number; auroc: number; ece: number; wallTimeSeconds: number; paths: { report: string; results: string; checkpoint: string; model: string; nifti: Record<string, string>; panels: string[] } };
+  const result = lastJson(run.stdout) as {
+    dice: number;
+    auroc: number;
+    ece: number;
+    wallTimeSeconds: number;
+    paths: { report: string; results: string; checkpoint: string; model: string; nifti: Record<string, string>; panels: string[] };
+  };
   // The run is seeded (phantom, initialisation, noise, batches): its metrics are known values.
   // The child process gets the same backend as this one. On 'tensorflow' the normals come from
   // TensorFlow's stateless generator, elsewhere from the Alea stream (src/random), so each has its
   // own reference; 0.02 absolute leaves room for another backend's rounding.
-  const reference = tf.getBackend() === 'tensorflow' ? { dice: 0, ece: 0.2627, nll: 0.3445, auroc: 0.0725 } : { dice: 0, ece: 0.2459, nll: 0.3193, auroc: 0.0949 };
+  const reference =
+    tf.getBackend() === 'tensorflow'
+      ? { dice: 0, ece: 0.2627, nll: 0.3445, auroc: 0.0725 }
+      : { dice: 0, ece: 0.2459, nll: 0.3193, auroc: 0.0949 };
   for (const [key, expected] of Object.entries(reference)) {
     const value = (result as unknown as Record<string, number>)[key];
     t.true(Math.abs(value - expected) <= 0.02, `${key} ${value}, expected ${expected} ± 0.02 for this seed`);
   }
   t.true(result.wallTimeSeconds > 0);
-  for (const path of [result.paths.report, result.paths.results, join(result.paths.checkpoint, 'checkpoint.json'), join(result.paths.model, 'model.json'), join(result.paths.model, 'weights.bin'), ...Object.values(result.paths.nifti), ...result.paths.panels]) {
+  for (const path of [
+    result.paths.report,
+    result.paths.results,
+    join(result.paths.checkpoint, 'checkpoint.json'),
+    join(result.paths.model, 'model.json'),
+    join(result.paths.model, 'weights.bin'),
+    ...Object.values(result.paths.nifti),
+    ...result.paths.panels,
+  ]) {
     t.true(existsSync(path), `${path} exists`);
   }
   t.is(Object.keys(result.paths.nifti).length, 3);
   const results = JSON.parse(readFileSync(result.paths.results, 'utf8')) as { summary: { dice: number }; figures: Array<{ id: string }> };
   t.is(results.summary.dice, result.dice);
   // perExample's weight is constant: stated in one line, not charted; the foreground diagram needs lesion voxels.
-  t.deepEqual(results.figures.map((f) => f.id).filter((id) => id !== 'reliability-foreground'), ['loss-parts', 'reliability', 'retention']);
+  t.deepEqual(
+    results.figures.map((f) => f.id).filter((id) => id !== 'reliability-foreground'),
+    ['loss-parts', 'reliability', 'retention'],
+  );
   t.true(run.stdout.trim().split('\n').length === 1, 'with --json stdout holds only the result line');
 });
 
@@ -68,13 +88,24 @@ test('segment input failures give one line naming the problem', (t) => {
 
 test('study kl on the regression toy compares the weightings given and writes its report', (t) => {
   const out = join(scratch, 'study');
-  const run = runTfjsBnn(['study', 'kl', '--task', 'regression-toy', '--epochs', '2', '--weightings', 'perExample,blundell', '--out', out, '--json'], { timeoutMs: 120_000 });
+  const run = runTfjsBnn(
+    ['study', 'kl', '--task', 'regression-toy', '--epochs', '2', '--weightings', 'perExample,blundell', '--out', out, '--json'],
+    { timeoutMs: 120_000 },
+  );
   t.is(run.status, 0, run.stderr);
-  const result = lastJson(run.stdout) as { means: Record<string, Record<string, number>>; runs: Array<{ weighting: string; reduction: string; metrics: Record<string, number> }>; paths: { report: string } };
+  const result = lastJson(run.stdout) as {
+    means: Record<string, Record<string, number>>;
+    runs: Array<{ weighting: string; reduction: string; metrics: Record<string, number> }>;
+    paths: { report: string };
+  };
   t.deepEqual(Object.keys(result.means), ['perExample', 'blundell']);
   t.is(result.runs.length, 6, '2 weightings × the default 3 seeds');
-  t.deepEqual(result.runs.map((r) => r.reduction), ['mean', 'mean', 'mean', 'sum', 'sum', 'sum']);
-  for (const r of result.runs) for (const key of ['nll', 'rmse', 'stdIn', 'stdOut', 'stdRatio']) t.true(Number.isFinite(r.metrics[key]), key);
+  t.deepEqual(
+    result.runs.map((r) => r.reduction),
+    ['mean', 'mean', 'mean', 'sum', 'sum', 'sum'],
+  );
+  for (const r of result.runs)
+    for (const key of ['nll', 'rmse', 'stdIn', 'stdOut', 'stdRatio']) t.true(Number.isFinite(r.metrics[key]), key);
   t.true(existsSync(result.paths.report));
   t.regex(readFileSync(result.paths.report, 'utf8'), /test RMSE/);
 });
@@ -85,16 +116,38 @@ test('inspect prints the per-layer table of gradient norms and writes the ratio 
   t.is(run.status, 0, run.stderr);
   t.regex(run.stdout, /^layer\s+‖∇NLL‖\s+‖∇KL·w‖\s+ratio\s+cosine$/m);
   for (const layer of ['dense_1', 'dense_2', 'dense_3']) t.regex(run.stdout, new RegExp(`^${layer}\\s+\\S+`, 'm'));
-  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { figures: Array<{ id: string }>; gradientRatios: unknown[] };
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+    figures: Array<{ id: string }>;
+    gradientRatios: unknown[];
+  };
   t.true(results.figures.some((f) => f.id === 'gradient-ratio'));
   t.is(results.gradientRatios.length, 6, '3 layers × 2 steps');
 });
 
 test('Ctrl-C stops segment cleanly: exit 130, the last checkpoint and a partial report', async (t) => {
   const out = join(scratch, 'interrupted');
-  const child = spawn(process.execPath, [CLI_PATH, 'segment', '--epochs', '200', '--phantom-size', '16', '--phantom-count', '4', '--batch-size', '3', '--samples', '2', '--out', out], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI_PATH,
+      'segment',
+      '--epochs',
+      '200',
+      '--phantom-size',
+      '16',
+      '--phantom-count',
+      '4',
+      '--batch-size',
+      '3',
+      '--samples',
+      '2',
+      '--out',
+      out,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   let signalled = false;
@@ -134,7 +187,10 @@ test('segment --resume continues a run from its checkpoint; other options are re
   const refused = runTfjsBnn([...changed, '--resume', out], { timeoutMs: 120_000 });
   t.is(refused.status, USAGE_EXIT_CODE, refused.stderr);
   t.is(refused.errorLines.length, 1, refused.stderr);
-  t.regex(refused.errorLines[0], /^tfjs-bnn: fit \(resume\): the checkpoint in .* batchSize was 3, is now 2; numBatches was 1, is now 2.*--force/);
+  t.regex(
+    refused.errorLines[0],
+    /^tfjs-bnn: fit \(resume\): the checkpoint in .* batchSize was 3, is now 2; numBatches was 1, is now 2.*--force/,
+  );
   const forced = runTfjsBnn([...changed, '--resume', out, '--force', '--json'], { timeoutMs: 120_000 });
   t.is(forced.status, 0, forced.stderr);
   t.is(lastJson(forced.stdout).epochsCompleted, 3);

@@ -52,7 +52,16 @@ test('uint8 voxels are read with scl_slope and scl_inter applied', async (t) => 
 });
 
 test('segment --nifti trains and predicts on 13×10 slices of uint8 volumes; every map keeps the input grid and affine', (t) => {
-  const geometry: NiftiGeometry = { ...defaultGeometry([NX, NY, NZ], [0.9, 1.1, 2]), affine: [[0, -0.9, 0, 40], [1.1, 0, 0, -30], [0, 0, 2, 5], [0, 0, 0, 1]], sformCode: 2 };
+  const geometry: NiftiGeometry = {
+    ...defaultGeometry([NX, NY, NZ], [0.9, 1.1, 2]),
+    affine: [
+      [0, -0.9, 0, 40],
+      [1.1, 0, 0, -30],
+      [0, 0, 2, 5],
+      [0, 0, 0, 1],
+    ],
+    sformCode: 2,
+  };
   const files: string[] = [];
   for (const seed of [1, 2]) {
     const { image, mask } = volume(seed);
@@ -63,7 +72,9 @@ test('segment --nifti trains and predicts on 13×10 slices of uint8 volumes; eve
     files.push(imagePath, maskPath);
   }
   const out = join(scratch, 'run');
-  const run = runTfjsBnn(['segment', '--nifti', ...files, '--epochs', '1', '--batch-size', '2', '--samples', '2', '--out', out, '--json'], { timeoutMs: 120_000 });
+  const run = runTfjsBnn(['segment', '--nifti', ...files, '--epochs', '1', '--batch-size', '2', '--samples', '2', '--out', out, '--json'], {
+    timeoutMs: 120_000,
+  });
   t.is(run.status, 0, run.stderr);
   const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { dice: number; paths: { nifti: Record<string, string> } };
   t.true(result.dice >= 0 && result.dice <= 1);
@@ -71,7 +82,11 @@ test('segment --nifti trains and predicts on 13×10 slices of uint8 volumes; eve
     Object.values(result.paths.nifti).map(async (path) => {
       const map = await readNifti(path);
       t.deepEqual(map.geometry.dims, [NX, NY, NZ], path);
-      t.deepEqual(map.geometry.affine.map((row) => row.map((v) => Math.round(v * 1e4) / 1e4)), geometry.affine, path);
+      t.deepEqual(
+        map.geometry.affine.map((row) => row.map((v) => Math.round(v * 1e4) / 1e4)),
+        geometry.affine,
+        path,
+      );
     }),
   );
 });

@@ -29,21 +29,41 @@ test.before(async () => {
 
 test('segment --dims 3 on the brain phantom writes the five maps per held-out volume, the lesion tables and orthogonal views', (t) => {
   const out = join(scratch, 'phantom-run');
-  const run = runTfjsBnn(['segment', '--dims', '3', '--volume-size', SIZE.join(','), '--volumes', '3', ...TINY, '--out', out, '--json'], { timeoutMs: 180_000 });
+  const run = runTfjsBnn(['segment', '--dims', '3', '--volume-size', SIZE.join(','), '--volumes', '3', ...TINY, '--out', out, '--json'], {
+    timeoutMs: 180_000,
+  });
   t.is(run.status, 0, run.stderr);
-  const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { dims: number; dice: number; auroc: number; trueLesions: number; paths: { nifti: Record<string, Record<string, string>>; results: string } };
+  const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as {
+    dims: number;
+    dice: number;
+    auroc: number;
+    trueLesions: number;
+    paths: { nifti: Record<string, Record<string, string>>; results: string };
+  };
   t.is(result.dims, 3);
   t.true(result.dice >= 0 && result.dice <= 1);
   t.true(result.trueLesions >= 1);
   const [subject] = Object.keys(result.paths.nifti);
-  t.deepEqual(Object.keys(result.paths.nifti[subject]), ['mean-probability', 'predictive-entropy', 'expected-entropy', 'mutual-information', 'variance']);
-  const results = JSON.parse(readFileSync(result.paths.results, 'utf8')) as { tables: Array<{ title: string }>; panels: Array<{ caption: string }> };
+  t.deepEqual(Object.keys(result.paths.nifti[subject]), [
+    'mean-probability',
+    'predictive-entropy',
+    'expected-entropy',
+    'mutual-information',
+    'variance',
+  ]);
+  const results = JSON.parse(readFileSync(result.paths.results, 'utf8')) as {
+    tables: Array<{ title: string }>;
+    panels: Array<{ caption: string }>;
+  };
   t.is(results.tables.length, 3);
   t.regex(results.tables[0].title, /most uncertain/);
-  t.deepEqual(results.panels.map((p) => p.caption.split(', ')[1].split(' ')[0]), ['axial', 'coronal', 'sagittal']);
+  t.deepEqual(
+    results.panels.map((p) => p.caption.split(', ')[1].split(' ')[0]),
+    ['axial', 'coronal', 'sagittal'],
+  );
 });
 
-test('segment --nifti with two channels per subject and --mask: maps carry the held-out subject\'s affine', async (t) => {
+test("segment --nifti with two channels per subject and --mask: maps carry the held-out subject's affine", async (t) => {
   const out = join(scratch, 'nifti-run');
   const run = runTfjsBnn(['segment', '--nifti', ...subjects, '--mask', ...masks, ...TINY, '--out', out, '--json'], { timeoutMs: 180_000 });
   t.is(run.status, 0, run.stderr);
@@ -68,32 +88,58 @@ test('bad input: image and mask of different shapes, or different affines, name 
   const geometry = brainVolumeGeometry(SIZE, 6);
   const smaller = join(scratch, 'mask-smaller.nii.gz');
   await writeNifti(smaller, new Float32Array(32 * 32 * 20), { ...geometry, dims: [32, 32, 20] });
-  refuses(t, ['--nifti', ...subjects, '--mask', masks[0], smaller, masks[2]], /mask-smaller\.nii\.gz' has shape \[32, 32, 20\]; expected the grid of .*subject-1-flair\.nii\.gz, \[32, 32, 24\]/);
+  refuses(
+    t,
+    ['--nifti', ...subjects, '--mask', masks[0], smaller, masks[2]],
+    /mask-smaller\.nii\.gz' has shape \[32, 32, 20\]; expected the grid of .*subject-1-flair\.nii\.gz, \[32, 32, 24\]/,
+  );
   const shifted = join(scratch, 'mask-shifted.nii.gz');
   const mask = await readNifti(masks[1]);
-  await writeNifti(shifted, mask.data, { ...geometry, affine: geometry.affine.map((row, r) => (r === 0 ? [row[0], row[1], row[2], row[3] + 4] : [...row])) });
-  refuses(t, ['--nifti', ...subjects, '--mask', masks[0], shifted, masks[2]], /mask-shifted\.nii\.gz' was "an affine differing from that of .*subject-1-flair\.nii\.gz by up to 4\.00 mm"/);
+  await writeNifti(shifted, mask.data, {
+    ...geometry,
+    affine: geometry.affine.map((row, r) => (r === 0 ? [row[0], row[1], row[2], row[3] + 4] : [...row])),
+  });
+  refuses(
+    t,
+    ['--nifti', ...subjects, '--mask', masks[0], shifted, masks[2]],
+    /mask-shifted\.nii\.gz' was "an affine differing from that of .*subject-1-flair\.nii\.gz by up to 4\.00 mm"/,
+  );
 });
 
 test('bad input: channels on different grids, NaN voxels, a patch larger than the volume, empty masks', async (t) => {
   const geometry = brainVolumeGeometry(SIZE, 6);
   const otherGrid = join(scratch, 't1-other-grid.nii.gz');
   await writeNifti(otherGrid, new Float32Array(30 * 32 * 24), { ...geometry, dims: [30, 32, 24] });
-  refuses(t, ['--nifti', subjects[0], `${files[1].flair},${otherGrid}`, subjects[2], '--mask', ...masks], /t1-other-grid\.nii\.gz' has shape \[30, 32, 24\]/);
+  refuses(
+    t,
+    ['--nifti', subjects[0], `${files[1].flair},${otherGrid}`, subjects[2], '--mask', ...masks],
+    /t1-other-grid\.nii\.gz' has shape \[30, 32, 24\]/,
+  );
   const withNaN = join(scratch, 'flair-nan.nii.gz');
   const flair = await readNifti(files[0].flair);
   const values = Float32Array.from(flair.data);
   values[123] = Number.NaN;
   await writeNifti(withNaN, values, flair.geometry);
-  refuses(t, ['--nifti', `${withNaN},${files[0].t1}`, subjects[1], subjects[2], '--mask', ...masks], /flair-nan\.nii\.gz' was "a volume with NaN voxel 123"/);
+  refuses(
+    t,
+    ['--nifti', `${withNaN},${files[0].t1}`, subjects[1], subjects[2], '--mask', ...masks],
+    /flair-nan\.nii\.gz' was "a volume with NaN voxel 123"/,
+  );
   const args = ['--nifti', ...subjects, '--mask', ...masks];
   const big = runTfjsBnn(['segment', ...args, ...TINY, '--patch-size', '28', '--out', join(scratch, 'big')]);
   t.is(big.status, USAGE_EXIT_CODE);
-  t.regex(big.errorLines[0], /'--patch-size for subject-0-flair' has shape \[28, 28, 28\]; expected at most the volume's size \[24, 32, 32\]/);
+  t.regex(
+    big.errorLines[0],
+    /'--patch-size for subject-0-flair' has shape \[28, 28, 28\]; expected at most the volume's size \[24, 32, 32\]/,
+  );
   t.false(existsSync(join(scratch, 'big')));
   const empty = join(scratch, 'mask-empty.nii.gz');
   await writeNifti(empty, new Float32Array(32 * 32 * 24), geometry);
-  refuses(t, ['--nifti', ...subjects, '--mask', empty, empty, masks[2]], /'--mask' was \["subject-0-flair", "subject-1-flair"\]; expected training masks holding at least one lesion voxel/);
+  refuses(
+    t,
+    ['--nifti', ...subjects, '--mask', empty, empty, masks[2]],
+    /'--mask' was \["subject-0-flair", "subject-1-flair"\]; expected training masks holding at least one lesion voxel/,
+  );
   refuses(t, ['--nifti', ...subjects, '--mask', masks[0]], /one mask per --nifti subject \(3 subject\(s\), 1 mask\(s\)\)/);
   refuses(t, ['--dims', '3', '--resume', join(scratch, 'phantom-run')], /'--resume' was .*; expected no --resume with --dims 3 yet/);
 });

@@ -18,7 +18,8 @@ export interface CliRun {
  * before absl reads TF_CPP_MIN_LOG_LEVEL: absl's preamble and info lines such as "oneDNN custom
  * operations are on". They are not tfjs-bnn's output.
  */
-const TENSORFLOW_STARTUP_LINE = /^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR|I\d{4} [\d:.]+ +\d+ \S+\.cc:\d+\] )/;
+const TENSORFLOW_STARTUP_LINE =
+  /^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR|I\d{4} [\d:.]+ +\d+ \S+\.cc:\d+\] )/;
 
 function isTensorFlowStartupLine(line: string): boolean {
   return TENSORFLOW_STARTUP_LINE.test(line);

@@ -51,7 +51,8 @@ test('digits evaluation of an untrained model: accuracy near chance, entropies w
       t.true(metrics.accuracy >= 0 && metrics.accuracy < 0.4, `accuracy ${metrics.accuracy}`);
       t.true(metrics.ece >= 0 && metrics.ece <= 1);
       t.true(metrics.nll > 0 && Number.isFinite(metrics.nll));
-      for (const key of ['entropyIn', 'entropyInverted', 'entropyNoise']) t.true(metrics[key] >= 0 && metrics[key] <= Math.log(10) + 1e-6, key);
+      for (const key of ['entropyIn', 'entropyInverted', 'entropyNoise'])
+        t.true(metrics[key] >= 0 && metrics[key] <= Math.log(10) + 1e-6, key);
     } finally {
       run.dispose();
     }

@@ -20,7 +20,11 @@ test('study uci --quick on iris reports accuracy, log-likelihood and ECE per met
   const out = join(scratch, 'iris');
   const run = runTfjsBnn(['study', 'uci', '--dataset', 'iris', '--quick', '--out', out, '--json'], { timeoutMs: 240_000 });
   t.is(run.status, 0, run.stderr);
-  const result = lastJson(run.stdout) as { splits: number; summary: Record<string, Record<string, { mean: number; standardError: number; n: number }>>; paths: { report: string; results: string } };
+  const result = lastJson(run.stdout) as {
+    splits: number;
+    summary: Record<string, Record<string, { mean: number; standardError: number; n: number }>>;
+    paths: { report: string; results: string };
+  };
   t.is(result.splits, 2);
   t.deepEqual(Object.keys(result.summary), ['bbb', 'mc-dropout', 'deterministic']);
   for (const row of Object.values(result.summary)) {
@@ -38,7 +42,10 @@ test('study uci --csv runs the regression protocol on a user file; a missing --t
   const file = join(scratch, 'line.csv');
   const rows = Array.from({ length: 40 }, (_, i) => `${i / 10},${(i % 7) / 3},${(2 * i) / 10 + ((i * 37) % 11) / 20}`);
   writeFileSync(file, `a,b,y\n${rows.join('\n')}\n`);
-  const run = runTfjsBnn(['study', 'uci', '--csv', file, '--target', 'y', '--quick', '--methods', 'deterministic', '--out', join(scratch, 'csv'), '--json'], { timeoutMs: 120_000 });
+  const run = runTfjsBnn(
+    ['study', 'uci', '--csv', file, '--target', 'y', '--quick', '--methods', 'deterministic', '--out', join(scratch, 'csv'), '--json'],
+    { timeoutMs: 120_000 },
+  );
   t.is(run.status, 0, run.stderr);
   const result = lastJson(run.stdout) as { task: string; summary: { deterministic: Record<string, { mean: number }> } };
   t.is(result.task, 'regression');

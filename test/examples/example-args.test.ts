@@ -14,7 +14,10 @@ test('example flags: defaults, values, --help, unknown flags and bad numbers', (
   const help = parseExampleArgs(['--help'], 'demo', 'A demo.', FLAGS);
   t.true('exit' in help && help.exit === 0 && /--epochs <value> {2}training epochs \(default: 4\)/.test(help.text));
   const unknown = parseExampleArgs(['--epoch', '3'], 'demo', 'A demo.', FLAGS);
-  t.true('exit' in unknown && unknown.exit === EXAMPLE_USAGE_EXIT_CODE && /^demo: Unknown option '--epoch'/.test(unknown.text), JSON.stringify(unknown));
+  t.true(
+    'exit' in unknown && unknown.exit === EXAMPLE_USAGE_EXIT_CODE && /^demo: Unknown option '--epoch'/.test(unknown.text),
+    JSON.stringify(unknown),
+  );
   const bad = parseExampleArgs(['--epochs', '0'], 'demo', 'A demo.', FLAGS);
   t.deepEqual(bad, { exit: EXAMPLE_USAGE_EXIT_CODE, text: "demo: --epochs expects an integer ≥ 1, got '0'" });
   const positional = parseExampleArgs(['150'], 'demo', 'A demo.', FLAGS);
@@ -28,7 +31,10 @@ test('a switch reads as true when given; a choice refuses other values', (t) => 
   ];
   t.deepEqual(parseExampleArgs(['--quick'], 'demo', 'A demo.', flags), { values: { quick: 'true', estimator: 'flipout' } });
   t.deepEqual(parseExampleArgs([], 'demo', 'A demo.', flags), { values: { quick: 'false', estimator: 'flipout' } });
-  t.deepEqual(parseExampleArgs(['--estimator', 'local'], 'demo', 'A demo.', flags), { exit: EXAMPLE_USAGE_EXIT_CODE, text: "demo: --estimator expects one of reparameterization, flipout, got 'local'" });
+  t.deepEqual(parseExampleArgs(['--estimator', 'local'], 'demo', 'A demo.', flags), {
+    exit: EXAMPLE_USAGE_EXIT_CODE,
+    text: "demo: --estimator expects one of reparameterization, flipout, got 'local'",
+  });
 });
 
 for (const script of ['regression-toy', 'gradient-inspector', 'segment-phantom', 'rare-events', 'rare-event-lstm', 'uci-recipe']) {

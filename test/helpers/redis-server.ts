@@ -113,14 +113,31 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<TestRedisServer> {
   const executable = findRedisServer();
   if (executable === null) {
-    throw new Error(`redis-server is not installed: the queue tests need it (apt-get install redis-server). Outside CI, ${ALLOW_MISSING_REDIS_ENV}=1 leaves these tests out.`);
+    throw new Error(
+      `redis-server is not installed: the queue tests need it (apt-get install redis-server). Outside CI, ${ALLOW_MISSING_REDIS_ENV}=1 leaves these tests out.`,
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'tfjs-bnn-redis-'));
   const port = await freePort();
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-    '--appendonly', options.persistent === true ? 'yes' : 'no', '--appendfsync', 'always',
-    '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.persistent === true ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
+    '--loglevel',
+    'warning',
     ...(options.password === undefined ? [] : ['--requirepass', options.password]),
   ];
   let child: ChildProcess;

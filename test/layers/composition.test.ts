@@ -31,7 +31,10 @@ function trainStepMovesEveryTrainableWeight(t: import('ava').ExecutionContext, m
   optimizer.dispose();
   model.trainableWeights.forEach((weight, i) => {
     const after = Array.from(weight.read().dataSync());
-    t.true(after.some((v, k) => v !== before[i][k]), `the step moved ${weight.name}`);
+    t.true(
+      after.some((v, k) => v !== before[i][k]),
+      `the step moved ${weight.name}`,
+    );
   });
   tf.dispose([value, ...Object.values(grads)]);
 }
@@ -60,7 +63,9 @@ test('variational layers compose with the functional tf.model API with a skip co
   const input = tf.input({ shape: [8, 8, 1] });
   const encoded = conv2dVariational({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(input) as tf.SymbolicTensor;
   const down = tf.layers.maxPooling2d({ poolSize: 2 }).apply(encoded) as tf.SymbolicTensor;
-  const up = conv2dTransposeVariational({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', activation: 'relu' }).apply(down) as tf.SymbolicTensor;
+  const up = conv2dTransposeVariational({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', activation: 'relu' }).apply(
+    down,
+  ) as tf.SymbolicTensor;
   const merged = tf.layers.concatenate().apply([encoded, up]) as tf.SymbolicTensor;
   const logits = conv2dVariational({ filters: 1, kernelSize: 1 }).apply(merged) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: logits });

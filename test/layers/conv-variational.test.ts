@@ -114,13 +114,29 @@ test('conv errors: wrong input rank and channel count are ShapeErrors; bad filte
   const rankError = t.throws(() => layer.apply(tf.input({ shape: [5, 5] })), { instanceOf: ShapeError });
   t.regex(rankError!.message, /conv2dVariational|ConvVariational.build: 'input' has shape \[-1, 5, 5\]; expected rank 4/);
   layer.apply(tf.input({ shape: [5, 5, 3] }));
-  t.throws(() => tf.tidy(() => {
-    layer.apply(tf.zeros([1, 5, 5, 2]));
-  }), { instanceOf: ShapeError, message: /3 input channels/ });
-  t.throws(() => conv2dVariational({ filters: 0, kernelSize: 3 }), { instanceOf: InvalidArgumentError, message: /conv2dVariational: argument 'filters' was 0; expected an integer ≥ 1/ });
-  t.throws(() => conv3dVariational({ filters: 1, kernelSize: [3, 3] }), { instanceOf: InvalidArgumentError, message: /'kernelSize' was \[3, 3\]; expected .* array of 3/ });
-  t.throws(() => conv1dVariational({ filters: 1, kernelSize: 3, padding: 'causal' as 'same' }), { instanceOf: InvalidArgumentError, message: /'padding' was "causal"/ });
-  t.throws(() => conv2dVariational({ filters: 1, kernelSize: 3, strides: 2, dilationRate: 2 }), { instanceOf: InvalidArgumentError, message: /dilationRate/ });
+  t.throws(
+    () =>
+      tf.tidy(() => {
+        layer.apply(tf.zeros([1, 5, 5, 2]));
+      }),
+    { instanceOf: ShapeError, message: /3 input channels/ },
+  );
+  t.throws(() => conv2dVariational({ filters: 0, kernelSize: 3 }), {
+    instanceOf: InvalidArgumentError,
+    message: /conv2dVariational: argument 'filters' was 0; expected an integer ≥ 1/,
+  });
+  t.throws(() => conv3dVariational({ filters: 1, kernelSize: [3, 3] }), {
+    instanceOf: InvalidArgumentError,
+    message: /'kernelSize' was \[3, 3\]; expected .* array of 3/,
+  });
+  t.throws(() => conv1dVariational({ filters: 1, kernelSize: 3, padding: 'causal' as 'same' }), {
+    instanceOf: InvalidArgumentError,
+    message: /'padding' was "causal"/,
+  });
+  t.throws(() => conv2dVariational({ filters: 1, kernelSize: 3, strides: 2, dilationRate: 2 }), {
+    instanceOf: InvalidArgumentError,
+    message: /dilationRate/,
+  });
   layer.dispose();
 });
 

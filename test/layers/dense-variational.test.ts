@@ -1,36 +1,73 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { denseVariational, priors, isVariationalLayer, type VariationalLayer, variationalLayers, setSamplingMode, conv2dVariational, type PriorSpec } from '../../layers/index.js';
+import {
+  denseVariational,
+  priors,
+  isVariationalLayer,
+  type VariationalLayer,
+  variationalLayers,
+  setSamplingMode,
+  conv2dVariational,
+  type PriorSpec,
+} from '../../layers/index.js';
 import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { InvalidArgumentError, NoiseSourceError, ShapeError } from '../../src/errors.js';
 import { expectNoLeak } from '../helpers/leak.js';
 import { fixedTensor } from './fixtures.js';
 
 test('bad arguments are typed errors naming the function, the argument, the value and what was expected', (t) => {
-  t.throws(() => denseVariational({ units: 0 }), { instanceOf: InvalidArgumentError, message: "denseVariational: argument 'units' was 0; expected an integer ≥ 1." });
+  t.throws(() => denseVariational({ units: 0 }), {
+    instanceOf: InvalidArgumentError,
+    message: "denseVariational: argument 'units' was 0; expected an integer ≥ 1.",
+  });
   t.throws(() => denseVariational({ units: 2.5 }), { instanceOf: InvalidArgumentError, message: /'units' was 2.5/ });
-  t.throws(() => priors.normal({ scale: -1 }), { instanceOf: InvalidArgumentError, message: "priors.normal: argument 'scale' was -1; expected a finite number > 0." });
-  t.throws(() => priors.scaleMixture({ pi: 1.5, scale1: 1, scale2: 0.1 }), { instanceOf: InvalidArgumentError, message: /priors.scaleMixture: argument 'pi' was 1.5/ });
+  t.throws(() => priors.normal({ scale: -1 }), {
+    instanceOf: InvalidArgumentError,
+    message: "priors.normal: argument 'scale' was -1; expected a finite number > 0.",
+  });
+  t.throws(() => priors.scaleMixture({ pi: 1.5, scale1: 1, scale2: 0.1 }), {
+    instanceOf: InvalidArgumentError,
+    message: /priors.scaleMixture: argument 'pi' was 1.5/,
+  });
   t.throws(() => denseVariational({ units: 2, prior: { kind: 'laplace', loc: 0, scale: 1 } as unknown as PriorSpec }), {
     instanceOf: InvalidArgumentError,
     message: /denseVariational: argument 'prior' was .*laplace.*; expected a prior spec from priors.normal/,
   });
-  t.throws(() => denseVariational({ units: 2, prior: { kind: 'normal', loc: 0, scale: -2 } }), { instanceOf: InvalidArgumentError, message: /argument 'prior.scale' was -2/ });
-  t.throws(() => denseVariational({ units: 2, estimator: 'bbb' as 'local' }), { instanceOf: InvalidArgumentError, message: /'estimator' was "bbb"; expected one of 'reparameterization', 'flipout', 'local'/ });
-  t.throws(() => denseVariational({ units: 2, activation: 'leaky' as 'relu' }), { instanceOf: InvalidArgumentError, message: /'activation' was "leaky"/ });
-  t.throws(() => denseVariational({ units: 2, posteriorInit: { rawScaleInit: Number.NaN } }), { instanceOf: InvalidArgumentError, message: /posteriorInit.rawScaleInit/ });
-  t.throws(() => denseVariational({ units: 2, posteriorInit: { locInitializer: 'xavier' as 'zeros' } }), { instanceOf: InvalidArgumentError, message: /posteriorInit.locInitializer/ });
+  t.throws(() => denseVariational({ units: 2, prior: { kind: 'normal', loc: 0, scale: -2 } }), {
+    instanceOf: InvalidArgumentError,
+    message: /argument 'prior.scale' was -2/,
+  });
+  t.throws(() => denseVariational({ units: 2, estimator: 'bbb' as 'local' }), {
+    instanceOf: InvalidArgumentError,
+    message: /'estimator' was "bbb"; expected one of 'reparameterization', 'flipout', 'local'/,
+  });
+  t.throws(() => denseVariational({ units: 2, activation: 'leaky' as 'relu' }), {
+    instanceOf: InvalidArgumentError,
+    message: /'activation' was "leaky"/,
+  });
+  t.throws(() => denseVariational({ units: 2, posteriorInit: { rawScaleInit: Number.NaN } }), {
+    instanceOf: InvalidArgumentError,
+    message: /posteriorInit.rawScaleInit/,
+  });
+  t.throws(() => denseVariational({ units: 2, posteriorInit: { locInitializer: 'xavier' as 'zeros' } }), {
+    instanceOf: InvalidArgumentError,
+    message: /posteriorInit.locInitializer/,
+  });
 });
 
 test('a mismatched input rank or width is a ShapeError', (t) => {
   const layer = denseVariational({ units: 2 });
-  t.throws(() => layer.apply(tf.input({ shape: [] })), { instanceOf: ShapeError, message: /DenseVariational.build: 'input' has shape \[-1\]; expected rank ≥ 2/ });
+  t.throws(() => layer.apply(tf.input({ shape: [] })), {
+    instanceOf: ShapeError,
+    message: /DenseVariational.build: 'input' has shape \[-1\]; expected rank ≥ 2/,
+  });
   layer.apply(tf.input({ shape: [3] }));
   t.throws(
-    () => tf.tidy(() => {
-      layer.samplingMode = 'mean';
-      layer.apply(tf.zeros([2, 4]));
-    }),
+    () =>
+      tf.tidy(() => {
+        layer.samplingMode = 'mean';
+        layer.apply(tf.zeros([2, 4]));
+      }),
     { instanceOf: ShapeError, message: /DenseVariational.call: 'input' has shape \[2, 4\]; expected a last axis of 3/ },
   );
   layer.dispose();
@@ -39,12 +76,18 @@ test('a mismatched input rank or width is a ShapeError', (t) => {
 test("in 'sample' mode a call outside withNoise is a NoiseSourceError; 'mean' mode needs no noise and is deterministic", (t) => {
   const model = tf.sequential({ layers: [denseVariational({ units: 2, inputShape: [3] })] });
   const x = fixedTensor([2, 3], 41);
-  t.throws(() => model.predict(x), { instanceOf: NoiseSourceError, message: /DenseVariational.call: a stochastic forward pass ran without a noise source/ });
+  t.throws(() => model.predict(x), {
+    instanceOf: NoiseSourceError,
+    message: /DenseVariational.call: a stochastic forward pass ran without a noise source/,
+  });
   t.is(setSamplingMode(model, 'mean'), 1);
   const a = model.predict(x) as tf.Tensor;
   const b = model.predict(x) as tf.Tensor;
   t.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
-  t.throws(() => setSamplingMode(model, 'median' as 'mean'), { instanceOf: InvalidArgumentError, message: /setSamplingMode: argument 'samplingMode' was "median"/ });
+  t.throws(() => setSamplingMode(model, 'median' as 'mean'), {
+    instanceOf: InvalidArgumentError,
+    message: /setSamplingMode: argument 'samplingMode' was "median"/,
+  });
   tf.dispose([a, b, x]);
   model.dispose();
 });
@@ -73,7 +116,12 @@ test('no tensor leaks across 100 build/forward/KL/gradient/dispose cycles (all e
     for (let step = 0; step < 100; step++) {
       const model = tf.sequential({
         layers: [
-          denseVariational({ units: 3, inputShape: [3], estimator: estimators[step % 3], prior: priors.scaleMixture({ pi: 0.5, scale1: 1, scale2: 0.01 }) }),
+          denseVariational({
+            units: 3,
+            inputShape: [3],
+            estimator: estimators[step % 3],
+            prior: priors.scaleMixture({ pi: 0.5, scale1: 1, scale2: 0.01 }),
+          }),
           denseVariational({ units: 1, bayesianBias: step % 2 === 0 }),
         ],
       });
@@ -94,13 +142,18 @@ test('no tensor leaks across 100 build/forward/KL/gradient/dispose cycles (all e
 });
 
 test('isVariationalLayer is an instanceof guard; variationalLayers walks nested models in order', (t) => {
-  const inner = tf.sequential({ layers: [denseVariational({ units: 2, inputShape: [2], name: 'inner_a' }), tf.layers.dense({ units: 2 })] });
+  const inner = tf.sequential({
+    layers: [denseVariational({ units: 2, inputShape: [2], name: 'inner_a' }), tf.layers.dense({ units: 2 })],
+  });
   const input = tf.input({ shape: [4, 4, 1] });
   const conv = conv2dVariational({ filters: 2, kernelSize: 1, name: 'outer_conv' }).apply(input) as tf.SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling2d({}).apply(conv) as tf.SymbolicTensor;
   const output = denseVariational({ units: 1, name: 'outer_dense' }).apply(inner.apply(pooled) as tf.SymbolicTensor) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
-  t.deepEqual(variationalLayers(model).map((layer) => layer.name), ['outer_conv', 'inner_a', 'outer_dense']);
+  t.deepEqual(
+    variationalLayers(model).map((layer) => layer.name),
+    ['outer_conv', 'inner_a', 'outer_dense'],
+  );
   t.true(isVariationalLayer(model.getLayer('outer_dense')));
   t.false(isVariationalLayer(inner.layers[1]));
   t.false(isVariationalLayer({ kl: () => tf.scalar(0) }));
@@ -115,7 +168,8 @@ test('posteriorInit.seed makes initial weights replayable per layer name, and la
         denseVariational({ units: 4, name: 'second', posteriorInit: { seed } }),
       ],
     });
-  const kernels = (model: tf.Sequential) => model.layers.map((layer) => Array.from((layer as VariationalLayer).variationalParameters[0].loc.dataSync()));
+  const kernels = (model: tf.Sequential) =>
+    model.layers.map((layer) => Array.from((layer as VariationalLayer).variationalParameters[0].loc.dataSync()));
   const a = build(3);
   const b = build(3);
   const c = build(4);

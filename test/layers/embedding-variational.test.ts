@@ -44,11 +44,24 @@ test("'mean' mode equals tf.layers.embedding with the same table (int32 and floa
 });
 
 test('maskZero: the mask is ids ≠ 0, and embedding → LSTM equals the tf.layers pipeline with masking in mean mode', (t) => {
-  const ours = tf.sequential({ layers: [embeddingVariational({ inputDim: VOCAB, outputDim: WIDTH, maskZero: true, samplingMode: 'mean' }), lstmVariational({ units: 2, returnSequences: true, samplingMode: 'mean' })] });
-  const theirs = tf.sequential({ layers: [tf.layers.embedding({ inputDim: VOCAB, outputDim: WIDTH, maskZero: true }), tf.layers.lstm({ units: 2, returnSequences: true })] });
+  const ours = tf.sequential({
+    layers: [
+      embeddingVariational({ inputDim: VOCAB, outputDim: WIDTH, maskZero: true, samplingMode: 'mean' }),
+      lstmVariational({ units: 2, returnSequences: true, samplingMode: 'mean' }),
+    ],
+  });
+  const theirs = tf.sequential({
+    layers: [
+      tf.layers.embedding({ inputDim: VOCAB, outputDim: WIDTH, maskZero: true }),
+      tf.layers.lstm({ units: 2, returnSequences: true }),
+    ],
+  });
   const ids = tf.tensor2d(IDS);
   tf.tidy(() => {
-    t.deepEqual(Array.from((ours.layers[0].computeMask(ids) as tf.Tensor).dataSync()), IDS.flat().map((id) => (id !== 0 ? 1 : 0)));
+    t.deepEqual(
+      Array.from((ours.layers[0].computeMask(ids) as tf.Tensor).dataSync()),
+      IDS.flat().map((id) => (id !== 0 ? 1 : 0)),
+    );
     theirs.predict(ids);
     ours.predict(ids);
     theirs.setWeights(ours.getWeights().filter((_, i) => [0, 2, 4, 6].includes(i)));
@@ -76,7 +89,9 @@ test('reparameterization draws the rows the batch looks up, once: loc + σ·ε w
     IDS.forEach((sequence, b) =>
       sequence.forEach((id, position) => {
         const expected = loc[id].map((m, j) => m + sigma * epsilon[distinct.indexOf(id)][j]);
-        output[b][position].forEach((value, j) => t.true(Math.abs(value - expected[j]) < 1e-5, `[${b},${position},${j}] ${value} vs ${expected[j]}`));
+        output[b][position].forEach((value, j) =>
+          t.true(Math.abs(value - expected[j]) < 1e-5, `[${b},${position},${j}] ${value} vs ${expected[j]}`),
+        );
       }),
     );
   });
@@ -88,7 +103,19 @@ test('flipout keeps one row per index within a sequence and decorrelates sequenc
   for (const estimator of ['flipout', 'local'] as const) {
     const layer = builtEmbedding(estimator, `rows_${estimator}`);
     tf.tidy(() => {
-      const output = rowsOf(withNoise(noise, { step: 0 }, () => layer.apply(tf.tensor2d([[2, 1, 2, 0], [2, 1, 2, 0]])) as tf.Tensor));
+      const output = rowsOf(
+        withNoise(
+          noise,
+          { step: 0 },
+          () =>
+            layer.apply(
+              tf.tensor2d([
+                [2, 1, 2, 0],
+                [2, 1, 2, 0],
+              ]),
+            ) as tf.Tensor,
+        ),
+      );
       const same = (a: number[], b: number[]) => a.every((v, j) => Math.abs(v - b[j]) < 1e-6);
       t.is(same(output[0][0], output[0][2]), estimator === 'flipout', `${estimator}: index 2 twice in one sequence`);
       t.false(same(output[0][0], output[1][0]), `${estimator}: index 2 in two sequences`);
@@ -103,11 +130,17 @@ for (const estimator of ESTIMATORS) {
     const layer = builtEmbedding(estimator, `unbiased_${estimator}`);
     const noise = new NoiseSource(`embedding-${estimator}`);
     const ids = tf.tensor2d(IDS);
-    const average = tf.tidy(() => rowsOf(tf.mean(tf.stack(Array.from({ length: K }, (_, step) => withNoise(noise, { step }, () => layer.apply(ids) as tf.Tensor))), 0)));
+    const average = tf.tidy(() =>
+      rowsOf(tf.mean(tf.stack(Array.from({ length: K }, (_, step) => withNoise(noise, { step }, () => layer.apply(ids) as tf.Tensor))), 0)),
+    );
     const loc = layer.variationalParameters[0].loc.arraySync() as number[][];
     const standardError = softplus64(RAW_SCALE) / Math.sqrt(K);
     IDS.forEach((sequence, b) =>
-      sequence.forEach((id, position) => average[b][position].forEach((value, j) => t.true(Math.abs(value - loc[id][j]) < 4.5 * standardError, `[${b},${position},${j}] ${value} vs ${loc[id][j]}`))),
+      sequence.forEach((id, position) =>
+        average[b][position].forEach((value, j) =>
+          t.true(Math.abs(value - loc[id][j]) < 4.5 * standardError, `[${b},${position},${j}] ${value} vs ${loc[id][j]}`),
+        ),
+      ),
     );
     ids.dispose();
     layer.dispose();
@@ -124,7 +157,10 @@ test('the KL is the closed form summed over the whole table, rows never looked u
   const kl = tf.tidy(() => layer.kl().dataSync()[0]);
   t.true(Math.abs(kl - expected) < 1e-4 * expected, `${kl} vs ${expected}`);
   t.is(layer.numVariationalWeights, VOCAB * WIDTH);
-  t.deepEqual(layer.variationalParameters.map((p) => p.name), ['embeddings']);
+  t.deepEqual(
+    layer.variationalParameters.map((p) => p.name),
+    ['embeddings'],
+  );
   layer.dispose();
 });
 
@@ -134,11 +170,21 @@ test('likelihood gradients are finite, reach exactly the looked-up rows, and lea
     for (const estimator of ESTIMATORS) {
       const layer = builtEmbedding(estimator, `grads_${estimator}`);
       const [table] = layer.variationalParameters;
-      const { value, grads } = tf.variableGrads(() => withNoise(new NoiseSource(9), { step: 0 }, () => tf.tidy(() => tf.sum(tf.square(layer.apply(ids) as tf.Tensor)) as tf.Scalar)), [table.loc, table.rawScale]);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          withNoise(new NoiseSource(9), { step: 0 }, () => tf.tidy(() => tf.sum(tf.square(layer.apply(ids) as tf.Tensor)) as tf.Scalar)),
+        [table.loc, table.rawScale],
+      );
       for (const gradient of Object.values(grads)) {
         const rows = gradient.arraySync() as number[][];
         t.true(rows.flat().every(Number.isFinite));
-        rows.forEach((row, id) => t.is(row.some((v) => v !== 0), IDS.flat().includes(id), `${estimator}: row ${id}`));
+        rows.forEach((row, id) =>
+          t.is(
+            row.some((v) => v !== 0),
+            IDS.flat().includes(id),
+            `${estimator}: row ${id}`,
+          ),
+        );
       }
       tf.dispose([value, ...Object.values(grads)]);
       layer.dispose();
@@ -148,12 +194,27 @@ test('likelihood gradients are finite, reach exactly the looked-up rows, and lea
 });
 
 test('bad arguments and inputs are typed errors', (t) => {
-  t.throws(() => embeddingVariational({ inputDim: 0, outputDim: 2 }), { instanceOf: InvalidArgumentError, message: "embeddingVariational: argument 'inputDim' was 0; expected an integer ≥ 1." });
-  t.throws(() => embeddingVariational({ inputDim: 3, outputDim: 2.5 }), { instanceOf: InvalidArgumentError, message: /argument 'outputDim' was 2.5/ });
-  t.throws(() => embeddingVariational({ inputDim: 3, outputDim: 2, estimator: 'bbb' as 'local' }), { instanceOf: InvalidArgumentError, message: /'estimator' was "bbb"/ });
+  t.throws(() => embeddingVariational({ inputDim: 0, outputDim: 2 }), {
+    instanceOf: InvalidArgumentError,
+    message: "embeddingVariational: argument 'inputDim' was 0; expected an integer ≥ 1.",
+  });
+  t.throws(() => embeddingVariational({ inputDim: 3, outputDim: 2.5 }), {
+    instanceOf: InvalidArgumentError,
+    message: /argument 'outputDim' was 2.5/,
+  });
+  t.throws(() => embeddingVariational({ inputDim: 3, outputDim: 2, estimator: 'bbb' as 'local' }), {
+    instanceOf: InvalidArgumentError,
+    message: /'estimator' was "bbb"/,
+  });
   const layer = embeddingVariational({ inputDim: 3, outputDim: 2, inputLength: 4 });
-  t.throws(() => layer.apply(tf.input({ shape: [4, 2] })), { instanceOf: ShapeError, message: /EmbeddingVariational.computeOutputShape: 'input' has shape \[-1, 4, 2\]; expected rank 2 \(inputLength 4\)/ });
+  t.throws(() => layer.apply(tf.input({ shape: [4, 2] })), {
+    instanceOf: ShapeError,
+    message: /EmbeddingVariational.computeOutputShape: 'input' has shape \[-1, 4, 2\]; expected rank 2 \(inputLength 4\)/,
+  });
   layer.apply(tf.input({ shape: [4] }));
-  t.throws(() => tf.tidy(() => layer.apply(tf.tensor2d([[1, 2, 0, 1]])) as tf.Tensor), { instanceOf: NoiseSourceError, message: /EmbeddingVariational.call: a stochastic forward pass ran without a noise source/ });
+  t.throws(() => tf.tidy(() => layer.apply(tf.tensor2d([[1, 2, 0, 1]])) as tf.Tensor), {
+    instanceOf: NoiseSourceError,
+    message: /EmbeddingVariational.call: a stochastic forward pass ran without a noise source/,
+  });
   layer.dispose();
 });

@@ -38,7 +38,10 @@ for (const estimator of ESTIMATORS) {
       const exactVariance = xs[b].reduce((s, v) => s + v * v * sigma2, 0) + sigma2;
       for (let u = 0; u < UNITS; u++) {
         const standardError = Math.sqrt(exactVariance / K);
-        t.true(Math.abs(average[b][u] - meanOutput[b][u]) < 4.5 * standardError, `[${b},${u}] ${average[b][u]} vs ${meanOutput[b][u]} ± ${standardError}`);
+        t.true(
+          Math.abs(average[b][u] - meanOutput[b][u]) < 4.5 * standardError,
+          `[${b},${u}] ${average[b][u]} vs ${meanOutput[b][u]} ± ${standardError}`,
+        );
         ratioSum += variance[b][u] / exactVariance;
       }
     }
@@ -60,13 +63,27 @@ test('gradient variance of a loss wrt loc orders local ≤ Flipout < one shared 
   const traceOfVariance = (estimator: Estimator): number => {
     const layer = denseVariational({ units, estimator, name: `gradvar_${estimator}` });
     layer.apply(tf.input({ shape: [inputs] }));
-    setParameter(layer, 'kernel', fixedValues(inputs * units, 23).map((v) => v * 0.3), new Float32Array(inputs * units).fill(-1));
+    setParameter(
+      layer,
+      'kernel',
+      fixedValues(inputs * units, 23).map((v) => v * 0.3),
+      new Float32Array(inputs * units).fill(-1),
+    );
     const loc = layer.variationalParameters[0].loc;
     const noise = new NoiseSource(`gradvar`);
     const grads = tf.tidy(() =>
       tf.stack(
         Array.from({ length: positions }, (_, step) =>
-          tf.grad(() => tf.mean(tf.square(tf.sub(withNoise(noise, { step }, () => layer.apply(x) as tf.Tensor), y))))(loc),
+          tf.grad(() =>
+            tf.mean(
+              tf.square(
+                tf.sub(
+                  withNoise(noise, { step }, () => layer.apply(x) as tf.Tensor),
+                  y,
+                ),
+              ),
+            ),
+          )(loc),
         ),
       ),
     );
@@ -76,7 +93,9 @@ test('gradient variance of a loss wrt loc orders local ≤ Flipout < one shared 
     return trace;
   };
   const [reparameterization, flipout, local] = ESTIMATORS.map(traceOfVariance);
-  t.log(`tr Var[∇loc]: reparameterization ${reparameterization.toExponential(3)}, flipout ${flipout.toExponential(3)}, local ${local.toExponential(3)}`);
+  t.log(
+    `tr Var[∇loc]: reparameterization ${reparameterization.toExponential(3)}, flipout ${flipout.toExponential(3)}, local ${local.toExponential(3)}`,
+  );
   t.true(local <= flipout, `local ${local} ≤ flipout ${flipout}`);
   t.true(flipout < reparameterization / 2, `flipout ${flipout} < shared ${reparameterization} / 2`);
   tf.dispose([x, y]);

@@ -10,7 +10,18 @@ export function fixedValues(size: number, seed = 1): Float32Array {
 
 /** A tensor of `shape` filled with `fixedValues`. Caller owns it. */
 export function fixedTensor(shape: number[], seed = 1, scale = 1): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.tensor(fixedValues(shape.reduce((a, b) => a * b, 1), seed), shape), scale));
+  return tf.tidy(() =>
+    tf.mul(
+      tf.tensor(
+        fixedValues(
+          shape.reduce((a, b) => a * b, 1),
+          seed,
+        ),
+        shape,
+      ),
+      scale,
+    ),
+  );
 }
 
 /** Sets loc and rawScale of a built layer's parameter; returns the values written (float32-rounded). */

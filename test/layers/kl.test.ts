@@ -28,12 +28,23 @@ test('layer.kl() equals the closed-form Σ KL(N(loc, softplus(rawScale)²) ‖ N
   layer.dispose();
 });
 
-test('layer.kl() is the sum: it equals bayesian-torch\'s per-tensor mean KL times the number of weights', (t) => {
+test("layer.kl() is the sum: it equals bayesian-torch's per-tensor mean KL times the number of weights", (t) => {
   const layer = builtDense({ units: 5, useBias: false }, 6);
-  setParameter(layer, 'kernel', fixedValues(30, 7), fixedValues(30, 8).map((v) => v - 3));
+  setParameter(
+    layer,
+    'kernel',
+    fixedValues(30, 7),
+    fixedValues(30, 8).map((v) => v - 3),
+  );
   const sum = takeScalar(layer.kl());
   const parameter = layer.variationalParameters[0];
-  const perTensorMean = tf.tidy(() => takeScalar(tf.mean(tf.sub(tf.add(tf.square(parameter.scale()), tf.square(parameter.loc)), tf.add(1, tf.log(tf.square(parameter.scale())))).mul(0.5))));
+  const perTensorMean = tf.tidy(() =>
+    takeScalar(
+      tf.mean(
+        tf.sub(tf.add(tf.square(parameter.scale()), tf.square(parameter.loc)), tf.add(1, tf.log(tf.square(parameter.scale())))).mul(0.5),
+      ),
+    ),
+  );
   t.is(layer.numVariationalWeights, 30);
   t.true(Math.abs(sum / perTensorMean - 30) < 30 * 1e-5, `sum/mean = ${sum / perTensorMean}`);
   layer.dispose();
@@ -56,8 +67,11 @@ test('an unbuilt layer refuses kl() with a BnnError naming the layer', (t) => {
   t.regex(error!.message, /DenseVariational\.kl: layer 'lonely' is not built/);
 });
 
-test('scale-mixture prior: the Monte Carlo KL is log q(w) − log p(w) on the forward pass\'s own weight sample (stream <name>/<param>)', (t) => {
-  const layer = builtDense({ units: 2, useBias: false, name: 'mix', prior: priors.scaleMixture({ pi: 0.5, scale1: 1, scale2: Math.exp(-6) }) }, 3);
+test("scale-mixture prior: the Monte Carlo KL is log q(w) − log p(w) on the forward pass's own weight sample (stream <name>/<param>)", (t) => {
+  const layer = builtDense(
+    { units: 2, useBias: false, name: 'mix', prior: priors.scaleMixture({ pi: 0.5, scale1: 1, scale2: Math.exp(-6) }) },
+    3,
+  );
   const loc = fixedValues(6, 9);
   const raw = fixedValues(6, 10).map((v) => v - 2);
   setParameter(layer, 'kernel', loc, raw);
@@ -99,11 +113,20 @@ test('a Monte Carlo KL outside any withNoise scope is a NoiseSourceError that sa
   layer.dispose();
 });
 
-test('collectKL sums the layers\' KL, reports each layer\'s weight count, and disposes cleanly', async (t) => {
-  const model = tf.sequential({ layers: [denseVariational({ units: 3, inputShape: [2] }), tf.layers.dense({ units: 2 }), denseVariational({ units: 1, bayesianBias: false })] });
+test("collectKL sums the layers' KL, reports each layer's weight count, and disposes cleanly", async (t) => {
+  const model = tf.sequential({
+    layers: [
+      denseVariational({ units: 3, inputShape: [2] }),
+      tf.layers.dense({ units: 2 }),
+      denseVariational({ units: 1, bayesianBias: false }),
+    ],
+  });
   await expectNoLeak(t, () => {
     const breakdown = collectKL(model);
-    t.deepEqual(breakdown.perLayer.map((entry) => entry.numWeights), [2 * 3 + 3, 2]);
+    t.deepEqual(
+      breakdown.perLayer.map((entry) => entry.numWeights),
+      [2 * 3 + 3, 2],
+    );
     const parts = breakdown.perLayer.map((entry) => entry.kl.dataSync()[0]);
     t.true(Math.abs(breakdown.total.dataSync()[0] - (parts[0] + parts[1])) < 1e-3);
     disposeKLBreakdown(breakdown);
@@ -114,7 +137,10 @@ test('collectKL sums the layers\' KL, reports each layer\'s weight count, and di
 test('the KL is differentiable in loc and rawScale (gradient of the closed form)', (t) => {
   const layer = builtDense({ units: 1, useBias: false }, 1);
   setParameter(layer, 'kernel', Float32Array.of(0.5), Float32Array.of(-1));
-  const { grads, value } = tf.variableGrads(() => layer.kl(), layer.trainableWeights.map((w) => w.read() as tf.Variable));
+  const { grads, value } = tf.variableGrads(
+    () => layer.kl(),
+    layer.trainableWeights.map((w) => w.read() as tf.Variable),
+  );
   const [gradLoc, gradRaw] = layer.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name].dataSync()[0]);
   const scale = softplus64(-1);
   t.true(Math.abs(gradLoc - 0.5) < 1e-6, `dKL/dloc = loc/σp² = 0.5, got ${gradLoc}`);

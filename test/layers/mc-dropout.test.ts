@@ -22,19 +22,32 @@ test('mcDropout keeps ≈ 1 − p of the units, scaled by 1/(1 − p), replayabl
     // Active without {training: true} too (that is the point of MC dropout).
     t.throws(() => layer.apply(x), { instanceOf: NoiseSourceError });
     layer.samplingMode = 'mean';
-    t.deepEqual(take(layer.apply(x) as tf.Tensor), Array.from({ length: 10000 }, () => 1));
+    t.deepEqual(
+      take(layer.apply(x) as tf.Tensor),
+      Array.from({ length: 10000 }, () => 1),
+    );
     x.dispose();
   });
 });
 
 test('an MC-dropout network gives non-zero epistemic uncertainty in predictive and regressionPredictive; mean mode gives zero', async (t) => {
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, inputShape: [2], activation: 'relu', name: 'd1' }), mcDropout({ rate: 0.2, name: 'mc' }), tf.layers.dense({ units: 3, name: 'd2' })] });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 16, inputShape: [2], activation: 'relu', name: 'd1' }),
+      mcDropout({ rate: 0.2, name: 'mc' }),
+      tf.layers.dense({ units: 3, name: 'd2' }),
+    ],
+  });
   const x = tf.randomNormal([5, 2], 0, 1, 'float32', 1);
   await expectNoLeak(t, () => {
     const classes = predictive(model, x, { samples: 10, seed: 1, output: 'softmax' });
     t.true(take(classes.mutualInformation.clone()).some((v) => v > 1e-4));
     disposePredictive(classes);
-    const regression = regressionPredictive((input) => tf.slice(model.predict(input) as tf.Tensor, [0, 0], [-1, 1]), x, { samples: 10, seed: 1, noiseScale: 0.1 });
+    const regression = regressionPredictive((input) => tf.slice(model.predict(input) as tf.Tensor, [0, 0], [-1, 1]), x, {
+      samples: 10,
+      seed: 1,
+      noiseScale: 0.1,
+    });
     t.true(take(regression.epistemicVariance.clone()).some((v) => v > 1e-6));
     disposeRegressionPredictive(regression);
   });

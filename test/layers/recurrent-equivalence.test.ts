@@ -19,8 +19,16 @@ const FLAG_SETS: Array<{ label: string; args: Partial<LSTMVariationalArgs>; mask
   { label: 'returnSequences', args: { returnSequences: true }, masked: false },
   { label: 'returnState', args: { returnState: true }, masked: false },
   { label: 'goBackwards', args: { goBackwards: true }, masked: false },
-  { label: 'returnSequences+returnState+goBackwards', args: { returnSequences: true, returnState: true, goBackwards: true }, masked: false },
-  { label: 'no bias, relu, sigmoid gates, returnSequences', args: { useBias: false, activation: 'relu', recurrentActivation: 'sigmoid', returnSequences: true }, masked: false },
+  {
+    label: 'returnSequences+returnState+goBackwards',
+    args: { returnSequences: true, returnState: true, goBackwards: true },
+    masked: false,
+  },
+  {
+    label: 'no bias, relu, sigmoid gates, returnSequences',
+    args: { useBias: false, activation: 'relu', recurrentActivation: 'sigmoid', returnSequences: true },
+    masked: false,
+  },
   { label: 'masked, returnSequences', args: { returnSequences: true }, masked: true },
   { label: 'masked, returnState, goBackwards', args: { returnState: true, goBackwards: true }, masked: true },
 ];
@@ -57,7 +65,11 @@ for (const kind of RECURRENT_KINDS) {
           const expected = reference.apply(x, kwargs) as tf.Tensor | tf.Tensor[];
           const actual = withNoise(new NoiseSource(1), { step: 0 }, () => layer.apply(x, kwargs) as tf.Tensor | tf.Tensor[]);
           const expectedShapes = ([] as tf.Tensor[]).concat(expected).map((tensor) => tensor.shape);
-          t.deepEqual(([] as tf.Tensor[]).concat(actual).map((tensor) => tensor.shape), expectedShapes, mode.label);
+          t.deepEqual(
+            ([] as tf.Tensor[]).concat(actual).map((tensor) => tensor.shape),
+            expectedShapes,
+            mode.label,
+          );
           const difference = maxDifference(actual, expected);
           t.true(difference < 1e-5, `${mode.label}: max |Δ| ${difference}`);
         });
@@ -75,7 +87,8 @@ test('symbolic shapes match tf.layers: computeOutputShape with returnSequences/r
       const input = tf.input({ shape: [TIME, INPUT_DIM] });
       const ours = variationalOf(kind, { units: UNITS, ...args }).apply(input) as tf.SymbolicTensor | tf.SymbolicTensor[];
       const theirs = referenceOf(kind, { units: UNITS, ...args }).apply(input) as tf.SymbolicTensor | tf.SymbolicTensor[];
-      const shapes = (s: tf.SymbolicTensor | tf.SymbolicTensor[]) => ([] as tf.SymbolicTensor[]).concat(s).map((symbolic) => symbolic.shape);
+      const shapes = (s: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
+        ([] as tf.SymbolicTensor[]).concat(s).map((symbolic) => symbolic.shape);
       t.deepEqual(shapes(ours), shapes(theirs), `${kind} ${JSON.stringify(args)}`);
     }
   }

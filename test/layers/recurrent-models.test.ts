@@ -39,10 +39,13 @@ for (const mergeMode of ['concat', 'sum'] as const) {
     const model = tf.model({ inputs: input, outputs: ours.apply(input) as tf.SymbolicTensor });
     theirs.apply(input);
     const clones = variationalLayers(model) as RecurrentVariational[];
-    t.deepEqual(clones.map((layer) => [layer.name, layer.goBackwards]), [
-      ['forward_encoder', false],
-      ['backward_encoder', true],
-    ]);
+    t.deepEqual(
+      clones.map((layer) => [layer.name, layer.goBackwards]),
+      [
+        ['forward_encoder', false],
+        ['backward_encoder', true],
+      ],
+    );
     clones.forEach((layer, i) => setRecurrentWeights(layer, 110 + 10 * i, -3));
     theirs.setWeights(clones.flatMap((layer) => layer.variationalParameters.map((parameter) => parameter.loc)));
     tf.tidy(() => {
@@ -74,9 +77,15 @@ test('bidirectionalVariational refuses a layer that is not a variational recurre
 
 function sequenceModel(): tf.LayersModel {
   const input = tf.input({ shape: [6] });
-  const embedded = embeddingVariational({ inputDim: 7, outputDim: 4, maskZero: true, estimator: 'flipout', name: 'embed' }).apply(input) as tf.SymbolicTensor;
-  const both = bidirectionalVariational({ layer: lstmVariational({ units: 3, returnSequences: true, estimator: 'flipout', unitForgetBias: true, name: 'bi' }) }).apply(embedded) as tf.SymbolicTensor;
-  const gru = gruVariational({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid', goBackwards: true, name: 'gru' }).apply(both) as tf.SymbolicTensor;
+  const embedded = embeddingVariational({ inputDim: 7, outputDim: 4, maskZero: true, estimator: 'flipout', name: 'embed' }).apply(
+    input,
+  ) as tf.SymbolicTensor;
+  const both = bidirectionalVariational({
+    layer: lstmVariational({ units: 3, returnSequences: true, estimator: 'flipout', unitForgetBias: true, name: 'bi' }),
+  }).apply(embedded) as tf.SymbolicTensor;
+  const gru = gruVariational({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid', goBackwards: true, name: 'gru' }).apply(
+    both,
+  ) as tf.SymbolicTensor;
   const rnn = simpleRNNVariational({ units: 2, activation: 'relu', bayesianBias: false, name: 'rnn' }).apply(gru) as tf.SymbolicTensor;
   const output = denseVariational({ units: 1, name: 'head' }).apply(rnn) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output });
@@ -90,15 +99,28 @@ test('save → load keeps every recurrent/embedding setting and replays outputs 
   });
   await saveModel(model, dir);
   const loaded = await loadModel(dir);
-  const settings = (m: tf.LayersModel) => variationalLayers(m).map((layer) => {
-    const config = layer.getConfig();
-    return [layer.name, layer.getClassName(), layer.estimator, config.units, config.returnSequences, config.goBackwards, config.recurrentActivation, config.unitForgetBias, config.maskZero, layer.bayesianBias];
-  });
+  const settings = (m: tf.LayersModel) =>
+    variationalLayers(m).map((layer) => {
+      const config = layer.getConfig();
+      return [
+        layer.name,
+        layer.getClassName(),
+        layer.estimator,
+        config.units,
+        config.returnSequences,
+        config.goBackwards,
+        config.recurrentActivation,
+        config.unitForgetBias,
+        config.maskZero,
+        layer.bayesianBias,
+      ];
+    });
   t.deepEqual(settings(loaded), settings(model));
   t.is(variationalLayers(loaded).length, 6);
   const ids = tf.tensor2d(IDS);
   const noise = new NoiseSource('recurrent-io');
-  const run = (m: tf.LayersModel) => tf.tidy(() => Array.from(withNoise(noise, { step: 4, particle: 1 }, () => m.predict(ids) as tf.Tensor).dataSync()));
+  const run = (m: tf.LayersModel) =>
+    tf.tidy(() => Array.from(withNoise(noise, { step: 4, particle: 1 }, () => m.predict(ids) as tf.Tensor).dataSync()));
   t.deepEqual(run(loaded), run(model));
   const kl = (m: tf.LayersModel) => variationalLayers(m).map((layer) => tf.tidy(() => layer.kl().dataSync()[0]));
   t.deepEqual(kl(loaded), kl(model));
@@ -113,20 +135,26 @@ test('toBayesian converts Embedding, LSTM, GRU, SimpleRNN (inside Bidirectional 
     layers: [
       tf.layers.embedding({ inputDim: 7, outputDim: 4, maskZero: true, inputLength: 6, name: 'embed' }),
       tf.layers.lstm({ units: 3, returnSequences: true, name: 'lstm' }),
-      tf.layers.bidirectional({ layer: tf.layers.gru({ units: 2, returnSequences: true, recurrentActivation: 'sigmoid', name: 'gru' }) as tf.RNN, name: 'bi' }),
+      tf.layers.bidirectional({
+        layer: tf.layers.gru({ units: 2, returnSequences: true, recurrentActivation: 'sigmoid', name: 'gru' }) as tf.RNN,
+        name: 'bi',
+      }),
       tf.layers.simpleRNN({ units: 2, goBackwards: true, name: 'rnn' }),
       tf.layers.dense({ units: 1, name: 'head' }),
     ],
   });
   const converted = await toBayesian(source, { estimator: 'flipout', moped: { delta: 0.1 } });
-  t.deepEqual(variationalLayers(converted).map((layer) => [layer.name, layer.getClassName(), layer.estimator]), [
-    ['embed', 'EmbeddingVariational', 'flipout'],
-    ['lstm', 'LSTMVariational', 'flipout'],
-    ['forward_gru', 'GRUVariational', 'flipout'],
-    ['backward_gru', 'GRUVariational', 'flipout'],
-    ['rnn', 'SimpleRNNVariational', 'flipout'],
-    ['head', 'DenseVariational', 'flipout'],
-  ]);
+  t.deepEqual(
+    variationalLayers(converted).map((layer) => [layer.name, layer.getClassName(), layer.estimator]),
+    [
+      ['embed', 'EmbeddingVariational', 'flipout'],
+      ['lstm', 'LSTMVariational', 'flipout'],
+      ['forward_gru', 'GRUVariational', 'flipout'],
+      ['backward_gru', 'GRUVariational', 'flipout'],
+      ['rnn', 'SimpleRNNVariational', 'flipout'],
+      ['head', 'DenseVariational', 'flipout'],
+    ],
+  );
   const ids = tf.tensor2d(IDS);
   setSamplingMode(converted, 'mean');
   tf.tidy(() => {
@@ -135,7 +163,10 @@ test('toBayesian converts Embedding, LSTM, GRU, SimpleRNN (inside Bidirectional 
   });
   const fresh = await toBayesian(source);
   t.is(variationalLayers(fresh).length, 6);
-  await t.throwsAsync(toBayesian(source, { estimator: 'local' }), { instanceOf: InvalidArgumentError, message: /lstmVariational: argument 'estimator' was "local"/ });
+  await t.throwsAsync(toBayesian(source, { estimator: 'local' }), {
+    instanceOf: InvalidArgumentError,
+    message: /lstmVariational: argument 'estimator' was "local"/,
+  });
   ids.dispose();
   source.dispose();
   converted.dispose();
@@ -144,12 +175,24 @@ test('toBayesian converts Embedding, LSTM, GRU, SimpleRNN (inside Bidirectional 
 
 test('wrappers are walked: variationalLayers and the inspector find the clones of a Bidirectional and the layer of a TimeDistributed', (t) => {
   const input = tf.input({ shape: [4, 3] });
-  const both = bidirectionalVariational({ layer: gruVariational({ units: 2, returnSequences: true, name: 'gru' }) }).apply(input) as tf.SymbolicTensor;
+  const both = bidirectionalVariational({ layer: gruVariational({ units: 2, returnSequences: true, name: 'gru' }) }).apply(
+    input,
+  ) as tf.SymbolicTensor;
   const head = tf.layers.timeDistributed({ layer: denseVariational({ units: 1, name: 'step_head' }) }).apply(both) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: head });
-  t.deepEqual(variationalLayers(model).map((layer) => layer.name), ['forward_gru', 'backward_gru', 'step_head']);
+  t.deepEqual(
+    variationalLayers(model).map((layer) => layer.name),
+    ['forward_gru', 'backward_gru', 'step_head'],
+  );
   const groups = parameterGroups(model).map((group) => `${group.layer}/${group.parameter}/${group.role}`);
-  t.deepEqual(groups.slice(0, 6), ['forward_gru/kernel/loc', 'forward_gru/kernel/rawScale', 'forward_gru/recurrent_kernel/loc', 'forward_gru/recurrent_kernel/rawScale', 'forward_gru/bias/loc', 'forward_gru/bias/rawScale']);
+  t.deepEqual(groups.slice(0, 6), [
+    'forward_gru/kernel/loc',
+    'forward_gru/kernel/rawScale',
+    'forward_gru/recurrent_kernel/loc',
+    'forward_gru/recurrent_kernel/rawScale',
+    'forward_gru/bias/loc',
+    'forward_gru/bias/rawScale',
+  ]);
   t.is(groups.length, 16);
   t.true(groups.every((group) => !group.endsWith('/weight')));
   tf.tidy(() => {

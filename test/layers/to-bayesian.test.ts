@@ -11,10 +11,14 @@ import { fixedTensor } from './fixtures.js';
 
 function sourceUNetLike(): tf.LayersModel {
   const input = tf.input({ shape: [6, 6, 1] });
-  const encoded = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', name: 'enc' }).apply(input) as tf.SymbolicTensor;
+  const encoded = tf.layers
+    .conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', name: 'enc' })
+    .apply(input) as tf.SymbolicTensor;
   const normed = tf.layers.batchNormalization({ name: 'bn' }).apply(encoded) as tf.SymbolicTensor;
   const down = tf.layers.maxPooling2d({ poolSize: 2, name: 'pool' }).apply(normed) as tf.SymbolicTensor;
-  const up = tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', name: 'up' }).apply(down) as tf.SymbolicTensor;
+  const up = tf.layers
+    .conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, padding: 'same', name: 'up' })
+    .apply(down) as tf.SymbolicTensor;
   const merged = tf.layers.concatenate({ name: 'skip' }).apply([normed, up]) as tf.SymbolicTensor;
   const logits = tf.layers.conv2d({ filters: 1, kernelSize: 1, name: 'head' }).apply(merged) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: logits, name: 'source' });
@@ -27,15 +31,36 @@ function sourceUNetLike(): tf.LayersModel {
 test('toBayesian keeps the functional topology: same layer names, shapes and connections; converts exactly the conv layers', async (t) => {
   const source = sourceUNetLike();
   const converted = await toBayesian(source, { estimator: 'flipout' });
-  t.deepEqual(converted.layers.map((l) => l.name), source.layers.map((l) => l.name));
-  t.deepEqual(converted.layers.map((l) => l.outputShape), source.layers.map((l) => l.outputShape));
-  t.deepEqual(variationalLayers(converted).map((l) => [l.name, l.getClassName(), l.estimator]), [
-    ['enc', 'ConvVariational', 'flipout'],
-    ['up', 'ConvTransposeVariational', 'flipout'],
-    ['head', 'ConvVariational', 'flipout'],
-  ]);
-  t.deepEqual(converted.getLayer('skip').inboundNodes[0].inboundLayers.map((l) => l.name), ['bn', 'up']);
-  t.deepEqual(converted.getLayer('bn').getWeights().map((w) => Array.from(w.dataSync())), source.getLayer('bn').getWeights().map((w) => Array.from(w.dataSync())));
+  t.deepEqual(
+    converted.layers.map((l) => l.name),
+    source.layers.map((l) => l.name),
+  );
+  t.deepEqual(
+    converted.layers.map((l) => l.outputShape),
+    source.layers.map((l) => l.outputShape),
+  );
+  t.deepEqual(
+    variationalLayers(converted).map((l) => [l.name, l.getClassName(), l.estimator]),
+    [
+      ['enc', 'ConvVariational', 'flipout'],
+      ['up', 'ConvTransposeVariational', 'flipout'],
+      ['head', 'ConvVariational', 'flipout'],
+    ],
+  );
+  t.deepEqual(
+    converted.getLayer('skip').inboundNodes[0].inboundLayers.map((l) => l.name),
+    ['bn', 'up'],
+  );
+  t.deepEqual(
+    converted
+      .getLayer('bn')
+      .getWeights()
+      .map((w) => Array.from(w.dataSync())),
+    source
+      .getLayer('bn')
+      .getWeights()
+      .map((w) => Array.from(w.dataSync())),
+  );
   source.dispose();
   converted.dispose();
 });
@@ -70,15 +95,35 @@ test('toBayesian with MOPED predicts like the source model in mean mode, starts 
 });
 
 test('toBayesian converts a sequential dense model, honours `convert`, and rejects bad options with typed errors', async (t) => {
-  const source = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3], activation: 'relu', name: 'd1' }), tf.layers.dropout({ rate: 0.1 }), tf.layers.dense({ units: 2, name: 'd2' })] });
+  const source = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 4, inputShape: [3], activation: 'relu', name: 'd1' }),
+      tf.layers.dropout({ rate: 0.1 }),
+      tf.layers.dense({ units: 2, name: 'd2' }),
+    ],
+  });
   const converted = await toBayesian(source, { convert: (name) => name !== 'd2', estimator: 'local' });
   t.true(isVariationalLayer(converted.getLayer('d1')));
   t.false(isVariationalLayer(converted.getLayer('d2')));
-  t.deepEqual(Array.from(converted.getLayer('d2').getWeights()[0].dataSync()), Array.from(source.getLayer('d2').getWeights()[0].dataSync()));
-  await t.throwsAsync(toBayesian(source, { moped: { delta: -1 } }), { instanceOf: InvalidArgumentError, message: /toBayesian: argument 'moped.delta' was -1/ });
-  await t.throwsAsync(toBayesian(source, { estimator: 'mc' as 'local' }), { instanceOf: InvalidArgumentError, message: /toBayesian: argument 'estimator'/ });
-  const channelsFirst = tf.sequential({ layers: [tf.layers.conv2d({ filters: 1, kernelSize: 1, inputShape: [1, 4, 4], dataFormat: 'channelsFirst', name: 'cf' })] });
-  await t.throwsAsync(toBayesian(channelsFirst), { instanceOf: InvalidArgumentError, message: /toBayesian: argument 'layer 'cf'.dataFormat' was "channelsFirst"/ });
+  t.deepEqual(
+    Array.from(converted.getLayer('d2').getWeights()[0].dataSync()),
+    Array.from(source.getLayer('d2').getWeights()[0].dataSync()),
+  );
+  await t.throwsAsync(toBayesian(source, { moped: { delta: -1 } }), {
+    instanceOf: InvalidArgumentError,
+    message: /toBayesian: argument 'moped.delta' was -1/,
+  });
+  await t.throwsAsync(toBayesian(source, { estimator: 'mc' as 'local' }), {
+    instanceOf: InvalidArgumentError,
+    message: /toBayesian: argument 'estimator'/,
+  });
+  const channelsFirst = tf.sequential({
+    layers: [tf.layers.conv2d({ filters: 1, kernelSize: 1, inputShape: [1, 4, 4], dataFormat: 'channelsFirst', name: 'cf' })],
+  });
+  await t.throwsAsync(toBayesian(channelsFirst), {
+    instanceOf: InvalidArgumentError,
+    message: /toBayesian: argument 'layer 'cf'.dataFormat' was "channelsFirst"/,
+  });
   source.dispose();
   converted.dispose();
   channelsFirst.dispose();

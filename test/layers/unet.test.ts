@@ -36,7 +36,15 @@ test('encoder, bottleneck, decoder and head are variational: 2·depth + 2 + 3·d
 });
 
 test('3D U-Net (upsample) maps [N, D, H, W, C] to [N, D, H, W, 1]; sample mode needs withNoise; mean mode is deterministic', async (t) => {
-  const model = bayesianUNet({ rank: 3, inputShape: [8, 8, 8, 1], depth: 2, baseFilters: 2, upsampling: 'upsample', estimator: 'flipout', name: 'u3' });
+  const model = bayesianUNet({
+    rank: 3,
+    inputShape: [8, 8, 8, 1],
+    depth: 2,
+    baseFilters: 2,
+    upsampling: 'upsample',
+    estimator: 'flipout',
+    name: 'u3',
+  });
   await expectNoLeak(t, () => {
     const x = tf.randomNormal([1, 8, 8, 8, 1]);
     const y = withNoise(noise, { step: 2 }, () => model.predict(x) as tf.Tensor);
@@ -94,15 +102,25 @@ test('NearestUpsampling repeats every voxel 2× along each spatial axis', (t) =>
 });
 
 test('bayesianUNet rejects bad arguments with typed errors', (t) => {
-  t.throws(() => bayesianUNet({ rank: 2, inputShape: [12, 12, 1], depth: 3 }), { instanceOf: InvalidArgumentError, message: /bayesianUNet: argument 'inputShape' was \[12, 12, 1\]; expected .*multiples of 2\^depth = 8/ });
+  t.throws(() => bayesianUNet({ rank: 2, inputShape: [12, 12, 1], depth: 3 }), {
+    instanceOf: InvalidArgumentError,
+    message: /bayesianUNet: argument 'inputShape' was \[12, 12, 1\]; expected .*multiples of 2\^depth = 8/,
+  });
   t.throws(() => bayesianUNet({ rank: 3, inputShape: [8, 8, 1] }), { instanceOf: InvalidArgumentError, message: /inputShape/ });
-  t.throws(() => bayesianUNet({ rank: 2, inputShape: [8, 8, 1], upsampling: 'bilinear' as 'upsample' }), { instanceOf: InvalidArgumentError, message: /'transpose', 'upsample'/ });
-  t.throws(() => bayesianUNet({ rank: 2, inputShape: [8, 8, 1], estimator: 'mc' as 'local' }), { instanceOf: InvalidArgumentError, message: /estimator/ });
+  t.throws(() => bayesianUNet({ rank: 2, inputShape: [8, 8, 1], upsampling: 'bilinear' as 'upsample' }), {
+    instanceOf: InvalidArgumentError,
+    message: /'transpose', 'upsample'/,
+  });
+  t.throws(() => bayesianUNet({ rank: 2, inputShape: [8, 8, 1], estimator: 'mc' as 'local' }), {
+    instanceOf: InvalidArgumentError,
+    message: /estimator/,
+  });
   t.throws(() => bayesianUNet({ rank: 4 as 3, inputShape: [8, 8, 1] }), { instanceOf: InvalidArgumentError, message: /rank/ });
 });
 
 test('posteriorInit reaches every variational layer: a seed replays the initial weights, rawScaleInit sets every rawScale', (t) => {
-  const build = (seed: number) => bayesianUNet({ rank: 2, inputShape: [8, 8, 1], depth: 1, baseFilters: 2, posteriorInit: { seed, rawScaleInit: -5 } });
+  const build = (seed: number) =>
+    bayesianUNet({ rank: 2, inputShape: [8, 8, 1], depth: 1, baseFilters: 2, posteriorInit: { seed, rawScaleInit: -5 } });
   const [a, b, c] = [build(3), build(3), build(4)];
   const values = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
   const [wa, wb, wc] = [values(a), values(b), values(c)];
@@ -110,6 +128,10 @@ test('posteriorInit reaches every variational layer: a seed replays the initial 
   t.notDeepEqual(wa, wc, 'another seed, other weights');
   const rawScales = a.weights.filter((w) => w.name.includes('raw_scale'));
   t.is(rawScales.length, 2 * variationalLayers(a).length, 'kernel and bias rawScale of every layer');
-  for (const w of rawScales) t.true(Array.from(w.read().dataSync()).every((v) => v === -5), w.name);
+  for (const w of rawScales)
+    t.true(
+      Array.from(w.read().dataSync()).every((v) => v === -5),
+      w.name,
+    );
   [a, b, c].forEach((m) => m.dispose());
 });

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const version = (name: string): string => (JSON.parse(readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (name: string): string =>
+  (JSON.parse(readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A consumer's program: strict TypeScript, NodeNext, the package's public names only. */
 const PROGRAM = `import * as tf from '@tensorflow/tfjs';
@@ -37,10 +38,26 @@ disposePredictive(result);
 console.log(JSON.stringify(numbers));
 `;
 
-const TSCONFIG = { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, outDir: 'out', types: ['node'] }, include: ['main.mts'] };
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    skipLibCheck: true,
+    outDir: 'out',
+    types: ['node'],
+  },
+  include: ['main.mts'],
+};
 
 function run(command: string, args: string[], cwd: string, timeout = 240_000): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', TFJS_BNN_BACKEND: 'cpu' } });
+  return spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', TFJS_BNN_BACKEND: 'cpu' },
+  });
 }
 
 test('npm pack → install into a fresh TypeScript project with its own @tensorflow/tfjs → compile (strict, NodeNext) → train and predict', async (t) => {
@@ -51,14 +68,29 @@ test('npm pack → install into a fresh TypeScript project with its own @tensorf
     const tarball = path.join(work, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0].filename);
     const project = path.join(work, 'project');
     run('mkdir', [project], work);
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+    writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+    );
     const install = run(
       'npm',
-      ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball, `@tensorflow/tfjs@${version('@tensorflow/tfjs')}`, `typescript@${version('typescript')}`, `@types/node@${version('@types/node')}`],
+      [
+        'install',
+        '--prefer-offline',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        tarball,
+        `@tensorflow/tfjs@${version('@tensorflow/tfjs')}`,
+        `typescript@${version('typescript')}`,
+        `@types/node@${version('@types/node')}`,
+      ],
       project,
     );
     t.is(install.status, 0, `npm install: ${install.stderr}`);
-    const installed = JSON.parse(readFileSync(path.join(project, 'node_modules', 'tfjs-bnn', 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
+    const installed = JSON.parse(readFileSync(path.join(project, 'node_modules', 'tfjs-bnn', 'package.json'), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    };
     t.is(installed.peerDependencies['@tensorflow/tfjs'], '^4.22.0');
     writeFileSync(path.join(project, 'main.mts'), PROGRAM);
     writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));

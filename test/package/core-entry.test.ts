@@ -14,8 +14,15 @@ test('no Node built-in and no Node-only package is reachable from the core entry
   t.true(files.length > 50, `the walk found only ${files.length} modules`);
   const builtins = external.filter((edge) => isNodeBuiltin(edge.specifier));
   t.deepEqual(builtins, [], `Node built-ins reachable from the core: ${builtins.map((e) => `${e.from} → ${e.specifier}`).join(', ')}`);
-  const unknown = external.filter((edge) => !isNodeBuiltin(edge.specifier) && !BROWSER_SAFE_PACKAGES.some((p) => edge.specifier === p || edge.specifier.startsWith(`${p}/`)));
-  t.deepEqual(unknown, [], `packages not known to be browser-safe reachable from the core: ${unknown.map((e) => `${e.from} → ${e.specifier}`).join(', ')}`);
+  const unknown = external.filter(
+    (edge) =>
+      !isNodeBuiltin(edge.specifier) && !BROWSER_SAFE_PACKAGES.some((p) => edge.specifier === p || edge.specifier.startsWith(`${p}/`)),
+  );
+  t.deepEqual(
+    unknown,
+    [],
+    `packages not known to be browser-safe reachable from the core: ${unknown.map((e) => `${e.from} → ${e.specifier}`).join(', ')}`,
+  );
 });
 
 test('no core module uses process, Buffer, require or __dirname in code', (t) => {
@@ -34,7 +41,11 @@ test('the walker finds what it is looking for: the Node entry reaches node:fs an
 });
 
 test('package.json maps the entries: Node gets node.js, bundlers get the core, require gets the explanation', (t) => {
-  const pkg = JSON.parse(readFileSync(path.join(DIST, '../package.json'), 'utf8')) as { exports: Record<string, Record<string, unknown>>; peerDependencies: Record<string, string>; dependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.join(DIST, '../package.json'), 'utf8')) as {
+    exports: Record<string, Record<string, unknown>>;
+    peerDependencies: Record<string, string>;
+    dependencies: Record<string, string>;
+  };
   const root = pkg.exports['.'];
   t.deepEqual(Object.keys(root), ['node', 'types', 'default'], 'the node condition must come first');
   t.is((root.node as Record<string, string>).default, './dist/src/node.js');
@@ -43,5 +54,5 @@ test('package.json maps the entries: Node gets node.js, bundlers get the core, r
   t.is(pkg.exports['./core'].default, './dist/src/index.js');
   t.is(pkg.exports['./node'].default, './dist/src/node.js');
   t.is(pkg.peerDependencies['@tensorflow/tfjs'], '^4.22.0');
-  t.false('@tensorflow/tfjs' in pkg.dependencies, '@tensorflow/tfjs must be a peer, not a dependency (one tfjs in the user\'s project)');
+  t.false('@tensorflow/tfjs' in pkg.dependencies, "@tensorflow/tfjs must be a peer, not a dependency (one tfjs in the user's project)");
 });

@@ -7,7 +7,10 @@ const DIST = fileURLToPath(new URL('../../', import.meta.url));
 /** Runs an ES module snippet in a fresh Node process with cwd = dist/; resolves to its exit code and output. */
 function runAlone(code: string): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: DIST, env: { ...process.env, TFJS_BNN_BACKEND: 'cpu' } });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: DIST,
+      env: { ...process.env, TFJS_BNN_BACKEND: 'cpu' },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -49,7 +52,16 @@ test('every public barrel loads on its own, and a layer imported from layers/ al
   const results = [];
   for (let i = 0; i < BARRELS.length; i += 4) {
     const batch = BARRELS.slice(i, i + 4);
-    results.push(...(await Promise.all(batch.map(async (file) => ({ file, ...(await runAlone(`const m = await import('./${file}'); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log('ok');`)) })))));
+    results.push(
+      ...(await Promise.all(
+        batch.map(async (file) => ({
+          file,
+          ...(await runAlone(
+            `const m = await import('./${file}'); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log('ok');`,
+          )),
+        })),
+      )),
+    );
   }
   for (const { file, status, output } of results) t.is(status, 0, `${file} alone: ${output}`);
   const layer = await runAlone(`

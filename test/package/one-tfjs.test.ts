@@ -30,7 +30,12 @@ function linkedProject(): string {
 test('importing tfjs-bnn into a project that resolves another tfjs is a DuplicateTfjsError naming both paths and the fix', (t) => {
   const project = linkedProject();
   try {
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('tfjs-bnn');"], { cwd: project, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TFJS_BNN_BACKEND: 'cpu' } });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('tfjs-bnn');"], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, TFJS_BNN_BACKEND: 'cpu' },
+    });
     t.not(run.status, 0);
     t.regex(run.stderr, /DuplicateTfjsError: tfjs-bnn \(import\): two copies of TensorFlow\.js are loaded/);
     t.true(run.stderr.includes(path.join(realpathSync(project), 'node_modules', '@tensorflow', 'tfjs-core')), run.stderr);
@@ -42,10 +47,13 @@ test('importing tfjs-bnn into a project that resolves another tfjs is a Duplicat
   }
 });
 
-test('require(\'tfjs-bnn\') from CommonJS says to use import() instead', (t) => {
+test("require('tfjs-bnn') from CommonJS says to use import() instead", (t) => {
   const project = linkedProject();
   try {
-    writeFileSync(path.join(project, 'main.cjs'), "try { require('tfjs-bnn'); } catch (e) { console.log(e.name + ': ' + e.message); process.exit(3); }");
+    writeFileSync(
+      path.join(project, 'main.cjs'),
+      "try { require('tfjs-bnn'); } catch (e) { console.log(e.name + ': ' + e.message); process.exit(3); }",
+    );
     const run = spawnSync(process.execPath, ['main.cjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
     t.is(run.status, 3, run.stderr);
     t.regex(run.stdout, /^RequireEsmError: require\('tfjs-bnn'\): tfjs-bnn is an ES module .*await import\('tfjs-bnn'\)/);

@@ -8,7 +8,8 @@ import { InvalidArgumentError, NoiseSourceError, ShapeError } from '../../src/er
 import { expectNoLeak, take, takeScalar } from '../helpers/leak.js';
 
 const softplus64 = (x: number): number => Math.log1p(Math.exp(x));
-const klNormal64 = (mq: number, sq: number, mp: number, sp: number): number => Math.log(sp / sq) + (sq * sq + (mq - mp) ** 2) / (2 * sp * sp) - 0.5;
+const klNormal64 = (mq: number, sq: number, mp: number, sp: number): number =>
+  Math.log(sp / sq) + (sq * sq + (mq - mp) ** 2) / (2 * sp * sp) - 0.5;
 
 function parameter(locValues: number[], rawValues: number[], prior = new Normal(0, 1) as Normal | ScaleMixtureNormal) {
   const loc = tf.variable(tf.tensor1d(locValues));
@@ -69,7 +70,10 @@ test('sample(draws) is loc + softplus(rawScale)·ε and its gradient reaches bot
 test('kl() and sample() leak no tensor', async (t) => {
   const { p, dispose } = parameter([0.1], [-3], new ScaleMixtureNormal(0.25, 1, 0.001));
   await expectNoLeak(t, () => {
-    tf.dispose([p.kl(new NoiseSource(1).draws({ step: 0, particle: 0 }, 'a')), p.sample(new NoiseSource(1).draws({ step: 0, particle: 0 }, 'b'))]);
+    tf.dispose([
+      p.kl(new NoiseSource(1).draws({ step: 0, particle: 0 }, 'a')),
+      p.sample(new NoiseSource(1).draws({ step: 0, particle: 0 }, 'b')),
+    ]);
   });
   dispose();
 });
@@ -77,7 +81,10 @@ test('kl() and sample() leak no tensor', async (t) => {
 test('bad arguments are typed errors naming the argument', (t) => {
   const loc = tf.variable(tf.zeros([2]));
   const raw = tf.variable(tf.zeros([3]));
-  t.throws(() => new VariationalParameter('w', tf.zeros([2]) as unknown as tf.Variable, raw, new Normal(0, 1)), { instanceOf: InvalidArgumentError, message: /'loc'/ });
+  t.throws(() => new VariationalParameter('w', tf.zeros([2]) as unknown as tf.Variable, raw, new Normal(0, 1)), {
+    instanceOf: InvalidArgumentError,
+    message: /'loc'/,
+  });
   t.throws(() => new VariationalParameter('w', loc, raw, new Normal(0, 1)), { instanceOf: ShapeError });
   tf.dispose([loc, raw]);
 });

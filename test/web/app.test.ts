@@ -10,7 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp, launchChromium, openPage, screenshot, serve } from './harness.js';
-import { MAP_NAMES, SAMPLES, SEED, SIZE, TOY_ELBOS, nodeMaps, nodeToyLosses, writeViewerFiles, type MapName, type ViewerFiles } from './fixtures.js';
+import {
+  MAP_NAMES,
+  SAMPLES,
+  SEED,
+  SIZE,
+  TOY_ELBOS,
+  nodeMaps,
+  nodeToyLosses,
+  writeViewerFiles,
+  type MapName,
+  type ViewerFiles,
+} from './fixtures.js';
 
 /** Same backend family (page `?backend=cpu` vs Node `cpu`, both with tfjs-bnn's fast cpu kernels). */
 const SAME_BACKEND_TOLERANCE = 1e-4;
@@ -46,7 +57,7 @@ test('the app loads with no console errors, no request outside its origin, and s
   await page.close();
 });
 
-test('?backend=wasm runs the wasm backend from the page\'s own origin', async (t) => {
+test("?backend=wasm runs the wasm backend from the page's own origin", async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=wasm');
   t.is(await page.getAttribute('#backend', 'data-backend'), 'wasm');
   t.deepEqual(watch.consoleErrors, []);
@@ -60,7 +71,10 @@ test('an unknown ?backend= name is shown on the page, not thrown', async (t) => 
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${server.origin}/?backend=metal`);
   await page.waitForSelector('.message.error');
-  t.is(await page.textContent('.message.error span'), 'InvalidArgumentError: page address: argument \'?backend\' was "metal"; expected one of webgl, wasm, cpu.');
+  t.is(
+    await page.textContent('.message.error span'),
+    'InvalidArgumentError: page address: argument \'?backend\' was "metal"; expected one of webgl, wasm, cpu.',
+  );
   t.deepEqual(errors, []);
   await page.close();
 });
@@ -74,7 +88,10 @@ const WITHOUT_WEBGL = `for (const C of [HTMLCanvasElement, OffscreenCanvas]) {
 test('in a browser without WebGL the page says it fell back to wasm and why', async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/', WITHOUT_WEBGL);
   t.is(await page.getAttribute('#backend', 'data-backend'), 'wasm');
-  t.is(await page.textContent('#backend'), 'backend: wasm — fell back: webgl: this browser gives no WebGL context (WebGL is disabled or no GPU is available)');
+  t.is(
+    await page.textContent('#backend'),
+    'backend: wasm — fell back: webgl: this browser gives no WebGL context (WebGL is disabled or no GPU is available)',
+  );
   t.deepEqual(watch.consoleErrors, []);
   await page.close();
 });
@@ -89,10 +106,17 @@ test('for each KL weighting of the selector, the toy on ?backend=cpu trains to t
     await page.click('#toy-train');
     await page.waitForSelector('#toy-train:not([disabled])', { timeout: 60_000 });
     t.is(await page.getAttribute('#toy-band', 'data-state'), 'done', weighting);
-    const inPage = await Promise.all(['data-loss', 'data-nll', 'data-kl'].map(async (name) => Number(await page.getAttribute('#toy-status', name))));
+    const inPage = await Promise.all(
+      ['data-loss', 'data-nll', 'data-kl'].map(async (name) => Number(await page.getAttribute('#toy-status', name))),
+    );
     const inNode = await nodeToyLosses(weighting);
     t.log(`${weighting}: epoch 2 loss, nll, kl: page ${inPage.join(', ')}; Node ${inNode.join(', ')}`);
-    inPage.forEach((value, i) => t.true(Math.abs(value - inNode[i]) <= 1e-5 * Math.max(1, Math.abs(inNode[i])), `${weighting} term ${i}: page ${value}, Node ${inNode[i]}`));
+    inPage.forEach((value, i) =>
+      t.true(
+        Math.abs(value - inNode[i]) <= 1e-5 * Math.max(1, Math.abs(inNode[i])),
+        `${weighting} term ${i}: page ${value}, Node ${inNode[i]}`,
+      ),
+    );
     losses.push(inPage[0]);
   }
   t.is(new Set(losses).size, 3, 'the three weightings give three different objectives');
@@ -109,11 +133,18 @@ test('the toy trains 600 steps in the page and its band outside the data is more
   t.is(await page.evaluate('window.tfjsBnnPage.numTensors()'), tensorsBefore, 'no tensor leaks in the page after training');
   const read = async (name: string) => Number(await page.getAttribute('#toy-band', name));
   const [step, inside, outside] = [await read('data-step'), await read('data-width-inside'), await read('data-width-outside')];
-  t.log(`after ${step} steps: band width inside ${inside.toFixed(4)}, outside ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`);
+  t.log(
+    `after ${step} steps: band width inside ${inside.toFixed(4)}, outside ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`,
+  );
   t.is(step, 600);
   t.true(outside > 3 * inside, `outside ${outside} vs inside ${inside}`);
-  const rows = (await page.evaluate(`Array.from(document.querySelectorAll('#toy-inspector-rows tr'), (tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent))`)) as string[][];
-  t.deepEqual(rows.map((r) => r[0]), ['hidden', 'output']);
+  const rows = (await page.evaluate(
+    `Array.from(document.querySelectorAll('#toy-inspector-rows tr'), (tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent))`,
+  )) as string[][];
+  t.deepEqual(
+    rows.map((r) => r[0]),
+    ['hidden', 'output'],
+  );
   for (const row of rows) t.true(Number(row[3]) > 0 && Number.isFinite(Number(row[3])), `ratio of ${row[0]}: ${row[3]}`);
   await screenshot(page, 'toy');
   t.deepEqual(watch.consoleErrors, []);
@@ -134,7 +165,7 @@ async function pageMaps(page: Page): Promise<Record<MapName, number[]> | null> {
   })()`)) as Record<MapName, number[]> | null;
 }
 
-test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the maps Node computes for the same seed (cpu, 1e-4)', async (t) => {
+test("the viewer's maps of a saved model and a PNG or NIfTI slice equal the maps Node computes for the same seed (cpu, 1e-4)", async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
   await page.setInputFiles('#viewer-files', [files.model, files.weights, files.slice]);
   await page.waitForSelector('#viewer-state[data-state="ready"]');
@@ -151,7 +182,10 @@ test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the map
   await page.dispatchEvent('#viewer-slice', 'change');
   t.regex((await page.textContent('#viewer-loaded')) ?? '', /slice z = 2 of 3/);
   const expected = await nodeMaps(files);
-  for (const [source, maps] of [['PNG', fromPng], ['NIfTI', fromNifti]] as const) {
+  for (const [source, maps] of [
+    ['PNG', fromPng],
+    ['NIfTI', fromNifti],
+  ] as const) {
     t.not(maps, null, source);
     for (const key of MAP_NAMES) {
       const got = maps?.[key] ?? [];
@@ -160,7 +194,10 @@ test('the viewer\'s maps of a saved model and a PNG or NIfTI slice equal the map
       t.true(worst <= SAME_BACKEND_TOLERANCE, `${source} ${key}: largest difference ${worst}`);
     }
   }
-  t.true(expected.mutualInformation.some((v) => v > 1e-6), 'the passes disagree somewhere (the comparison is not of zeros)');
+  t.true(
+    expected.mutualInformation.some((v) => v > 1e-6),
+    'the passes disagree somewhere (the comparison is not of zeros)',
+  );
   t.is(await page.locator('#viewer-maps figure').count(), 4);
   t.regex((await page.textContent('#viewer-backend')) ?? '', /maps computed on cpu \(the page's backend\)/);
   t.deepEqual(watch.consoleErrors, []);
@@ -172,28 +209,40 @@ test('bad input in the viewer: a non-image file (picked or dropped), a model wit
   const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
   await page.setInputFiles('#viewer-files', [files.notes]);
   await page.waitForSelector('.message.error');
-  t.regex((await page.textContent('#messages')) ?? '', /FormatError: viewer: 'notes\.txt' is not a model\.json, weights\.bin, PNG or NIfTI/);
+  t.regex(
+    (await page.textContent('#messages')) ?? '',
+    /FormatError: viewer: 'notes\.txt' is not a model\.json, weights\.bin, PNG or NIfTI/,
+  );
   await page.evaluate(`(() => {
     const transfer = new DataTransfer();
     transfer.items.add(new File(['GIF89a not really'], 'photo.png', { type: 'image/png' }));
     document.getElementById('viewer-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   })()`);
   await page.waitForFunction(`document.querySelectorAll('.message.error').length >= 2`);
-  t.regex((await page.textContent('#messages')) ?? '', /FormatError: decodePng: 'photo\.png' is not a readable PNG \(decodePngRgba: 'photo\.png' does not start with the PNG signature/);
+  t.regex(
+    (await page.textContent('#messages')) ?? '',
+    /FormatError: decodePng: 'photo\.png' is not a readable PNG \(decodePngRgba: 'photo\.png' does not start with the PNG signature/,
+  );
   await page.setInputFiles('#viewer-files', [files.foreignModel]);
   await page.waitForFunction(`document.querySelectorAll('.message.error').length >= 3`);
-  t.regex((await page.textContent('#messages')) ?? '', /FormatError: viewer: 'foreign-model\.json' uses the layer class 'ConvVariationalV9', which tfjs-bnn \d+\.\d+\.\d+ does not register \(the file was written by tfjs-bnn/);
+  t.regex(
+    (await page.textContent('#messages')) ?? '',
+    /FormatError: viewer: 'foreign-model\.json' uses the layer class 'ConvVariationalV9', which tfjs-bnn \d+\.\d+\.\d+ does not register \(the file was written by tfjs-bnn/,
+  );
   await page.setInputFiles('#viewer-files', [files.model, files.wrongWeights, files.slice]);
   await page.click('#viewer-compute');
   await page.waitForSelector('#viewer-state[data-state="failed"]');
-  t.regex((await page.textContent('#messages')) ?? '', /FormatError: viewer: the model cannot be built from model\.json and weights\.bin \(.+\); pick both files from the same saved model folder/);
+  t.regex(
+    (await page.textContent('#messages')) ?? '',
+    /FormatError: viewer: the model cannot be built from model\.json and weights\.bin \(.+\); pick both files from the same saved model folder/,
+  );
   await screenshot(page, 'viewer-errors');
   t.deepEqual(watch.consoleErrors, []);
   t.deepEqual(watch.foreignRequests, []);
   await page.close();
 });
 
-test('the viewer\'s Cancel stops a long computation and leaves the page usable', async (t) => {
+test("the viewer's Cancel stops a long computation and leaves the page usable", async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=cpu#viewer');
   await page.setInputFiles('#viewer-files', [files.model, files.weights, files.slice]);
   await page.fill('#viewer-samples', '100000');

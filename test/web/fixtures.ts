@@ -76,17 +76,36 @@ export async function writeViewerFiles(folder: string): Promise<ViewerFiles> {
     const [r, c] = [Math.floor(i / SIZE), i % SIZE];
     return Math.min(255, 40 + 4 * c + ((r - 8) ** 2 + (c - 7) ** 2 < 16 ? 150 : 0));
   });
-  await writeFile(join(folder, 'slice.png'), encodePngRgba(Uint8Array.from({ length: 4 * SIZE * SIZE }, (_, i) => (i % 4 === 3 ? 255 : pixels[i >> 2])), SIZE, SIZE));
+  await writeFile(
+    join(folder, 'slice.png'),
+    encodePngRgba(
+      Uint8Array.from({ length: 4 * SIZE * SIZE }, (_, i) => (i % 4 === 3 ? 255 : pixels[i >> 2])),
+      SIZE,
+      SIZE,
+    ),
+  );
   // A gzipped NIfTI volume of 3 slices whose middle one holds the PNG's grey values (as decodePng computes them).
   const volume = new Float32Array(3 * SIZE * SIZE).map((_, i) => (i % 7) / 7);
-  volume.set(Float32Array.from(pixels, (p) => (0.299 * p + 0.587 * p + 0.114 * p) / 255), SIZE * SIZE);
+  volume.set(
+    Float32Array.from(pixels, (p) => (0.299 * p + 0.587 * p + 0.114 * p) / 255),
+    SIZE * SIZE,
+  );
   await writeNifti(join(folder, 'volume.nii.gz'), volume, defaultGeometry([SIZE, SIZE, 3]));
   await writeFile(join(folder, 'notes.txt'), 'these are notes, not an image\n');
   await writeFile(join(folder, 'wrong-weights.bin'), new Uint8Array(100));
   const json = JSON.parse(await readFile(join(folder, 'model', MODEL_JSON), 'utf8')) as { modelTopology: unknown };
   const renamed = JSON.stringify(json).replaceAll('"class_name":"ConvVariational"', '"class_name":"ConvVariationalV9"');
   await writeFile(join(folder, 'foreign-model.json'), renamed);
-  return { folder, model: join(folder, 'model', MODEL_JSON), weights: join(folder, 'model', WEIGHTS_BIN), slice: join(folder, 'slice.png'), volume: join(folder, 'volume.nii.gz'), notes: join(folder, 'notes.txt'), wrongWeights: join(folder, 'wrong-weights.bin'), foreignModel: join(folder, 'foreign-model.json') };
+  return {
+    folder,
+    model: join(folder, 'model', MODEL_JSON),
+    weights: join(folder, 'model', WEIGHTS_BIN),
+    slice: join(folder, 'slice.png'),
+    volume: join(folder, 'volume.nii.gz'),
+    notes: join(folder, 'notes.txt'),
+    wrongWeights: join(folder, 'wrong-weights.bin'),
+    foreignModel: join(folder, 'foreign-model.json'),
+  };
 }
 
 export type MapName = 'meanProbability' | 'predictiveEntropy' | 'mutualInformation';
@@ -100,7 +119,11 @@ export async function nodeMaps(files: ViewerFiles): Promise<Record<MapName, Floa
     const x = tf.tensor4d(normalizeSlices(image.data, 1, SIZE * SIZE), [1, SIZE, SIZE, 1]);
     try {
       const maps = predictive(model, x, { samples: SAMPLES, seed: `segment/evaluation/${SEED}`, step: EVALUATION_STEP, output: 'sigmoid' });
-      const result = { meanProbability: maps.meanProbability.dataSync() as Float32Array, predictiveEntropy: maps.predictiveEntropy.dataSync() as Float32Array, mutualInformation: maps.mutualInformation.dataSync() as Float32Array };
+      const result = {
+        meanProbability: maps.meanProbability.dataSync() as Float32Array,
+        predictiveEntropy: maps.predictiveEntropy.dataSync() as Float32Array,
+        mutualInformation: maps.mutualInformation.dataSync() as Float32Array,
+      };
       disposePredictive(maps);
       return result;
     } finally {
@@ -114,7 +137,10 @@ export async function nodeMaps(files: ViewerFiles): Promise<Record<MapName, Floa
 export const TOY_ELBOS = {
   perExample: () => ({ klWeighting: klWeighting.perExample(), reduction: 'mean' as const }),
   blundell: () => ({ klWeighting: klWeighting.blundell(), reduction: 'sum' as const }),
-  tempered: () => ({ klWeighting: klWeighting.product(klWeighting.perExample(), klWeighting.temperedLikelihood(0.1)), reduction: 'mean' as const }),
+  tempered: () => ({
+    klWeighting: klWeighting.product(klWeighting.perExample(), klWeighting.temperedLikelihood(0.1)),
+    reduction: 'mean' as const,
+  }),
 };
 
 /** Epoch-2 mean loss, NLL and KL of Node's `fit` on the toy with the page's settings. */
@@ -130,7 +156,11 @@ export async function nodeToyLosses(weighting: keyof typeof TOY_ELBOS): Promise<
     const elbo = new Elbo(model, { likelihood: gaussian({ scale: Math.sqrt(0.02) }), ...TOY_ELBOS[weighting]() });
     const optimizer = tf.train.adam(0.02);
     const recorder = new GradientRecorder();
-    const history = await fit(model, { x, y }, { elbo, optimizer, epochs: 2, batchSize: 40, seed: 1, progress: 'silent', inspect: { every: 10, recorder } });
+    const history = await fit(
+      model,
+      { x, y },
+      { elbo, optimizer, epochs: 2, batchSize: 40, seed: 1, progress: 'silent', inspect: { every: 10, recorder } },
+    );
     recorder.dispose();
     tf.dispose([x, y]);
     model.dispose();

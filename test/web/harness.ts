@@ -18,7 +18,16 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.
 /** Where Debian installs Chromium; `TFJS_BNN_CHROMIUM` overrides. */
 export const CHROMIUM_PATH = process.env.TFJS_BNN_CHROMIUM ?? '/usr/bin/chromium';
 /** Flags for a quiet, offline, headless Chromium. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -63,7 +72,9 @@ export async function serve(root: string): Promise<{ origin: string; close: () =
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`browser tests: no Chromium at ${CHROMIUM_PATH}${process.env.CI === 'true' ? ' (CI=true: the browser tests must run)' : ''}; install it with 'apt-get install -y chromium' or set TFJS_BNN_CHROMIUM.`);
+    throw new Error(
+      `browser tests: no Chromium at ${CHROMIUM_PATH}${process.env.CI === 'true' ? ' (CI=true: the browser tests must run)' : ''}; install it with 'apt-get install -y chromium' or set TFJS_BNN_CHROMIUM.`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
@@ -78,7 +89,12 @@ export interface PageWatch {
  * Opens `url` in a new page, recording console errors, uncaught page errors and requests outside
  * `origin`. `initScript` (JavaScript text) runs in the page before its own scripts.
  */
-export async function openPage(browser: Browser, origin: string, url: string, initScript?: string): Promise<{ page: Page; watch: PageWatch }> {
+export async function openPage(
+  browser: Browser,
+  origin: string,
+  url: string,
+  initScript?: string,
+): Promise<{ page: Page; watch: PageWatch }> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   if (initScript !== undefined) await page.addInitScript(initScript);
   const watch: PageWatch = { consoleErrors: [], foreignRequests: [] };
@@ -88,7 +104,8 @@ export async function openPage(browser: Browser, origin: string, url: string, in
   page.on('pageerror', (error) => watch.consoleErrors.push(`uncaught: ${error.message}`));
   page.on('request', (request) => {
     const target = new URL(request.url());
-    if ((target.protocol === 'http:' || target.protocol === 'https:' || target.protocol === 'ws:') && target.origin !== origin) watch.foreignRequests.push(request.url());
+    if ((target.protocol === 'http:' || target.protocol === 'https:' || target.protocol === 'ws:') && target.origin !== origin)
+      watch.foreignRequests.push(request.url());
   });
   await page.goto(`${origin}${url}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });

@@ -24,7 +24,11 @@ export interface BackendChoice {
 }
 
 // The wasm binaries are bundled by Vite and served from the page's own origin (no CDN).
-setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
 
 /** Why WebGL cannot run here, or null when a WebGL context can be made. */
 function webglMissing(): string | null {
@@ -72,7 +76,8 @@ export async function chooseBackend(forced: PageBackend | null): Promise<Backend
       continue;
     }
     if (name === 'cpu') installFastCpuKernels();
-    const reason = forced !== null ? 'forced by ?backend= in the address' : failures.length === 0 ? 'first choice' : `fell back: ${failures.join('; ')}`;
+    const reason =
+      forced !== null ? 'forced by ?backend= in the address' : failures.length === 0 ? 'first choice' : `fell back: ${failures.join('; ')}`;
     return { name, reason };
   }
   throw new BackendUnavailableError(`chooseBackend: no tfjs backend could start (${failures.join('; ')}).`);

@@ -11,14 +11,32 @@ export function buildUciModel(method: UciMethod, features: number, outputs: numb
   const hidden = UCI_PROTOCOL.hiddenUnits;
   if (method === 'bbb') {
     const r: BbbRecipe = recipes.bbb;
-    const common = { prior: { kind: 'normal' as const, loc: 0, scale: r.priorScale }, estimator: r.estimator, posteriorInit: { rawScaleInit: r.rawScaleInit } };
-    return tf.sequential({ layers: [denseVariational({ units: hidden, activation: 'relu', inputShape: [features], name: 'hidden', ...common }), denseVariational({ units: outputs, name: 'output', ...common })] });
+    const common = {
+      prior: { kind: 'normal' as const, loc: 0, scale: r.priorScale },
+      estimator: r.estimator,
+      posteriorInit: { rawScaleInit: r.rawScaleInit },
+    };
+    return tf.sequential({
+      layers: [
+        denseVariational({ units: hidden, activation: 'relu', inputShape: [features], name: 'hidden', ...common }),
+        denseVariational({ units: outputs, name: 'output', ...common }),
+      ],
+    });
   }
   if (method === 'mc-dropout') {
     const r: DropoutRecipe = recipes['mc-dropout'];
     return tf.sequential({
-      layers: [tf.layers.dense({ units: hidden, activation: 'relu', inputShape: [features], name: 'hidden' }), mcDropout({ rate: r.rate, name: 'dropout' }), tf.layers.dense({ units: outputs, name: 'output' })],
+      layers: [
+        tf.layers.dense({ units: hidden, activation: 'relu', inputShape: [features], name: 'hidden' }),
+        mcDropout({ rate: r.rate, name: 'dropout' }),
+        tf.layers.dense({ units: outputs, name: 'output' }),
+      ],
     });
   }
-  return tf.sequential({ layers: [tf.layers.dense({ units: hidden, activation: 'relu', inputShape: [features], name: 'hidden' }), tf.layers.dense({ units: outputs, name: 'output' })] });
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ units: hidden, activation: 'relu', inputShape: [features], name: 'hidden' }),
+      tf.layers.dense({ units: outputs, name: 'output' }),
+    ],
+  });
 }

@@ -56,7 +56,18 @@ export interface DropoutRecipe extends UciMethodRecipe {
 
 /** The recipes: what `study uci` runs by default. `--quick` shrinks epochs and splits only. */
 export const UCI_RECIPES: { readonly bbb: BbbRecipe; readonly 'mc-dropout': DropoutRecipe; readonly deterministic: UciMethodRecipe } = {
-  bbb: { epochs: 100, batchSize: 32, learningRate: 0.01, initialNoiseScale: 0.5, priorScale: 1, rawScaleInit: -5, estimator: 'local', klFactor: 1, warmupEpochs: 20, particles: 1 },
+  bbb: {
+    epochs: 100,
+    batchSize: 32,
+    learningRate: 0.01,
+    initialNoiseScale: 0.5,
+    priorScale: 1,
+    rawScaleInit: -5,
+    estimator: 'local',
+    klFactor: 1,
+    warmupEpochs: 20,
+    particles: 1,
+  },
   'mc-dropout': { epochs: 100, batchSize: 32, learningRate: 0.01, initialNoiseScale: 0.5, rate: 0.05 },
   deterministic: { epochs: 100, batchSize: 32, learningRate: 0.01, initialNoiseScale: 0.5 },
 };

@@ -10,7 +10,13 @@ export function formatMeanError(mean: number, standardError: number): string {
 }
 
 /** Builds the report object (also written as results.json). */
-export function uciReport(data: TabularData, runs: readonly UciRun[], interrupted: boolean, settings: Record<string, unknown>, wallTimeSeconds: number): RunReport {
+export function uciReport(
+  data: TabularData,
+  runs: readonly UciRun[],
+  interrupted: boolean,
+  settings: Record<string, unknown>,
+  wallTimeSeconds: number,
+): RunReport {
   const labels = uciMetricLabels(data.task);
   const summary = summarizeUci(runs);
   const splits = new Set(runs.map((r) => r.split)).size;
@@ -26,12 +32,18 @@ export function uciReport(data: TabularData, runs: readonly UciRun[], interrupte
       'Values are mean ± standard error over splits; regression RMSE and log-likelihood are in the original target units. Timings were measured on a shared machine (under load).',
       ...(interrupted ? ['Interrupted: only the finished runs are shown.'] : []),
     ],
-    comparisons: labels.map(({ key, label }) => ({ metric: label, values: runs.map((r) => ({ group: r.method, seed: r.split, value: r.metrics[key] })) })),
+    comparisons: labels.map(({ key, label }) => ({
+      metric: label,
+      values: runs.map((r) => ({ group: r.method, seed: r.split, value: r.metrics[key] })),
+    })),
     tables: [
       {
         title: 'Mean ± standard error over splits',
         columns: ['method', ...labels.map((l) => l.label)],
-        rows: Object.entries(summary).map(([method, row]) => [method, ...labels.map((l) => formatMeanError(row[l.key].mean, row[l.key].standardError))]),
+        rows: Object.entries(summary).map(([method, row]) => [
+          method,
+          ...labels.map((l) => formatMeanError(row[l.key].mean, row[l.key].standardError)),
+        ]),
       },
       {
         title: 'Every run',

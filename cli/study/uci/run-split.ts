@@ -59,16 +59,24 @@ export async function runUciSplit(split: TabularSplit, settings: UciRunSettings)
   const optimizer = tf.train.adam(recipe.learningRate);
   try {
     const started = performance.now();
-    await fit(model, { x, y }, {
-      elbo: { likelihood, klWeighting: settings.method === 'bbb' ? klWeightingFor(settings, recipes) : klWeighting.perExample(), particles: settings.method === 'bbb' ? recipes.bbb.particles : 1 },
-      optimizer,
-      epochs: settings.epochs,
-      batchSize: recipe.batchSize,
-      seed: settings.seed,
-      initialWeights: 'seeded',
-      progress: 'silent',
-      ...(settings.signal === undefined ? {} : { signal: settings.signal }),
-    });
+    await fit(
+      model,
+      { x, y },
+      {
+        elbo: {
+          likelihood,
+          klWeighting: settings.method === 'bbb' ? klWeightingFor(settings, recipes) : klWeighting.perExample(),
+          particles: settings.method === 'bbb' ? recipes.bbb.particles : 1,
+        },
+        optimizer,
+        epochs: settings.epochs,
+        batchSize: recipe.batchSize,
+        seed: settings.seed,
+        initialWeights: 'seeded',
+        progress: 'silent',
+        ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+      },
+    );
     const trainSeconds = (performance.now() - started) / 1000;
     const samples = settings.method === 'deterministic' ? 1 : settings.samples;
     const seed = `evaluation/${settings.seed}`;
@@ -77,7 +85,14 @@ export async function runUciSplit(split: TabularSplit, settings: UciRunSettings)
       const noiseScale = sigma.dataSync()[0];
       sigma.dispose();
       const targets = tf.tensor2d(split.testY, [split.testRows, 1]);
-      const result = regressionPredictive(model, xTest, { samples, seed, step: EVALUATION_STEP, noiseScale, targets, levels: [UCI_PROTOCOL.coverageLevel] });
+      const result = regressionPredictive(model, xTest, {
+        samples,
+        seed,
+        step: EVALUATION_STEP,
+        noiseScale,
+        targets,
+        levels: [UCI_PROTOCOL.coverageLevel],
+      });
       try {
         const scores = result.scores;
         if (scores === undefined) throw new TypeError('study uci: the predictive returned no scores.');

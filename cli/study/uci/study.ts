@@ -61,9 +61,22 @@ export async function runUciStudy(plan: UciPlan): Promise<{ runs: UciRun[]; inte
     const data = splitTabular(plan.data, split, { seed: plan.seed, testFraction: UCI_PROTOCOL.testFraction });
     for (const method of methods) {
       if (plan.signal?.aborted === true) return { runs, interrupted: true };
-      const metrics = await runUciSplit(data, { method, task: plan.data.task, classes, epochs: plan.epochs[method], samples: plan.samples, seed: plan.seed * 1000 + split, recipes: plan.recipes ?? uciRecipes(plan.data.task), ...(plan.signal === undefined ? {} : { signal: plan.signal }) });
+      const metrics = await runUciSplit(data, {
+        method,
+        task: plan.data.task,
+        classes,
+        epochs: plan.epochs[method],
+        samples: plan.samples,
+        seed: plan.seed * 1000 + split,
+        recipes: plan.recipes ?? uciRecipes(plan.data.task),
+        ...(plan.signal === undefined ? {} : { signal: plan.signal }),
+      });
       runs.push({ method, split, metrics });
-      plan.log?.(`split ${split + 1}/${plan.splits} ${method}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+      plan.log?.(
+        `split ${split + 1}/${plan.splits} ${method}: ${Object.entries(metrics)
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(', ')}`,
+      );
     }
   }
   return { runs, interrupted: plan.signal?.aborted === true };

@@ -97,9 +97,17 @@ export function patchSize(g: ConvGeometry): number {
 /** True when the im2col matrix is the input itself (1×1×1 filter, unit strides, no padding). */
 export function isPointwise(g: ConvGeometry): boolean {
   return (
-    g.filterDepth === 1 && g.filterHeight === 1 && g.filterWidth === 1 &&
-    g.strideDepth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.padFront === 0 && g.padTop === 0 && g.padLeft === 0 &&
-    g.outDepth === g.inDepth && g.outHeight === g.inHeight && g.outWidth === g.inWidth
+    g.filterDepth === 1 &&
+    g.filterHeight === 1 &&
+    g.filterWidth === 1 &&
+    g.strideDepth === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.padFront === 0 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outDepth === g.inDepth &&
+    g.outHeight === g.inHeight &&
+    g.outWidth === g.inWidth
   );
 }

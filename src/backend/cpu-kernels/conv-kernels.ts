@@ -6,7 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvGeometry, geometryFrom2D, geometryFrom3D } from './conv-geometry.js';
 import { convBackpropFilter, convBackpropInput, convForward } from './conv.js';
-import { applyFusedEpilogue, fastKernel, isSupportedActivation, type Float32Input, type KernelArgs, type KernelOutput } from './cpu-backend.js';
+import {
+  applyFusedEpilogue,
+  fastKernel,
+  isSupportedActivation,
+  type Float32Input,
+  type KernelArgs,
+  type KernelOutput,
+} from './cpu-backend.js';
 
 type Shape4 = [number, number, number, number];
 type Shape5 = [number, number, number, number, number];
@@ -43,7 +50,16 @@ function isChannelsLast3D(dataFormat: unknown): boolean {
 }
 
 function geometry2D(inShape: number[], filterShape: number[], a: Conv2DAttributes, dilations: number | [number, number]): ConvGeometry {
-  const info = tf.backend_util.computeConv2DInfo(inShape as Shape4, filterShape as Shape4, a.strides, dilations, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape as Shape4,
+    filterShape as Shape4,
+    a.strides,
+    dilations,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   return geometryFrom2D(info);
 }
 

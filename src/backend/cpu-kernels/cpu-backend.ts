@@ -73,7 +73,8 @@ export function fastKernel(
     const [first, second] = inputNames.map((name) => args.inputs[name]);
     const firstValues = float32Values(backend, first);
     const secondValues = float32Values(backend, second);
-    if (first === undefined || second === undefined || firstValues === null || secondValues === null || !accepts(args)) return original(args);
+    if (first === undefined || second === undefined || firstValues === null || secondValues === null || !accepts(args))
+      return original(args);
     const out = compute(args, { info: first, values: firstValues }, { info: second, values: secondValues });
     const result = backend.makeTensorInfo(out.shape, 'float32', out.values);
     return finish === undefined ? result : finish(args, result);

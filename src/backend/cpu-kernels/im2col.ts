@@ -35,7 +35,12 @@ export function col2im(g: ConvGeometry, cols: Float32Array, rowStart: number, ro
  * the im2col matrix, `src` the input (or −1 when the run lies in the padding), `length` a multiple of inChannels.
  * Runs that fall entirely in padding are merged per filter row / plane, so padding costs one call.
  */
-function visitPatches(g: ConvGeometry, rowStart: number, rowCount: number, segment: (dst: number, src: number, length: number) => void): void {
+function visitPatches(
+  g: ConvGeometry,
+  rowStart: number,
+  rowCount: number,
+  segment: (dst: number, src: number, length: number) => void,
+): void {
   const k = patchSize(g);
   const ci = g.inChannels;
   const rowLength = g.filterWidth * ci;

@@ -13,5 +13,15 @@ export {
   FAST_CPU_KERNEL_NAMES,
   FAST_CPU_KERNELS_ENV_VAR,
 } from './install.js';
-export { gemm, rowMajor, transposedRowMajor, type StridedMatrix, GEMM_BLOCK_K, GEMM_BLOCK_M, GEMM_BLOCK_N, GEMM_TILE_COLS, GEMM_TILE_ROWS } from './gemm.js';
+export {
+  gemm,
+  rowMajor,
+  transposedRowMajor,
+  type StridedMatrix,
+  GEMM_BLOCK_K,
+  GEMM_BLOCK_M,
+  GEMM_BLOCK_N,
+  GEMM_TILE_COLS,
+  GEMM_TILE_ROWS,
+} from './gemm.js';
 export { CONV_CHUNK_ELEMENTS } from './conv.js';

@@ -88,7 +88,12 @@ export function fastCpuKernelsInstalled(): boolean {
 export function originalCpuKernel(name: string): tf.KernelFunc {
   const config = originals.get(name) ?? tf.getKernel(name, BACKEND);
   if (config === undefined) {
-    throw new InvalidArgumentError('originalCpuKernel', 'name', name, `a kernel registered for the cpu backend, e.g. one of ${FAST_CPU_KERNEL_NAMES.join(', ')}`);
+    throw new InvalidArgumentError(
+      'originalCpuKernel',
+      'name',
+      name,
+      `a kernel registered for the cpu backend, e.g. one of ${FAST_CPU_KERNEL_NAMES.join(', ')}`,
+    );
   }
   return config.kernelFunc;
 }
@@ -119,5 +124,10 @@ export function fastCpuKernelsRequested(env: Readonly<Record<string, string | un
   const value = (raw ?? '').trim().toLowerCase();
   if (ON.includes(value)) return true;
   if (OFF.includes(value)) return false;
-  throw new InvalidArgumentError('initBackend', FAST_CPU_KERNELS_ENV_VAR, raw, "'1' (default: fast cpu kernels) or '0' (tfjs's own cpu kernels)");
+  throw new InvalidArgumentError(
+    'initBackend',
+    FAST_CPU_KERNELS_ENV_VAR,
+    raw,
+    "'1' (default: fast cpu kernels) or '0' (tfjs's own cpu kernels)",
+  );
 }

@@ -33,7 +33,13 @@ function splitSizes(length: number, numOrSizeSplits: number | number[]): number[
   return numOrSizeSplits.map((size) => (size === -1 ? length - known : size));
 }
 
-function splitContiguous(backend: ReturnType<typeof cpuBackendOf>, values: Float32Array, shape: number[], axis: number, sizes: number[]): tf.TensorInfo[] {
+function splitContiguous(
+  backend: ReturnType<typeof cpuBackendOf>,
+  values: Float32Array,
+  shape: number[],
+  axis: number,
+  sizes: number[],
+): tf.TensorInfo[] {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const rowLength = shape[axis] * inner;
@@ -78,7 +84,18 @@ function poolInfo(args: KernelArgs, input: tf.TensorInfo): tf.backend_util.Conv2
 }
 
 function maxPoolBackprop(info: tf.backend_util.Conv2DInfo, x: Float32Array, dy: Float32Array): Float32Array {
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+  } = info;
   const dx = new Float32Array(batchSize * inHeight * inWidth * channels);
   const top = info.padInfo.top;
   const left = info.padInfo.left;

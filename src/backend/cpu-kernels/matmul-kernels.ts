@@ -4,11 +4,24 @@
  * output reads batch b mod batchA of a and b mod batchB of b); non-float32 inputs go to the original.
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyFusedEpilogue, fastKernel, isSupportedActivation, type Float32Input, type KernelArgs, type KernelOutput } from './cpu-backend.js';
+import {
+  applyFusedEpilogue,
+  fastKernel,
+  isSupportedActivation,
+  type Float32Input,
+  type KernelArgs,
+  type KernelOutput,
+} from './cpu-backend.js';
 import { gemm, type StridedMatrix } from './gemm.js';
 
 /** The output of a batched product and its shape, before any fused epilogue. */
-function batchMatMulValues(args: KernelArgs, aValues: Float32Array, bValues: Float32Array, aShape: number[], bShape: number[]): KernelOutput {
+function batchMatMulValues(
+  args: KernelArgs,
+  aValues: Float32Array,
+  bValues: Float32Array,
+  aShape: number[],
+  bShape: number[],
+): KernelOutput {
   const transposeA = args.attrs?.transposeA === true;
   const transposeB = args.attrs?.transposeB === true;
   const aRank = aShape.length;
@@ -43,7 +56,8 @@ function batchMatMulValues(args: KernelArgs, aValues: Float32Array, bValues: Flo
 }
 
 const always = (): boolean => true;
-const product = (args: KernelArgs, a: Float32Input, b: Float32Input): KernelOutput => batchMatMulValues(args, a.values, b.values, a.info.shape, b.info.shape);
+const product = (args: KernelArgs, a: Float32Input, b: Float32Input): KernelOutput =>
+  batchMatMulValues(args, a.values, b.values, a.info.shape, b.info.shape);
 
 /** `BatchMatMul`: a · b with optional transposes and broadcast batch dimensions. */
 export function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {

@@ -41,15 +41,31 @@ function geometry2D(args: KernelArgs, inShape: number[], filterShape: number[], 
   return geometryFrom2D(info);
 }
 
-function geometry3D(args: KernelArgs, inShape: number[], filterShape: number[], dilations: number | [number, number, number]): ConvGeometry {
-  const info = tf.backend_util.computeConv3DInfo(inShape as Shape5, filterShape as Shape5, attr<number | [number, number, number]>(args, 'strides'), dilations, attr<'same' | 'valid' | number>(args, 'pad'));
+function geometry3D(
+  args: KernelArgs,
+  inShape: number[],
+  filterShape: number[],
+  dilations: number | [number, number, number],
+): ConvGeometry {
+  const info = tf.backend_util.computeConv3DInfo(
+    inShape as Shape5,
+    filterShape as Shape5,
+    attr<number | [number, number, number]>(args, 'strides'),
+    dilations,
+    attr<'same' | 'valid' | number>(args, 'pad'),
+  );
   return geometryFrom3D(info);
 }
 
 /** Calls `original`, or throws `InvalidArgumentError` naming the kernel when tfjs-backend-wasm has none. */
 function fallback(kernelName: string, original: tf.KernelFunc | undefined, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   if (original !== undefined) return original(args);
-  throw new InvalidArgumentError(kernelName, 'dataFormat', attr<unknown>(args, 'dataFormat'), "'NHWC' (the wasm backend's convolutions are channels-last)");
+  throw new InvalidArgumentError(
+    kernelName,
+    'dataFormat',
+    attr<unknown>(args, 'dataFormat'),
+    "'NHWC' (the wasm backend's convolutions are channels-last)",
+  );
 }
 
 /** `Conv2D`: y = conv2d(x, filter) for NHWC data (dilations included). */
@@ -66,7 +82,8 @@ export function wasmConv2D(original: tf.KernelFunc | undefined): tf.KernelFunc {
 export function wasmFusedConv2D(original: tf.KernelFunc | undefined): tf.KernelFunc {
   const conv = wasmConv2D(undefined);
   return (args) => {
-    if (!isChannelsLast(attr<unknown>(args, 'dataFormat')) || !isSupportedWasmActivation(attr<unknown>(args, 'activation'))) return fallback('FusedConv2D', original, args);
+    if (!isChannelsLast(attr<unknown>(args, 'dataFormat')) || !isSupportedWasmActivation(attr<unknown>(args, 'activation')))
+      return fallback('FusedConv2D', original, args);
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const y = conv({ inputs: { x, filter }, backend: args.backend, attrs: args.attrs }) as tf.TensorInfo;
     return applyWasmEpilogue(args, wasmBackendOf(args), y);
@@ -101,7 +118,15 @@ export function wasmConv3D(original: tf.KernelFunc | undefined): tf.KernelFunc {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     if (!isChannelsLast(attr<unknown>(args, 'dataFormat'))) return fallback('Conv3D', original, args);
     const g = geometry3D(args, x.shape, filter.shape, attr<number | [number, number, number] | undefined>(args, 'dilations') ?? 1);
-    return runConv(wasmBackendOf(args), 'forward', g, x, filter, [g.batchSize, g.outDepth, g.outHeight, g.outWidth, g.outChannels], 'Conv3D');
+    return runConv(
+      wasmBackendOf(args),
+      'forward',
+      g,
+      x,
+      filter,
+      [g.batchSize, g.outDepth, g.outHeight, g.outWidth, g.outChannels],
+      'Conv3D',
+    );
   };
 }
 

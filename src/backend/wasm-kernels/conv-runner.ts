@@ -23,7 +23,10 @@ let compiled: ConvKernelExports | null = null;
 
 /** Uses `kernels` for every later convolution (`null`: the pure-JS path). */
 export function useCompiledConvKernels(kernels: ConvKernelExports | null): void {
-  if (kernels !== null && kernels.geometry_length() !== GEOMETRY_LENGTH) throw new BackendUnavailableError(`conv-kernels.wasm expects ${kernels.geometry_length()} geometry values; this loader writes ${GEOMETRY_LENGTH}: rebuild it (scripts/build-wasm-kernels.mjs)`);
+  if (kernels !== null && kernels.geometry_length() !== GEOMETRY_LENGTH)
+    throw new BackendUnavailableError(
+      `conv-kernels.wasm expects ${kernels.geometry_length()} geometry values; this loader writes ${GEOMETRY_LENGTH}: rebuild it (scripts/build-wasm-kernels.mjs)`,
+    );
   compiled = kernels;
 }
 
@@ -39,9 +42,28 @@ function chunkRows(g: ConvGeometry): number {
 
 function geometryValues(g: ConvGeometry): number[] {
   return [
-    g.batchSize, g.inDepth, g.inHeight, g.inWidth, g.inChannels, g.outDepth, g.outHeight, g.outWidth, g.outChannels,
-    g.filterDepth, g.filterHeight, g.filterWidth, g.strideDepth, g.strideHeight, g.strideWidth,
-    g.dilationDepth, g.dilationHeight, g.dilationWidth, g.padFront, g.padTop, g.padLeft, chunkRows(g),
+    g.batchSize,
+    g.inDepth,
+    g.inHeight,
+    g.inWidth,
+    g.inChannels,
+    g.outDepth,
+    g.outHeight,
+    g.outWidth,
+    g.outChannels,
+    g.filterDepth,
+    g.filterHeight,
+    g.filterWidth,
+    g.strideDepth,
+    g.strideHeight,
+    g.strideWidth,
+    g.dilationDepth,
+    g.dilationHeight,
+    g.dilationWidth,
+    g.padFront,
+    g.padTop,
+    g.padLeft,
+    chunkRows(g),
   ];
 }
 
@@ -49,12 +71,25 @@ function geometryValues(g: ConvGeometry): number[] {
  * Runs `operation` with inputs `a`, `b` (forward: x, filter; backpropInput: dy, filter; backpropFilter: x, dy)
  * and returns a new float32 tensor of `outShape` owned by the caller (tfjs's engine).
  */
-export function runConv(backend: WasmBackendLike, operation: ConvOperation, g: ConvGeometry, a: tf.TensorInfo, b: tf.TensorInfo, outShape: number[], where: string): tf.TensorInfo {
+export function runConv(
+  backend: WasmBackendLike,
+  operation: ConvOperation,
+  g: ConvGeometry,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  outShape: number[],
+  where: string,
+): tf.TensorInfo {
   const [aName, bName] = operation === 'forward' ? ['x', 'filter'] : operation === 'backpropInput' ? ['dy', 'filter'] : ['x', 'dy'];
   if (compiled === null) {
     const aValues = heapView(backend, a, where, aName);
     const bValues = heapView(backend, b, where, bName);
-    const values = operation === 'forward' ? convForward(g, aValues, bValues) : operation === 'backpropInput' ? convBackpropInput(g, aValues, bValues) : convBackpropFilter(g, aValues, bValues);
+    const values =
+      operation === 'forward'
+        ? convForward(g, aValues, bValues)
+        : operation === 'backpropInput'
+          ? convBackpropInput(g, aValues, bValues)
+          : convBackpropFilter(g, aValues, bValues);
     return backend.makeOutput(outShape, 'float32', undefined, values);
   }
   const aOffset = heapOffset(backend, a, where, aName);

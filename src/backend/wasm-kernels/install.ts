@@ -9,7 +9,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError } from '../../errors.js';
-import { wasmConv2D, wasmFusedConv2D, wasmConv2DBackpropFilter, wasmConv2DBackpropInput, wasmConv3D, wasmConv3DBackpropFilter, wasmConv3DBackpropInput } from './conv-kernels.js';
+import {
+  wasmConv2D,
+  wasmFusedConv2D,
+  wasmConv2DBackpropFilter,
+  wasmConv2DBackpropInput,
+  wasmConv3D,
+  wasmConv3DBackpropFilter,
+  wasmConv3DBackpropInput,
+} from './conv-kernels.js';
 import { wasmMatMulWithoutTransposes } from './matmul-kernels.js';
 import { wasmMaxPool3D, wasmMaxPoolGrad } from './pool-kernels.js';
 import { wasmSplitV } from './split-kernel.js';
@@ -68,7 +76,8 @@ let fallbackReason: string | null = null;
 export async function installWasmKernels(simd: boolean): Promise<WasmKernelsInfo> {
   if (originals.size === 0) {
     const backend = tf.findBackend(BACKEND) as unknown as WasmBackendLike | null;
-    if (backend === null) throw new BackendUnavailableError('installWasmKernels: the wasm backend is not initialised; call tf.setBackend("wasm") first.');
+    if (backend === null)
+      throw new BackendUnavailableError('installWasmKernels: the wasm backend is not initialised; call tf.setBackend("wasm") first.');
     const compiled = await instantiateConvKernels(backend, simd);
     useCompiledConvKernels('exports' in compiled ? compiled.exports : null);
     fallbackReason = 'unavailable' in compiled ? compiled.unavailable : null;

@@ -23,17 +23,25 @@ function swapLastAxes(args: KernelArgs, x: tf.TensorInfo): tf.TensorInfo {
 
 /** Wraps tfjs-backend-wasm's `BatchMatMul` or `_FusedMatMul`: transposed float32 operands are transposed explicitly first. */
 export function wasmMatMulWithoutTransposes(original: tf.KernelFunc | undefined): tf.KernelFunc {
-  if (original === undefined) throw new BackendUnavailableError('wasmMatMulWithoutTransposes: tfjs-backend-wasm registers BatchMatMul and _FusedMatMul; this wrapper needs its kernel.');
+  if (original === undefined)
+    throw new BackendUnavailableError(
+      'wasmMatMulWithoutTransposes: tfjs-backend-wasm registers BatchMatMul and _FusedMatMul; this wrapper needs its kernel.',
+    );
   return (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const transposeA = args.attrs?.transposeA === true;
     const transposeB = args.attrs?.transposeB === true;
-    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return original(args);
+    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2)
+      return original(args);
     const backend = wasmBackendOf(args);
     const aPlain = transposeA ? swapLastAxes(args, a) : a;
     const bPlain = transposeB ? swapLastAxes(args, b) : b;
     try {
-      return original({ inputs: { ...args.inputs, a: aPlain, b: bPlain }, backend: args.backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      return original({
+        inputs: { ...args.inputs, a: aPlain, b: bPlain },
+        backend: args.backend,
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
     } finally {
       if (aPlain !== a) backend.disposeData(aPlain.dataId);
       if (bPlain !== b) backend.disposeData(bPlain.dataId);

@@ -36,9 +36,12 @@ function geometry3D(args: KernelArgs, shape: number[]): PoolGeometry {
     attr<'floor' | 'round' | 'ceil' | undefined>(args, 'dimRoundingMode'),
   );
   return {
-    batch: i.batchSize, channels: i.inChannels,
-    inShape: [i.inDepth, i.inHeight, i.inWidth], outShape: [i.outDepth, i.outHeight, i.outWidth],
-    filter: [i.filterDepth, i.filterHeight, i.filterWidth], strides: [i.strideDepth, i.strideHeight, i.strideWidth],
+    batch: i.batchSize,
+    channels: i.inChannels,
+    inShape: [i.inDepth, i.inHeight, i.inWidth],
+    outShape: [i.outDepth, i.outHeight, i.outWidth],
+    filter: [i.filterDepth, i.filterHeight, i.filterWidth],
+    strides: [i.strideDepth, i.strideHeight, i.strideWidth],
     pads: [i.padInfo.front, i.padInfo.top, i.padInfo.left],
   };
 }
@@ -53,9 +56,12 @@ function geometry2D(args: KernelArgs, shape: number[]): PoolGeometry {
     attr<'floor' | 'round' | 'ceil' | undefined>(args, 'dimRoundingMode'),
   );
   return {
-    batch: i.batchSize, channels: i.inChannels,
-    inShape: [1, i.inHeight, i.inWidth], outShape: [1, i.outHeight, i.outWidth],
-    filter: [1, i.filterHeight, i.filterWidth], strides: [1, i.strideHeight, i.strideWidth],
+    batch: i.batchSize,
+    channels: i.inChannels,
+    inShape: [1, i.inHeight, i.inWidth],
+    outShape: [1, i.outHeight, i.outWidth],
+    filter: [1, i.filterHeight, i.filterWidth],
+    strides: [1, i.strideHeight, i.strideWidth],
     pads: [0, i.padInfo.top, i.padInfo.left],
   };
 }
@@ -85,7 +91,7 @@ function argmaxIndices(g: PoolGeometry, x: Float32Array): Int32Array {
             let index = -1;
             for (let d = dStart; d < dEnd; d++) {
               for (let h = hStart; h < hEnd; h++) {
-                let at = ((((b * inD + d) * inH + h) * inW + wStart) * c) + ch;
+                let at = (((b * inD + d) * inH + h) * inW + wStart) * c + ch;
                 for (let w = wStart; w < wEnd; w++, at += c) {
                   if (x[at] > best) {
                     best = x[at];

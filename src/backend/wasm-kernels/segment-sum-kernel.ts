@@ -21,7 +21,8 @@ export function wasmUnsortedSegmentSum(): tf.KernelFunc {
     const memory = heapMemory(backend);
     if (memory === null) throw new BackendUnavailableError('UnsortedSegmentSum: the wasm backend does not expose its heap.');
     const idsOffset = backend.dataIdMap.get(segmentIds.dataId)?.memoryOffset;
-    if (idsOffset === null || idsOffset === undefined) throw new DtypeError('UnsortedSegmentSum', 'segmentIds', segmentIds.dtype, 'an int32 tensor stored in the wasm heap');
+    if (idsOffset === null || idsOffset === undefined)
+      throw new DtypeError('UnsortedSegmentSum', 'segmentIds', segmentIds.dtype, 'an int32 tensor stored in the wasm heap');
     const ids = new Int32Array(memory.buffer, idsOffset, count);
     const values = new Float32Array(memory.buffer, heapOffset(backend, x, 'UnsortedSegmentSum', 'x'), count * inner);
     const sums = new Float32Array(memory.buffer, heapOffset(backend, output, 'UnsortedSegmentSum', 'output'), numSegments * inner);

@@ -44,9 +44,13 @@ export async function instantiateConvKernels(backend: WasmBackendLike, simd: boo
 export async function instantiateOnMemory(memory: WasmMemory): Promise<ConvKernelsOrReason> {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    const instance = await compileAndInstantiate(decodeBase64(shared ? CONV_KERNELS_SHARED_WASM_BASE64 : CONV_KERNELS_WASM_BASE64), { env: { memory } });
+    const instance = await compileAndInstantiate(decodeBase64(shared ? CONV_KERNELS_SHARED_WASM_BASE64 : CONV_KERNELS_WASM_BASE64), {
+      env: { memory },
+    });
     return { exports: instance.exports as unknown as ConvKernelExports };
   } catch (error) {
-    return { unavailable: `conv-kernels${shared ? '-shared' : ''}.wasm failed to instantiate (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      unavailable: `conv-kernels${shared ? '-shared' : ''}.wasm failed to instantiate (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
 }

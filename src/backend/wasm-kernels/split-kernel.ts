@@ -50,7 +50,8 @@ export function wasmSplitV(original: tf.KernelFunc | undefined): tf.KernelFunc {
       if (run >= SHORT_RUN) {
         for (let o = 0; o < outer; o++) target.set(source.subarray(o * rowLength + offset, o * rowLength + offset + run), o * run);
       } else {
-        for (let o = 0, from = offset, to = 0; o < outer; o++, from += rowLength) for (let c = 0; c < run; c++) target[to++] = source[from + c];
+        for (let o = 0, from = offset, to = 0; o < outer; o++, from += rowLength)
+          for (let c = 0; c < run; c++) target[to++] = source[from + c];
       }
       offset += run;
     });

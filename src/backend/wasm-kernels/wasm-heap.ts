@@ -36,7 +36,8 @@ export function heapMemory(backend: WasmBackendLike): WasmMemory | null {
 export function heapOffset(backend: WasmBackendLike, info: tf.TensorInfo, where: string, argument: string): number {
   if (info.dtype !== 'float32') throw new DtypeError(where, argument, info.dtype, 'float32');
   const offset = backend.dataIdMap.get(info.dataId)?.memoryOffset;
-  if (offset === null || offset === undefined) throw new DtypeError(where, argument, info.dtype, 'a float32 tensor stored in the wasm heap');
+  if (offset === null || offset === undefined)
+    throw new DtypeError(where, argument, info.dtype, 'a float32 tensor stored in the wasm heap');
   return offset;
 }
 

@@ -48,7 +48,11 @@ export interface DigitsSplit {
 }
 
 /** Stratified split of row indices: within each class, a seeded shuffle, then the first ⌈f·n_c⌉ rows go to test. */
-export function splitDigitsIndices(labels: ArrayLike<number>, seed: number | string, testFraction: number): { train: number[]; test: number[] } {
+export function splitDigitsIndices(
+  labels: ArrayLike<number>,
+  seed: number | string,
+  testFraction: number,
+): { train: number[]; test: number[] } {
   const random = seedrandom.alea(`tfjs-bnn/digits-split|${seed}`);
   const byClass: number[][] = Array.from({ length: DIGITS_NUM_CLASSES }, () => []);
   for (let i = 0; i < labels.length; i++) byClass[labels[i]].push(i);
@@ -78,7 +82,8 @@ function makePart(table: DigitsTable, indices: number[], layout: DigitsLayout): 
   const pixels = new Float32Array(n * DIGITS_NUM_PIXELS);
   const labels = new Int32Array(n);
   indices.forEach((row, i) => {
-    for (let p = 0; p < DIGITS_NUM_PIXELS; p++) pixels[i * DIGITS_NUM_PIXELS + p] = table.intensities[row * DIGITS_NUM_PIXELS + p] / DIGITS_MAX_INTENSITY;
+    for (let p = 0; p < DIGITS_NUM_PIXELS; p++)
+      pixels[i * DIGITS_NUM_PIXELS + p] = table.intensities[row * DIGITS_NUM_PIXELS + p] / DIGITS_MAX_INTENSITY;
     labels[i] = table.labels[row];
   });
   const shape = layout === 'flat' ? [n, DIGITS_NUM_PIXELS] : [n, DIGITS_IMAGE_SIZE, DIGITS_IMAGE_SIZE, 1];

@@ -33,19 +33,24 @@ export interface DigitsTable {
 export function parseDigitsCsv(text: string, source = DIGITS_FILE_NAME): DigitsTable {
   if (typeof text !== 'string') throw new FormatError(`parseDigitsCsv: ${source} is ${typeof text}; expected the CSV text.`);
   const lines = text.split('\n').filter((line) => line.trim().length > 0);
-  if (lines.length === 0) throw new FormatError(`parseDigitsCsv: ${source} has no rows; expected one image per line (64 pixels and a label).`);
+  if (lines.length === 0)
+    throw new FormatError(`parseDigitsCsv: ${source} has no rows; expected one image per line (64 pixels and a label).`);
   const intensities = new Uint8Array(lines.length * DIGITS_NUM_PIXELS);
   const labels = new Uint8Array(lines.length);
   lines.forEach((line, row) => {
     const cells = line.split(',');
     if (cells.length !== DIGITS_NUM_PIXELS + 1) {
-      throw new FormatError(`parseDigitsCsv: ${source} line ${row + 1} has ${cells.length} fields; expected ${DIGITS_NUM_PIXELS + 1} (64 pixels and a label).`);
+      throw new FormatError(
+        `parseDigitsCsv: ${source} line ${row + 1} has ${cells.length} fields; expected ${DIGITS_NUM_PIXELS + 1} (64 pixels and a label).`,
+      );
     }
     cells.forEach((cell, column) => {
       const value = Number(cell);
       const max = column === DIGITS_NUM_PIXELS ? DIGITS_NUM_CLASSES - 1 : DIGITS_MAX_INTENSITY;
       if (!Number.isInteger(value) || value < 0 || value > max || cell.trim() === '') {
-        throw new FormatError(`parseDigitsCsv: ${source} line ${row + 1} field ${column + 1} is ${JSON.stringify(cell)}; expected an integer in [0, ${max}].`);
+        throw new FormatError(
+          `parseDigitsCsv: ${source} line ${row + 1} field ${column + 1} is ${JSON.stringify(cell)}; expected an integer in [0, ${max}].`,
+        );
       }
       if (column === DIGITS_NUM_PIXELS) labels[row] = value;
       else intensities[row * DIGITS_NUM_PIXELS + column] = value;
@@ -53,4 +58,3 @@ export function parseDigitsCsv(text: string, source = DIGITS_FILE_NAME): DigitsT
   });
   return { intensities, labels };
 }
-

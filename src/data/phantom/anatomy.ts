@@ -82,7 +82,8 @@ export function blurExample(grid: Grid, image: Float32Array, offset: number): vo
         const before = position > 0 ? row - stride : row;
         const after = position < length - 1 ? row + stride : row;
         for (let inner = 0; inner < stride; inner++) {
-          scratch[row + inner] = 0.25 * image[offset + before + inner] + 0.5 * image[offset + row + inner] + 0.25 * image[offset + after + inner];
+          scratch[row + inner] =
+            0.25 * image[offset + before + inner] + 0.5 * image[offset + row + inner] + 0.25 * image[offset + after + inner];
         }
       }
     }

@@ -104,7 +104,14 @@ function periventricularBand(grid: Grid, tissue: Uint8Array, offset: number, ste
       const z = Math.floor(i / (height * width));
       const y = Math.floor(i / width) % height;
       const x = i % width;
-      for (const [dz, dy, dx] of [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]]) {
+      for (const [dz, dy, dx] of [
+        [1, 0, 0],
+        [-1, 0, 0],
+        [0, 1, 0],
+        [0, -1, 0],
+        [0, 0, 1],
+        [0, 0, -1],
+      ]) {
         const [nz, ny, nx] = [z + dz, y + dy, x + dx];
         if (nz < 0 || ny < 0 || nx < 0 || nz >= depth || ny >= height || nx >= width) continue;
         const n = (nz * height + ny) * width + nx;
@@ -136,8 +143,12 @@ function addRicianNoise(values: Float32Array, channel: number, level: number, ra
  */
 export function generateBrainVolumes(options: BrainVolumeOptions): BrainVolumes {
   const where = 'generateBrainVolumes';
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object with a seed');
-  if (!((typeof options.seed === 'number' && Number.isFinite(options.seed)) || (typeof options.seed === 'string' && options.seed.length > 0))) {
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError(where, 'options', options, 'an options object with a seed');
+  if (!(
+    (typeof options.seed === 'number' && Number.isFinite(options.seed)) ||
+    (typeof options.seed === 'string' && options.seed.length > 0)
+  )) {
     throw new InvalidArgumentError(where, 'options.seed', options.seed, 'a finite number or a non-empty string');
   }
   const count = requireInteger(where, 'options.count', options.count ?? 1);
@@ -150,7 +161,13 @@ export function generateBrainVolumes(options: BrainVolumeOptions): BrainVolumes 
   const lesionFraction = requireNonNegative(where, 'options.lesionFraction', options.lesionFraction ?? DEFAULT_BRAIN_LESION_FRACTION);
   if (lesionFraction > 0.05) throw new InvalidArgumentError(where, 'options.lesionFraction', lesionFraction, 'a fraction in [0, 0.05]');
   const diameter = options.lesionDiameterMm ?? DEFAULT_LESION_DIAMETER_MM;
-  if (!Array.isArray(diameter) || diameter.length !== 2 || !(diameter[0] > 0) || !(diameter[1] >= diameter[0]) || !Number.isFinite(diameter[1])) {
+  if (
+    !Array.isArray(diameter) ||
+    diameter.length !== 2 ||
+    !(diameter[0] > 0) ||
+    !(diameter[1] >= diameter[0]) ||
+    !Number.isFinite(diameter[1])
+  ) {
     throw new InvalidArgumentError(where, 'options.lesionDiameterMm', diameter, '[min, max] mm with 0 < min ≤ max');
   }
   const share = options.periventricularShare ?? DEFAULT_PERIVENTRICULAR_SHARE;
@@ -182,9 +199,20 @@ export function generateBrainVolumes(options: BrainVolumeOptions): BrainVolumes 
   }
   // A lesion narrower than 3 voxels across would be 1–2 voxels once its random aspect squeezes it;
   // 1.5 voxels is the smallest radius kept (3 mm at 1 mm voxels, 4.5 mm at the default 1.5 mm).
-  const radius: [number, number] = [Math.max(MIN_LESION_RADIUS_VOXELS, diameter[0] / 2 / spacingMm), Math.max(MIN_LESION_RADIUS_VOXELS, diameter[1] / 2 / spacingMm)];
-  const pickCentre = (random: PhantomRandom) => (band.length > 0 && random.uniform() < share ? band[random.index(band.length)] : whiteMatter[random.index(whiteMatter.length)]);
-  const placement = placeLesions(grid, tissue, lesionSignal, mask, { targetVoxels: Math.round(lesionFraction * total), radius, contrast: DEFAULT_LESION_CONTRAST, pickCentre }, new PhantomRandom(`${options.seed}|brain|lesions`));
+  const radius: [number, number] = [
+    Math.max(MIN_LESION_RADIUS_VOXELS, diameter[0] / 2 / spacingMm),
+    Math.max(MIN_LESION_RADIUS_VOXELS, diameter[1] / 2 / spacingMm),
+  ];
+  const pickCentre = (random: PhantomRandom) =>
+    band.length > 0 && random.uniform() < share ? band[random.index(band.length)] : whiteMatter[random.index(whiteMatter.length)];
+  const placement = placeLesions(
+    grid,
+    tissue,
+    lesionSignal,
+    mask,
+    { targetVoxels: Math.round(lesionFraction * total), radius, contrast: DEFAULT_LESION_CONTRAST, pickCentre },
+    new PhantomRandom(`${options.seed}|brain|lesions`),
+  );
   const biasRandom = new PhantomRandom(`${options.seed}|brain|bias`);
   for (let i = 0; i < total; i++) {
     flair[i] += lesionSignal[i];

@@ -43,7 +43,12 @@ export function placeLesions(
   const whiteMatter: number[] = [];
   for (let i = 0; i < tissue.length; i++) if (tissue[i] === Tissue.whiteMatter) whiteMatter.push(i);
   if (whiteMatter.length < settings.targetVoxels) {
-    throw new InvalidArgumentError('generatePhantom', 'options.lesionFraction', settings.targetVoxels / tissue.length, `at most the white-matter fraction of this phantom (${(whiteMatter.length / tissue.length).toFixed(4)})`);
+    throw new InvalidArgumentError(
+      'generatePhantom',
+      'options.lesionFraction',
+      settings.targetVoxels / tissue.length,
+      `at most the white-matter fraction of this phantom (${(whiteMatter.length / tissue.length).toFixed(4)})`,
+    );
   }
   const spatialRank = depth > 1 ? 3 : 2;
   const unitVolume = spatialRank === 3 ? (4 / 3) * Math.PI : Math.PI;

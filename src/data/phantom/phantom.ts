@@ -77,7 +77,13 @@ export interface Phantom {
 }
 
 function requireRange(argument: string, value: unknown, min: number): readonly [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v)) || value[0] < min || value[1] < value[0]) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    !value.every((v) => typeof v === 'number' && Number.isFinite(v)) ||
+    value[0] < min ||
+    value[1] < value[0]
+  ) {
     throw new InvalidArgumentError('generatePhantom', argument, value, `[min, max] with ${min} ≤ min ≤ max`);
   }
   return [value[0], value[1]];
@@ -86,7 +92,12 @@ function requireRange(argument: string, value: unknown, min: number): readonly [
 function resolveGrid(rank: 2 | 3, size: readonly number[] | undefined): Grid {
   const dims = size ?? new Array<number>(rank).fill(DEFAULT_PHANTOM_SIZE);
   if (!Array.isArray(dims) || dims.length !== rank || dims.some((d) => !Number.isInteger(d) || d < 8)) {
-    throw new InvalidArgumentError('generatePhantom', 'options.size', size, `${rank} integers ≥ 8 (${rank === 2 ? '[H, W]' : '[D, H, W]'})`);
+    throw new InvalidArgumentError(
+      'generatePhantom',
+      'options.size',
+      size,
+      `${rank} integers ≥ 8 (${rank === 2 ? '[H, W]' : '[D, H, W]'})`,
+    );
   }
   return rank === 2 ? [1, dims[0], dims[1]] : [dims[0], dims[1], dims[2]];
 }
@@ -118,15 +129,20 @@ export function applyBiasField(grid: Grid, strength: number, random: PhantomRand
  */
 export function generatePhantomArrays(options: PhantomOptions): PhantomArrays {
   const where = 'generatePhantom';
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object with a seed');
-  if (!((typeof options.seed === 'number' && Number.isFinite(options.seed)) || (typeof options.seed === 'string' && options.seed.length > 0))) {
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError(where, 'options', options, 'an options object with a seed');
+  if (!(
+    (typeof options.seed === 'number' && Number.isFinite(options.seed)) ||
+    (typeof options.seed === 'string' && options.seed.length > 0)
+  )) {
     throw new InvalidArgumentError(where, 'options.seed', options.seed, 'a finite number or a non-empty string');
   }
   const rank = Number(requireOneOf(where, 'options.rank', String(options.rank ?? 2), ['2', '3'] as const)) as 2 | 3;
   const count = requireInteger(where, 'options.count', options.count ?? 1);
   const grid = resolveGrid(rank, options.size);
   const lesionFraction = requireNonNegative(where, 'options.lesionFraction', options.lesionFraction ?? DEFAULT_LESION_FRACTION);
-  if (lesionFraction > MAX_LESION_FRACTION) throw new InvalidArgumentError(where, 'options.lesionFraction', lesionFraction, `a fraction in [0, ${MAX_LESION_FRACTION}]`);
+  if (lesionFraction > MAX_LESION_FRACTION)
+    throw new InvalidArgumentError(where, 'options.lesionFraction', lesionFraction, `a fraction in [0, ${MAX_LESION_FRACTION}]`);
   const radius = requireRange('options.lesionRadius', options.lesionRadius ?? DEFAULT_LESION_RADIUS, 0.5);
   const contrast = requireRange('options.lesionContrast', options.lesionContrast ?? DEFAULT_LESION_CONTRAST, 0);
   const noiseLevel = requireNonNegative(where, 'options.noiseLevel', options.noiseLevel ?? DEFAULT_NOISE_LEVEL);
@@ -140,7 +156,14 @@ export function generatePhantomArrays(options: PhantomOptions): PhantomArrays {
   const anatomyRandom = new PhantomRandom(`${options.seed}|anatomy`);
   for (let example = 0; example < count; example++) paintAnatomy(grid, anatomyRandom, tissue, image, example * perExample);
   for (let example = 0; example < count; example++) blurExample(grid, image, example * perExample);
-  const placement = placeLesions(grid, tissue, image, mask, { targetVoxels: Math.round(lesionFraction * total), radius, contrast }, new PhantomRandom(`${options.seed}|lesions`));
+  const placement = placeLesions(
+    grid,
+    tissue,
+    image,
+    mask,
+    { targetVoxels: Math.round(lesionFraction * total), radius, contrast },
+    new PhantomRandom(`${options.seed}|lesions`),
+  );
   const biasRandom = new PhantomRandom(`${options.seed}|bias`);
   for (let example = 0; example < count; example++) applyBiasField(grid, biasStrength, biasRandom, image, example * perExample);
   if (noiseLevel > 0) {
@@ -153,7 +176,15 @@ export function generatePhantomArrays(options: PhantomOptions): PhantomArrays {
     }
   }
   const shape = rank === 2 ? [count, grid[1], grid[2], 1] : [count, grid[0], grid[1], grid[2], 1];
-  return { image, mask, tissue, shape, lesionCount: placement.lesionCount, lesionVoxels: placement.lesionVoxels, lesionFraction: placement.lesionVoxels / total };
+  return {
+    image,
+    mask,
+    tissue,
+    shape,
+    lesionCount: placement.lesionCount,
+    lesionVoxels: placement.lesionVoxels,
+    lesionFraction: placement.lesionVoxels / total,
+  };
 }
 
 /**

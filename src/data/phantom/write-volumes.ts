@@ -31,7 +31,11 @@ export async function writeBrainVolumes(dir: string, volumes: BrainVolumes): Pro
       flair[v] = volumes.image[2 * (k * voxels + v)];
       t1[v] = volumes.image[2 * (k * voxels + v) + 1];
     }
-    const paths = { flair: join(dir, `subject-${k}-flair.nii.gz`), t1: join(dir, `subject-${k}-t1.nii.gz`), mask: join(dir, `subject-${k}-mask.nii.gz`) };
+    const paths = {
+      flair: join(dir, `subject-${k}-flair.nii.gz`),
+      t1: join(dir, `subject-${k}-t1.nii.gz`),
+      mask: join(dir, `subject-${k}-mask.nii.gz`),
+    };
     await writeNifti(paths.flair, flair, geometry);
     await writeNifti(paths.t1, t1, geometry);
     await writeNifti(paths.mask, Float32Array.from(volumes.mask.subarray(k * voxels, (k + 1) * voxels)), geometry);

@@ -8,7 +8,10 @@ import { parseTabularCsv, type ParseTabularOptions, type TabularData } from './t
 
 /** Where a shipped file is looked for: next to the compiled `data/` folder, then the package root's `src/data/`. */
 function candidates(fileName: string): string[] {
-  return [fileURLToPath(new URL(`../${fileName}`, import.meta.url)), fileURLToPath(new URL(`../../../../src/data/${fileName}`, import.meta.url))];
+  return [
+    fileURLToPath(new URL(`../${fileName}`, import.meta.url)),
+    fileURLToPath(new URL(`../../../../src/data/${fileName}`, import.meta.url)),
+  ];
 }
 
 const cache = new Map<ShippedTabularName, TabularData>();
@@ -25,7 +28,8 @@ export function readShippedTabular(name: ShippedTabularName): TabularData {
   const fileName = SHIPPED_TABULAR[checked].fileName;
   const paths = candidates(fileName);
   const path = paths.find((p) => existsSync(p));
-  if (path === undefined) throw new FormatError(`readShippedTabular: the shipped file ${fileName} was not found; looked at ${paths.join(', ')}.`);
+  if (path === undefined)
+    throw new FormatError(`readShippedTabular: the shipped file ${fileName} was not found; looked at ${paths.join(', ')}.`);
   let bytes: Uint8Array;
   try {
     bytes = gunzipSync(readFileSync(path));

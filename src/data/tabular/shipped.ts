@@ -25,9 +25,30 @@ export interface ShippedTabularSpec {
 /** The shipped sets. Class indices follow scikit-learn (breast cancer: 0 malignant, 1 benign). */
 export const SHIPPED_TABULAR: Readonly<Record<ShippedTabularName, ShippedTabularSpec>> = {
   diabetes: { fileName: 'diabetes.csv.gz', task: 'regression', rows: 442, features: 10, target: 'target' },
-  'breast-cancer': { fileName: 'breast-cancer.csv.gz', task: 'classification', rows: 569, features: 30, target: 'class', classNames: ['malignant', 'benign'] },
-  wine: { fileName: 'wine.csv.gz', task: 'classification', rows: 178, features: 13, target: 'class', classNames: ['class_0', 'class_1', 'class_2'] },
-  iris: { fileName: 'iris.csv.gz', task: 'classification', rows: 150, features: 4, target: 'class', classNames: ['setosa', 'versicolor', 'virginica'] },
+  'breast-cancer': {
+    fileName: 'breast-cancer.csv.gz',
+    task: 'classification',
+    rows: 569,
+    features: 30,
+    target: 'class',
+    classNames: ['malignant', 'benign'],
+  },
+  wine: {
+    fileName: 'wine.csv.gz',
+    task: 'classification',
+    rows: 178,
+    features: 13,
+    target: 'class',
+    classNames: ['class_0', 'class_1', 'class_2'],
+  },
+  iris: {
+    fileName: 'iris.csv.gz',
+    task: 'classification',
+    rows: 150,
+    features: 4,
+    target: 'class',
+    classNames: ['setosa', 'versicolor', 'virginica'],
+  },
 };
 
 /** Requires `name` to be a shipped set. */
@@ -44,9 +65,19 @@ export function requireShippedTabular(where: string, name: unknown): ShippedTabu
  */
 export function parseShippedTabular(name: ShippedTabularName, csv: string | Uint8Array): TabularData {
   const spec = SHIPPED_TABULAR[requireShippedTabular('parseShippedTabular', name)];
-  const data = parseTabularCsv(csv, { name, target: spec.target, task: spec.task, ...(spec.classNames === undefined ? {} : { classNames: spec.classNames }) });
+  const data = parseTabularCsv(csv, {
+    name,
+    target: spec.target,
+    task: spec.task,
+    ...(spec.classNames === undefined ? {} : { classNames: spec.classNames }),
+  });
   if (data.rows !== spec.rows || data.featureNames.length !== spec.features) {
-    throw new InvalidArgumentError('parseShippedTabular', 'csv', `${data.rows} rows × ${data.featureNames.length} features`, `${spec.rows} × ${spec.features} for '${name}'`);
+    throw new InvalidArgumentError(
+      'parseShippedTabular',
+      'csv',
+      `${data.rows} rows × ${data.featureNames.length} features`,
+      `${spec.rows} × ${spec.features} for '${name}'`,
+    );
   }
   return data;
 }

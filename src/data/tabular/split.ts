@@ -35,7 +35,11 @@ export interface TabularSplit {
  * the first ⌈testFraction · rows⌉ rows are the test part. Features with zero training spread are
  * left centred (scale 1).
  */
-export function splitTabular(data: TabularData, split: number, options: { readonly seed?: number | string; readonly testFraction?: number } = {}): TabularSplit {
+export function splitTabular(
+  data: TabularData,
+  split: number,
+  options: { readonly seed?: number | string; readonly testFraction?: number } = {},
+): TabularSplit {
   const where = 'splitTabular';
   if (!Number.isInteger(split) || split < 0) throw new InvalidArgumentError(where, 'split', split, 'an integer ≥ 0');
   const testFraction = requireOpenInterval(where, 'options.testFraction', options.testFraction ?? DEFAULT_TABULAR_TEST_FRACTION, 0, 1);
@@ -75,5 +79,16 @@ export function splitTabular(data: TabularData, split: number, options: { readon
   };
   const train = take(trainIndices);
   const test = take(testIndices);
-  return { trainX: train.x, trainY: train.y, testX: test.x, testY: test.y, trainRows, testRows, features: d, targetMean, targetScale, testIndices };
+  return {
+    trainX: train.x,
+    trainY: train.y,
+    testX: test.x,
+    testY: test.y,
+    trainRows,
+    testRows,
+    features: d,
+    targetMean,
+    targetScale,
+    testIndices,
+  };
 }

@@ -71,17 +71,25 @@ function splitCsvLine(line: string): string[] {
 export function parseTabularCsv(input: string | Uint8Array, options: ParseTabularOptions): TabularData {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
   const lines = text.split(/\r?\n/).filter((line) => line.trim().length > 0);
-  if (lines.length < 2) throw new FormatError(`parseTabularCsv: ${options.name} has ${lines.length} non-empty lines; expected a header and at least one row.`);
+  if (lines.length < 2)
+    throw new FormatError(`parseTabularCsv: ${options.name} has ${lines.length} non-empty lines; expected a header and at least one row.`);
   const header = splitCsvLine(lines[0]);
   const targetColumn = header.indexOf(options.target);
-  if (targetColumn < 0) throw new InvalidArgumentError('parseTabularCsv', 'target', options.target, `one of the header's columns (${header.map((h) => JSON.stringify(h)).join(', ')})`);
+  if (targetColumn < 0)
+    throw new InvalidArgumentError(
+      'parseTabularCsv',
+      'target',
+      options.target,
+      `one of the header's columns (${header.map((h) => JSON.stringify(h)).join(', ')})`,
+    );
   const featureNames = header.filter((_, i) => i !== targetColumn);
   const rows = lines.length - 1;
   const features = new Float64Array(rows * featureNames.length);
   const rawTargets: string[] = [];
   for (let r = 0; r < rows; r++) {
     const cells = splitCsvLine(lines[r + 1]);
-    if (cells.length !== header.length) throw new FormatError(`parseTabularCsv: ${options.name} line ${r + 2} has ${cells.length} fields; expected ${header.length}.`);
+    if (cells.length !== header.length)
+      throw new FormatError(`parseTabularCsv: ${options.name} line ${r + 2} has ${cells.length} fields; expected ${header.length}.`);
     let f = 0;
     cells.forEach((cell, column) => {
       if (column === targetColumn) {
@@ -89,7 +97,10 @@ export function parseTabularCsv(input: string | Uint8Array, options: ParseTabula
         return;
       }
       const value = Number(cell);
-      if (cell === '' || !Number.isFinite(value)) throw new FormatError(`parseTabularCsv: ${options.name} line ${r + 2} column ${JSON.stringify(header[column])} is ${JSON.stringify(cell)}; expected a finite number.`);
+      if (cell === '' || !Number.isFinite(value))
+        throw new FormatError(
+          `parseTabularCsv: ${options.name} line ${r + 2} column ${JSON.stringify(header[column])} is ${JSON.stringify(cell)}; expected a finite number.`,
+        );
       features[r * featureNames.length + f] = value;
       f++;
     });
@@ -101,7 +112,9 @@ export function parseTabularCsv(input: string | Uint8Array, options: ParseTabula
   if (task === 'regression') {
     if (!numeric) {
       const bad = rawTargets.findIndex((cell) => cell === '' || !Number.isFinite(Number(cell)));
-      throw new FormatError(`parseTabularCsv: ${options.name} line ${bad + 2} target ${JSON.stringify(rawTargets[bad])} is not a number (regression).`);
+      throw new FormatError(
+        `parseTabularCsv: ${options.name} line ${bad + 2} target ${JSON.stringify(rawTargets[bad])} is not a number (regression).`,
+      );
     }
     targets = Float64Array.from(rawTargets, Number);
   } else {

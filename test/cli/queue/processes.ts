@@ -46,7 +46,16 @@ export function startCli(args: readonly string[]): CliProcess {
 
 /** Starts a worker on `url` with the short test lock. */
 export function startWorker(url: string, extra: readonly string[] = []): CliProcess {
-  return startCli(['worker', '--redis', url, '--lock-duration', String(TEST_LOCK_DURATION_MS), '--stalled-interval', String(TEST_STALLED_INTERVAL_MS), ...extra]);
+  return startCli([
+    'worker',
+    '--redis',
+    url,
+    '--lock-duration',
+    String(TEST_LOCK_DURATION_MS),
+    '--stalled-interval',
+    String(TEST_STALLED_INTERVAL_MS),
+    ...extra,
+  ]);
 }
 
 /** Stops every process still running: SIGTERM, then SIGKILL after `graceMs`. */

@@ -13,7 +13,15 @@ import { BATCH_ID_PATTERN, validateJobPayload } from '../../../cli/queue/payload
 import { maskRedisUrl, maskSecrets, parseRedisUrl } from '../../../cli/queue/redis-url.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 
-const VALID = { kind: 'study-run', batchId: 'b-1', task: 'regression-toy', weighting: 'perExample', seed: 3, epochs: 2, estimator: 'flipout' };
+const VALID = {
+  kind: 'study-run',
+  batchId: 'b-1',
+  task: 'regression-toy',
+  weighting: 'perExample',
+  seed: 3,
+  epochs: 2,
+  estimator: 'flipout',
+};
 
 test('redis URLs: the password is masked in every form, TLS is recognised, other protocols are refused', (t) => {
   t.is(maskRedisUrl('redis://:hunter2@db.example:6380/2'), 'redis://:***@db.example:6380/2');
@@ -24,7 +32,10 @@ test('redis URLs: the password is masked in every form, TLS is recognised, other
   const target = parseRedisUrl('rediss://alice:hunter2@db.example:6380', 'cmd');
   t.true(target.tls);
   t.is(target.password, 'hunter2');
-  t.is(maskSecrets('connect ECONNREFUSED rediss://alice:hunter2@db.example:6380 (auth hunter2)', target), 'connect ECONNREFUSED rediss://alice:***@db.example:6380 (auth ***)');
+  t.is(
+    maskSecrets('connect ECONNREFUSED rediss://alice:hunter2@db.example:6380 (auth hunter2)', target),
+    'connect ECONNREFUSED rediss://alice:***@db.example:6380 (auth ***)',
+  );
   t.false(parseRedisUrl('redis://127.0.0.1:6379', 'cmd').tls);
   const refused = t.throws(() => parseRedisUrl('http://u:hunter2@host', 'cmd'), { instanceOf: InvalidArgumentError });
   t.false(refused.message.includes('hunter2'));
@@ -45,9 +56,12 @@ test('job payloads: the valid one passes; unknown keys, wrong types, unknown kin
     [[VALID], /argument 'job\.data' was .*; expected a plain object/],
     [null, /argument 'job\.data' was null/],
   ];
-  for (const [data, message] of cases) t.throws(() => validateJobPayload(data), { instanceOf: InvalidArgumentError, message }, JSON.stringify(data));
+  for (const [data, message] of cases)
+    t.throws(() => validateJobPayload(data), { instanceOf: InvalidArgumentError, message }, JSON.stringify(data));
   // The weighting is parsed by mathjs (never evaluated as JavaScript) before any training.
-  t.throws(() => prepareJob(validateJobPayload({ ...VALID, weighting: 'process.exit(1)' }), tmpdir()), { instanceOf: InvalidArgumentError });
+  t.throws(() => prepareJob(validateJobPayload({ ...VALID, weighting: 'process.exit(1)' }), tmpdir()), {
+    instanceOf: InvalidArgumentError,
+  });
   const prepared = prepareJob(validateJobPayload({ ...VALID, weighting: 'blundell' }), tmpdir());
   t.is(prepared.kind === 'study-run' ? prepared.weighting.reduction : null, 'sum');
 });
@@ -91,7 +105,14 @@ test('job paths are confined to the output root: absolute paths, .. escapes and 
     t.is(confinedPath(root, 'runs/a', 'w', 'out'), join(root, 'runs', 'a'));
     t.is(confinedPath(root, 'data/../runs/b', 'w', 'out'), join(root, 'runs', 'b'));
     for (const bad of ['../x', '/etc/passwd', 'runs/../../x', '.', '', 'link-out/x', 'link-out']) {
-      t.throws(() => confinedPath(root, bad, 'tfjs-bnn worker', 'job.data.out'), { instanceOf: InvalidArgumentError, message: /argument 'job\.data\.out' was .*; expected a path relative to the output root that stays inside it/ }, bad);
+      t.throws(
+        () => confinedPath(root, bad, 'tfjs-bnn worker', 'job.data.out'),
+        {
+          instanceOf: InvalidArgumentError,
+          message: /argument 'job\.data\.out' was .*; expected a path relative to the output root that stays inside it/,
+        },
+        bad,
+      );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -102,13 +123,21 @@ test('job paths are confined to the output root: absolute paths, .. escapes and 
 test('segment job payloads are checked against the segment command options; their paths against the output root', (t) => {
   const segment = { kind: 'segment', batchId: 'maps-1', out: 'runs/one', options: { epochs: 1, phantomSize: 16, loss: 'focal' } };
   t.deepEqual(validateJobPayload(segment), segment);
-  t.throws(() => validateJobPayload({ ...segment, options: { epochs: 0 } }), { message: /argument 'job\.data\.options\.epochs' was 0; expected an integer ≥ 1/ });
-  t.throws(() => validateJobPayload({ ...segment, options: { out: '/tmp/x' } }), { message: /argument 'job\.data\.options\.out' was "\/tmp\/x"; expected no such key/ });
+  t.throws(() => validateJobPayload({ ...segment, options: { epochs: 0 } }), {
+    message: /argument 'job\.data\.options\.epochs' was 0; expected an integer ≥ 1/,
+  });
+  t.throws(() => validateJobPayload({ ...segment, options: { out: '/tmp/x' } }), {
+    message: /argument 'job\.data\.options\.out' was "\/tmp\/x"; expected no such key/,
+  });
   t.throws(() => validateJobPayload({ ...segment, options: { loss: 'mse' } }), { message: /job\.data\.options\.loss/ });
   t.throws(() => validateJobPayload({ ...segment, out: 7 }), { message: /argument 'job\.data\.out' was 7/ });
   const root = tmpdir();
-  t.throws(() => prepareJob(validateJobPayload({ ...segment, out: '../escape' }), root), { message: /argument 'job\.data\.out' was "\.\.\/escape"/ });
-  t.throws(() => prepareJob(validateJobPayload({ ...segment, options: { nifti: ['a.nii', '/etc/b.nii'] } }), root), { message: /argument 'job\.data\.options\.nifti\[1\]' was "\/etc\/b\.nii"/ });
+  t.throws(() => prepareJob(validateJobPayload({ ...segment, out: '../escape' }), root), {
+    message: /argument 'job\.data\.out' was "\.\.\/escape"/,
+  });
+  t.throws(() => prepareJob(validateJobPayload({ ...segment, options: { nifti: ['a.nii', '/etc/b.nii'] } }), root), {
+    message: /argument 'job\.data\.options\.nifti\[1\]' was "\/etc\/b\.nii"/,
+  });
   t.throws(() => prepareJob(validateJobPayload({ ...segment, options: { prior: 'cauchy' } }), root), { instanceOf: InvalidArgumentError });
   const prepared = prepareJob(validateJobPayload({ ...segment, options: { images: 'data/pngs' } }), root);
   t.is(prepared.kind === 'segment' ? prepared.options.images : null, join(root, 'data', 'pngs'));

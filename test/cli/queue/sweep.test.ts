@@ -62,9 +62,26 @@ if (redisTestsMayBeLeftOut()) {
       t.is(localStatus, 0, local.output());
       t.is(batchStatus, 0, batch.output());
 
-      const localRuns = (lastJsonLine(local.stdout()).runs as RunJson[]).map(({ weighting, seed, metrics, finalTrain, stepsSkipped }) => ({ weighting, seed, metrics, finalTrain, stepsSkipped }));
-      const queued = lastJsonLine(batch.stdout()) as { runs: RunJson[]; batchId: string; failed: unknown[]; paths: { results: string; report: string } };
-      const queuedRuns = queued.runs.map(({ weighting, seed, metrics, finalTrain, stepsSkipped }) => ({ weighting, seed, metrics, finalTrain, stepsSkipped }));
+      const localRuns = (lastJsonLine(local.stdout()).runs as RunJson[]).map(({ weighting, seed, metrics, finalTrain, stepsSkipped }) => ({
+        weighting,
+        seed,
+        metrics,
+        finalTrain,
+        stepsSkipped,
+      }));
+      const queued = lastJsonLine(batch.stdout()) as {
+        runs: RunJson[];
+        batchId: string;
+        failed: unknown[];
+        paths: { results: string; report: string };
+      };
+      const queuedRuns = queued.runs.map(({ weighting, seed, metrics, finalTrain, stepsSkipped }) => ({
+        weighting,
+        seed,
+        metrics,
+        finalTrain,
+        stepsSkipped,
+      }));
       t.is(queuedRuns.length, 6);
       t.deepEqual(queuedRuns, localRuns, 'identical numbers to the local command, in the same order');
       t.deepEqual(queued.failed, []);
@@ -82,7 +99,9 @@ if (redisTestsMayBeLeftOut()) {
       t.truthy(killedJob);
       t.not(killedJob?.processedBy, victim.workerName, 'the stalled job was handed to another worker');
       t.is(await killedJob?.getState(), 'completed', `${killedJob?.failedReason ?? ''} ${JSON.stringify(killedJob?.stacktrace)}`);
-      t.log(`job ${killedJobId}: killed on ${victim.workerName}, finished on ${killedJob?.processedBy ?? '?'} after ${killedJob?.stalledCounter ?? '?'} stall(s); return value ${JSON.stringify(killedJob?.returnvalue)}`);
+      t.log(
+        `job ${killedJobId}: killed on ${victim.workerName}, finished on ${killedJob?.processedBy ?? '?'} after ${killedJob?.stalledCounter ?? '?'} stall(s); return value ${JSON.stringify(killedJob?.returnvalue)}`,
+      );
       const results = JSON.parse(readFileSync(queued.paths.results, 'utf8')) as { notes: string[] };
       t.true(results.notes.some((n) => n.includes(queued.batchId)));
       t.regex(readFileSync(queued.paths.report, 'utf8'), /test RMSE/);

@@ -1,6 +1,15 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { Elbo, bernoulli, disposeElboTerms, gaussian, klWeighting, softDice, type ElboReport, type ElboTerms } from '../../../inference/index.js';
+import {
+  Elbo,
+  bernoulli,
+  disposeElboTerms,
+  gaussian,
+  klWeighting,
+  softDice,
+  type ElboReport,
+  type ElboTerms,
+} from '../../../inference/index.js';
 import { NoiseSource, withNoise } from '../../../src/random/index.js';
 import { InvalidArgumentError, ReductionMismatchError, ShapeError } from '../../../src/errors.js';
 import { denseVariational } from '../../../layers/index.js';
@@ -57,20 +66,36 @@ test('perExample(N) with a batch-mean likelihood and perMinibatch() with a batch
 test('report numbers equal the tensors of terms, and report disposes every term', (t) => {
   const model = tinyModel();
   const { x, y } = batch();
-  const elbo = new Elbo(model, { likelihood: bernoulli(), klWeighting: klWeighting.product(klWeighting.perExample(), klWeighting.constant(0.5)), particles: 2 });
+  const elbo = new Elbo(model, {
+    likelihood: bernoulli(),
+    klWeighting: klWeighting.product(klWeighting.perExample(), klWeighting.constant(0.5)),
+    particles: 2,
+  });
   const terms = elbo.terms(x, y, position, new NoiseSource(1));
   const read = (s: tf.Tensor) => s.dataSync()[0];
-  const expected = { loss: read(terms.loss), nll: read(terms.likelihoodTerm), klTerm: read(terms.klTerm), kl: read(terms.kl), perLayer: terms.perLayerKL.map(read) };
+  const expected = {
+    loss: read(terms.loss),
+    nll: read(terms.likelihoodTerm),
+    klTerm: read(terms.klTerm),
+    kl: read(terms.kl),
+    perLayer: terms.perLayerKL.map(read),
+  };
   const report = elbo.report(terms);
   t.is(report.loss, expected.loss);
   t.is(report.nll, expected.nll);
   t.is(report.klTerm, expected.klTerm);
   t.is(report.kl, expected.kl);
-  t.deepEqual(report.perLayer.map((l) => l.kl), expected.perLayer);
-  t.deepEqual(report.perLayer.map((l) => l.name), model.layers.map((l) => l.name));
+  t.deepEqual(
+    report.perLayer.map((l) => l.kl),
+    expected.perLayer,
+  );
+  t.deepEqual(
+    report.perLayer.map((l) => l.name),
+    model.layers.map((l) => l.name),
+  );
   near(t, report.kl, expected.perLayer[0] + expected.perLayer[1], 1e-6);
   near(t, report.loss, report.nll + report.klTerm, 1e-6);
-  near(t, report.klTerm, report.kl * 0.5 / 20, 1e-6);
+  near(t, report.klTerm, (report.kl * 0.5) / 20, 1e-6);
   t.is(report.klWeight, 0.5 / 20);
   t.true([terms.loss, terms.likelihoodTerm, terms.klTerm, terms.kl, ...terms.perLayerKL].every((s) => s.isDisposed));
   tf.dispose([x, y]);
@@ -102,7 +127,10 @@ test('per-layer weights: each layer’s KL gets its own weight, reported per lay
   const weighting = klWeighting.perLayer(klWeighting.constant(0.1), [{ match: /^out_/, weighting: klWeighting.constant(2) }]);
   const elbo = new Elbo(model, { likelihood: bernoulli(), klWeighting: weighting });
   const report = elbo.report(elbo.terms(x, y, position, new NoiseSource(2)));
-  t.deepEqual(report.perLayer.map((l) => l.klWeight), [0.1, 2]);
+  t.deepEqual(
+    report.perLayer.map((l) => l.klWeight),
+    [0.1, 2],
+  );
   t.is(report.klWeight, 0.1, 'model-wide weight: the base');
   near(t, report.klTerm, 0.1 * report.perLayer[0].kl + 2 * report.perLayer[1].kl, 1e-5);
   tf.dispose([x, y]);
@@ -112,7 +140,10 @@ test('per-layer weights: each layer’s KL gets its own weight, reported per lay
 test("countUnit 'voxels': N becomes images × voxels, the KL weight 1/(N·V), and the loss the 'images' loss / V", (t) => {
   const model = tf.sequential({ layers: [tinyModel().layers[0]] }); // dense on the last axis of [B, 2, 2, 4]
   const x = tf.tidy(() => tf.reshape(tf.range(0, 48).div(24).sub(1), [3, 2, 2, 4]));
-  const y = tf.tensor4d([1, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0].flatMap((v) => [v, 1 - v, v]), [3, 2, 2, 3]);
+  const y = tf.tensor4d(
+    [1, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0].flatMap((v) => [v, 1 - v, v]),
+    [3, 2, 2, 3],
+  );
   const noise = new NoiseSource(4);
   const at = { ...position, datasetSize: 30 };
   const images = new Elbo(model, { likelihood: bernoulli(), klWeighting: klWeighting.perExample(), countUnit: 'images' });
@@ -135,7 +166,13 @@ test('a per-image segmentation loss (soft Dice) is reduced over images', (t) => 
   const mean = new Elbo(model, { likelihood: softDice(), klWeighting: klWeighting.constant(0) });
   const sum = new Elbo(model, { likelihood: softDice(), klWeighting: klWeighting.constant(0), reduction: 'sum' });
   const byHand = withNoise(noise, { step: position.step, particle: 0 }, () =>
-    tf.tidy(() => Array.from(softDice().perImage(y, model.apply(x, { training: true }) as tf.Tensor).dataSync())),
+    tf.tidy(() =>
+      Array.from(
+        softDice()
+          .perImage(y, model.apply(x, { training: true }) as tf.Tensor)
+          .dataSync(),
+      ),
+    ),
   );
   const a = mean.report(mean.terms(x, y, position, noise));
   const b = sum.report(sum.terms(x, y, position, noise));
@@ -168,15 +205,19 @@ test('lossAndReport inside optimizer.computeGradients gives the loss to differen
     return seen!;
   });
   near(t, report.loss, report.nll + report.klTerm, 1e-6);
-  await expectNoLeak(t, () => {
-    elbo.report(elbo.terms(x, y, position, new NoiseSource(0)));
-    disposeElboTerms(elbo.terms(x, y, position, new NoiseSource(0)));
-    elbo.term('kl', x, y, position, new NoiseSource(0)).dispose();
-    let terms: ElboTerms | undefined;
-    const { grads } = tf.variableGrads(() => (terms = elbo.terms(x, y, position, new NoiseSource(0))).loss);
-    tf.dispose(grads);
-    elbo.report(terms!); // disposes the value of variableGrads too: it is terms.loss
-  }, 'terms/report/term/variableGrads');
+  await expectNoLeak(
+    t,
+    () => {
+      elbo.report(elbo.terms(x, y, position, new NoiseSource(0)));
+      disposeElboTerms(elbo.terms(x, y, position, new NoiseSource(0)));
+      elbo.term('kl', x, y, position, new NoiseSource(0)).dispose();
+      let terms: ElboTerms | undefined;
+      const { grads } = tf.variableGrads(() => (terms = elbo.terms(x, y, position, new NoiseSource(0))).loss);
+      tf.dispose(grads);
+      elbo.report(terms!); // disposes the value of variableGrads too: it is terms.loss
+    },
+    'terms/report/term/variableGrads',
+  );
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
@@ -187,21 +228,51 @@ test('bad options and inputs are typed errors naming Elbo and the argument', (t)
   const { x, y } = batch();
   const likelihood = bernoulli();
   const weighting = klWeighting.perExample();
-  t.throws(() => new Elbo(model, { likelihood, klWeighting: weighting, particles: 0 }), { instanceOf: InvalidArgumentError, message: /Elbo: argument 'particles' was 0; expected an integer ≥ 1/ });
-  t.throws(() => new Elbo(model, { likelihood, klWeighting: weighting, reduction: 'avg' as never }), { instanceOf: InvalidArgumentError, message: /'reduction' was "avg"; expected one of 'mean', 'sum'/ });
-  t.throws(() => new Elbo(model, { likelihood: softDice(), klWeighting: weighting, countUnit: 'voxels' }), { instanceOf: InvalidArgumentError, message: /'countUnit' was "voxels"; expected 'images' for the per-image loss 'softDice'/ });
-  t.throws(() => new Elbo(model, { likelihood: {} as never, klWeighting: weighting }), { instanceOf: InvalidArgumentError, message: /'likelihood'/ });
-  t.throws(() => new Elbo(model, { likelihood, klWeighting: 0.1 as never }), { instanceOf: InvalidArgumentError, message: /'klWeighting' was 0.1/ });
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: weighting, particles: 0 }), {
+    instanceOf: InvalidArgumentError,
+    message: /Elbo: argument 'particles' was 0; expected an integer ≥ 1/,
+  });
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: weighting, reduction: 'avg' as never }), {
+    instanceOf: InvalidArgumentError,
+    message: /'reduction' was "avg"; expected one of 'mean', 'sum'/,
+  });
+  t.throws(() => new Elbo(model, { likelihood: softDice(), klWeighting: weighting, countUnit: 'voxels' }), {
+    instanceOf: InvalidArgumentError,
+    message: /'countUnit' was "voxels"; expected 'images' for the per-image loss 'softDice'/,
+  });
+  t.throws(() => new Elbo(model, { likelihood: {} as never, klWeighting: weighting }), {
+    instanceOf: InvalidArgumentError,
+    message: /'likelihood'/,
+  });
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: 0.1 as never }), {
+    instanceOf: InvalidArgumentError,
+    message: /'klWeighting' was 0.1/,
+  });
   t.throws(() => new Elbo({} as never, { likelihood, klWeighting: weighting }), { instanceOf: InvalidArgumentError, message: /'model'/ });
   const elbo = new Elbo(model, { likelihood, klWeighting: weighting });
   const noise = new NoiseSource(0);
   const shortY = tf.zeros([3, 1]);
   const wideY = tf.zeros([4, 2]);
-  t.throws(() => elbo.terms(x, shortY, position, noise), { instanceOf: ShapeError, message: /Elbo\.terms: 'y' has shape \[3, 1\]; expected the batch size of 'x' \(4\)/ });
-  t.throws(() => elbo.terms(x, wideY, position, noise), { instanceOf: ShapeError, message: /bernoulli\.perElement: 'yTrue' has shape \[4, 2\]; expected the shape of 'modelOutput', \[4, 1\]/ });
-  t.throws(() => elbo.terms(x, y, { ...position, datasetSize: 0 }, noise), { instanceOf: InvalidArgumentError, message: /position\.datasetSize' was 0/ });
-  t.throws(() => elbo.terms(x, y, position, 7 as never), { instanceOf: InvalidArgumentError, message: /'noise' was 7; expected a NoiseSource/ });
-  t.throws(() => elbo.term('nll' as never, x, y, position, noise), { instanceOf: InvalidArgumentError, message: /Elbo\.term: argument 'which' was "nll"/ });
+  t.throws(() => elbo.terms(x, shortY, position, noise), {
+    instanceOf: ShapeError,
+    message: /Elbo\.terms: 'y' has shape \[3, 1\]; expected the batch size of 'x' \(4\)/,
+  });
+  t.throws(() => elbo.terms(x, wideY, position, noise), {
+    instanceOf: ShapeError,
+    message: /bernoulli\.perElement: 'yTrue' has shape \[4, 2\]; expected the shape of 'modelOutput', \[4, 1\]/,
+  });
+  t.throws(() => elbo.terms(x, y, { ...position, datasetSize: 0 }, noise), {
+    instanceOf: InvalidArgumentError,
+    message: /position\.datasetSize' was 0/,
+  });
+  t.throws(() => elbo.terms(x, y, position, 7 as never), {
+    instanceOf: InvalidArgumentError,
+    message: /'noise' was 7; expected a NoiseSource/,
+  });
+  t.throws(() => elbo.term('nll' as never, x, y, position, noise), {
+    instanceOf: InvalidArgumentError,
+    message: /Elbo\.term: argument 'which' was "nll"/,
+  });
   tf.dispose([x, y, shortY, wideY]);
   model.dispose();
 });
@@ -212,16 +283,36 @@ test('the reduction defaults to the weighting’s, and a contradicting one is a 
   t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.blundell() }).settings.reduction, 'sum');
   t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.perMinibatch() }).settings.reduction, 'sum');
   t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.perExample() }).settings.reduction, 'mean');
-  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.product(klWeighting.blundell(), klWeighting.linearWarmup({ epochs: 2 })) }).settings.reduction, 'sum');
+  t.is(
+    new Elbo(model, { likelihood, klWeighting: klWeighting.product(klWeighting.blundell(), klWeighting.linearWarmup({ epochs: 2 })) })
+      .settings.reduction,
+    'sum',
+  );
   t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.constant(1) }).settings.reduction, 'mean');
   t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.constant(1), reduction: 'sum' }).settings.reduction, 'sum');
-  t.throws(() => new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'sum' }), { instanceOf: ReductionMismatchError, message: /B× \(batch size\) too little/ });
-  t.throws(() => new Elbo(model, { likelihood, klWeighting: klWeighting.blundell(), reduction: 'mean' }), { instanceOf: ReductionMismatchError, message: /too much/ });
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'sum' }), {
+    instanceOf: ReductionMismatchError,
+    message: /B× \(batch size\) too little/,
+  });
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: klWeighting.blundell(), reduction: 'mean' }), {
+    instanceOf: ReductionMismatchError,
+    message: /too much/,
+  });
   const mixed = klWeighting.perLayer(klWeighting.perExample(), [{ match: /^out/, weighting: klWeighting.blundell() }]);
   t.is(mixed.reduction, 'mixed');
-  t.throws(() => new Elbo(model, { likelihood, klWeighting: mixed }), { instanceOf: ReductionMismatchError, message: /different reductions/ });
-  t.is(new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'sum', allowReductionMismatch: true }).settings.reduction, 'sum');
-  t.throws(() => klWeighting.product(klWeighting.perExample(), klWeighting.blundell()), { instanceOf: InvalidArgumentError, message: /at most one dataset scaling/ });
+  t.throws(() => new Elbo(model, { likelihood, klWeighting: mixed }), {
+    instanceOf: ReductionMismatchError,
+    message: /different reductions/,
+  });
+  t.is(
+    new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'sum', allowReductionMismatch: true }).settings
+      .reduction,
+    'sum',
+  );
+  t.throws(() => klWeighting.product(klWeighting.perExample(), klWeighting.blundell()), {
+    instanceOf: InvalidArgumentError,
+    message: /at most one dataset scaling/,
+  });
   model.dispose();
 });
 

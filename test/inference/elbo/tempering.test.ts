@@ -34,7 +34,10 @@ function evaluate(model: tf.LayersModel, weighting: KLWeighting, seed = 1) {
   return report;
 }
 
-for (const [prior, label] of [[priors.normal(), 'Normal prior (closed-form KL)'], [priors.scaleMixture({ pi: 0.5, scale1: 1, scale2: Math.exp(-6) }), 'scale-mixture prior (Monte Carlo KL)']] as const) {
+for (const [prior, label] of [
+  [priors.normal(), 'Normal prior (closed-form KL)'],
+  [priors.scaleMixture({ pi: 0.5, scale1: 1, scale2: Math.exp(-6) }), 'scale-mixture prior (Monte Carlo KL)'],
+] as const) {
   test(`both tempering conventions at T = 1 equal the plain ELBO: ${label}`, (t) => {
     const model = tinyModel(prior);
     const plain = evaluate(model, klWeighting.perExample());
@@ -57,7 +60,10 @@ test('tempered posterior at T = 0.3 with a N(0, 1) prior: the prior term is (−
   near(t, report.kl, crossEntropy - entropy, 1e-4, 'the reported KL is still the plain KL = CE − H');
   t.is(report.klWeight, 1 / 20);
   near(t, report.entropyWeight, T / 20, 1e-15);
-  t.deepEqual(report.perLayer.map((l) => l.entropyWeight), [T / 20, T / 20]);
+  t.deepEqual(
+    report.perLayer.map((l) => l.entropyWeight),
+    [T / 20, T / 20],
+  );
   model.dispose();
 });
 

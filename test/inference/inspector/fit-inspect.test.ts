@@ -39,8 +39,14 @@ test('fit with inspect: {every: 2} records every second step and ends with the s
   const plain = await trainedWeights(null);
   t.deepEqual(inspected, plain);
   t.is(recorder.count, 3, '6 steps, inspected at steps 0, 2, 4');
-  t.deepEqual(recorder.trace.map((i) => i.step), [0, 2, 4]);
-  t.deepEqual(recorder.summary().map((s) => s.layer), ['hidden', 'out']);
+  t.deepEqual(
+    recorder.trace.map((i) => i.step),
+    [0, 2, 4],
+  );
+  t.deepEqual(
+    recorder.summary().map((s) => s.layer),
+    ['hidden', 'out'],
+  );
   recorder.dispose();
 });
 
@@ -48,8 +54,13 @@ test('fit rejects a malformed inspect option naming it', async (t) => {
   const model = tinyBnn(2);
   const data = toyData();
   const base = { elbo: perExampleElbo(model), optimizer: tf.train.sgd(0.1), epochs: 1, progress: 'silent' as const };
-  await t.throwsAsync(fit(model, data, { ...base, inspect: { every: 2 } as never }), { instanceOf: InvalidArgumentError, message: /fit: argument 'inspect'/ });
-  await t.throwsAsync(fit(model, data, { ...base, inspect: { every: 0, recorder: new GradientRecorder() } }), { message: /inspect\.every/ });
+  await t.throwsAsync(fit(model, data, { ...base, inspect: { every: 2 } as never }), {
+    instanceOf: InvalidArgumentError,
+    message: /fit: argument 'inspect'/,
+  });
+  await t.throwsAsync(fit(model, data, { ...base, inspect: { every: 0, recorder: new GradientRecorder() } }), {
+    message: /inspect\.every/,
+  });
   tf.dispose([data.x, data.y]);
   model.dispose();
 });

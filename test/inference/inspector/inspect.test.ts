@@ -63,7 +63,10 @@ test('likelihood and KL gradients add up to the gradient of the full ELBO', (t) 
   const noise = new NoiseSource(4);
   const inspection = inspectGradients(model, batch, elbo, position(2), noise);
   const groups = parameterGroups(model);
-  const { value, grads } = tf.variableGrads(() => elbo.term('loss', batch.x, batch.y, position(2), noise), groups.map((g) => g.variable));
+  const { value, grads } = tf.variableGrads(
+    () => elbo.term('loss', batch.x, batch.y, position(2), noise),
+    groups.map((g) => g.variable),
+  );
   for (const [i, group] of groups.entries()) {
     const fullNorm = tf.tidy(() => tf.norm(grads[group.variable.name]).dataSync()[0]);
     near(t, inspection.parameters[i].sumNorm, fullNorm, 1e-4, `${group.parameter}/${group.role}`);
@@ -132,7 +135,9 @@ test('bad arguments are rejected naming inspectGradients and the argument', (t) 
   });
   t.throws(() => inspectGradients(model, { x, y: x }, {} as never, position(0), new NoiseSource(1)), { message: /argument 'elbo'/ });
   t.throws(() => inspectGradients(model, { x, y: x }, elbo, position(0), 7 as never), { message: /argument 'noise'/ });
-  t.throws(() => inspectGradients(model, { x, y: x }, elbo, { step: 0 } as never, new NoiseSource(1)), { instanceOf: InvalidArgumentError });
+  t.throws(() => inspectGradients(model, { x, y: x }, elbo, { step: 0 } as never, new NoiseSource(1)), {
+    instanceOf: InvalidArgumentError,
+  });
   x.dispose();
   model.dispose();
 });

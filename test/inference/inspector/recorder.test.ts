@@ -94,6 +94,9 @@ test('observe records real inspections with per-window SNR, and exports CSV, JSO
 });
 
 test('recorder options are validated', (t) => {
-  t.throws(() => new GradientRecorder({ maxPoints: 1 }), { instanceOf: InvalidArgumentError, message: /GradientRecorder: argument 'maxPoints' was 1/ });
+  t.throws(() => new GradientRecorder({ maxPoints: 1 }), {
+    instanceOf: InvalidArgumentError,
+    message: /GradientRecorder: argument 'maxPoints' was 1/,
+  });
   t.throws(() => new GradientRecorder({ snrWindow: 1.5 }), { instanceOf: InvalidArgumentError });
 });

@@ -61,24 +61,30 @@ test('cyclical with ratio 1 rises over the whole cycle', (t) => {
 test('linearWarmup stays within [from, to] and never decreases (property)', (t) => {
   t.notThrows(() =>
     fc.assert(
-    fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 1000 }), (steps, step) => {
-      const w = klWeighting.linearWarmup({ steps });
-      const a = w.weight(at({ step }));
-      const b = w.weight(at({ step: step + 1 }));
-      return a >= 0 && b <= 1 && b >= a;
-    }),
-    { numRuns: 100 },
-  ),
+      fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 1000 }), (steps, step) => {
+        const w = klWeighting.linearWarmup({ steps });
+        const a = w.weight(at({ step }));
+        const b = w.weight(at({ step: step + 1 }));
+        return a >= 0 && b <= 1 && b >= a;
+      }),
+      { numRuns: 100 },
+    ),
   );
 });
 
 test('warm-up options are validated: exactly one of epochs/steps, from ≥ 0, cycles an integer, ratio in (0, 1]', (t) => {
   t.throws(() => klWeighting.linearWarmup({}), { instanceOf: InvalidArgumentError, message: /exactly one of \{epochs\} or \{steps\}/ });
   t.throws(() => klWeighting.linearWarmup({ epochs: 1, steps: 10 }), { instanceOf: InvalidArgumentError });
-  t.throws(() => klWeighting.linearWarmup({ epochs: 0 }), { instanceOf: InvalidArgumentError, message: /linearWarmup: argument 'epochs' was 0/ });
+  t.throws(() => klWeighting.linearWarmup({ epochs: 0 }), {
+    instanceOf: InvalidArgumentError,
+    message: /linearWarmup: argument 'epochs' was 0/,
+  });
   t.throws(() => klWeighting.linearWarmup({ steps: 10, from: -1 }), { instanceOf: InvalidArgumentError, message: /'from' was -1/ });
   t.throws(() => klWeighting.sigmoidWarmup({ steps: 10, steepness: 0 }), { instanceOf: InvalidArgumentError, message: /steepness/ });
-  t.throws(() => klWeighting.cyclical({ cycles: 2.5, totalSteps: 100 }), { instanceOf: InvalidArgumentError, message: /cyclical: argument 'cycles' was 2.5/ });
+  t.throws(() => klWeighting.cyclical({ cycles: 2.5, totalSteps: 100 }), {
+    instanceOf: InvalidArgumentError,
+    message: /cyclical: argument 'cycles' was 2.5/,
+  });
   t.throws(() => klWeighting.cyclical({ cycles: 4, totalSteps: 3 }), { instanceOf: InvalidArgumentError, message: /totalSteps/ });
   t.throws(() => klWeighting.cyclical({ cycles: 4, totalSteps: 100, ratio: 0 }), { instanceOf: InvalidArgumentError, message: /ratio/ });
   t.throws(() => klWeighting.cyclical({ cycles: 4, totalSteps: 100, ratio: 1.5 }), { instanceOf: InvalidArgumentError });

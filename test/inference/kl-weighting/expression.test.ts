@@ -13,7 +13,12 @@ test("expression('min(1, epoch / 10) / datasetSize') is a per-example warm-up", 
 });
 
 test('expression sees every position field and allowed functions, constants and conditionals', (t) => {
-  near(t, klWeighting.expression('2^(numBatches - batchIndex - 1) / (2^numBatches - 1)').weight(at({ batchIndex: 0, numBatches: 4 })), 8 / 15, 1e-15);
+  near(
+    t,
+    klWeighting.expression('2^(numBatches - batchIndex - 1) / (2^numBatches - 1)').weight(at({ batchIndex: 0, numBatches: 4 })),
+    8 / 15,
+    1e-15,
+  );
   near(t, klWeighting.expression('step < 5 ? 0 : exp(-step / 100)').weight(at({ step: 100 })), Math.exp(-1), 1e-15);
   t.is(klWeighting.expression('step < 5 ? 0 : 1').weight(at({ step: 4 })), 0);
   near(t, klWeighting.expression('(1 - cos(pi * min(1, step / 10))) / 2').weight(at({ step: 5 })), 0.5, 1e-15);
@@ -27,15 +32,32 @@ test('expression rejects unknown symbols at construction, listing the allowed on
 });
 
 test('expression rejects unsafe functions, assignments, property access and syntax errors', (t) => {
-  for (const source of ['import({}, {})', 'evaluate("1")', 'createUnit("x")', 'a = 1', 'f(x) = x', 'epoch.constructor', '[1, 2]', 'epoch +', '"text"', '5 cm']) {
+  for (const source of [
+    'import({}, {})',
+    'evaluate("1")',
+    'createUnit("x")',
+    'a = 1',
+    'f(x) = x',
+    'epoch.constructor',
+    '[1, 2]',
+    'epoch +',
+    '"text"',
+    '5 cm',
+  ]) {
     t.throws(() => klWeighting.expression(source), { instanceOf: InvalidArgumentError }, source);
   }
   t.throws(() => klWeighting.expression(''), { instanceOf: InvalidArgumentError, message: /non-empty formula/ });
 });
 
 test('expression values that are negative or non-finite are refused when evaluated', (t) => {
-  t.throws(() => klWeighting.expression('epoch - 1').weight(at({ epoch: 0 })), { instanceOf: InvalidArgumentError, message: /weight' was -1/ });
-  t.throws(() => klWeighting.expression('1 / batchIndex').weight(at({ batchIndex: 0 })), { instanceOf: InvalidArgumentError, message: /Infinity/ });
+  t.throws(() => klWeighting.expression('epoch - 1').weight(at({ epoch: 0 })), {
+    instanceOf: InvalidArgumentError,
+    message: /weight' was -1/,
+  });
+  t.throws(() => klWeighting.expression('1 / batchIndex').weight(at({ batchIndex: 0 })), {
+    instanceOf: InvalidArgumentError,
+    message: /Infinity/,
+  });
 });
 
 test('expression caps length and nesting with a typed error instead of overflowing the parser stack', (t) => {

@@ -34,13 +34,13 @@ test('blundell: the weights of any epoch length sum to 1 (property)', (t) => {
   const w = klWeighting.blundell();
   t.notThrows(() =>
     fc.assert(
-    fc.property(fc.integer({ min: 1, max: 3000 }), (M) => {
-      let sum = 0;
-      for (let b = 0; b < M; b++) sum += w.weight(at({ batchIndex: b, numBatches: M }));
-      return Math.abs(sum - 1) < 1e-12;
-    }),
-    { numRuns: 40 },
-  ),
+      fc.property(fc.integer({ min: 1, max: 3000 }), (M) => {
+        let sum = 0;
+        for (let b = 0; b < M; b++) sum += w.weight(at({ batchIndex: b, numBatches: M }));
+        return Math.abs(sum - 1) < 1e-12;
+      }),
+      { numRuns: 40 },
+    ),
   );
 });
 
@@ -73,22 +73,44 @@ test('both tempering conventions at T = 1 give the plain KL weights {1, 1}', (t)
 });
 
 test('bad arguments are typed errors naming the factory: N ≤ 0, negative T, negative β', (t) => {
-  t.throws(() => klWeighting.perExample(0), { instanceOf: InvalidArgumentError, message: /klWeighting\.perExample: argument 'datasetSize' was 0; expected a finite number > 0/ });
+  t.throws(() => klWeighting.perExample(0), {
+    instanceOf: InvalidArgumentError,
+    message: /klWeighting\.perExample: argument 'datasetSize' was 0; expected a finite number > 0/,
+  });
   t.throws(() => klWeighting.perExample(-5), { instanceOf: InvalidArgumentError });
-  t.throws(() => klWeighting.temperedLikelihood(-1), { instanceOf: InvalidArgumentError, message: /temperedLikelihood: argument 'temperature' was -1/ });
-  t.throws(() => klWeighting.temperedPosterior(-0.5), { instanceOf: InvalidArgumentError, message: /temperedPosterior: argument 'temperature'/ });
+  t.throws(() => klWeighting.temperedLikelihood(-1), {
+    instanceOf: InvalidArgumentError,
+    message: /temperedLikelihood: argument 'temperature' was -1/,
+  });
+  t.throws(() => klWeighting.temperedPosterior(-0.5), {
+    instanceOf: InvalidArgumentError,
+    message: /temperedPosterior: argument 'temperature'/,
+  });
   t.throws(() => klWeighting.temperedPosterior(0), { instanceOf: InvalidArgumentError });
   t.throws(() => klWeighting.constant(-0.1), { instanceOf: InvalidArgumentError, message: /constant: argument 'beta'/ });
 });
 
 test('invalid positions are rejected: datasetSize ≤ 0, batchIndex ≥ numBatches, fractional step', (t) => {
-  t.throws(() => klWeighting.perExample().weight(at({ datasetSize: 0 })), { instanceOf: InvalidArgumentError, message: /perExample: argument 'position.datasetSize' was 0/ });
-  t.throws(() => klWeighting.blundell().weight(at({ batchIndex: 10, numBatches: 10 })), { instanceOf: InvalidArgumentError, message: /batchIndex' was 10; expected an integer < position.numBatches \(10\)/ });
+  t.throws(() => klWeighting.perExample().weight(at({ datasetSize: 0 })), {
+    instanceOf: InvalidArgumentError,
+    message: /perExample: argument 'position.datasetSize' was 0/,
+  });
+  t.throws(() => klWeighting.blundell().weight(at({ batchIndex: 10, numBatches: 10 })), {
+    instanceOf: InvalidArgumentError,
+    message: /batchIndex' was 10; expected an integer < position.numBatches \(10\)/,
+  });
   t.throws(() => klWeighting.perMinibatch().weight(at({ step: 1.5 })), { instanceOf: InvalidArgumentError, message: /position.step/ });
 });
 
 test('every weighting states the objective it optimises in describe', (t) => {
-  for (const w of [klWeighting.perExample(), klWeighting.perMinibatch(), klWeighting.blundell(), klWeighting.constant(2), klWeighting.temperedLikelihood(0.5), klWeighting.temperedPosterior(0.5)]) {
+  for (const w of [
+    klWeighting.perExample(),
+    klWeighting.perMinibatch(),
+    klWeighting.blundell(),
+    klWeighting.constant(2),
+    klWeighting.temperedLikelihood(0.5),
+    klWeighting.temperedPosterior(0.5),
+  ]) {
     t.regex(w.describe, /(Minimises|Multiplies).*KL|H\(q\)/, w.name);
   }
 });

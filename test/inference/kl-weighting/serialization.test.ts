@@ -29,7 +29,11 @@ test('every built-in weighting survives JSON.stringify → klWeightingFromJSON w
     t.deepEqual(copy.toJSON(), original.toJSON());
     for (const position of positions) {
       for (const layer of [undefined, { name: 'OUTPUT' }, { name: 'dense' }]) {
-        t.deepEqual(klWeighting.klTermWeights(copy, position, layer), klWeighting.klTermWeights(original, position, layer), `${original.name} at step ${position.step}`);
+        t.deepEqual(
+          klWeighting.klTermWeights(copy, position, layer),
+          klWeighting.klTermWeights(original, position, layer),
+          `${original.name} at step ${position.step}`,
+        );
       }
     }
   }
@@ -41,11 +45,22 @@ test('a perLayer override matched by a function cannot be serialized (FormatErro
 });
 
 test('unknown names and bad configs are typed errors; custom weightings can be registered', (t) => {
-  t.throws(() => klWeightingFromJSON({ name: 'nope', config: {} }), { instanceOf: InvalidArgumentError, message: /spec\.name' was "nope"; expected one of .*'blundell'/ });
+  t.throws(() => klWeightingFromJSON({ name: 'nope', config: {} }), {
+    instanceOf: InvalidArgumentError,
+    message: /spec\.name' was "nope"; expected one of .*'blundell'/,
+  });
   t.throws(() => klWeightingFromJSON({ name: 'constant', config: { beta: 'x' } }), { instanceOf: InvalidArgumentError });
   t.throws(() => klWeightingFromJSON(null), { instanceOf: InvalidArgumentError });
-  t.throws(() => klWeighting.registerKLWeighting('blundell', () => klWeighting.blundell()), { instanceOf: InvalidArgumentError, message: /not registered yet/ });
-  const half: KLWeighting = { name: 'test-half', describe: 'Minimises NLL + KL / 2.', weight: () => 0.5, toJSON: () => ({ name: 'test-half', config: {} }) };
+  t.throws(() => klWeighting.registerKLWeighting('blundell', () => klWeighting.blundell()), {
+    instanceOf: InvalidArgumentError,
+    message: /not registered yet/,
+  });
+  const half: KLWeighting = {
+    name: 'test-half',
+    describe: 'Minimises NLL + KL / 2.',
+    weight: () => 0.5,
+    toJSON: () => ({ name: 'test-half', config: {} }),
+  };
   klWeighting.registerKLWeighting('test-half', () => half);
   t.is(klWeightingFromJSON({ name: 'test-half', config: {} }).weight(at()), 0.5);
 });

@@ -32,7 +32,12 @@ function expected(lambda: number, w: number, s: number): number[] {
 test('diceCrossEntropy per image = Σ weighted CE + λ·V·(1 − soft Dice), checked against the formula in float64', (t) => {
   const y = tf.tensor4d(labels, shape);
   const z = tf.tensor4d(logits, shape);
-  for (const [lambda, w, s] of [[1, 1, 1], [0.5, 10, 1], [2, 3, 1e-5], [1, 1, 0]]) {
+  for (const [lambda, w, s] of [
+    [1, 1, 1],
+    [0.5, 10, 1],
+    [2, 3, 1e-5],
+    [1, 1, 0],
+  ]) {
     const got = take(diceCrossEntropy({ diceWeight: lambda, positiveWeight: w, smooth: s }).perImage(y, z));
     const want = expected(lambda, w, s);
     t.is(got.length, 2);
@@ -74,9 +79,18 @@ test('the gradient of the Dice part pulls up the lesion logit and pushes down th
 });
 
 test('diceCrossEntropy validates its options and inputs, naming the function, argument and value', (t) => {
-  t.throws(() => diceCrossEntropy({ diceWeight: -1 }), { instanceOf: InvalidArgumentError, message: /diceCrossEntropy: argument 'diceWeight' was -1/ });
-  t.throws(() => diceCrossEntropy({ positiveWeight: 0 }), { instanceOf: InvalidArgumentError, message: /diceCrossEntropy: argument 'positiveWeight' was 0/ });
-  t.throws(() => diceCrossEntropy({ smooth: Number.NaN }), { instanceOf: InvalidArgumentError, message: /diceCrossEntropy: argument 'smooth'/ });
+  t.throws(() => diceCrossEntropy({ diceWeight: -1 }), {
+    instanceOf: InvalidArgumentError,
+    message: /diceCrossEntropy: argument 'diceWeight' was -1/,
+  });
+  t.throws(() => diceCrossEntropy({ positiveWeight: 0 }), {
+    instanceOf: InvalidArgumentError,
+    message: /diceCrossEntropy: argument 'positiveWeight' was 0/,
+  });
+  t.throws(() => diceCrossEntropy({ smooth: Number.NaN }), {
+    instanceOf: InvalidArgumentError,
+    message: /diceCrossEntropy: argument 'smooth'/,
+  });
   t.throws(() => diceCrossEntropy(null as never), { instanceOf: InvalidArgumentError, message: /diceCrossEntropy: argument 'options'/ });
   const y = tf.zeros([1, 2, 2, 1]);
   const z = tf.zeros([1, 2, 3, 1]);

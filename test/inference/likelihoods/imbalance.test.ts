@@ -32,38 +32,45 @@ test('OHEM keeps every positive and exactly the k = 3·P hardest negatives; the 
 test('OHEM keeps min(k, negatives): all negatives when k exceeds them, none without positives', (t) => {
   const y = tf.tensor1d([1, 1, 0, 0]);
   const z = tf.tensor1d([0.1, 0.2, 0.3, -0.3]);
-  t.true(take(ohem().perElement(y, z)).every((v) => v > 0), 'k = 6 > 2 negatives: all kept');
+  t.true(
+    take(ohem().perElement(y, z)).every((v) => v > 0),
+    'k = 6 > 2 negatives: all kept',
+  );
   t.deepEqual(take(ohem().perElement(tf.tensor1d([0, 0, 0]), tf.tensor1d([1, 2, 3]))), [0, 0, 0]);
   const minimum = take(ohem({ minNegatives: 1 }).perElement(tf.tensor1d([0, 0, 0]), tf.tensor1d([1, 3, 2])));
-  t.deepEqual(minimum.map((v) => v > 0), [false, true, false], 'minNegatives keeps the hardest');
+  t.deepEqual(
+    minimum.map((v) => v > 0),
+    [false, true, false],
+    'minNegatives keeps the hardest',
+  );
   tf.dispose([y, z]);
 });
 
 test('ohemMask keeps exactly min(⌊ratio·P⌋, negatives) negatives, each at least as hard as any dropped one (property)', (t) => {
   t.notThrows(() =>
     fc.assert(
-    fc.property(
-      fc.array(fc.record({ positive: fc.boolean(), loss: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 60 }),
-      fc.double({ min: 0.5, max: 5, noNaN: true }),
-      (cells, ratio) => {
-        const y = cells.map((c) => (c.positive ? 1 : 0));
-        const loss = cells.map((c) => c.loss); // integer losses make ties common
-        const mask = ohemMask(y, loss, ratio, 0);
-        const positives = y.filter((v) => v === 1).length;
-        const negatives = cells.length - positives;
-        const keptNegatives = cells.filter((c, i) => !c.positive && mask[i] === 1);
-        const droppedNegatives = cells.filter((c, i) => !c.positive && mask[i] === 0);
-        const minKept = Math.min(...keptNegatives.map((c) => c.loss));
-        const maxDropped = Math.max(...droppedNegatives.map((c) => c.loss));
-        return (
-          cells.every((c, i) => !c.positive || mask[i] === 1) &&
-          keptNegatives.length === Math.min(Math.floor(ratio * positives), negatives) &&
-          (keptNegatives.length === 0 || droppedNegatives.length === 0 || minKept >= maxDropped)
-        );
-      },
+      fc.property(
+        fc.array(fc.record({ positive: fc.boolean(), loss: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0.5, max: 5, noNaN: true }),
+        (cells, ratio) => {
+          const y = cells.map((c) => (c.positive ? 1 : 0));
+          const loss = cells.map((c) => c.loss); // integer losses make ties common
+          const mask = ohemMask(y, loss, ratio, 0);
+          const positives = y.filter((v) => v === 1).length;
+          const negatives = cells.length - positives;
+          const keptNegatives = cells.filter((c, i) => !c.positive && mask[i] === 1);
+          const droppedNegatives = cells.filter((c, i) => !c.positive && mask[i] === 0);
+          const minKept = Math.min(...keptNegatives.map((c) => c.loss));
+          const maxDropped = Math.max(...droppedNegatives.map((c) => c.loss));
+          return (
+            cells.every((c, i) => !c.positive || mask[i] === 1) &&
+            keptNegatives.length === Math.min(Math.floor(ratio * positives), negatives) &&
+            (keptNegatives.length === 0 || droppedNegatives.length === 0 || minKept >= maxDropped)
+          );
+        },
+      ),
+      { numRuns: 200 },
     ),
-    { numRuns: 200 },
-  ),
   );
 });
 
@@ -81,8 +88,14 @@ test('Dice of identical masks is 1, of disjoint masks ≈ 0, and of half-overlap
 });
 
 test('Tversky with α = β = ½ equals Dice (without smoothing); β > α penalises misses more than false alarms', (t) => {
-  const y = tf.tensor2d([[1, 1, 0, 0], [0, 1, 1, 1]]);
-  const p = tf.tensor2d([[0.9, 0.2, 0.4, 0.1], [0.5, 0.5, 0.9, 0.1]]);
+  const y = tf.tensor2d([
+    [1, 1, 0, 0],
+    [0, 1, 1, 1],
+  ]);
+  const p = tf.tensor2d([
+    [0.9, 0.2, 0.4, 0.1],
+    [0.5, 0.5, 0.9, 0.1],
+  ]);
   const dice = take(diceCoefficient(y, p, 0));
   take(tverskyIndex(y, p, 0.5, 0.5, 0)).forEach((v, i) => near(t, v, dice[i], 1e-6));
   const miss = tf.tensor2d([[1, 0, 0, 0]]);

@@ -1,6 +1,15 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { gaussian, gaussianHeteroscedastic, likelihoodFromJSON, logGamma, studentT, bernoulli, categorical, weightedBernoulli } from '../../../inference/index.js';
+import {
+  gaussian,
+  gaussianHeteroscedastic,
+  likelihoodFromJSON,
+  logGamma,
+  studentT,
+  bernoulli,
+  categorical,
+  weightedBernoulli,
+} from '../../../inference/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 import { expectNoLeak, near, take, takeScalar } from '../../helpers/leak.js';
 
@@ -72,7 +81,12 @@ test('studentT equals the Student-t formula and approaches the Gaussian as ν gr
       const values = take(studentT({ degreesOfFreedom: nu, scale: 0.8 }).perElement(y, mu));
       ys.forEach((yi, i) => {
         const z = (yi - mus[i]) / 0.8;
-        const expected = logGamma(nu / 2) - logGamma((nu + 1) / 2) + 0.5 * Math.log(nu * Math.PI) + Math.log(0.8) + ((nu + 1) / 2) * Math.log1p((z * z) / nu);
+        const expected =
+          logGamma(nu / 2) -
+          logGamma((nu + 1) / 2) +
+          0.5 * Math.log(nu * Math.PI) +
+          Math.log(0.8) +
+          ((nu + 1) / 2) * Math.log1p((z * z) / nu);
         near(t, values[i], expected, 1e-5, `ν=${nu}`);
       });
     }
@@ -86,7 +100,14 @@ test('studentT equals the Student-t formula and approaches the Gaussian as ν gr
 });
 
 test('every built-in likelihood round-trips through JSON', (t) => {
-  for (const likelihood of [gaussian({ scale: 0.3 }), gaussianHeteroscedastic(), studentT({ degreesOfFreedom: 3, scale: 'learned', initialScale: 0.4 }), bernoulli(), weightedBernoulli({ positiveWeight: 3 }), categorical()]) {
+  for (const likelihood of [
+    gaussian({ scale: 0.3 }),
+    gaussianHeteroscedastic(),
+    studentT({ degreesOfFreedom: 3, scale: 'learned', initialScale: 0.4 }),
+    bernoulli(),
+    weightedBernoulli({ positiveWeight: 3 }),
+    categorical(),
+  ]) {
     const spec = likelihood.toJSON?.();
     const copy = likelihoodFromJSON(JSON.parse(JSON.stringify(spec)));
     t.deepEqual(copy.toJSON?.(), spec, likelihood.name);
@@ -98,8 +119,14 @@ test('every built-in likelihood round-trips through JSON', (t) => {
 test('bad likelihood options and specs are typed errors naming the argument', (t) => {
   t.throws(() => gaussian({ scale: -1 }), { instanceOf: InvalidArgumentError, message: /scale/ });
   t.throws(() => gaussian({ scale: 'learned', initialScale: 0 }), { instanceOf: InvalidArgumentError, message: /initialScale/ });
-  t.throws(() => gaussian({ scale: 1, logScalePrior: { loc: 0, scale: 1 } }), { instanceOf: InvalidArgumentError, message: /logScalePrior/ });
-  t.throws(() => gaussian({ scale: 'learned', logScalePrior: { loc: 0, scale: 0 } }), { instanceOf: InvalidArgumentError, message: /logScalePrior.scale/ });
+  t.throws(() => gaussian({ scale: 1, logScalePrior: { loc: 0, scale: 1 } }), {
+    instanceOf: InvalidArgumentError,
+    message: /logScalePrior/,
+  });
+  t.throws(() => gaussian({ scale: 'learned', logScalePrior: { loc: 0, scale: 0 } }), {
+    instanceOf: InvalidArgumentError,
+    message: /logScalePrior.scale/,
+  });
   t.throws(() => studentT({ degreesOfFreedom: 0 }), { instanceOf: InvalidArgumentError, message: /degreesOfFreedom/ });
   t.throws(() => likelihoodFromJSON({ name: 'nope', config: {} }), { instanceOf: InvalidArgumentError, message: /'gaussian'/ });
 });

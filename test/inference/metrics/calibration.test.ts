@@ -40,7 +40,10 @@ test('15 equal-width bins cover [0, 1]; counts add up; p = 0 lands in the first 
   t.is(bins.length, 15);
   t.is(bins[0].lower, 0);
   t.is(bins[14].upper, 1);
-  t.is(bins.reduce((a, b) => a + b.count, 0), 4);
+  t.is(
+    bins.reduce((a, b) => a + b.count, 0),
+    4,
+  );
   t.is(bins[0].count, 1);
   t.is(bins[14].count, 1);
 });
@@ -57,8 +60,14 @@ test('NLL of a confident mistake is finite (p clamped to 1e-7)', (t) => {
 });
 
 test('invalid probabilities, bins and empty regions give typed errors', (t) => {
-  t.throws(() => brierScore([1.5], [1]), { instanceOf: InvalidArgumentError, message: /brierScore: argument 'probabilities\[0\]' was 1.5; expected a probability in \[0, 1\]/ });
+  t.throws(() => brierScore([1.5], [1]), {
+    instanceOf: InvalidArgumentError,
+    message: /brierScore: argument 'probabilities\[0\]' was 1.5; expected a probability in \[0, 1\]/,
+  });
   t.throws(() => expectedCalibrationError([0.5], [1], { bins: 0 }), { instanceOf: InvalidArgumentError, message: /options.bins/ });
   t.throws(() => brierScore([0.5], [1], { region: [0] }), { instanceOf: InvalidArgumentError, message: /at least one voxel/ });
-  t.throws(() => expectedCalibrationError([0.5], [1], { kind: 'class' as 'foreground' }), { instanceOf: InvalidArgumentError, message: /'top-label', 'foreground'/ });
+  t.throws(() => expectedCalibrationError([0.5], [1], { kind: 'class' as 'foreground' }), {
+    instanceOf: InvalidArgumentError,
+    message: /'top-label', 'foreground'/,
+  });
 });

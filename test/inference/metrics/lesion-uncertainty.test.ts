@@ -18,13 +18,27 @@ function handMade(): { p: Float32Array; mi: Float32Array; entropy: Float32Array;
   const mi = new Float32Array(n).fill(0.002);
   const entropy = new Float32Array(n).fill(0.05);
   const truth = new Uint8Array(n);
-  for (const [[z, y, x], prob, m] of [[[1, 1, 1], 0.9, 0.1], [[1, 1, 2], 0.8, 0.2], [[2, 2, 3], 0.7, 0.3], [[3, 5, 5], 0.6, 0.5]] as const) {
+  for (const [[z, y, x], prob, m] of [
+    [[1, 1, 1], 0.9, 0.1],
+    [[1, 1, 2], 0.8, 0.2],
+    [[2, 2, 3], 0.7, 0.3],
+    [[3, 5, 5], 0.6, 0.5],
+  ] as const) {
     p[at(z, y, x)] = prob;
     mi[at(z, y, x)] = m;
     entropy[at(z, y, x)] = 0.4;
   }
-  for (const [z, y, x] of [[1, 1, 1], [1, 1, 2], [0, 4, 0], [0, 4, 1]]) truth[at(z, y, x)] = 1;
-  for (const [z, y, x] of [[0, 4, 0], [0, 4, 1]]) {
+  for (const [z, y, x] of [
+    [1, 1, 1],
+    [1, 1, 2],
+    [0, 4, 0],
+    [0, 4, 1],
+  ])
+    truth[at(z, y, x)] = 1;
+  for (const [z, y, x] of [
+    [0, 4, 0],
+    [0, 4, 1],
+  ]) {
     p[at(z, y, x)] = 0.01;
     mi[at(z, y, x)] = 0.001;
   }
@@ -35,7 +49,12 @@ const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
 
 test('26-connectivity joins the corner-touching voxel: 2 detections with their voxel counts, mean/max p̄ and MI, most uncertain first', (t) => {
   const { p, mi, entropy, truth } = handMade();
-  const report = lesionUncertainty({ meanProbability: p, maps: { mutualInformation: mi, predictiveEntropy: entropy }, truth, shape: [D, H, W] });
+  const report = lesionUncertainty({
+    meanProbability: p,
+    maps: { mutualInformation: mi, predictiveEntropy: entropy },
+    truth,
+    shape: [D, H, W],
+  });
   t.is(report.trueLesions, 2);
   t.is(report.detections.length, 2);
   const [falsePositive, found] = report.detections;
@@ -53,7 +72,12 @@ test('26-connectivity joins the corner-touching voxel: 2 detections with their v
 
 test('the missed lesion is reported with the uncertainty inside it: a confident miss (p̄ 0.01, MI 0.001)', (t) => {
   const { p, mi, entropy, truth } = handMade();
-  const report = lesionUncertainty({ meanProbability: p, maps: { mutualInformation: mi, predictiveEntropy: entropy }, truth, shape: [D, H, W] });
+  const report = lesionUncertainty({
+    meanProbability: p,
+    maps: { mutualInformation: mi, predictiveEntropy: entropy },
+    truth,
+    shape: [D, H, W],
+  });
   t.is(report.missed.length, 1);
   const [miss] = report.missed;
   t.is(miss.voxels, 2);
@@ -72,7 +96,10 @@ test('6-connectivity splits off the corner voxel as a third detection; minLesion
   const face = lesionUncertainty({ meanProbability: p, maps: { mi }, truth, shape: [D, H, W] }, { connectivity: 'face' });
   t.deepEqual(face.detections.map((d) => d.voxels).sort(), [1, 1, 2]);
   const large = lesionUncertainty({ meanProbability: p, maps: { mi }, truth, shape: [D, H, W] }, { minLesionSize: 2 });
-  t.deepEqual(large.detections.map((d) => d.voxels), [3]);
+  t.deepEqual(
+    large.detections.map((d) => d.voxels),
+    [3],
+  );
   t.is(large.trueLesions, 2);
 });
 
@@ -80,12 +107,21 @@ test('lesion TPR/FDR as a function of the uncertainty threshold; filtering by MI
   const { p, mi, truth } = handMade();
   const report = lesionUncertainty({ meanProbability: p, maps: { mutualInformation: mi }, truth, shape: [D, H, W] });
   const byUncertainty = lesionFilterCurve(report, uncertaintyFilter('mutualInformation'));
-  t.deepEqual(byUncertainty.map((point) => [point.kept, point.tpr, point.fdr]), [[1, 0.5, 0], [2, 0.5, 0.5]]);
+  t.deepEqual(
+    byUncertainty.map((point) => [point.kept, point.tpr, point.fdr]),
+    [
+      [1, 0.5, 0],
+      [2, 0.5, 0.5],
+    ],
+  );
   t.true(close(byUncertainty[0].threshold, 0.2));
   t.is(fdrAtTpr(byUncertainty, 0.5), 0);
   t.true(Number.isNaN(fdrAtTpr(byUncertainty, 0.9)));
   const byProbability = lesionFilterCurve(report, probabilityFilter('max'));
-  t.deepEqual(byProbability.map((point) => point.threshold), [0.9, 0.6].map((v) => Math.fround(v)));
+  t.deepEqual(
+    byProbability.map((point) => point.threshold),
+    [0.9, 0.6].map((v) => Math.fround(v)),
+  );
   // A confident-looking false positive (p̄ 0.95, but MI 0.5): the probability filter must keep it
   // to reach TPR 0.5, the uncertainty filter drops it.
   p[at(3, 5, 5)] = 0.95;
@@ -103,19 +139,36 @@ test('components never cross examples of a batch [N, D, H, W, 1]; the example in
   const batchTruth = new Uint8Array(2 * p.length);
   batchTruth.set(truth);
   const report = lesionUncertainty({ meanProbability: batchP, maps: { mi: batchMi }, truth: batchTruth, shape: [2, D, H, W, 1] });
-  t.true(report.detections.every((d) => d.example === 1 && d.truthLabels.length === 0), 'detections in example 1, truth in example 0');
-  t.deepEqual(report.missed.map((m) => m.example), [0, 0]);
+  t.true(
+    report.detections.every((d) => d.example === 1 && d.truthLabels.length === 0),
+    'detections in example 1, truth in example 0',
+  );
+  t.deepEqual(
+    report.missed.map((m) => m.example),
+    [0, 0],
+  );
 });
 
 test('bad input: no maps, NaN values, mismatched lengths, an unknown sortBy map', (t) => {
   const { p, mi, truth } = handMade();
-  t.throws(() => lesionUncertainty({ meanProbability: p, maps: {}, shape: [D, H, W] }), { instanceOf: InvalidArgumentError, message: /input.maps/ });
+  t.throws(() => lesionUncertainty({ meanProbability: p, maps: {}, shape: [D, H, W] }), {
+    instanceOf: InvalidArgumentError,
+    message: /input.maps/,
+  });
   const nan = Float32Array.from(mi);
   nan[7] = Number.NaN;
-  t.throws(() => lesionUncertainty({ meanProbability: p, maps: { mi: nan }, shape: [D, H, W] }), { instanceOf: InvalidArgumentError, message: /input\.maps\.mi\[7\]' was NaN/ });
+  t.throws(() => lesionUncertainty({ meanProbability: p, maps: { mi: nan }, shape: [D, H, W] }), {
+    instanceOf: InvalidArgumentError,
+    message: /input\.maps\.mi\[7\]' was NaN/,
+  });
   t.throws(() => lesionUncertainty({ meanProbability: p, maps: { mi: mi.subarray(1) }, shape: [D, H, W] }), { instanceOf: ShapeError });
-  t.throws(() => lesionUncertainty({ meanProbability: p, maps: { mi }, truth: truth.subarray(3), shape: [D, H, W] }), { instanceOf: ShapeError });
-  t.throws(() => lesionUncertainty({ meanProbability: p, maps: { mi }, shape: [D, H, W] }, { sortBy: { map: 'entropy', statistic: 'mean' } }), { instanceOf: InvalidArgumentError, message: /sortBy/ });
+  t.throws(() => lesionUncertainty({ meanProbability: p, maps: { mi }, truth: truth.subarray(3), shape: [D, H, W] }), {
+    instanceOf: ShapeError,
+  });
+  t.throws(
+    () => lesionUncertainty({ meanProbability: p, maps: { mi }, shape: [D, H, W] }, { sortBy: { map: 'entropy', statistic: 'mean' } }),
+    { instanceOf: InvalidArgumentError, message: /sortBy/ },
+  );
   const withoutTruth = lesionUncertainty({ meanProbability: p, maps: { mi }, shape: [D, H, W] });
   t.throws(() => lesionFilterCurve(withoutTruth, uncertaintyFilter('mi')), { instanceOf: InvalidArgumentError, message: /truth mask/ });
 });

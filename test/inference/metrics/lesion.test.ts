@@ -5,30 +5,13 @@ import { InvalidArgumentError, ShapeError } from '../../../src/errors.js';
 import { expectNoLeak } from '../../helpers/leak.js';
 
 // 6 × 6 truth: a single voxel at (0,0), a 2×2 block at rows 2–3 / cols 2–3, and a diagonal pair (5,4)-(4,5).
-const truth2d = [
-  1, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0,
-  0, 0, 1, 1, 0, 0,
-  0, 0, 1, 1, 0, 0,
-  0, 0, 0, 0, 0, 1,
-  0, 0, 0, 0, 1, 0,
-];
+const truth2d = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0];
 // Prediction: touches the block with one voxel, hits one voxel of the diagonal pair, adds a false blob at (0,4)-(0,5).
-const predicted2d = [
-  0, 0, 0, 0, 1, 1,
-  0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0,
-  0, 0, 0, 1, 0, 0,
-  0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 1, 0,
-];
+const predicted2d = [0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0];
 
 test('8-connectivity: 3 true lesions, 2 detected; 3 predicted components, 1 false discovery', (t) => {
   const m = lesionMetrics(predicted2d, truth2d, { shape: [6, 6] });
-  t.deepEqual(
-    [m.trueLesions, m.detectedLesions, m.predictedLesions, m.falseDiscoveries],
-    [3, 2, 3, 1],
-  );
+  t.deepEqual([m.trueLesions, m.detectedLesions, m.predictedLesions, m.falseDiscoveries], [3, 2, 3, 1]);
   t.is(m.tpr, 2 / 3);
   t.is(m.fdr, 1 / 3);
 });
@@ -81,7 +64,10 @@ test('empty masks give NaN rates instead of dividing by zero', (t) => {
 
 test('lesion metrics reject missing or inconsistent shapes with typed errors', (t) => {
   t.throws(() => lesionMetrics([1, 0], [1, 0]), { instanceOf: InvalidArgumentError, message: /lesionMetrics: argument 'options.shape'/ });
-  t.throws(() => lesionMetrics([1, 0, 0], [1, 0, 0], { shape: [2, 2] }), { instanceOf: ShapeError, message: /labelComponents: 'mask' has shape \[3\]; expected 4 voxels/ });
+  t.throws(() => lesionMetrics([1, 0, 0], [1, 0, 0], { shape: [2, 2] }), {
+    instanceOf: ShapeError,
+    message: /labelComponents: 'mask' has shape \[3\]; expected 4 voxels/,
+  });
   t.throws(() => labelComponents([1, 0, 0, 0], [1, 2, 1, 2]), { instanceOf: ShapeError, message: /\[N, H, W, 1\]/ });
   t.throws(() => lesionMetrics([1], [1], { shape: [1, 1], minLesionSize: 0 }), { instanceOf: InvalidArgumentError });
 });

@@ -30,7 +30,10 @@ test('multi-class top-label ECE equals the hand-computed value (15 equal-width b
   near(t, multiclassExpectedCalibrationError(probs, labels), 0.375, 1e-12);
   const bins = multiclassReliabilityBins(probs, labels);
   t.is(bins.length, 15);
-  t.deepEqual(bins.map((b) => b.count), [0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0]);
+  t.deepEqual(
+    bins.map((b) => b.count),
+    [0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0],
+  );
   // Two bins of width ½: [0, 0.5] holds 0.5 (wrong); (0.5, 1] holds 0.6 (wrong), 0.7, 0.9 → acc ⅔, conf 0.7333.
   near(t, multiclassExpectedCalibrationError(probs, labels, { bins: 2 }), 0.25 * 0.5 + 0.75 * Math.abs(2 / 3 - 2.2 / 3), 1e-12);
   // Adaptive, 2 bins: sorted confidences 0.5, 0.6 (acc 0, conf 0.55) | 0.7, 0.9 (acc 1, conf 0.8).
@@ -41,7 +44,12 @@ test('class-wise ECE, Brier, NLL and accuracy equal their hand-computed values',
   // One bin: class-wise ECE is the mean over classes of |mean p_k − frequency of k|.
   const meanP = [0.55, 0.3125, 0.1375];
   const freq = [0.25, 0.5, 0.25];
-  near(t, classwiseExpectedCalibrationError(probs, labels, { bins: 1 }), meanP.reduce((s, p, k) => s + Math.abs(p - freq[k]), 0) / 3, 1e-12);
+  near(
+    t,
+    classwiseExpectedCalibrationError(probs, labels, { bins: 1 }),
+    meanP.reduce((s, p, k) => s + Math.abs(p - freq[k]), 0) / 3,
+    1e-12,
+  );
   const brier = probs.reduce((s, row, i) => s + row.reduce((r, p, k) => r + (p - (labels[i] === k ? 1 : 0)) ** 2, 0), 0) / 4;
   near(t, multiclassBrierScore(probs, labels), brier, 1e-12);
   near(t, multiclassNegativeLogLikelihood(probs, labels), -(Math.log(0.9) + Math.log(0.3) + Math.log(0.7) + Math.log(0.3)) / 4, 1e-12);
@@ -67,7 +75,10 @@ test('binary-only metrics refuse [N, K] softmax output and name the multi-class 
   await expectNoLeak(t, () => {
     const softmax = tf.tensor2d(probs);
     const labelTensor = tf.tensor1d(labels);
-    t.throws(() => expectedCalibrationError(softmax, labelTensor), { instanceOf: ShapeError, message: /multiclassExpectedCalibrationError/ });
+    t.throws(() => expectedCalibrationError(softmax, labelTensor), {
+      instanceOf: ShapeError,
+      message: /multiclassExpectedCalibrationError/,
+    });
     t.throws(() => reliabilityBins(softmax, labelTensor), { instanceOf: ShapeError, message: /multiclassReliabilityBins/ });
     t.throws(() => brierScore(softmax, labelTensor), { instanceOf: ShapeError, message: /multiclassBrierScore/ });
     // The multi-class function accepts the same tensors.
@@ -84,7 +95,16 @@ test('misclassification AUROC and the accuracy–rejection curve on a hand case'
   // Uncertainty 1 − max p: 0.1, 0.4, 0.3, 0.5; errors at examples 1 and 3 (uncertainties 0.4, 0.5) → AUROC 1.
   const uncertainty = probs.map((row) => 1 - Math.max(...row));
   near(t, misclassificationAuroc(uncertainty, probs, labels), 1, 1e-12);
-  near(t, misclassificationAuroc(uncertainty.map((u) => -u), probs, labels), 0, 1e-12);
+  near(
+    t,
+    misclassificationAuroc(
+      uncertainty.map((u) => -u),
+      probs,
+      labels,
+    ),
+    0,
+    1e-12,
+  );
   const curve = accuracyRejectionCurve(uncertainty, probs, labels, { points: 4 });
   t.deepEqual(curve.rejected, [0, 0.25, 0.5, 0.75]);
   // Keep 4: 2/4; keep 3 (drop u = 0.5): 2/3; keep 2 (0.1, 0.3): 1; keep 1: 1.
@@ -96,6 +116,9 @@ test('bad multi-class inputs are typed errors', (t) => {
   t.throws(() => multiclassExpectedCalibrationError([[0.5, 0.6]], [0]), { instanceOf: InvalidArgumentError, message: /sum to 1/ });
   t.throws(() => multiclassExpectedCalibrationError(probs, [0, 1, 3, 2]), { instanceOf: InvalidArgumentError, message: /labels\[2\]/ });
   t.throws(() => multiclassExpectedCalibrationError(probs, [0, 1]), { instanceOf: ShapeError });
-  t.throws(() => multiclassExpectedCalibrationError(probs, labels, { binning: 'quantile' as 'adaptive' }), { instanceOf: InvalidArgumentError, message: /binning/ });
+  t.throws(() => multiclassExpectedCalibrationError(probs, labels, { binning: 'quantile' as 'adaptive' }), {
+    instanceOf: InvalidArgumentError,
+    message: /binning/,
+  });
   t.throws(() => misclassificationAuroc([0.1], probs, labels), { instanceOf: ShapeError, message: /uncertainty/ });
 });

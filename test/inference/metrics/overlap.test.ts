@@ -6,10 +6,7 @@ import { expectNoLeak } from '../../helpers/leak.js';
 
 test('voxel Dice, TPR and FDR match hand counts (TP 2, FP 1, FN 1, TN 1)', (t) => {
   const m = voxelMetrics([1, 1, 0, 0, 1], [1, 0, 0, 1, 1]);
-  t.deepEqual(
-    [m.truePositives, m.falsePositives, m.falseNegatives, m.trueNegatives],
-    [2, 1, 1, 1],
-  );
+  t.deepEqual([m.truePositives, m.falsePositives, m.falseNegatives, m.trueNegatives], [2, 1, 1, 1]);
   t.is(m.dice, 4 / 6);
   t.is(m.tpr, 2 / 3);
   t.is(m.fdr, 1 / 3);
@@ -50,5 +47,8 @@ test('bad inputs give typed errors naming the function and argument', (t) => {
   const nanError = t.throws(() => diceScore([Number.NaN], [1]), { instanceOf: InvalidArgumentError });
   t.regex(nanError.message, /diceScore: argument 'predicted\[0\]' was NaN/);
   t.throws(() => diceScore('abc' as unknown as number[], [1]), { instanceOf: InvalidArgumentError, message: /array-like/ });
-  t.throws(() => diceScore([1], [1], { threshold: Number.POSITIVE_INFINITY }), { instanceOf: InvalidArgumentError, message: /options.threshold/ });
+  t.throws(() => diceScore([1], [1], { threshold: Number.POSITIVE_INFINITY }), {
+    instanceOf: InvalidArgumentError,
+    message: /options.threshold/,
+  });
 });

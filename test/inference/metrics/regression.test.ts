@@ -70,5 +70,16 @@ test('bad regression inputs are typed errors', (t) => {
   t.throws(() => gaussianNegativeLogLikelihood([0], [0], [1]), { instanceOf: InvalidArgumentError, message: /variances/ });
   t.throws(() => intervalCoverage([0.5], 1), { instanceOf: InvalidArgumentError, message: /level/ });
   t.throws(() => intervalCoverage([1.5], 0.5), { instanceOf: InvalidArgumentError, message: /pit/ });
-  t.throws(() => gaussianMixtureNegativeLogLikelihood([[0, 1]], [[1, 1], [1, 1]], [0, 1]), { instanceOf: ShapeError, message: /variances/ });
+  t.throws(
+    () =>
+      gaussianMixtureNegativeLogLikelihood(
+        [[0, 1]],
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [0, 1],
+      ),
+    { instanceOf: ShapeError, message: /variances/ },
+  );
 });

@@ -1,6 +1,12 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { heteroscedasticLoss, heteroscedasticProbability, splitHeteroscedastic, predictive, disposePredictive } from '../../../inference/predictive/index.js';
+import {
+  heteroscedasticLoss,
+  heteroscedasticProbability,
+  splitHeteroscedastic,
+  predictive,
+  disposePredictive,
+} from '../../../inference/predictive/index.js';
 import { NoiseSource, withNoise } from '../../../src/random/index.js';
 import { NoiseSourceError, ShapeError } from '../../../src/errors.js';
 import { expectNoLeak, take } from '../../helpers/leak.js';

@@ -1,6 +1,12 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { predictive, disposePredictive, bernoulliEntropy, categoricalEntropy, type PredictiveResult } from '../../../inference/predictive/index.js';
+import {
+  predictive,
+  disposePredictive,
+  bernoulliEntropy,
+  categoricalEntropy,
+  type PredictiveResult,
+} from '../../../inference/predictive/index.js';
 import { NoiseSource, withNoise, requireNoiseScope } from '../../../src/random/index.js';
 import { InvalidArgumentError, NoiseSourceError, ShapeError } from '../../../src/errors.js';
 import { expectNoLeak, take } from '../../helpers/leak.js';
@@ -27,7 +33,9 @@ test('predictive entropy = expected entropy + mutual information to float precis
     const x = inputs([3, 4, 4, 2]);
     for (const output of ['sigmoid', 'softmax'] as const) {
       const maps = predictive(stochasticModel(2), x, { samples: 12, seed: 5, output });
-      const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(maps.predictiveEntropy, tf.add(maps.expectedEntropy, maps.mutualInformation)))).dataSync()[0]);
+      const gap = tf.tidy(
+        () => tf.max(tf.abs(tf.sub(maps.predictiveEntropy, tf.add(maps.expectedEntropy, maps.mutualInformation)))).dataSync()[0],
+      );
       t.true(gap < 1e-6, `${output}: |H − (E[H] + MI)| = ${gap}`);
       t.true(tf.tidy(() => tf.min(maps.mutualInformation).dataSync()[0]) >= 0);
       t.true(tf.tidy(() => tf.mean(maps.mutualInformation).dataSync()[0]) > 1e-3, `${output}: disagreeing samples must give MI > 0`);
@@ -57,7 +65,13 @@ test('mutual information and variance are 0 for a deterministic model (LayersMod
 });
 
 /** Holds all S passes in memory and reduces them: the reference the streaming code must equal. */
-function allInMemory(model: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, samples: number, seed: number, output: 'sigmoid' | 'softmax'): Omit<PredictiveResult, 'samples'> {
+function allInMemory(
+  model: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+  samples: number,
+  seed: number,
+  output: 'sigmoid' | 'softmax',
+): Omit<PredictiveResult, 'samples'> {
   return tf.tidy(() => {
     const noise = new NoiseSource(seed);
     const passes = Array.from({ length: samples }, (_, s) => {
@@ -69,7 +83,13 @@ function allInMemory(model: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, samples: 
     const entropy = (p: tf.Tensor) => (output === 'sigmoid' ? bernoulliEntropy(p) : categoricalEntropy(p));
     const predictiveEntropy = entropy(mean);
     const expectedEntropy = tf.mean(tf.stack(passes.map(entropy)), 0);
-    return { meanProbability: mean, predictiveEntropy, expectedEntropy, mutualInformation: tf.relu(tf.sub(predictiveEntropy, expectedEntropy)), variance };
+    return {
+      meanProbability: mean,
+      predictiveEntropy,
+      expectedEntropy,
+      mutualInformation: tf.relu(tf.sub(predictiveEntropy, expectedEntropy)),
+      variance,
+    };
   });
 }
 
@@ -103,7 +123,12 @@ test('peak memory of S = 50 passes stays within 1.2× of S = 5 on a small 3D vol
       peak = Math.max(peak, tf.memory().numBytes - start);
       return y;
     };
-    const maps = predictive(model, x, { samples, seed: 9, chunkSize: 1, onProgress: () => (peak = Math.max(peak, tf.memory().numBytes - start)) });
+    const maps = predictive(model, x, {
+      samples,
+      seed: 9,
+      chunkSize: 1,
+      onProgress: () => (peak = Math.max(peak, tf.memory().numBytes - start)),
+    });
     disposePredictive(maps);
     return peak;
   };
@@ -116,7 +141,9 @@ test('peak memory of S = 50 passes stays within 1.2× of S = 5 on a small 3D vol
 test('onProgress counts every pass of every chunk', async (t) => {
   const x = inputs([3, 2], 1);
   const calls: Array<[number, number]> = [];
-  disposePredictive(predictive(stochasticModel(2), x, { samples: 4, seed: 1, chunkSize: 2, onProgress: (done, total) => calls.push([done, total]) }));
+  disposePredictive(
+    predictive(stochasticModel(2), x, { samples: 4, seed: 1, chunkSize: 2, onProgress: (done, total) => calls.push([done, total]) }),
+  );
   t.is(calls.length, 8);
   t.deepEqual(calls[7], [8, 8]);
   x.dispose();
@@ -138,7 +165,14 @@ test('binary entropy is ln 2 at p = ½, 0 (not NaN) at p = 0 and 1', (t) => {
   t.true(Math.abs(values[0] - Math.LN2) < 1e-6);
   t.true(values[1] >= 0 && values[1] < 1e-5);
   t.true(values[2] >= 0 && values[2] < 1e-5);
-  const uniform = take(categoricalEntropy(tf.tensor2d([[0.25, 0.25, 0.25, 0.25], [1, 0, 0, 0]])));
+  const uniform = take(
+    categoricalEntropy(
+      tf.tensor2d([
+        [0.25, 0.25, 0.25, 0.25],
+        [1, 0, 0, 0],
+      ]),
+    ),
+  );
   t.true(Math.abs(uniform[0] - Math.log(4)) < 1e-6);
   t.true(Math.abs(uniform[1]) < 1e-5);
 });
@@ -146,11 +180,26 @@ test('binary entropy is ln 2 at p = ½, 0 (not NaN) at p = 0 and 1', (t) => {
 test('predictive validates its arguments with typed errors', async (t) => {
   await expectNoLeak(t, () => {
     const x = inputs([2, 3]);
-    t.throws(() => predictive(stochasticModel(3), x), { instanceOf: InvalidArgumentError, message: /predictive: argument 'options' was "neither noise nor seed"/ });
-    t.throws(() => predictive(stochasticModel(3), x, { seed: 1, samples: 0 }), { instanceOf: InvalidArgumentError, message: /options.samples/ });
-    t.throws(() => predictive(stochasticModel(3), x, { seed: 1, output: 'tanh' as 'sigmoid' }), { instanceOf: InvalidArgumentError, message: /'sigmoid', 'softmax'/ });
-    t.throws(() => predictive(stochasticModel(3), x, { seed: 1, output: 'softmax', aleatoric: {} }), { instanceOf: InvalidArgumentError, message: /options.aleatoric/ });
-    t.throws(() => predictive({} as tf.LayersModel, x, { seed: 1 }), { instanceOf: InvalidArgumentError, message: /predictive: argument 'model'/ });
+    t.throws(() => predictive(stochasticModel(3), x), {
+      instanceOf: InvalidArgumentError,
+      message: /predictive: argument 'options' was "neither noise nor seed"/,
+    });
+    t.throws(() => predictive(stochasticModel(3), x, { seed: 1, samples: 0 }), {
+      instanceOf: InvalidArgumentError,
+      message: /options.samples/,
+    });
+    t.throws(() => predictive(stochasticModel(3), x, { seed: 1, output: 'tanh' as 'sigmoid' }), {
+      instanceOf: InvalidArgumentError,
+      message: /'sigmoid', 'softmax'/,
+    });
+    t.throws(() => predictive(stochasticModel(3), x, { seed: 1, output: 'softmax', aleatoric: {} }), {
+      instanceOf: InvalidArgumentError,
+      message: /options.aleatoric/,
+    });
+    t.throws(() => predictive({} as tf.LayersModel, x, { seed: 1 }), {
+      instanceOf: InvalidArgumentError,
+      message: /predictive: argument 'model'/,
+    });
     const vector = tf.tensor1d([1, 2]);
     t.throws(() => predictive(stochasticModel(1), vector, { seed: 1 }), { instanceOf: ShapeError });
     vector.dispose();

@@ -19,7 +19,9 @@ if (chromiumPath === undefined) {
   // Without a browser the page cannot be rendered; what can still be checked statically is that the
   // file is self-contained and holds every chart and panel.
   test('report is self-contained with every chart and panel (no Chromium here: rendering not checked)', async (t) => {
-    t.log(`no Chromium binary found at ${CHROMIUM_CANDIDATES.join(', ')}: install with 'apt-get install chromium' or set CHROMIUM_PATH to render the report`);
+    t.log(
+      `no Chromium binary found at ${CHROMIUM_CANDIDATES.join(', ')}: install with 'apt-get install chromium' or set CHROMIUM_PATH to render the report`,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'tfjs-bnn-browser-'));
     try {
       const written = await writeRunReport(dir, fullReport());
@@ -48,16 +50,22 @@ if (chromiumPath === undefined) {
         if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`network request to ${request.url()}`);
       });
       await page.goto(pathToFileURL(written.html).href, { waitUntil: 'load' });
-      const charts = await page.$$eval('figure.chart > svg', (svgs) => svgs.map((svg) => svg.getBoundingClientRect()).map((r) => ({ width: r.width, height: r.height })));
+      const charts = await page.$$eval('figure.chart > svg', (svgs) =>
+        svgs.map((svg) => svg.getBoundingClientRect()).map((r) => ({ width: r.width, height: r.height })),
+      );
       t.is(charts.length, FULL_REPORT_CHARTS);
       for (const size of charts) t.true(size.width > 50 && size.height > 50, `chart size ${size.width}×${size.height}`);
-      const images = await page.$$eval('.panels figure > img', (imgs) => imgs.map((img) => ({ complete: img.complete, natural: img.naturalWidth, shown: img.getBoundingClientRect().width })));
+      const images = await page.$$eval('.panels figure > img', (imgs) =>
+        imgs.map((img) => ({ complete: img.complete, natural: img.naturalWidth, shown: img.getBoundingClientRect().width })),
+      );
       t.is(images.length, 3);
       for (const image of images) {
         t.true(image.complete && image.natural === 8, 'the PNG decoded at its 8-pixel width');
         t.true(image.shown > 100, 'panels are upscaled for viewing');
       }
-      const bars = await page.$$eval('.colorbar img', (imgs) => imgs.map((img) => ({ complete: img.complete, shown: img.getBoundingClientRect().width })));
+      const bars = await page.$$eval('.colorbar img', (imgs) =>
+        imgs.map((img) => ({ complete: img.complete, shown: img.getBoundingClientRect().width })),
+      );
       t.is(bars.length, 2, 'a colour bar under each non-mask panel');
       for (const bar of bars) t.true(bar.complete && bar.shown > 50, `colour bar ${bar.shown} px wide`);
       t.deepEqual(problems, []);

@@ -3,13 +3,16 @@ import { reportCharts, renderSvg, reliabilityChart, lossPartsChart } from '../..
 import { fullReport, FULL_REPORT_CHARTS } from './fixture.js';
 
 function dataValues(spec: unknown): Array<Record<string, unknown>> {
-  return ((spec as { data: { values: Array<Record<string, unknown>> } }).data).values;
+  return (spec as { data: { values: Array<Record<string, unknown>> } }).data.values;
 }
 
 test('reportCharts draws one chart per present section, in order', (t) => {
   const charts = reportCharts(fullReport());
   t.is(charts.length, FULL_REPORT_CHARTS);
-  t.deepEqual(charts.map((c) => c.id), ['loss-parts', 'kl-weight', 'gradient-ratio', 'reliability', 'reliability-foreground', 'retention', 'comparison-0']);
+  t.deepEqual(
+    charts.map((c) => c.id),
+    ['loss-parts', 'kl-weight', 'gradient-ratio', 'reliability', 'reliability-foreground', 'retention', 'comparison-0'],
+  );
   const bare = reportCharts({ title: 't', status: 'complete', createdAt: '', summary: {} });
   t.is(bare.length, 0);
 });

@@ -3,7 +3,9 @@ import type { RunReport } from '../../../inference/report/index.js';
 
 const SIDE = 8;
 const ramp = Array.from({ length: SIDE * SIDE }, (_, i) => i / (SIDE * SIDE - 1));
-const square = Array.from({ length: SIDE * SIDE }, (_, i) => (Math.floor(i / SIDE) >= 2 && Math.floor(i / SIDE) < 5 && i % SIDE >= 3 && i % SIDE < 6 ? 1 : 0));
+const square = Array.from({ length: SIDE * SIDE }, (_, i) =>
+  Math.floor(i / SIDE) >= 2 && Math.floor(i / SIDE) < 5 && i % SIDE >= 3 && i % SIDE < 6 ? 1 : 0,
+);
 
 /** Every section present; 3 empty reliability bins and one NaN loss to check that they are dropped. */
 export function fullReport(): RunReport {
@@ -32,7 +34,13 @@ export function fullReport(): RunReport {
       confidence: b < 3 ? Number.NaN : (b + 0.5) / 5,
       accuracy: b < 3 ? Number.NaN : b / 5,
     })),
-    foregroundReliability: Array.from({ length: 5 }, (_, b) => ({ lower: b / 5, upper: (b + 1) / 5, count: b === 4 ? 1200 : b === 2 ? 7 : 0, confidence: (b + 0.5) / 5, accuracy: b === 4 ? 0.7 : 0.5 })),
+    foregroundReliability: Array.from({ length: 5 }, (_, b) => ({
+      lower: b / 5,
+      upper: (b + 1) / 5,
+      count: b === 4 ? 1200 : b === 2 ? 7 : 0,
+      confidence: (b + 0.5) / 5,
+      accuracy: b === 4 ? 0.7 : 0.5,
+    })),
     retention: { fractions: [0, 0.5, 1], dice: [0.5, 0.8, 1], area: 0.775 },
     panels: [
       {
@@ -40,7 +48,14 @@ export function fullReport(): RunReport {
         panels: [
           { title: 'image', width: SIDE, height: SIDE, values: ramp, colormap: 'gray' },
           { title: 'ground truth', width: SIDE, height: SIDE, values: square, colormap: 'mask' },
-          { title: 'entropy (nats)', width: SIDE, height: SIDE, values: ramp.map((v) => v * Math.LN2), colormap: 'viridis', range: [0, Math.LN2] },
+          {
+            title: 'entropy (nats)',
+            width: SIDE,
+            height: SIDE,
+            values: ramp.map((v) => v * Math.LN2),
+            colormap: 'viridis',
+            range: [0, Math.LN2],
+          },
         ],
       },
     ],
@@ -55,7 +70,16 @@ export function fullReport(): RunReport {
         ],
       },
     ],
-    tables: [{ title: 'runs', columns: ['weighting', 'seed', 'nll'], rows: [['perExample', 0, 0.3], ['blundell', 0, 0.5]] }],
+    tables: [
+      {
+        title: 'runs',
+        columns: ['weighting', 'seed', 'nll'],
+        rows: [
+          ['perExample', 0, 0.3],
+          ['blundell', 0, 0.5],
+        ],
+      },
+    ],
     notes: ['gradient ratios are from a fixture'],
   };
 }

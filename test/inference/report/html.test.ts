@@ -14,7 +14,7 @@ test('the report page is self-contained: inline SVG per chart, PNG data URIs, no
   const { html, charts } = await renderReportHtml(fullReport());
   t.is(charts.length, FULL_REPORT_CHARTS);
   t.is((html.match(/<svg /g) ?? []).length, FULL_REPORT_CHARTS);
-  t.is((html.match(/<img [^>]*src="data:image\/png;base64,/g) ?? []).length, 5, "3 panels and 2 colour bars (none for the mask)");
+  t.is((html.match(/<img [^>]*src="data:image\/png;base64,/g) ?? []).length, 5, '3 panels and 2 colour bars (none for the mask)');
   t.false(/<script/i.test(html));
   t.false(/<link/i.test(html));
   t.false(/(src|href)="(https?:)?\/\//i.test(html), 'no network URL is loaded');

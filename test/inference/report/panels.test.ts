@@ -31,6 +31,8 @@ test('encodePanelPng round-trips through a PNG decoder pixel for pixel', (t) => 
 });
 
 test('panelRgba names the panel and the expected size when values do not fit', (t) => {
-  const error = t.throws(() => panelRgba({ title: 'entropy', width: 3, height: 3, values: [1, 2], colormap: 'gray' }), { instanceOf: InvalidArgumentError });
+  const error = t.throws(() => panelRgba({ title: 'entropy', width: 3, height: 3, values: [1, 2], colormap: 'gray' }), {
+    instanceOf: InvalidArgumentError,
+  });
   t.regex(error!.message, /panelRgba: argument 'panel\.values' was "2 values"; expected width × height = 9 values for panel 'entropy'/);
 });

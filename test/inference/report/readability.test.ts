@@ -64,8 +64,18 @@ test('the retention curve uses a symmetric-log x axis, so the first percent refe
 
 test('HTML panels have a colour bar with their range; masks have none', async (t) => {
   const { html } = await renderReportHtml(fullReport());
-  const bars = [...html.matchAll(/<div class="colorbar"><span>([^<]*)<\/span><img alt="colour bar ([^"]*)" src="data:image\/png;base64,[^"]+"><span>([^<]*)<\/span><\/div>/g)];
-  t.deepEqual(bars.map((m) => [m[2], m[1], m[3]]), [['image', '0', '1'], ['entropy (nats)', '0', '0.6931']]);
+  const bars = [
+    ...html.matchAll(
+      /<div class="colorbar"><span>([^<]*)<\/span><img alt="colour bar ([^"]*)" src="data:image\/png;base64,[^"]+"><span>([^<]*)<\/span><\/div>/g,
+    ),
+  ];
+  t.deepEqual(
+    bars.map((m) => [m[2], m[1], m[3]]),
+    [
+      ['image', '0', '1'],
+      ['entropy (nats)', '0', '0.6931'],
+    ],
+  );
   const decoded = pngjs.PNG.sync.read(Buffer.from(colorBarDataUri('viridis').split(',')[1], 'base64'));
   t.is(decoded.width, COLOR_BAR_STEPS);
   t.deepEqual(Array.from(decoded.data.subarray(0, 3)), viridis(0));

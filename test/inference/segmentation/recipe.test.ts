@@ -32,7 +32,13 @@ test('the KL is on: the weight is β/N with N counted in images (never 0), β = 
   t.true(beta > 0);
   near(t, objective.klWeighting.weight(position(48)), beta / 48, 1e-12, 'default β');
   near(t, segmentationObjective(segmentationRecipe({ klTemperature: 0.1 })).klWeighting.weight(position(40)), 0.1 / 40, 1e-12, 'β = 0.1');
-  near(t, segmentationObjective(segmentationRecipe({ klTemperature: 1 })).klWeighting.weight(position(40)), 1 / 40, 1e-12, 'β = 1: the ELBO');
+  near(
+    t,
+    segmentationObjective(segmentationRecipe({ klTemperature: 1 })).klWeighting.weight(position(40)),
+    1 / 40,
+    1e-12,
+    'β = 1: the ELBO',
+  );
 });
 
 test('the objective’s loss is diceCrossEntropy with the recipe’s options (same values on the same logits)', (t) => {
@@ -78,11 +84,26 @@ test('an Elbo built from the recipe evaluates on a tiny batch with a finite loss
 });
 
 test('segmentationRecipe rejects bad fields with a message naming the function, field and value', (t) => {
-  t.throws(() => segmentationRecipe({ imageSize: 50 }), { instanceOf: InvalidArgumentError, message: /segmentationRecipe: argument 'imageSize' was 50; expected a multiple of 2\^depth = 4/ });
-  t.throws(() => segmentationRecipe({ klTemperature: 0 }), { instanceOf: InvalidArgumentError, message: /segmentationRecipe: argument 'klTemperature' was 0/ });
-  t.throws(() => segmentationRecipe({ klTemperature: 2 }), { instanceOf: InvalidArgumentError, message: /'klTemperature' was 2; expected β in \(0, 1\]/ });
-  t.throws(() => segmentationRecipe({ estimator: 'mc-dropout' as never }), { instanceOf: InvalidArgumentError, message: /segmentationRecipe: argument 'estimator'/ });
+  t.throws(() => segmentationRecipe({ imageSize: 50 }), {
+    instanceOf: InvalidArgumentError,
+    message: /segmentationRecipe: argument 'imageSize' was 50; expected a multiple of 2\^depth = 4/,
+  });
+  t.throws(() => segmentationRecipe({ klTemperature: 0 }), {
+    instanceOf: InvalidArgumentError,
+    message: /segmentationRecipe: argument 'klTemperature' was 0/,
+  });
+  t.throws(() => segmentationRecipe({ klTemperature: 2 }), {
+    instanceOf: InvalidArgumentError,
+    message: /'klTemperature' was 2; expected β in \(0, 1\]/,
+  });
+  t.throws(() => segmentationRecipe({ estimator: 'mc-dropout' as never }), {
+    instanceOf: InvalidArgumentError,
+    message: /segmentationRecipe: argument 'estimator'/,
+  });
   t.throws(() => segmentationRecipe({ lesionFraction: 0.5 }), { instanceOf: InvalidArgumentError, message: /'lesionFraction' was 0.5/ });
-  t.throws(() => segmentationRecipe({ loss: { positiveWeight: -1 } as never }), { instanceOf: InvalidArgumentError, message: /'loss.positiveWeight' was -1/ });
+  t.throws(() => segmentationRecipe({ loss: { positiveWeight: -1 } as never }), {
+    instanceOf: InvalidArgumentError,
+    message: /'loss.positiveWeight' was -1/,
+  });
   t.throws(() => segmentationRecipe(null as never), { instanceOf: InvalidArgumentError, message: /'overrides'/ });
 });

@@ -55,9 +55,18 @@ test('blending weights sum to one over every covered voxel: constant and coordin
     blender.add(corner, [ones, coordinate]);
   }
   const [blendedOnes, blendedCoordinate] = blender.blended();
-  t.true(blender.weightSum.every((w) => w > 0), 'every voxel is covered');
+  t.true(
+    blender.weightSum.every((w) => w > 0),
+    'every voxel is covered',
+  );
   t.true(maxDifference(blendedOnes, new Float32Array(blendedOnes.length).fill(1)) < 1e-6, 'Σ_windows w / Σ w = 1');
-  t.true(maxDifference(blendedCoordinate, Float32Array.from({ length: 9 * 13 * 7 }, (_, v) => v)) < 1e-2, 'each voxel gets back its own index');
+  t.true(
+    maxDifference(
+      blendedCoordinate,
+      Float32Array.from({ length: 9 * 13 * 7 }, (_, v) => v),
+    ) < 1e-2,
+    'each voxel gets back its own index',
+  );
 });
 
 test('a pointwise net gives the whole-volume predictive maps at every voxel, whatever the windows (2 channels, 3D)', async (t) => {
@@ -65,7 +74,13 @@ test('a pointwise net gives the whole-volume predictive maps at every voxel, wha
     const volume = volumeOf([1, 10, 9, 12, 2]);
     const model = pointwiseModel(2);
     const reference = predictive(model, volume, { samples: 6, seed: 3, output: 'sigmoid' });
-    const maps = await slidingWindowPredictive(model, volume, { patchSize: [4, 5, 6], overlap: 0.5, samples: 6, seed: 3, windowsPerBatch: 3 });
+    const maps = await slidingWindowPredictive(model, volume, {
+      patchSize: [4, 5, 6],
+      overlap: 0.5,
+      samples: 6,
+      seed: 3,
+      windowsPerBatch: 3,
+    });
     for (const key of ['meanProbability', 'predictiveEntropy', 'expectedEntropy', 'mutualInformation', 'variance'] as const) {
       const expected = (await reference[key].data()) as Float32Array;
       t.true(maxDifference(maps[key], expected) < 2e-5, `${key}: ${maxDifference(maps[key], expected)}`);
@@ -78,7 +93,14 @@ test('a pointwise net gives the whole-volume predictive maps at every voxel, wha
 
 test('one window as large as the volume equals predictive on a Bayesian U-Net (2D, two channels)', async (t) => {
   for (const [size, rank] of [[[16, 16], 2]] as const) {
-    const unet = bayesianUNet({ rank, inputShape: [...size, 2], depth: 1, baseFilters: 2, outputChannels: 1, posteriorInit: { seed: 1, rawScaleInit: -2 } });
+    const unet = bayesianUNet({
+      rank,
+      inputShape: [...size, 2],
+      depth: 1,
+      baseFilters: 2,
+      outputChannels: 1,
+      posteriorInit: { seed: 1, rawScaleInit: -2 },
+    });
     await expectNoLeak(t, async () => {
       const volume = volumeOf([1, ...size, 2], 4);
       const reference = predictive(unet, volume, { samples: 3, seed: 8 });
@@ -117,8 +139,17 @@ test('progress counts every pass; an abort stops between passes with an AbortErr
   const model = pointwiseModel(1);
   const volume = volumeOf([1, 12, 12, 1]);
   const seen: Array<[number, number]> = [];
-  await slidingWindowPredictive(model, volume, { patchSize: [8, 8], samples: 3, seed: 1, onProgress: (done, total) => seen.push([done, total]) });
-  t.deepEqual(seen, Array.from({ length: 12 }, (_, i) => [i + 1, 12]), '4 windows × 3 passes');
+  await slidingWindowPredictive(model, volume, {
+    patchSize: [8, 8],
+    samples: 3,
+    seed: 1,
+    onProgress: (done, total) => seen.push([done, total]),
+  });
+  t.deepEqual(
+    seen,
+    Array.from({ length: 12 }, (_, i) => [i + 1, 12]),
+    '4 windows × 3 passes',
+  );
   const controller = new AbortController();
   await expectNoLeak(t, async () => {
     let calls = 0;
@@ -143,11 +174,20 @@ test('progress counts every pass; an abort stops between passes with an AbortErr
 
 test('bad input: window larger than the volume, several examples, no seed, a multi-channel output', async (t) => {
   const volume = volumeOf([1, 6, 6, 1]);
-  await t.throwsAsync(slidingWindowPredictive(pointwiseModel(1), volume, { patchSize: [8, 4], seed: 1 }), { instanceOf: ShapeError, message: /patchSize.*\[6, 6\]/ });
-  await t.throwsAsync(slidingWindowPredictive(pointwiseModel(1), volume, { patchSize: [4, 4] }), { instanceOf: InvalidArgumentError, message: /seed/ });
+  await t.throwsAsync(slidingWindowPredictive(pointwiseModel(1), volume, { patchSize: [8, 4], seed: 1 }), {
+    instanceOf: ShapeError,
+    message: /patchSize.*\[6, 6\]/,
+  });
+  await t.throwsAsync(slidingWindowPredictive(pointwiseModel(1), volume, { patchSize: [4, 4] }), {
+    instanceOf: InvalidArgumentError,
+    message: /seed/,
+  });
   const two = volumeOf([2, 6, 6, 1]);
   await t.throwsAsync(slidingWindowPredictive(pointwiseModel(1), two, { patchSize: [4, 4], seed: 1 }), { instanceOf: ShapeError });
   const twoChannelsOut = (x: tf.Tensor) => tf.concat([x, x], -1);
-  await t.throwsAsync(slidingWindowPredictive(twoChannelsOut, volume, { patchSize: [4, 4], seed: 1 }), { instanceOf: ShapeError, message: /model output/ });
+  await t.throwsAsync(slidingWindowPredictive(twoChannelsOut, volume, { patchSize: [4, 4], seed: 1 }), {
+    instanceOf: ShapeError,
+    message: /model output/,
+  });
   tf.dispose([volume, two]);
 });

@@ -51,7 +51,15 @@ async function train(options: Partial<FitOptions<ElboInput>> & { lr?: number }, 
   const optimizer = tf.train.sgd(options.lr ?? 0.002);
   try {
     const { lr: _lr, ...rest } = options;
-    const history = await fit(model, data, { elbo: (elbo ?? perExampleElbo)(model), optimizer, epochs: 2, batchSize: 4, seed: 5, progress: 'silent', ...rest });
+    const history = await fit(model, data, {
+      elbo: (elbo ?? perExampleElbo)(model),
+      optimizer,
+      epochs: 2,
+      batchSize: 4,
+      seed: 5,
+      progress: 'silent',
+      ...rest,
+    });
     return {
       weights: model.weights.map((w) => w.read().dataSync() as Float32Array),
       losses: history.steps.map((s) => s.loss),
@@ -92,7 +100,10 @@ test('the KL weight sees the full data-set size N and the updates per epoch, not
   const perExample = await train({ batchSize: 4, accumulateSteps: 3 });
   t.is(perExample.klWeights.length, 4);
   for (const w of perExample.klWeights) t.true(Math.abs(w - 1 / N) < 1e-9, `KL/N with N = ${N}: ${w}`);
-  const perMinibatch = await train({ batchSize: 4, accumulateSteps: 3 }, (m) => new Elbo(m, { likelihood: gaussian({ scale: 0.1 }), klWeighting: klWeighting.perMinibatch(), reduction: 'sum' }));
+  const perMinibatch = await train(
+    { batchSize: 4, accumulateSteps: 3 },
+    (m) => new Elbo(m, { likelihood: gaussian({ scale: 0.1 }), klWeighting: klWeighting.perMinibatch(), reduction: 'sum' }),
+  );
   for (const w of perMinibatch.klWeights) t.true(Math.abs(w - 1 / 2) < 1e-9, `KL/M with M = 2 updates per epoch: ${w}`);
 });
 
@@ -115,13 +126,21 @@ test('the warm-up ramps linearly from the base rate to k× over warmupEpochs, an
   const optimizer = tf.train.sgd(0.001);
   const seen: number[] = [];
   await fit(model, data, {
-    elbo: perExampleElbo(model), optimizer, epochs: 2, batchSize: 4, accumulateSteps: 2, seed: 1, progress: 'silent',
+    elbo: perExampleElbo(model),
+    optimizer,
+    epochs: 2,
+    batchSize: 4,
+    accumulateSteps: 2,
+    seed: 1,
+    progress: 'silent',
     lrScaling: { rule: 'linear', baseBatch: 4, warmupEpochs: 1 },
     callbacks: { onBatchEnd: () => void seen.push((optimizer as unknown as { learningRate: number }).learningRate) },
   });
   // 3 updates per epoch; progress 0, 1/3, 2/3 of the 1-epoch warm-up, then the target 2 × 0.001.
   t.is(seen.length, 6);
-  [0.001, 0.001 + 0.001 / 3, 0.001 + 0.002 / 3, 0.002, 0.002, 0.002].forEach((lr, i) => t.true(Math.abs(seen[i] - lr) < 1e-12, `update ${i}: ${seen[i]} vs ${lr}`));
+  [0.001, 0.001 + 0.001 / 3, 0.001 + 0.002 / 3, 0.002, 0.002, 0.002].forEach((lr, i) =>
+    t.true(Math.abs(seen[i] - lr) < 1e-12, `update ${i}: ${seen[i]} vs ${lr}`),
+  );
   t.is((optimizer as unknown as { learningRate: number }).learningRate, 0.001);
   model.dispose();
   optimizer.dispose();
@@ -130,7 +149,11 @@ test('the warm-up ramps linearly from the base rate to k× over warmupEpochs, an
 
 test('accumulation leaks no tensor over two epochs', async (t) => {
   await train({ batchSize: 4, accumulateSteps: 3 });
-  await expectNoLeak(t, () => train({ batchSize: 5, accumulateSteps: 2, lrScaling: { rule: 'linear', baseBatch: 5, warmupEpochs: 1 } }), 'accumulated fit');
+  await expectNoLeak(
+    t,
+    () => train({ batchSize: 5, accumulateSteps: 2, lrScaling: { rule: 'linear', baseBatch: 5, warmupEpochs: 1 } }),
+    'accumulated fit',
+  );
 });
 
 test('bad accumulateSteps and lrScaling are typed errors naming the argument', async (t) => {

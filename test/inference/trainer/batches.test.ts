@@ -8,7 +8,10 @@ import { expectNoLeak, take } from '../../helpers/leak.js';
 test('epochPermutation is a permutation, replayable from (seed, epoch), and differs between epochs', (t) => {
   const source = new NoiseSource(7).fork('shuffle');
   const first = epochPermutation(source, 3, 50);
-  t.deepEqual([...first].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  t.deepEqual(
+    [...first].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   t.deepEqual(epochPermutation(new NoiseSource(7).fork('shuffle'), 3, 50), first);
   t.notDeepEqual(epochPermutation(source, 4, 50), first);
   t.notDeepEqual(epochPermutation(new NoiseSource(8).fork('shuffle'), 3, 50), first);
@@ -37,7 +40,10 @@ test('TensorBatchSource visits every example exactly once per epoch', async (t) 
       sizes.push(xs.length);
     }
     t.deepEqual(sizes, [4, 4, 2]);
-    t.deepEqual(seen.sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    t.deepEqual(
+      seen.sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     // A resumed epoch starting at batch 1 yields the same later batches.
     const rest: number[] = [];
     for await (const batch of source.epochBatches(0, 1)) {

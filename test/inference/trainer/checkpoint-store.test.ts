@@ -11,21 +11,39 @@ import { sha256Hex } from '../../../src/io/sha256.js';
 import { BnnError, FormatError, InvalidArgumentError } from '../../../src/errors.js';
 import { freshModel, lineData, perExampleElbo, tinyBnn, weightValues } from './fixtures.js';
 
-test('sha256Hex matches FIPS 180-4 test vectors and Node\'s crypto on arbitrary bytes', (t) => {
+test("sha256Hex matches FIPS 180-4 test vectors and Node's crypto on arbitrary bytes", (t) => {
   t.is(sha256Hex(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   t.is(sha256Hex('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-  t.is(sha256Hex('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'), '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1');
+  t.is(
+    sha256Hex('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'),
+    '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+  );
   t.notThrows(() =>
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => sha256Hex(bytes) === createHash('sha256').update(bytes).digest('hex'))),
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => sha256Hex(bytes) === createHash('sha256').update(bytes).digest('hex')),
+    ),
   );
 });
 
 test('checkpoint text round-trips NaN and ±Infinity, and an altered body is a FormatError', (t) => {
   const history = emptyHistory();
-  const checkpoint = { seed: 1, epoch: 0, batchIndex: 0, step: 0, consecutiveNonFinite: 0, history: { ...history, skippedSteps: [{ step: 0, epoch: 0, batchIndex: 0, reason: 'x', loss: NaN }] }, accumulator: null, weights: [], optimizer: { className: 'Adam', weights: [], stateVariables: [] } };
+  const checkpoint = {
+    seed: 1,
+    epoch: 0,
+    batchIndex: 0,
+    step: 0,
+    consecutiveNonFinite: 0,
+    history: { ...history, skippedSteps: [{ step: 0, epoch: 0, batchIndex: 0, reason: 'x', loss: NaN }] },
+    accumulator: null,
+    weights: [],
+    optimizer: { className: 'Adam', weights: [], stateVariables: [] },
+  };
   const text = encodeCheckpoint(checkpoint as never);
   t.true(Number.isNaN((decodeCheckpoint(text, 'mem').history.skippedSteps[0] as unknown as { loss: number }).loss));
-  t.throws(() => decodeCheckpoint(text.replace('"Adam"', '"Adan"'), "'mem'"), { instanceOf: FormatError, message: /'mem' is damaged: its body's sha256/ });
+  t.throws(() => decodeCheckpoint(text.replace('"Adam"', '"Adan"'), "'mem'"), {
+    instanceOf: FormatError,
+    message: /'mem' is damaged: its body's sha256/,
+  });
 });
 
 test('a run checkpointed in a memory store and resumed from it ends bit-identical to an uninterrupted run', async (t) => {
@@ -38,14 +56,34 @@ test('a run checkpointed in a memory store and resumed from it ends bit-identica
   const store = memoryCheckpointStore();
   const first = freshModel();
   const firstOptimizer = tf.train.adam(0.01);
-  await fit(first, { x, y }, { elbo: perExampleElbo(first), optimizer: firstOptimizer, epochs: 2, checkpoint: { dir: 'run-1', store }, ...silent });
+  await fit(
+    first,
+    { x, y },
+    { elbo: perExampleElbo(first), optimizer: firstOptimizer, epochs: 2, checkpoint: { dir: 'run-1', store }, ...silent },
+  );
   t.deepEqual(store.locations(), ['run-1']);
   const resumed = tinyBnn(8);
   const resumedOptimizer = tf.train.adam(0.01);
-  await fit(resumed, { x, y }, { elbo: perExampleElbo(resumed), optimizer: resumedOptimizer, epochs: 3, checkpoint: { dir: 'run-1', store }, resume: true, progress: 'silent', batchSize: 8 });
+  await fit(
+    resumed,
+    { x, y },
+    {
+      elbo: perExampleElbo(resumed),
+      optimizer: resumedOptimizer,
+      epochs: 3,
+      checkpoint: { dir: 'run-1', store },
+      resume: true,
+      progress: 'silent',
+      batchSize: 8,
+    },
+  );
   const expected = weightValues(straight);
   weightValues(resumed).forEach((w, i) => t.deepEqual(w, expected[i], `weight ${i}`));
-  for (const [model, optimizer] of [[straight, straightOptimizer], [first, firstOptimizer], [resumed, resumedOptimizer]] as const) {
+  for (const [model, optimizer] of [
+    [straight, straightOptimizer],
+    [first, firstOptimizer],
+    [resumed, resumedOptimizer],
+  ] as const) {
     model.dispose();
     optimizer.dispose();
   }
@@ -56,13 +94,23 @@ test('without a default store (a browser build) a checkpoint directory is a BnnE
   const model = tinyBnn(2);
   setDefaultCheckpointStore(null);
   try {
-    t.throws(() => defaultCheckpointStore('fit'), { instanceOf: BnnError, message: /fit: checkpoints in a directory need the file system.*memoryCheckpointStore/ });
+    t.throws(() => defaultCheckpointStore('fit'), {
+      instanceOf: BnnError,
+      message: /fit: checkpoints in a directory need the file system.*memoryCheckpointStore/,
+    });
   } finally {
     setDefaultCheckpointStore(directoryCheckpointStore);
   }
   const { x, y } = lineData();
   return t
-    .throwsAsync(fit(model, { x, y }, { elbo: perExampleElbo(model), optimizer: tf.train.sgd(0.1), epochs: 1, checkpoint: { dir: 'a', store: {} as never } }), { instanceOf: InvalidArgumentError, message: /checkpoint\.store/ })
+    .throwsAsync(
+      fit(
+        model,
+        { x, y },
+        { elbo: perExampleElbo(model), optimizer: tf.train.sgd(0.1), epochs: 1, checkpoint: { dir: 'a', store: {} as never } },
+      ),
+      { instanceOf: InvalidArgumentError, message: /checkpoint\.store/ },
+    )
     .finally(() => {
       model.dispose();
       tf.dispose([x, y]);

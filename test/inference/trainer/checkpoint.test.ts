@@ -10,12 +10,25 @@ import { FormatError } from '../../../src/errors.js';
 import { take } from '../../helpers/leak.js';
 
 async function sample(step: number): Promise<TrainerCheckpoint> {
-  const w = tf.tensor2d([[0.1, -2.5e-8], [Math.PI, 1e30]]);
+  const w = tf.tensor2d([
+    [0.1, -2.5e-8],
+    [Math.PI, 1e30],
+  ]);
   const weights = [await serializeTensor('w', w)];
   w.dispose();
   const history = emptyHistory();
   history.epochs.push({ epoch: 0, firstStep: 0, stepsApplied: 0, stepsSkipped: 1, logs: { loss: NaN, kl: Infinity } });
-  return { seed: 'abc', epoch: 1, batchIndex: 0, step, consecutiveNonFinite: 0, history, accumulator: null, weights, optimizer: { className: 'SGD', weights: [], stateVariables: [] } };
+  return {
+    seed: 'abc',
+    epoch: 1,
+    batchIndex: 0,
+    step,
+    consecutiveNonFinite: 0,
+    history,
+    accumulator: null,
+    weights,
+    optimizer: { className: 'SGD', weights: [], stateVariables: [] },
+  };
 }
 
 test('tensors round-trip bit for bit and non-finite history values survive', async (t) => {

@@ -22,7 +22,15 @@ function dispose(model: tf.LayersModel, optimizer: tf.Optimizer): void {
 
 async function run(model: tf.LayersModel, data: FitData, options: Partial<FitOptions<ElboInput>>) {
   const optimizer = options.optimizer ?? tf.train.adam(0.01);
-  const history = await fit(model, data, { elbo: perExampleElbo(model), optimizer, epochs: 2, batchSize: 8, seed: 5, ...silent, ...options });
+  const history = await fit(model, data, {
+    elbo: perExampleElbo(model),
+    optimizer,
+    epochs: 2,
+    batchSize: 8,
+    seed: 5,
+    ...silent,
+    ...options,
+  });
   return { history, optimizer };
 }
 
@@ -31,10 +39,17 @@ test('a NaN batch is skipped, reported to callbacks and in the history, and the 
   const poisoned = tf.tidy(() => tf.concat([tf.slice(x, 0, 23), tf.tensor2d([[NaN]])]));
   const model = freshModel();
   const reported: number[] = [];
-  const { history, optimizer } = await run(model, { x: poisoned, y }, { epochs: 3, callbacks: { onStepSkipped: (s) => void reported.push(s.step) } });
+  const { history, optimizer } = await run(
+    model,
+    { x: poisoned, y },
+    { epochs: 3, callbacks: { onStepSkipped: (s) => void reported.push(s.step) } },
+  );
   // One batch per epoch holds the NaN row: 3 of 9 steps are skipped.
   t.is(history.skippedSteps.length, 3);
-  t.deepEqual(reported, history.skippedSteps.map((s) => s.step));
+  t.deepEqual(
+    reported,
+    history.skippedSteps.map((s) => s.step),
+  );
   t.regex(history.skippedSteps[0].reason, /loss is NaN/);
   t.is(history.steps.length, 6);
   t.true(history.epochs.every((e) => e.stepsSkipped === 1 && e.stepsApplied === 2));
@@ -63,7 +78,11 @@ test('the same seed gives the same history twice; another seed does not', async 
   const histories = [];
   for (const seed of [5, 5, 6]) {
     const model = freshModel();
-    const { history, optimizer } = await run(model, { x, y }, { seed, metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar } });
+    const { history, optimizer } = await run(
+      model,
+      { x, y },
+      { seed, metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar } },
+    );
     histories.push(history);
     dispose(model, optimizer);
   }
@@ -101,7 +120,16 @@ test('an AbortSignal stops after the current step, checkpoints, and a resume fro
 
   const controller = new AbortController();
   const first = freshModel();
-  const b = await run(first, { x, y }, { epochs: 3, checkpoint: { dir }, signal: controller.signal, callbacks: { onBatchEnd: (r) => void (r.step === 4 && controller.abort()) } });
+  const b = await run(
+    first,
+    { x, y },
+    {
+      epochs: 3,
+      checkpoint: { dir },
+      signal: controller.signal,
+      callbacks: { onBatchEnd: (r) => void (r.step === 4 && controller.abort()) },
+    },
+  );
   t.is(b.history.stopReason, 'aborted');
   t.is(b.history.steps.length, 5, 'stops right after step 4, in the middle of epoch 1');
   t.is(b.history.epochs.length, 1);
@@ -162,10 +190,22 @@ test('no tensor leaks across 200 training steps (with clipping, metrics and vali
   // Warm-up: the optimizer creates its moment variables on its first step.
   await fit(model, { x, y }, { elbo: perExampleElbo(model), optimizer, epochs: 1, batchSize: 24, ...silent });
   await expectNoLeak(t, async () => {
-    const history = await fit(model, { x, y }, {
-      elbo: perExampleElbo(model), optimizer, epochs: 50, batchSize: 6, seed: 1, clipGlobalNorm: 1, clipValue: 0.5,
-      metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar }, validationData: { x, y }, ...silent,
-    });
+    const history = await fit(
+      model,
+      { x, y },
+      {
+        elbo: perExampleElbo(model),
+        optimizer,
+        epochs: 50,
+        batchSize: 6,
+        seed: 1,
+        clipGlobalNorm: 1,
+        clipValue: 0.5,
+        metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar },
+        validationData: { x, y },
+        ...silent,
+      },
+    );
     t.is(history.steps.length, 200);
   });
   dispose(model, optimizer);
@@ -176,7 +216,11 @@ test('progress lines: one per epoch on a non-TTY stream; silent writes nothing; 
   const { x, y } = lineData();
   const model = freshModel();
   const lines: string[] = [];
-  const { history, optimizer } = await run(model, { x, y }, { epochs: 2, progress: 'auto', progressStream: { write: (s: string) => lines.push(s) }, maxStepRecords: 2 });
+  const { history, optimizer } = await run(
+    model,
+    { x, y },
+    { epochs: 2, progress: 'auto', progressStream: { write: (s: string) => lines.push(s) }, maxStepRecords: 2 },
+  );
   const epochLines = lines.filter((l) => l.startsWith('epoch '));
   t.is(epochLines.length, 2);
   t.regex(epochLines[1], /^epoch 2\/2 {2}loss \S+ {2}nll \S+ {2}kl \S+ {2}klWeight \S+ {2}gradNorm \S+ {2}\(\d+\.\d\d s\)\n$/);
@@ -197,7 +241,10 @@ test('a tf.data.Dataset of {xs, ys} batches trains with the given datasetSize', 
   const model = freshModel();
   const { history, optimizer } = await run(model, dataset, { datasetSize: 24 });
   t.is(history.steps.length, 6);
-  t.deepEqual(history.steps.map((s) => s.batchSize), [8, 8, 8, 8, 8, 8]);
+  t.deepEqual(
+    history.steps.map((s) => s.batchSize),
+    [8, 8, 8, 8, 8, 8],
+  );
   dispose(model, optimizer);
   tf.dispose([x, y]);
 });

@@ -17,11 +17,16 @@ for (const dtype of ['int32', 'bool'] as const) {
     const x = tf.zeros([8, 1], dtype);
     const y = tf.zeros([8, 1]);
     const expected = `has dtype ${dtype}; expected ${MODEL_INPUT_DTYPE_EXPECTATION}.`;
-    const fromFit = await t.throwsAsync(fit(model, { x, y }, { elbo: perExampleElbo(model), optimizer, epochs: 1, ...silent }), { instanceOf: DtypeError });
+    const fromFit = await t.throwsAsync(fit(model, { x, y }, { elbo: perExampleElbo(model), optimizer, epochs: 1, ...silent }), {
+      instanceOf: DtypeError,
+    });
     t.is(fromFit!.message, `fit: 'data.x' ${expected}`);
     const fromPredictive = t.throws(() => predictive(model, x, { samples: 2 }), { instanceOf: DtypeError });
     t.is(fromPredictive!.message, `predictive: 'x' ${expected}`);
-    const validation = await t.throwsAsync(fit(model, { x: tf.zeros([8, 1]), y }, { elbo: perExampleElbo(model), optimizer, epochs: 1, validationData: { x, y }, ...silent }), { instanceOf: DtypeError });
+    const validation = await t.throwsAsync(
+      fit(model, { x: tf.zeros([8, 1]), y }, { elbo: perExampleElbo(model), optimizer, epochs: 1, validationData: { x, y }, ...silent }),
+      { instanceOf: DtypeError },
+    );
     t.regex(validation!.message, /fit: 'validationData.x' has dtype/);
     model.dispose();
     optimizer.dispose();
@@ -36,7 +41,10 @@ test('fit rejects a dataset whose xs are int32, disposing the batch', async (t) 
     const dataset = tf.data.generator(function* () {
       yield { xs: tf.zeros([4, 1], 'int32'), ys: tf.zeros([4, 1]) };
     });
-    await t.throwsAsync(fit(model, dataset, { elbo: perExampleElbo(model), optimizer, epochs: 1, datasetSize: 4, batchesPerEpoch: 1, ...silent }), { instanceOf: DtypeError, message: /fit: 'data \(batch 0\).xs' has dtype int32/ });
+    await t.throwsAsync(
+      fit(model, dataset, { elbo: perExampleElbo(model), optimizer, epochs: 1, datasetSize: 4, batchesPerEpoch: 1, ...silent }),
+      { instanceOf: DtypeError, message: /fit: 'data \(batch 0\).xs' has dtype int32/ },
+    );
   });
   model.dispose();
   optimizer.dispose();
@@ -57,15 +65,25 @@ test('the NonFiniteError fit throws carries the partial history, steps applied b
     },
   };
   const error = await t.throwsAsync(
-    fit(model, { x, y }, { elbo: perExampleElbo(model), optimizer, epochs: 3, batchSize: 4, maxConsecutiveNonFinite: 2, callbacks: poison, ...silent }),
+    fit(
+      model,
+      { x, y },
+      { elbo: perExampleElbo(model), optimizer, epochs: 3, batchSize: 4, maxConsecutiveNonFinite: 2, callbacks: poison, ...silent },
+    ),
     { instanceOf: NonFiniteError },
   );
   t.true(error instanceof NonFiniteTrainingError);
   const history = (error as NonFiniteTrainingError).history;
   t.is(history.stopReason, 'nonFinite');
-  t.deepEqual(history.steps.map((s) => s.step), [0, 1]);
+  t.deepEqual(
+    history.steps.map((s) => s.step),
+    [0, 1],
+  );
   t.is(history.epochs.length, 1);
-  t.deepEqual(history.skippedSteps.map((s) => s.step), [2, 3]);
+  t.deepEqual(
+    history.skippedSteps.map((s) => s.step),
+    [2, 3],
+  );
   model.dispose();
   optimizer.dispose();
   tf.dispose([x, y]);

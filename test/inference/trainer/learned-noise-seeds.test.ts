@@ -19,15 +19,36 @@ function dispose(model: tf.LayersModel, optimizer: tf.Optimizer): void {
   optimizer.dispose();
 }
 
-test("fit trains a learned Gaussian noise scale towards the residual spread and checkpoints it", async (t) => {
+test('fit trains a learned Gaussian noise scale towards the residual spread and checkpoints it', async (t) => {
   const x = tf.tidy(() => tf.linspace(-1, 1, 32).reshape([32, 1]) as tf.Tensor2D);
   // y = 2x − 1 plus a ±0.5 alternating offset: a line cannot explain it, so σ must settle near 0.5.
-  const y = tf.tidy(() => tf.add(tf.sub(tf.mul(2, x), 1), tf.tensor2d(Array.from({ length: 32 }, (_, i) => (i % 2 === 0 ? 0.5 : -0.5)), [32, 1])) as tf.Tensor2D);
+  const y = tf.tidy(
+    () =>
+      tf.add(
+        tf.sub(tf.mul(2, x), 1),
+        tf.tensor2d(
+          Array.from({ length: 32 }, (_, i) => (i % 2 === 0 ? 0.5 : -0.5)),
+          [32, 1],
+        ),
+      ) as tf.Tensor2D,
+  );
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bnn-noise-'));
   const model = freshModel();
   const likelihood = gaussian({ scale: 'learned', initialScale: 2 });
   const optimizer = tf.train.adam(0.05);
-  await fit(model, { x, y }, { elbo: { likelihood, klWeighting: klWeighting.perExample(), reduction: 'mean' }, optimizer, epochs: 60, batchSize: 16, seed: 3, checkpoint: { dir }, ...silent });
+  await fit(
+    model,
+    { x, y },
+    {
+      elbo: { likelihood, klWeighting: klWeighting.perExample(), reduction: 'mean' },
+      optimizer,
+      epochs: 60,
+      batchSize: 16,
+      seed: 3,
+      checkpoint: { dir },
+      ...silent,
+    },
+  );
   const sigma = takeScalar(likelihood.noiseScale());
   t.true(sigma > 0.4 && sigma < 0.8, `learned σ = ${sigma}`);
   const saved = JSON.parse((await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8')).split('\n')[1]) as { extraVariables: unknown[] };
@@ -36,7 +57,19 @@ test("fit trains a learned Gaussian noise scale towards the residual spread and 
   const resumedLikelihood = gaussian({ scale: 'learned', initialScale: 5 });
   const resumed = tinyBnn(8);
   const resumedOptimizer = tf.train.adam(0.05);
-  await fit(resumed, { x, y }, { elbo: { likelihood: resumedLikelihood, klWeighting: klWeighting.perExample(), reduction: 'mean' }, optimizer: resumedOptimizer, epochs: 60, batchSize: 16, checkpoint: { dir }, resume: true, ...silent });
+  await fit(
+    resumed,
+    { x, y },
+    {
+      elbo: { likelihood: resumedLikelihood, klWeighting: klWeighting.perExample(), reduction: 'mean' },
+      optimizer: resumedOptimizer,
+      epochs: 60,
+      batchSize: 16,
+      checkpoint: { dir },
+      resume: true,
+      ...silent,
+    },
+  );
   near(t, takeScalar(resumedLikelihood.noiseScale()), sigma, 1e-6);
   dispose(model, optimizer);
   dispose(resumed, resumedOptimizer);
@@ -51,7 +84,11 @@ test("initialWeights: 'seeded' makes two runs with the same seed identical from 
   const runOnce = async (seed: number) => {
     const model = tinyBnn(8); // unseeded glorot at build: differs every time
     const optimizer = tf.train.adam(0.01);
-    await fit(model, { x, y }, { elbo: perExampleElbo(model), optimizer, epochs: 2, batchSize: 8, seed, initialWeights: 'seeded', ...silent });
+    await fit(
+      model,
+      { x, y },
+      { elbo: perExampleElbo(model), optimizer, epochs: 2, batchSize: 8, seed, initialWeights: 'seeded', ...silent },
+    );
     const values = weightValues(model);
     dispose(model, optimizer);
     return values;
@@ -72,7 +109,13 @@ test("initialWeights: 'seeded' makes two runs with the same seed identical from 
 });
 
 test('seedInitialWeights reseeds tf.layers weights from their own initializers and keeps zeros biases at zero', (t) => {
-  const make = () => tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], name: 'plain', biasInitializer: 'zeros' }), tf.layers.batchNormalization({ name: 'norm' })] });
+  const make = () =>
+    tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 3, inputShape: [2], name: 'plain', biasInitializer: 'zeros' }),
+        tf.layers.batchNormalization({ name: 'norm' }),
+      ],
+    });
   const first = make();
   const second = make();
   t.is(seedInitialWeights(first, 11), 6);

@@ -44,7 +44,9 @@ test('Bayes by Backprop on the Blundell toy: predictive spread at x in [0.8, 1] 
   const seconds = (performance.now() - started) / 1000;
   const inside = predictiveSpread(model, 0, 0.5, 50);
   const outside = predictiveSpread(model, 0.8, 1.0, 50);
-  t.log(`600 steps in ${seconds.toFixed(1)} s; final loss ${history.epochs[119].logs.loss.toFixed(3)}; spread inside ${inside.toFixed(4)}, outside ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`);
+  t.log(
+    `600 steps in ${seconds.toFixed(1)} s; final loss ${history.epochs[119].logs.loss.toFixed(3)}; spread inside ${inside.toFixed(4)}, outside ${outside.toFixed(4)}, ratio ${(outside / inside).toFixed(2)}`,
+  );
   t.true(history.epochs[119].logs.nll < history.epochs[0].logs.nll, 'the likelihood term decreases');
   t.true(outside >= 3 * inside, `spread outside ${outside} vs inside ${inside}`);
   model.dispose();

@@ -25,7 +25,10 @@ function lineData(n = 24): { x: tf.Tensor2D; y: tf.Tensor2D } {
 
 function freshModel(hidden = 8, names: [string, string] = ['hidden', 'out']): tf.Sequential {
   const model = tf.sequential({
-    layers: [denseVariational({ units: hidden, activation: 'relu', inputShape: [1], name: names[0] }), denseVariational({ units: 1, name: names[1] })],
+    layers: [
+      denseVariational({ units: hidden, activation: 'relu', inputShape: [1], name: names[0] }),
+      denseVariational({ units: 1, name: names[1] }),
+    ],
   });
   const weights = fixedWeights(model);
   model.setWeights(weights);
@@ -54,8 +57,23 @@ test('a checkpoint stores the run fingerprint: batch size, data size, weighting,
   t.is(fingerprint.datasetSize, 24);
   t.is(fingerprint.numBatches, 4);
   t.deepEqual(fingerprint.klWeighting, { name: 'perExample', config: {} });
-  t.deepEqual(fingerprint.weights.map((w) => w.name), ['hidden/kernel_loc', 'hidden/kernel_raw_scale', 'hidden/bias_loc', 'hidden/bias_raw_scale', 'out/kernel_loc', 'out/kernel_raw_scale', 'out/bias_loc', 'out/bias_raw_scale']);
-  t.deepEqual(fingerprint.estimators, [{ layer: 'hidden', estimator: 'reparameterization' }, { layer: 'out', estimator: 'reparameterization' }]);
+  t.deepEqual(
+    fingerprint.weights.map((w) => w.name),
+    [
+      'hidden/kernel_loc',
+      'hidden/kernel_raw_scale',
+      'hidden/bias_loc',
+      'hidden/bias_raw_scale',
+      'out/kernel_loc',
+      'out/kernel_raw_scale',
+      'out/bias_loc',
+      'out/bias_raw_scale',
+    ],
+  );
+  t.deepEqual(fingerprint.estimators, [
+    { layer: 'hidden', estimator: 'reparameterization' },
+    { layer: 'out', estimator: 'reparameterization' },
+  ]);
   t.is(fingerprint.optimizer.className, 'Adam');
   t.is((fingerprint.optimizer.config as { learningRate: number }).learningRate, 0.01);
   await fs.rm(dir, { recursive: true });
@@ -63,8 +81,16 @@ test('a checkpoint stores the run fingerprint: batch size, data size, weighting,
 
 const mismatches: Array<[string, (dir: string) => Promise<unknown>, RegExp[]]> = [
   ['a different batch size', (dir) => resume(dir, { batchSize: 8 }), [/batchSize was 6, is now 8/, /numBatches was 4, is now 3/]],
-  ['a different KL weighting', (dir) => resume(dir, { weighting: klWeighting.blundell() }), [/klWeighting.name was "perExample", is now "blundell"/]],
-  ['different layer names', (dir) => resume(dir, { names: ['first', 'second'] }), [/weights\[0\].name was "hidden\/kernel_loc", is now "first\/kernel_loc"/, /estimators\[1\].layer was "out", is now "second"/]],
+  [
+    'a different KL weighting',
+    (dir) => resume(dir, { weighting: klWeighting.blundell() }),
+    [/klWeighting.name was "perExample", is now "blundell"/],
+  ],
+  [
+    'different layer names',
+    (dir) => resume(dir, { names: ['first', 'second'] }),
+    [/weights\[0\].name was "hidden\/kernel_loc", is now "first\/kernel_loc"/, /estimators\[1\].layer was "out", is now "second"/],
+  ],
   ['a different learning rate', (dir) => resume(dir, { learningRate: 0.1 }), [/optimizer.config.learningRate was 0.01, is now 0.1/]],
   ['a different data-set size', (dir) => resume(dir, { examples: 30 }), [/datasetSize was 24, is now 30/]],
 ];
@@ -84,7 +110,17 @@ async function resume(dir: string, changes: ResumeChanges) {
   const optimizer = tf.train.adam(changes.learningRate ?? 0.01);
   const elbo = new Elbo(model, { likelihood: gaussian({ scale: 0.1 }), klWeighting: changes.weighting ?? klWeighting.perExample() });
   try {
-    return await fit(model, data, { elbo, optimizer, epochs: 2, batchSize: changes.batchSize ?? 6, seed: 3, checkpoint: { dir }, resume: true, forceResume: changes.force, ...silent });
+    return await fit(model, data, {
+      elbo,
+      optimizer,
+      epochs: 2,
+      batchSize: changes.batchSize ?? 6,
+      seed: 3,
+      checkpoint: { dir },
+      resume: true,
+      forceResume: changes.force,
+      ...silent,
+    });
   } finally {
     model.dispose();
     optimizer.dispose();
@@ -107,7 +143,11 @@ test('forceResume continues with the new settings from the saved position', asyn
   const dir = await interruptedRun();
   const history = await resume(dir, { batchSize: 8, force: true });
   t.is(history.epochs.length, 2);
-  t.deepEqual(history.steps.map((s) => s.step), [0, 1, 2, 3, 4, 5, 6], '4 steps of batch 6, then 3 of batch 8');
+  t.deepEqual(
+    history.steps.map((s) => s.step),
+    [0, 1, 2, 3, 4, 5, 6],
+    '4 steps of batch 6, then 3 of batch 8',
+  );
   t.is((await readCheckpoint(dir))!.fingerprint!.batchSize, 8, 'the new checkpoint records the new settings');
   await fs.rm(dir, { recursive: true });
 });
@@ -120,7 +160,9 @@ test('resuming with identical settings is accepted (the fingerprint matches)', a
 });
 
 test('fingerprintDifferences lists nested paths and length changes', (t) => {
-  t.deepEqual(fingerprintDifferences({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } }), [{ field: 'b.c[1]', checkpoint: 2, current: 3 }]);
+  t.deepEqual(fingerprintDifferences({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } }), [
+    { field: 'b.c[1]', checkpoint: 2, current: 3 },
+  ]);
   t.deepEqual(fingerprintDifferences({ w: [1] }, { w: [1, 2] }), [{ field: 'w.length', checkpoint: 1, current: 2 }]);
   t.deepEqual(fingerprintDifferences({ a: 1 }, { a: 1 }), []);
 });
@@ -130,7 +172,15 @@ test("checkpoint keep 'both' writes the last checkpoint and, in best/, the one o
   const data = lineData();
   const model = freshModel();
   const optimizer = tf.train.adam(0.05);
-  const history = await fit(model, data, { elbo: perExampleElbo(model), optimizer, epochs: 4, batchSize: 6, seed: 1, checkpoint: { dir, keep: 'both', monitor: 'loss', mode: 'min' }, ...silent });
+  const history = await fit(model, data, {
+    elbo: perExampleElbo(model),
+    optimizer,
+    epochs: 4,
+    batchSize: 6,
+    seed: 1,
+    checkpoint: { dir, keep: 'both', monitor: 'loss', mode: 'min' },
+    ...silent,
+  });
   const losses = history.epochs.map((e) => e.logs.loss);
   const bestEpoch = losses.indexOf(Math.min(...losses));
   const best = await readCheckpoint(path.join(dir, BEST_CHECKPOINT_DIR));
@@ -149,7 +199,15 @@ test("checkpoint keep 'best' with mode 'max' keeps only best/ and tracks the hig
   const data = lineData();
   const model = freshModel();
   const optimizer = tf.train.adam(0.05);
-  const history = await fit(model, data, { elbo: perExampleElbo(model), optimizer, epochs: 3, batchSize: 6, seed: 1, checkpoint: { dir, keep: 'best', monitor: 'kl', mode: 'max' }, ...silent });
+  const history = await fit(model, data, {
+    elbo: perExampleElbo(model),
+    optimizer,
+    epochs: 3,
+    batchSize: 6,
+    seed: 1,
+    checkpoint: { dir, keep: 'best', monitor: 'kl', mode: 'max' },
+    ...silent,
+  });
   t.deepEqual(await fs.readdir(dir), [BEST_CHECKPOINT_DIR]);
   const kls = history.epochs.map((e) => e.logs.kl);
   t.is((await readCheckpoint(path.join(dir, BEST_CHECKPOINT_DIR)))!.best!.value, Math.max(...kls));
@@ -164,12 +222,27 @@ test('bad checkpoint keep/monitor/mode options are InvalidArgumentErrors', async
   const model = tinyBnn();
   const optimizer = tf.train.sgd(0.01);
   const base = { elbo: perExampleElbo(model), optimizer, epochs: 1, ...silent };
-  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir: os.tmpdir(), keep: 'all' as 'last' } }), { instanceOf: InvalidArgumentError, message: /checkpoint.keep' was "all"/ });
-  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir: os.tmpdir(), keep: 'best', mode: 'up' as 'min' } }), { instanceOf: InvalidArgumentError, message: /checkpoint.mode/ });
-  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir: os.tmpdir(), keep: 'best', monitor: 'val_loss' } }), { instanceOf: InvalidArgumentError, message: /or validationData to compute val_\* logs/ });
+  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir: os.tmpdir(), keep: 'all' as 'last' } }), {
+    instanceOf: InvalidArgumentError,
+    message: /checkpoint.keep' was "all"/,
+  });
+  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir: os.tmpdir(), keep: 'best', mode: 'up' as 'min' } }), {
+    instanceOf: InvalidArgumentError,
+    message: /checkpoint.mode/,
+  });
+  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir: os.tmpdir(), keep: 'best', monitor: 'val_loss' } }), {
+    instanceOf: InvalidArgumentError,
+    message: /or validationData to compute val_\* logs/,
+  });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bnn-best-'));
-  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir, keep: 'best', monitor: 'accuracy' } }), { instanceOf: InvalidArgumentError, message: /checkpoint.monitor' was "accuracy"; expected one of this run's epoch logs: loss, nll, kl/ });
-  await t.throwsAsync(fit(model, data, { ...base, forceResume: 'yes' as unknown as boolean }), { instanceOf: InvalidArgumentError, message: /forceResume/ });
+  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir, keep: 'best', monitor: 'accuracy' } }), {
+    instanceOf: InvalidArgumentError,
+    message: /checkpoint.monitor' was "accuracy"; expected one of this run's epoch logs: loss, nll, kl/,
+  });
+  await t.throwsAsync(fit(model, data, { ...base, forceResume: 'yes' as unknown as boolean }), {
+    instanceOf: InvalidArgumentError,
+    message: /forceResume/,
+  });
   model.dispose();
   optimizer.dispose();
   tf.dispose(data);

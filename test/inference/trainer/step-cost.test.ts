@@ -35,11 +35,18 @@ function mlp(variational: boolean): tf.Sequential {
 }
 
 function batch() {
-  return tf.tidy(() => ({ x: tf.randomNormal([5, 6], 0, 1, 'float32', 3), y: tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3).toFloat() }));
+  return tf.tidy(() => ({
+    x: tf.randomNormal([5, 6], 0, 1, 'float32', 3),
+    y: tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3).toFloat(),
+  }));
 }
 
 /** Runs one warm-up step, then `fn` around a second step; returns what `fn` measured. */
-async function secondStep<T>(variational: boolean, clipping: StepClipping, fn: (step: () => ReturnType<typeof trainingStep>) => Promise<T>): Promise<T> {
+async function secondStep<T>(
+  variational: boolean,
+  clipping: StepClipping,
+  fn: (step: () => ReturnType<typeof trainingStep>) => Promise<T>,
+): Promise<T> {
   const model = mlp(variational);
   const { x, y } = batch();
   const objective = resolveObjective(model, new Elbo(model, { likelihood: categorical(), klWeighting: perExample() }));
@@ -96,7 +103,10 @@ test(`the variational MLP's trainer step runs at most ${VARIATIONAL_KERNEL_BUDGE
   const variational = await secondStep(true, noClipping, (step) => stepCost(() => void step()));
   t.true(deterministic.kernels > 0);
   const ratio = variational.kernels / deterministic.kernels;
-  t.true(ratio <= VARIATIONAL_KERNEL_BUDGET, `variational ${variational.kernels} / deterministic ${deterministic.kernels} = ${ratio.toFixed(2)} kernels`);
+  t.true(
+    ratio <= VARIATIONAL_KERNEL_BUDGET,
+    `variational ${variational.kernels} / deterministic ${deterministic.kernels} = ${ratio.toFixed(2)} kernels`,
+  );
   t.is(variational.reads, 1);
 });
 
@@ -126,12 +136,17 @@ test('a step with a non-finite gradient is skipped after the one read, naming th
   const y = tf.tensor2d([[1, 0, 0]]);
   const before = variables.map((v) => Array.from(v.dataSync()));
   await expectNoLeak(t, async () => {
-    const { result, reads } = await countReads(() => trainingStep(objective, optimizer, variables, { x, y }, position(0), new NoiseSource(3), noClipping));
+    const { result, reads } = await countReads(() =>
+      trainingStep(objective, optimizer, variables, { x, y }, position(0), new NoiseSource(3), noClipping),
+    );
     t.is(reads, 1);
     t.is(result.kind, 'skipped');
     if (result.kind === 'skipped') t.regex(result.skipped.reason, /loss is NaN|not finite/);
   });
-  t.deepEqual(variables.map((v) => Array.from(v.dataSync())), before);
+  t.deepEqual(
+    variables.map((v) => Array.from(v.dataSync())),
+    before,
+  );
   optimizer.dispose();
   model.dispose();
   tf.dispose([x, y]);

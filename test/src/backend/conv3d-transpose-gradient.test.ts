@@ -26,11 +26,13 @@ test('conv3dTranspose has a gradient, equal to central finite differences in inp
         return tf.tensor(values, tensor.shape) as tf.Tensor5D;
       };
       for (const index of [0, 13, 40]) {
-        const fd = (loss(bump(x, index, h), filter, weights).dataSync()[0] - loss(bump(x, index, -h), filter, weights).dataSync()[0]) / (2 * h);
+        const fd =
+          (loss(bump(x, index, h), filter, weights).dataSync()[0] - loss(bump(x, index, -h), filter, weights).dataSync()[0]) / (2 * h);
         near(t, dx.dataSync()[index], fd, 2e-3, `dx[${index}]`);
       }
       for (const index of [0, 7, 23]) {
-        const fd = (loss(x, bump(filter, index, h), weights).dataSync()[0] - loss(x, bump(filter, index, -h), weights).dataSync()[0]) / (2 * h);
+        const fd =
+          (loss(x, bump(filter, index, h), weights).dataSync()[0] - loss(x, bump(filter, index, -h), weights).dataSync()[0]) / (2 * h);
         near(t, dFilter.dataSync()[index], fd, 2e-3, `dFilter[${index}]`);
       }
     });

@@ -15,7 +15,8 @@ test('quietNativeLogs sets TF_CPP_MIN_LOG_LEVEL only when the user has not set i
 test('initBackend sets TF_CPP_MIN_LOG_LEVEL in a process that had none, before trying the native packages', (t) => {
   const select = new URL('../../../src/backend/select.js', import.meta.url).href;
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== NATIVE_LOG_LEVEL_ENV_VAR && key !== 'TFJS_BNN_BACKEND') env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && key !== NATIVE_LOG_LEVEL_ENV_VAR && key !== 'TFJS_BNN_BACKEND') env[key] = value;
   const script = `const {initBackend} = await import(${JSON.stringify(select)}); await initBackend(); process.stdout.write(String(process.env.${NATIVE_LOG_LEVEL_ENV_VAR}));`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, timeout: 60_000 });
   t.is(run.stdout, DEFAULT_NATIVE_LOG_LEVEL, run.stderr);

@@ -61,7 +61,10 @@ test('without native packages the automatic choice is wasm; TFJS_BNN_BACKEND=cpu
   }
   t.is(cpu.name, 'cpu');
   t.is(cpu.wasm, null);
-  t.regex(String(bad.error), /InvalidArgumentError: initBackend: argument 'TFJS_BNN_BACKEND' was .*webgpu.*; expected 'tensorflow', 'wasm' or 'cpu'/);
+  t.regex(
+    String(bad.error),
+    /InvalidArgumentError: initBackend: argument 'TFJS_BNN_BACKEND' was .*webgpu.*; expected 'tensorflow', 'wasm' or 'cpu'/,
+  );
 });
 
 test('loadWasmBackend with a folder that holds no .wasm binaries throws a BackendUnavailableError with tfjs’s reason', async (t) => {

@@ -2,7 +2,12 @@ import test from 'ava';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brainVolumeGeometry, generateBrainVolumes, DEFAULT_BRAIN_SIZE, PERIVENTRICULAR_BAND_MM } from '../../../src/data/phantom/brain-volume.js';
+import {
+  brainVolumeGeometry,
+  generateBrainVolumes,
+  DEFAULT_BRAIN_SIZE,
+  PERIVENTRICULAR_BAND_MM,
+} from '../../../src/data/phantom/brain-volume.js';
 import { writeBrainVolumes } from '../../../src/data/phantom/write-volumes.js';
 import { Tissue } from '../../../src/data/phantom/anatomy.js';
 import { labelComponents } from '../../../inference/metrics/components.js';
@@ -51,7 +56,13 @@ test('FLAIR-like: lesions brighter than white matter, CSF darkest; T1-like: whit
 
 test('most lesion voxels lie near the ventricles (periventricular share 0.8 vs 0)', (t) => {
   const nearVentricle = (share: number) => {
-    const brain = generateBrainVolumes({ ...SMALL, size: [48, 64, 64], spacingMm: 3, periventricularShare: share, lesionDiameterMm: [3, 9] });
+    const brain = generateBrainVolumes({
+      ...SMALL,
+      size: [48, 64, 64],
+      spacingMm: 3,
+      periventricularShare: share,
+      lesionDiameterMm: [3, 9],
+    });
     const [, d, h, w] = brain.shape;
     const reach = Math.ceil((PERIVENTRICULAR_BAND_MM + 6) / 3);
     let near = 0;
@@ -61,20 +72,25 @@ test('most lesion voxels lie near the ventricles (periventricular share 0.8 vs 0
       const base = i - local;
       const [z, y, x] = [Math.floor(local / (h * w)), Math.floor(local / w) % h, local % w];
       let found = false;
-      for (let dz = -reach; dz <= reach && !found; dz++) for (let dy = -reach; dy <= reach && !found; dy++) for (let dx = -reach; dx <= reach && !found; dx++) {
-        const [nz, ny, nx] = [z + dz, y + dy, x + dx];
-        if (nz < 0 || ny < 0 || nx < 0 || nz >= d || ny >= h || nx >= w) continue;
-        const n = base + (nz * h + ny) * w + nx;
-        // Ventricular CSF: CSF away from the head's rim (the rim lies outside grey matter).
-        found = brain.tissue[n] === Tissue.csf && Math.hypot((nx - w / 2) / w, (ny - h / 2) / h, (nz - d / 2) / d) < 0.25;
-      }
+      for (let dz = -reach; dz <= reach && !found; dz++)
+        for (let dy = -reach; dy <= reach && !found; dy++)
+          for (let dx = -reach; dx <= reach && !found; dx++) {
+            const [nz, ny, nx] = [z + dz, y + dy, x + dx];
+            if (nz < 0 || ny < 0 || nx < 0 || nz >= d || ny >= h || nx >= w) continue;
+            const n = base + (nz * h + ny) * w + nx;
+            // Ventricular CSF: CSF away from the head's rim (the rim lies outside grey matter).
+            found = brain.tissue[n] === Tissue.csf && Math.hypot((nx - w / 2) / w, (ny - h / 2) / h, (nz - d / 2) / d) < 0.25;
+          }
       if (found) near++;
     }
     return near / brain.lesionVoxels;
   };
   const periventricular = nearVentricle(0.8);
   const uniform = nearVentricle(0);
-  t.true(periventricular > 0.6 && periventricular > uniform + 0.2, `near the ventricles: ${periventricular} (share 0.8) vs ${uniform} (share 0)`);
+  t.true(
+    periventricular > 0.6 && periventricular > uniform + 0.2,
+    `near the ventricles: ${periventricular} (share 0.8) vs ${uniform} (share 0)`,
+  );
 });
 
 test('seeded: the same seed replays the volumes bit for bit, another seed differs', (t) => {
@@ -100,13 +116,25 @@ test('written as NIfTI: FLAIR, T1 and mask share an affine centred on the volume
   const t1 = await readNifti(files[0].t1);
   t.is(t1.data[5], Math.fround(brain.image[2 * 5 + 1]));
   const mask = await readNifti(files[0].mask);
-  t.is(mask.data.reduce((a, b) => a + b, 0), brain.lesionVoxels);
+  t.is(
+    mask.data.reduce((a, b) => a + b, 0),
+    brain.lesionVoxels,
+  );
 });
 
 test('bad options are typed errors naming the option', (t) => {
   t.throws(() => generateBrainVolumes({ seed: 1, size: [8, 32, 32] }), { instanceOf: InvalidArgumentError, message: /options.size/ });
-  t.throws(() => generateBrainVolumes({ seed: 1, lesionFraction: 0.2 }), { instanceOf: InvalidArgumentError, message: /options.lesionFraction/ });
-  t.throws(() => generateBrainVolumes({ seed: 1, lesionDiameterMm: [5, 2] }), { instanceOf: InvalidArgumentError, message: /lesionDiameterMm/ });
-  t.throws(() => generateBrainVolumes({ seed: 1, periventricularShare: 2 }), { instanceOf: InvalidArgumentError, message: /periventricularShare/ });
+  t.throws(() => generateBrainVolumes({ seed: 1, lesionFraction: 0.2 }), {
+    instanceOf: InvalidArgumentError,
+    message: /options.lesionFraction/,
+  });
+  t.throws(() => generateBrainVolumes({ seed: 1, lesionDiameterMm: [5, 2] }), {
+    instanceOf: InvalidArgumentError,
+    message: /lesionDiameterMm/,
+  });
+  t.throws(() => generateBrainVolumes({ seed: 1, periventricularShare: 2 }), {
+    instanceOf: InvalidArgumentError,
+    message: /periventricularShare/,
+  });
   t.throws(() => generateBrainVolumes({ seed: Number.NaN }), { instanceOf: InvalidArgumentError, message: /options.seed/ });
 });

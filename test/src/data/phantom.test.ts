@@ -73,7 +73,10 @@ test('generatePhantom returns caller-owned tensors [N, H, W, 1] / [N, D, H, W, 1
     t.deepEqual(slice.image.shape, [2, 16, 24, 1]);
     t.deepEqual(slice.mask.shape, [2, 16, 24, 1]);
     t.deepEqual(slice.image.dataSync(), slice.arrays.image);
-    t.is(tf.tidy(() => tf.sum(slice.mask).dataSync()[0]), slice.arrays.lesionVoxels);
+    t.is(
+      tf.tidy(() => tf.sum(slice.mask).dataSync()[0]),
+      slice.arrays.lesionVoxels,
+    );
     const volume = generatePhantom({ seed: 1, rank: 3, size: [8, 16, 16], lesionFraction: 0.01 });
     t.deepEqual(volume.image.shape, [1, 8, 16, 16, 1]);
     tf.dispose([slice.image, slice.mask, volume.image, volume.mask]);
@@ -81,9 +84,18 @@ test('generatePhantom returns caller-owned tensors [N, H, W, 1] / [N, D, H, W, 1
 });
 
 test('invalid phantom options give typed errors naming the option', (t) => {
-  t.throws(() => generatePhantomArrays({} as { seed: number }), { instanceOf: InvalidArgumentError, message: /generatePhantom: argument 'options.seed'/ });
-  t.throws(() => generatePhantomArrays({ seed: 1, lesionFraction: 0.5 }), { instanceOf: InvalidArgumentError, message: /options.lesionFraction/ });
+  t.throws(() => generatePhantomArrays({} as { seed: number }), {
+    instanceOf: InvalidArgumentError,
+    message: /generatePhantom: argument 'options.seed'/,
+  });
+  t.throws(() => generatePhantomArrays({ seed: 1, lesionFraction: 0.5 }), {
+    instanceOf: InvalidArgumentError,
+    message: /options.lesionFraction/,
+  });
   t.throws(() => generatePhantomArrays({ seed: 1, size: [64] }), { instanceOf: InvalidArgumentError, message: /options.size/ });
   t.throws(() => generatePhantomArrays({ seed: 1, rank: 4 as 3 }), { instanceOf: InvalidArgumentError, message: /options.rank/ });
-  t.throws(() => generatePhantomArrays({ seed: 1, lesionRadius: [3, 1] }), { instanceOf: InvalidArgumentError, message: /options.lesionRadius/ });
+  t.throws(() => generatePhantomArrays({ seed: 1, lesionRadius: [3, 1] }), {
+    instanceOf: InvalidArgumentError,
+    message: /options.lesionRadius/,
+  });
 });

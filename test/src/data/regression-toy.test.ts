@@ -1,10 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import {
-  regressionToy,
-  regressionToyTarget,
-  REGRESSION_TOY_EPSILON_PATH,
-} from '../../../src/data/regression-toy.js';
+import { regressionToy, regressionToyTarget, REGRESSION_TOY_EPSILON_PATH } from '../../../src/data/regression-toy.js';
 import { NoiseSource } from '../../../src/random/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 import { expectNoLeak, near, take } from '../../helpers/leak.js';
@@ -33,7 +29,9 @@ test('regressionToy draws x uniform on [0, 0.5] and ε with variance 0.02, repla
     near(t, mean, 0.25, 0.01, 'mean of U[0, 0.5]');
     near(t, variance, 0.25 / 12, 0.002, 'variance of U[0, 0.5] is 1/48');
     // ε is the documented stream, scaled to variance 0.02; y is the closed form at (x, ε).
-    const epsTensor = tf.tidy(() => tf.mul(Math.sqrt(0.02), new NoiseSource(3).draws({ step: 0 }, REGRESSION_TOY_EPSILON_PATH).normal([2000, 1])));
+    const epsTensor = tf.tidy(() =>
+      tf.mul(Math.sqrt(0.02), new NoiseSource(3).draws({ step: 0 }, REGRESSION_TOY_EPSILON_PATH).normal([2000, 1])),
+    );
     const eps = Array.from(epsTensor.dataSync());
     const expected = take(tf.tidy(() => regressionToyTarget(tf.tensor2d(xs, [2000, 1]), epsTensor)));
     epsTensor.dispose();

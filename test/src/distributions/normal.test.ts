@@ -37,13 +37,16 @@ test('samples have the distribution moments and replay with the same draws', (t)
   const sample = take(normal.sample(source.draws({ step: 0 }, 'n'), [50_000]));
   const mean = sample.reduce((a, b) => a + b, 0) / sample.length;
   const sd = Math.sqrt(sample.reduce((a, b) => a + (b - mean) ** 2, 0) / sample.length);
-  t.true(Math.abs(mean - 1.5) < 5 * 0.25 / Math.sqrt(50_000));
+  t.true(Math.abs(mean - 1.5) < (5 * 0.25) / Math.sqrt(50_000));
   t.true(Math.abs(sd - 0.25) < 0.005);
   t.deepEqual(take(normal.sample(source.draws({ step: 0 }, 'n'), [16])), sample.slice(0, 16));
 });
 
 test('numeric scale ≤ 0 or non-finite loc is rejected naming Normal and the argument', (t) => {
-  t.throws(() => new Normal(0, 0), { instanceOf: InvalidArgumentError, message: /Normal: argument 'scale' was 0; expected a finite number > 0/ });
+  t.throws(() => new Normal(0, 0), {
+    instanceOf: InvalidArgumentError,
+    message: /Normal: argument 'scale' was 0; expected a finite number > 0/,
+  });
   t.throws(() => new Normal(0, -1), { instanceOf: InvalidArgumentError });
   t.throws(() => new Normal(Number.POSITIVE_INFINITY, 1), { instanceOf: InvalidArgumentError, message: /'loc'/ });
 });
@@ -52,7 +55,13 @@ test('every method leaves the tensor count unchanged once results are disposed',
   await expectNoLeak(t, () => {
     const x = tf.tensor1d([0.1, 0.2]);
     const normal = new Normal(0, 1);
-    tf.dispose([normal.logProb(x), normal.mean(), normal.stddev(), normal.entropy(), normal.sample(new NoiseSource(1).draws({ step: 0 }, 'x'), [3])]);
+    tf.dispose([
+      normal.logProb(x),
+      normal.mean(),
+      normal.stddev(),
+      normal.entropy(),
+      normal.sample(new NoiseSource(1).draws({ step: 0 }, 'x'), [3]),
+    ]);
     x.dispose();
   });
 });

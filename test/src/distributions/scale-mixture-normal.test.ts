@@ -39,7 +39,10 @@ test('stddev and sample moments match the mixture variance πσ1² + (1−π)σ2
 });
 
 test('pi outside (0, 1) and non-positive scales are rejected by name', (t) => {
-  t.throws(() => new ScaleMixtureNormal(1, 1, 0.1), { instanceOf: InvalidArgumentError, message: /ScaleMixtureNormal: argument 'pi' was 1; expected a number in the open interval \(0, 1\)/ });
+  t.throws(() => new ScaleMixtureNormal(1, 1, 0.1), {
+    instanceOf: InvalidArgumentError,
+    message: /ScaleMixtureNormal: argument 'pi' was 1; expected a number in the open interval \(0, 1\)/,
+  });
   t.throws(() => new ScaleMixtureNormal(0, 1, 0.1), { instanceOf: InvalidArgumentError });
   t.throws(() => new ScaleMixtureNormal(0.5, -1, 0.1), { instanceOf: InvalidArgumentError, message: /'scale1'/ });
   t.throws(() => new ScaleMixtureNormal(0.5, 1, 0), { instanceOf: InvalidArgumentError, message: /'scale2'/ });

@@ -4,12 +4,23 @@ import { FormatError } from '../../../src/errors.js';
 
 /** A valid 4×4×2 float32 NIfTI-1 file (352-byte header + extension, 128 data bytes). */
 function goodFile(): Uint8Array {
-  return Uint8Array.from(encodeNifti(Float32Array.from({ length: 32 }, (_, i) => i), defaultGeometry([4, 4, 2])));
+  return Uint8Array.from(
+    encodeNifti(
+      Float32Array.from({ length: 32 }, (_, i) => i),
+      defaultGeometry([4, 4, 2]),
+    ),
+  );
 }
 
 type Edit = (view: DataView) => void;
-const int16 = (offset: number, value: number): Edit => (view) => view.setInt16(offset, value, true);
-const float32 = (offset: number, value: number): Edit => (view) => view.setFloat32(offset, value, true);
+const int16 =
+  (offset: number, value: number): Edit =>
+  (view) =>
+    view.setInt16(offset, value, true);
+const float32 =
+  (offset: number, value: number): Edit =>
+  (view) =>
+    view.setFloat32(offset, value, true);
 
 // NIfTI-1 byte offsets: dim[i] at 40 + 2i, datatype 70, bitpix 72, pixdim[i] at 76 + 4i, vox_offset 108,
 // scl_slope 112, scl_inter 116, qform_code 252, sform_code 254, quatern_b 256, srow_x 280.

@@ -54,7 +54,16 @@ for (const extension of ['.nii', '.nii.gz']) {
 }
 
 test('a map written with the geometry of an input read back has the input affine (qform-only input)', async (t) => {
-  const qformOnly: NiftiGeometry = { ...geometry, sformCode: 0, affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] };
+  const qformOnly: NiftiGeometry = {
+    ...geometry,
+    sformCode: 0,
+    affine: [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ],
+  };
   const inputPath = join(directory, 'qform-input.nii');
   await writeNifti(inputPath, ramp(24), qformOnly);
   const input = await readNifti(inputPath);
@@ -108,7 +117,11 @@ test('malformed NIfTI files give FormatError, not crashes', async (t) => {
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ['truncated-data.nii', good.subarray(0, good.length - 5), /truncated: dims 4×3×2 announce 24 voxels of 4 bytes/],
     ['truncated-header.nii', good.subarray(0, 200), /has 200 bytes; a NIfTI header needs at least 348/],
-    ['bad-magic.nii', Uint8Array.from(good).fill(0x41, 344, 347), /magic string at byte offset 344 \(NIfTI-1\) or 4 \(NIfTI-2\) is neither/],
+    [
+      'bad-magic.nii',
+      Uint8Array.from(good).fill(0x41, 344, 347),
+      /magic string at byte offset 344 \(NIfTI-1\) or 4 \(NIfTI-2\) is neither/,
+    ],
     ['truncated.nii.gz', gzipSync(good).subarray(0, 100), /cannot be decompressed/],
     ['empty.nii', new Uint8Array(0), /has 0 bytes/],
   ];
@@ -124,8 +137,14 @@ test('malformed NIfTI files give FormatError, not crashes', async (t) => {
 });
 
 test('writeNifti rejects data of the wrong size and bad paths', async (t) => {
-  await t.throwsAsync(writeNifti(join(directory, 'x.nii'), new Float32Array(5), geometry), { instanceOf: ShapeError, message: /writeNifti: 'data' has shape \[5\]; expected 24 voxels/ });
-  await t.throwsAsync(writeNifti(join(directory, 'x.png'), new Float32Array(24), geometry), { instanceOf: InvalidArgumentError, message: /'.nii' or '.nii.gz'/ });
+  await t.throwsAsync(writeNifti(join(directory, 'x.nii'), new Float32Array(5), geometry), {
+    instanceOf: ShapeError,
+    message: /writeNifti: 'data' has shape \[5\]; expected 24 voxels/,
+  });
+  await t.throwsAsync(writeNifti(join(directory, 'x.png'), new Float32Array(24), geometry), {
+    instanceOf: InvalidArgumentError,
+    message: /'.nii' or '.nii.gz'/,
+  });
   await t.throwsAsync(writeNifti(join(directory, 'no-such-dir', 'x.nii'), new Float32Array(24), geometry), { instanceOf: FormatError });
   t.throws(() => defaultGeometry([0, 2]), { instanceOf: InvalidArgumentError, message: /defaultGeometry: argument 'dims'/ });
 });

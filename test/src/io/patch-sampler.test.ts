@@ -33,7 +33,10 @@ for (const fraction of [0.1, 1 / 3, 0.8]) {
     const measured = positiveCentres / total;
     // Binomial standard error √(f(1−f)/4000) ≤ 0.008; uniform draws add ≈ 0.1 %·(1 − f).
     const expected = fraction + (1 - fraction) * (12 / 12000);
-    t.true(Math.abs(measured - expected) < 4 * Math.sqrt((fraction * (1 - fraction)) / total), `measured ${measured}, configured ${fraction}`);
+    t.true(
+      Math.abs(measured - expected) < 4 * Math.sqrt((fraction * (1 - fraction)) / total),
+      `measured ${measured}, configured ${fraction}`,
+    );
   });
 }
 
@@ -55,7 +58,10 @@ test('flips reverse exactly the flipped axes of a 3D two-channel volume, for ima
     const [d, h, w, c] = [6, 7, 8, 2];
     const image = Float32Array.from({ length: d * h * w * c }, (_, i) => i);
     const mask = Uint8Array.from({ length: d * h * w }, (_, i) => (i % 5 === 0 ? 1 : 0));
-    const sampler = new PatchSampler({ image, mask, shape: [1, d, h, w, c] }, { patchSize: [4, 5, 6], batchSize: 16, positiveFraction: 0.5, seed: 9 });
+    const sampler = new PatchSampler(
+      { image, mask, shape: [1, d, h, w, c] },
+      { patchSize: [4, 5, 6], batchSize: 16, positiveFraction: 0.5, seed: 9 },
+    );
     const patches = sampler.batch(0);
     const values = patches.images.arraySync() as number[][][][][];
     const masks = patches.masks.arraySync() as number[][][][][];
@@ -63,7 +69,11 @@ test('flips reverse exactly the flipped axes of a 3D two-channel volume, for ima
     patches.flips.forEach((flip, p) => {
       flip.forEach((f, axis) => (seen[axis] ||= f));
       const [, z0, y0, x0] = patches.origins[p];
-      for (const [z, y, x] of [[0, 0, 0], [3, 4, 5], [1, 2, 3]]) {
+      for (const [z, y, x] of [
+        [0, 0, 0],
+        [3, 4, 5],
+        [1, 2, 3],
+      ]) {
         const sz = z0 + (flip[0] ? 3 - z : z);
         const sy = y0 + (flip[1] ? 4 - y : y);
         const sx = x0 + (flip[2] ? 5 - x : x);
@@ -110,11 +120,26 @@ test('bad input: patch larger than the volume, empty mask with positives, bad fl
   const mask = new Uint8Array(8 * 8 * 8);
   mask[17] = 1;
   const volumes = { image, mask, shape: [1, 8, 8, 8, 2] };
-  t.throws(() => new PatchSampler(volumes, { patchSize: [16, 4, 4], batchSize: 1, seed: 1 }), { instanceOf: ShapeError, message: /PatchSampler: 'options.patchSize' has shape \[16, 4, 4\]; expected 3 integers, each between 1 and the image size \[8, 8, 8\]/ });
+  t.throws(() => new PatchSampler(volumes, { patchSize: [16, 4, 4], batchSize: 1, seed: 1 }), {
+    instanceOf: ShapeError,
+    message: /PatchSampler: 'options.patchSize' has shape \[16, 4, 4\]; expected 3 integers, each between 1 and the image size \[8, 8, 8\]/,
+  });
   const empty = { image, mask: new Uint8Array(512), shape: [1, 8, 8, 8, 2] };
-  t.throws(() => new PatchSampler(empty, { patchSize: [4, 4, 4], batchSize: 1, seed: 1 }), { instanceOf: InvalidArgumentError, message: /empty mask/ });
+  t.throws(() => new PatchSampler(empty, { patchSize: [4, 4, 4], batchSize: 1, seed: 1 }), {
+    instanceOf: InvalidArgumentError,
+    message: /empty mask/,
+  });
   t.notThrows(() => new PatchSampler(empty, { patchSize: [4, 4, 4], batchSize: 1, seed: 1, positiveFraction: 0 }));
-  t.throws(() => new PatchSampler(volumes, { patchSize: [4, 4, 4], batchSize: 1, seed: 1, flipAxes: [3] }), { instanceOf: InvalidArgumentError, message: /flipAxes/ });
-  t.throws(() => new PatchSampler({ image, mask: new Uint8Array(100), shape: [1, 8, 8, 8, 2] }, { patchSize: [4, 4, 4], batchSize: 1, seed: 1 }), { instanceOf: ShapeError, message: /'mask'/ });
-  t.throws(() => new PatchSampler(volumes, { patchSize: [4, 4, 4], batchSize: 1, seed: Number.NaN }), { instanceOf: InvalidArgumentError, message: /options.seed/ });
+  t.throws(() => new PatchSampler(volumes, { patchSize: [4, 4, 4], batchSize: 1, seed: 1, flipAxes: [3] }), {
+    instanceOf: InvalidArgumentError,
+    message: /flipAxes/,
+  });
+  t.throws(
+    () => new PatchSampler({ image, mask: new Uint8Array(100), shape: [1, 8, 8, 8, 2] }, { patchSize: [4, 4, 4], batchSize: 1, seed: 1 }),
+    { instanceOf: ShapeError, message: /'mask'/ },
+  );
+  t.throws(() => new PatchSampler(volumes, { patchSize: [4, 4, 4], batchSize: 1, seed: Number.NaN }), {
+    instanceOf: InvalidArgumentError,
+    message: /options.seed/,
+  });
 });

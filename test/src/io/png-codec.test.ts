@@ -27,14 +27,23 @@ test('decodePngRgba reads pngjs files of every colour type, 8 and 16 bits, with 
   const width = 9;
   const height = 6;
   const rgba = pseudoRandomRgba(width, height, 11);
-  for (const [colorType, bitDepth] of [[0, 8], [2, 8], [4, 8], [6, 8], [0, 16], [2, 16], [6, 16]] as const) {
+  for (const [colorType, bitDepth] of [
+    [0, 8],
+    [2, 8],
+    [4, 8],
+    [6, 8],
+    [0, 16],
+    [2, 16],
+    [6, 16],
+  ] as const) {
     for (const filterType of [0, 1, 2, 3, 4]) {
       const png = new PNG({ width, height, colorType, bitDepth, inputColorType: 6, inputHasAlpha: true, filterType });
       png.data = Buffer.from(rgba);
       const bytes = PNG.sync.write(png, { colorType, bitDepth, inputColorType: 6, inputHasAlpha: true, filterType });
       const reference = PNG.sync.read(bytes, { skipRescale: true });
       const decoded = decodePngRgba(new Uint8Array(bytes));
-      const expected = bitDepth === 16 ? Uint8Array.from(reference.data as unknown as ArrayLike<number>, (v) => v >> 8) : Uint8Array.from(reference.data);
+      const expected =
+        bitDepth === 16 ? Uint8Array.from(reference.data as unknown as ArrayLike<number>, (v) => v >> 8) : Uint8Array.from(reference.data);
       t.deepEqual(decoded.rgba, expected, `colour type ${colorType}, ${bitDepth} bits, filter ${filterType}`);
     }
   }
@@ -42,7 +51,10 @@ test('decodePngRgba reads pngjs files of every colour type, 8 and 16 bits, with 
 
 test('damaged, truncated or foreign bytes are FormatErrors that say what is wrong', (t) => {
   const bytes = encodePngRgba(pseudoRandomRgba(4, 4, 1), 4, 4);
-  t.throws(() => decodePngRgba(new TextEncoder().encode('GIF89a........'), "'x.gif'"), { instanceOf: FormatError, message: /'x\.gif' does not start with the PNG signature/ });
+  t.throws(() => decodePngRgba(new TextEncoder().encode('GIF89a........'), "'x.gif'"), {
+    instanceOf: FormatError,
+    message: /'x\.gif' does not start with the PNG signature/,
+  });
   const damaged = bytes.slice();
   damaged[40] ^= 0xff;
   t.throws(() => decodePngRgba(damaged), { instanceOf: FormatError, message: /fails its CRC check/ });
@@ -50,7 +62,7 @@ test('damaged, truncated or foreign bytes are FormatErrors that say what is wron
   t.throws(() => encodePngRgba(new Uint8Array(10), 2, 2), { instanceOf: ShapeError });
 });
 
-test('base64 matches Node\'s Buffer both ways on arbitrary bytes, and rejects foreign characters', (t) => {
+test("base64 matches Node's Buffer both ways on arbitrary bytes, and rejects foreign characters", (t) => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
       const text = bytesToBase64(bytes);

@@ -32,7 +32,10 @@ test('readPngSlices stacks slices in natural order with masks matched by name', 
   const masks = join(directory, 'slices', 'masks');
   await mkdir(images, { recursive: true });
   await mkdir(masks, { recursive: true });
-  for (const [name, level] of [['s10.png', 1], ['s2.png', 0.5]] as const) {
+  for (const [name, level] of [
+    ['s10.png', 1],
+    ['s2.png', 0.5],
+  ] as const) {
     await writeGreyPng(join(images, name), new Float32Array(6).fill(level), 3, 2);
     await writeGreyPng(join(masks, name), [0, 1, 0, 0, 0, level === 1 ? 1 : 0], 3, 2);
   }
@@ -51,7 +54,10 @@ test('mismatched, missing and corrupt PNG files give ShapeError / FormatError', 
   await mkdir(masks, { recursive: true });
   await writeGreyPng(join(images, 'a.png'), new Float32Array(6), 3, 2);
   await writeGreyPng(join(masks, 'a.png'), new Float32Array(4), 2, 2);
-  await t.throwsAsync(readPngSlices(images, masks), { instanceOf: ShapeError, message: /'mask a.png' has shape \[2, 2\]; expected \[2, 3\]/ });
+  await t.throwsAsync(readPngSlices(images, masks), {
+    instanceOf: ShapeError,
+    message: /'mask a.png' has shape \[2, 2\]; expected \[2, 3\]/,
+  });
   await writeGreyPng(join(images, 'b.png'), new Float32Array(6), 3, 2);
   await writeGreyPng(join(masks, 'a.png'), new Float32Array(6), 3, 2);
   await t.throwsAsync(readPngSlices(images, masks), { instanceOf: FormatError, message: /no readable mask for slice 'b.png'/ });
@@ -73,7 +79,11 @@ test('mismatched, missing and corrupt PNG files give ShapeError / FormatError', 
 test('viridis matches the published table at its ends and at entries 64, 128 and 192', (t) => {
   t.deepEqual(viridis(0), [0x44, 0x01, 0x54]);
   t.deepEqual(viridis(1), [0xfd, 0xe7, 0x25]);
-  const published: Array<[number, string]> = [[64, '3b528b'], [128, '21918c'], [192, '5ec962']];
+  const published: Array<[number, string]> = [
+    [64, '3b528b'],
+    [128, '21918c'],
+    [192, '5ec962'],
+  ];
   for (const [entry, hex] of published) {
     const expected = [0, 2, 4].map((o) => parseInt(hex.slice(o, o + 2), 16));
     const got = viridis(entry / 255);
@@ -99,13 +109,16 @@ test('the uncertainty panel shows five maps with colour bars and returns their s
     mutualInformation: Float32Array.from({ length: n }, (_, i) => i / 100),
   };
   const panel = renderUncertaintyPanel(maps, { height, width, scale: 3 });
-  t.deepEqual(panel.scales.map((s) => [s.name, s.min, s.max]), [
-    ['image', 0, 19],
-    ['truth', 0, 1],
-    ['prediction', 0, 1],
-    ['entropy', 0, Math.LN2],
-    ['mutualInformation', 0, Math.fround(0.19)],
-  ]);
+  t.deepEqual(
+    panel.scales.map((s) => [s.name, s.min, s.max]),
+    [
+      ['image', 0, 19],
+      ['truth', 0, 1],
+      ['prediction', 0, 1],
+      ['entropy', 0, Math.LN2],
+      ['mutualInformation', 0, Math.fround(0.19)],
+    ],
+  );
   const pixel = (x: number, y: number) => Array.from(panel.rgba.subarray(4 * (y * panel.width + x), 4 * (y * panel.width + x) + 3));
   const [, truthTile, predictionTile, entropyTile] = panel.tiles;
   // Truth voxel (row 1, column 2) is white; the entropy tile is all at the top of its scale.
@@ -119,7 +132,10 @@ test('the uncertainty panel shows five maps with colour bars and returns their s
   await writeUncertaintyPanel(path, maps, { height, width });
   const decoded = await readPng(path);
   t.true(decoded.width > 5 * width);
-  t.throws(() => renderUncertaintyPanel({ ...maps, entropy: new Float32Array(3) }, { height, width }), { instanceOf: ShapeError, message: /maps.entropy/ });
+  t.throws(() => renderUncertaintyPanel({ ...maps, entropy: new Float32Array(3) }, { height, width }), {
+    instanceOf: ShapeError,
+    message: /maps.entropy/,
+  });
   (maps.prediction as tf.Tensor).dispose();
 });
 
@@ -133,7 +149,10 @@ test('the uncertainty panel titles every tile and keeps end labels apart, within
     mutualInformation: new Float32Array(n).fill(0.001),
   };
   const panel = renderUncertaintyPanel(maps, { height: 4, width: 4, scale: 1 });
-  t.deepEqual(panel.titles.map((title) => title.text), PANEL_ORDER.map((name) => PANEL_TITLES[name]));
+  t.deepEqual(
+    panel.titles.map((title) => title.text),
+    PANEL_ORDER.map((name) => PANEL_TITLES[name]),
+  );
   panel.titles.forEach((title, i) => {
     const tile = panel.tiles[i];
     t.true(title.left >= tile.left && title.left + title.width <= tile.left + tile.width, `title '${title.text}' lies over its tile`);

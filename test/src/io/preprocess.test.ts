@@ -37,7 +37,10 @@ test('percentile clipping bounds outliers', (t) => {
 });
 
 test('normalisation rejects empty masks and mismatched sizes', (t) => {
-  t.throws(() => zScoreNormalize([1, 2], { mask: [0, 0] }), { instanceOf: InvalidArgumentError, message: /zScoreNormalize: argument 'options.mask' was "an empty mask/ });
+  t.throws(() => zScoreNormalize([1, 2], { mask: [0, 0] }), {
+    instanceOf: InvalidArgumentError,
+    message: /zScoreNormalize: argument 'options.mask' was "an empty mask/,
+  });
   t.throws(() => percentileClip([1, 2], [0.5, 99.5], { mask: [1] }), { instanceOf: ShapeError });
   t.throws(() => percentile([1, 2], 101), { instanceOf: InvalidArgumentError });
 });
@@ -63,7 +66,10 @@ test('positiveFraction 1 centres every patch on a lesion; the same seed replays 
 });
 
 test('without over-sampling few patches hold lesions (0.3 % of voxels)', (t) => {
-  const patches = samplePatches({ image: phantom.image, mask: phantom.mask, shape: phantom.shape }, { patchSize: [4, 4], count: 200, seed: 2, positiveFraction: 0 });
+  const patches = samplePatches(
+    { image: phantom.image, mask: phantom.mask, shape: phantom.shape },
+    { patchSize: [4, 4], count: 200, seed: 2, positiveFraction: 0 },
+  );
   const withLesion = take(tf.tidy(() => tf.sum(tf.cast(tf.greater(tf.sum(patches.masks, [1, 2, 3]), 0), 'float32'))))[0];
   t.true(withLesion < 40, `${withLesion} of 200 patches`);
   tf.dispose([patches.images, patches.masks]);
@@ -75,10 +81,18 @@ test('samplePatches gives typed errors for empty masks, mismatched shapes and ov
     instanceOf: InvalidArgumentError,
     message: /samplePatches: argument 'volumes.mask' was "an empty mask"; expected at least one lesion voxel/,
   });
-  t.throws(() => samplePatches({ image, mask: new Uint8Array(100), shape: [2, 8, 8, 1] }, { patchSize: [4, 4], count: 1, seed: 1 }), { instanceOf: ShapeError, message: /'mask'/ });
-  t.throws(() => samplePatches({ image, mask: new Uint8Array(128).fill(1), shape: [2, 8, 8, 1] }, { patchSize: [16, 4], count: 1, seed: 1 }), { instanceOf: ShapeError, message: /options.patchSize/ });
+  t.throws(() => samplePatches({ image, mask: new Uint8Array(100), shape: [2, 8, 8, 1] }, { patchSize: [4, 4], count: 1, seed: 1 }), {
+    instanceOf: ShapeError,
+    message: /'mask'/,
+  });
+  t.throws(
+    () => samplePatches({ image, mask: new Uint8Array(128).fill(1), shape: [2, 8, 8, 1] }, { patchSize: [16, 4], count: 1, seed: 1 }),
+    { instanceOf: ShapeError, message: /options.patchSize/ },
+  );
   const tensorImage = tf.zeros([1, 4, 4, 1]);
   const tensorMask = tf.ones([1, 4, 5, 1]);
-  t.throws(() => samplePatches({ image: tensorImage, mask: tensorMask }, { patchSize: [2, 2], count: 1, seed: 1 }), { instanceOf: ShapeError });
+  t.throws(() => samplePatches({ image: tensorImage, mask: tensorMask }, { patchSize: [2, 2], count: 1, seed: 1 }), {
+    instanceOf: ShapeError,
+  });
   tf.dispose([tensorImage, tensorMask]);
 });

@@ -34,7 +34,11 @@ const geometry: NiftiGeometry = {
 test('maps of a volume read from NIfTI keep the input affine, qform, spacing and dims when written (round trip)', async (t) => {
   const inputPath = join(directory, 'flair.nii.gz');
   const voxels = 11 * 7 * 6;
-  await writeNifti(inputPath, Float32Array.from({ length: voxels }, (_, i) => Math.sin(i / 3)), geometry);
+  await writeNifti(
+    inputPath,
+    Float32Array.from({ length: voxels }, (_, i) => Math.sin(i / 3)),
+    geometry,
+  );
   const input = await readNifti(inputPath);
   const volume = niftiToTensor(input);
   const model = (x: tf.Tensor) => tf.tidy(() => tf.mul(x, tf.add(1, requireNoiseScope('scale').draws('w').normal([1]))));
@@ -64,5 +68,8 @@ test('a failed write leaves no map file and no partial file behind; a wrong-size
   const values = new Float32Array(11 * 7 * 6);
   await t.throwsAsync(writeMapSet(out, { a: values, b: values }, geometry), { instanceOf: FormatError });
   t.deepEqual(await readdir(out), ['.partial-b.nii.gz'], 'only the obstacle remains');
-  await t.throwsAsync(writeMapSet(out, { a: new Float32Array(5) }, geometry), { instanceOf: InvalidArgumentError, message: /writeMapSet: argument 'maps.a' was "5 values"; expected 462 values \(dims 11×7×6\)/ });
+  await t.throwsAsync(writeMapSet(out, { a: new Float32Array(5) }, geometry), {
+    instanceOf: InvalidArgumentError,
+    message: /writeMapSet: argument 'maps.a' was "5 values"; expected 462 values \(dims 11×7×6\)/,
+  });
 });

@@ -52,10 +52,18 @@ test('registering a pair twice is DuplicateKLError naming both classes', (t) => 
 test('a newly registered pair is dispatched on the exact classes', (t) => {
   class Degenerate implements Distribution {
     readonly batchShape = [];
-    sample(): tf.Tensor { return tf.scalar(0); }
-    logProb(x: tf.Tensor): tf.Tensor { return tf.zerosLike(x); }
-    mean(): tf.Tensor { return tf.scalar(0); }
-    stddev(): tf.Tensor { return tf.scalar(0); }
+    sample(): tf.Tensor {
+      return tf.scalar(0);
+    }
+    logProb(x: tf.Tensor): tf.Tensor {
+      return tf.zerosLike(x);
+    }
+    mean(): tf.Tensor {
+      return tf.scalar(0);
+    }
+    stddev(): tf.Tensor {
+      return tf.scalar(0);
+    }
   }
   registerKL(Degenerate, Normal, () => tf.scalar(42));
   t.is(takeScalar(klDivergence(new Degenerate(), new Normal(0, 1))), 42);

@@ -11,14 +11,20 @@ test('uniform draws are exactly seedrandom Alea numbers of the key, continuing a
   const reference = seedrandom.alea(noise.key(position, 'layer/kernel'));
   const draws = noise.draws(position, 'layer/kernel');
   const values = [...take(draws.uniform([5, 3])), ...take(draws.uniform([7]))];
-  t.deepEqual(values, Array.from({ length: 22 }, () => Math.fround(reference())));
+  t.deepEqual(
+    values,
+    Array.from({ length: 22 }, () => Math.fround(reference())),
+  );
 });
 
 test('signs are −1 exactly where the seedrandom Alea number is below ½', (t) => {
   const noise = new NoiseSource('signs');
   const reference = seedrandom.alea(noise.key({ step: 0 }, 's'));
   const signs = take(noise.draws({ step: 0 }, 's').signs([1000]));
-  t.deepEqual(signs, Array.from({ length: 1000 }, () => (reference() < 0.5 ? -1 : 1)));
+  t.deepEqual(
+    signs,
+    Array.from({ length: 1000 }, () => (reference() < 0.5 ? -1 : 1)),
+  );
 });
 
 test('normal draws follow N(0, 1): Kolmogorov–Smirnov distance below the 1 % critical value', (t) => {

@@ -96,7 +96,10 @@ test('a variational layer replays its sampled output bit-exactly at the same noi
 });
 
 test('bad NoiseSource options are typed errors naming the argument; forks inherit normals', (t) => {
-  t.throws(() => new NoiseSource(1, { normals: 'philox' as 'auto' }), { instanceOf: InvalidArgumentError, message: /NoiseSource: argument 'options.normals' was "philox"/ });
+  t.throws(() => new NoiseSource(1, { normals: 'philox' as 'auto' }), {
+    instanceOf: InvalidArgumentError,
+    message: /NoiseSource: argument 'options.normals' was "philox"/,
+  });
   t.throws(() => new NoiseSource(1, null as unknown as object), { instanceOf: InvalidArgumentError });
   t.is(new NoiseSource(1, { normals: 'alea' }).fork('shuffle').normals, 'alea');
   t.is(new NoiseSource(1).fork('shuffle').normals, 'auto');

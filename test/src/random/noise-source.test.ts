@@ -73,7 +73,10 @@ test('bad seeds, positions and async functions are rejected with named errors', 
   t.throws(() => new NoiseSource(Number.NaN), { instanceOf: InvalidArgumentError, message: /NoiseSource: argument 'seed' was NaN/ });
   t.throws(() => new NoiseSource(''), { instanceOf: InvalidArgumentError });
   t.throws(() => new NoiseSource(1).draws({ step: -1 }, 'x'), { instanceOf: InvalidArgumentError, message: /position\.step/ });
-  t.throws(() => new NoiseSource(1).draws({ step: 0, particle: 0.5 }, 'x'), { instanceOf: InvalidArgumentError, message: /position\.particle/ });
+  t.throws(() => new NoiseSource(1).draws({ step: 0, particle: 0.5 }, 'x'), {
+    instanceOf: InvalidArgumentError,
+    message: /position\.particle/,
+  });
   t.throws(() => new NoiseSource(1).draws({ step: 0 }, 'x').normal([2, -1]), { instanceOf: InvalidArgumentError, message: /shape/ });
   t.throws(() => withNoise(new NoiseSource(1), { step: 0 }, async () => 1), { instanceOf: InvalidArgumentError, message: /synchronous/ });
   t.is(activeNoiseScope(), null, 'a failed scope is closed');

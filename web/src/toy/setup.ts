@@ -15,7 +15,13 @@ export const TOY_WEIGHTINGS = {
 export type ToyWeighting = keyof typeof TOY_WEIGHTINGS;
 
 /** Fixed settings of the toy. */
-export const TOY = { size: 200, hiddenUnits: 32, batchSize: 40, learningRate: 0.02, sigma: Math.sqrt(REGRESSION_TOY_DEFAULT_NOISE_VARIANCE) } as const;
+export const TOY = {
+  size: 200,
+  hiddenUnits: 32,
+  batchSize: 40,
+  learningRate: 0.02,
+  sigma: Math.sqrt(REGRESSION_TOY_DEFAULT_NOISE_VARIANCE),
+} as const;
 
 /** Choices the user makes before training. */
 export interface ToySettings {
@@ -50,7 +56,11 @@ export function createToyRun(settings: ToySettings): ToyRun {
     settings.weighting === 'blundell'
       ? new Elbo(model, { likelihood, klWeighting: klWeighting.blundell(), reduction: 'sum' })
       : settings.weighting === 'tempered'
-        ? new Elbo(model, { likelihood, klWeighting: klWeighting.product(klWeighting.perExample(), klWeighting.temperedLikelihood(settings.temperature)), reduction: 'mean' })
+        ? new Elbo(model, {
+            likelihood,
+            klWeighting: klWeighting.product(klWeighting.perExample(), klWeighting.temperedLikelihood(settings.temperature)),
+            reduction: 'mean',
+          })
         : new Elbo(model, { likelihood, klWeighting: klWeighting.perExample(), reduction: 'mean' });
   const optimizer = tf.train.adam(TOY.learningRate);
   return {

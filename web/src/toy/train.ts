@@ -17,7 +17,12 @@ export interface ToyProgress {
   readonly nll: number;
   readonly kl: number;
   /** Latest gradient inspection: ‖∇ weighted KL‖ / ‖∇ likelihood‖ per layer. */
-  readonly layers: ReadonlyArray<{ readonly layer: string; readonly likelihoodNorm: number; readonly klNorm: number; readonly ratio: number }>;
+  readonly layers: ReadonlyArray<{
+    readonly layer: string;
+    readonly likelihoodNorm: number;
+    readonly klNorm: number;
+    readonly ratio: number;
+  }>;
 }
 
 /** Options of `trainToy`. */
@@ -54,7 +59,10 @@ export async function trainToy(run: ToyRun, options: TrainToyOptions): Promise<n
             const inspection = recorder.observe(run.model, batch, run.elbo, position, noise);
             layers = inspection.layers.map(({ layer, likelihoodNorm, klNorm, ratio }) => ({ layer, likelihoodNorm, klNorm, ratio }));
           }
-          const outcome = trainingStep(objective, run.optimizer, variables, batch, position, noise, { clipGlobalNorm: undefined, clipValue: undefined });
+          const outcome = trainingStep(objective, run.optimizer, variables, batch, position, noise, {
+            clipGlobalNorm: undefined,
+            clipValue: undefined,
+          });
           if (outcome.kind === 'applied') {
             sums.loss += outcome.record.loss;
             sums.nll += outcome.record.nll;

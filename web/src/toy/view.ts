@@ -86,7 +86,12 @@ export function setUpToy(report: (error: unknown) => void): void {
         inspectEvery: TOY_INSPECT_EVERY,
         signal,
         onEpoch: async (progress) => {
-          Object.assign(status.dataset, { epoch: String(progress.epoch), loss: String(progress.loss), nll: String(progress.nll), kl: String(progress.kl) });
+          Object.assign(status.dataset, {
+            epoch: String(progress.epoch),
+            loss: String(progress.loss),
+            nll: String(progress.nll),
+            kl: String(progress.kl),
+          });
           status.textContent = `epoch ${progress.epoch + 1} / ${epochs}, step ${progress.step}: loss ${formatNumber(progress.loss)}, NLL ${formatNumber(progress.nll)}, KL ${formatNumber(progress.kl)} (${((performance.now() - started) / 1000).toFixed(1)} s)`;
           showInspector(progress);
           if ((progress.epoch + 1) % TOY_REDRAW_EVERY === 0) await redraw(progress.step);

@@ -36,7 +36,10 @@ export interface ImageFile {
   readonly z?: number;
 }
 
-export type ViewerInput = { readonly kind: 'model'; readonly file: ModelFile } | { readonly kind: 'weights'; readonly name: string; readonly data: ArrayBuffer } | { readonly kind: 'image'; readonly file: ImageFile };
+export type ViewerInput =
+  | { readonly kind: 'model'; readonly file: ModelFile }
+  | { readonly kind: 'weights'; readonly name: string; readonly data: ArrayBuffer }
+  | { readonly kind: 'image'; readonly file: ImageFile };
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
@@ -57,18 +60,33 @@ function layerClassNames(topology: Record<string, unknown>): string[] {
  * gives a `FormatError` naming it and the writer of the file.
  */
 export function readModelJson(name: string, text: string, version: string): ModelFile {
-  let json: { modelTopology?: unknown; weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>; convertedBy?: unknown; generatedBy?: unknown };
+  let json: {
+    modelTopology?: unknown;
+    weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+    convertedBy?: unknown;
+    generatedBy?: unknown;
+  };
   try {
     json = JSON.parse(text) as typeof json;
   } catch (error) {
     throw new FormatError(`viewer: '${name}' is not JSON (${(error as Error).message}); expected the model.json of a saved model.`);
   }
-  if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || json.modelTopology === null || !Array.isArray(json.weightsManifest)) {
-    throw new FormatError(`viewer: '${name}' has no modelTopology or weightsManifest; expected the model.json written by saveModel (a segment run's model/ folder).`);
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    typeof json.modelTopology !== 'object' ||
+    json.modelTopology === null ||
+    !Array.isArray(json.weightsManifest)
+  ) {
+    throw new FormatError(
+      `viewer: '${name}' has no modelTopology or weightsManifest; expected the model.json written by saveModel (a segment run's model/ folder).`,
+    );
   }
   const writtenBy = [json.convertedBy, json.generatedBy].filter((v) => typeof v === 'string').join(', ') || 'an unknown writer';
   const registered = tf.serialization.SerializationMap.getMap().classNameMap;
-  const missing = [...new Set(layerClassNames(json.modelTopology as Record<string, unknown>))].filter((cls) => registered[cls] === undefined);
+  const missing = [...new Set(layerClassNames(json.modelTopology as Record<string, unknown>))].filter(
+    (cls) => registered[cls] === undefined,
+  );
   if (missing.length > 0) {
     throw new FormatError(
       `viewer: '${name}' uses the layer class${missing.length > 1 ? 'es' : ''} ${missing.map((c) => `'${c}'`).join(', ')}, which tfjs-bnn ${version} does not register ` +
@@ -87,7 +105,11 @@ export function volumeSlice(name: string, volume: Volume, z: number): ImageFile 
   const [nx, ny, nz] = volume.dims;
   const index = Math.min(nz - 1, Math.max(0, Math.round(z)));
   const grey = volume.data.slice(index * nx * ny, (index + 1) * nx * ny);
-  return { ...sliceOf(name, grey, nx, ny, `NIfTI ${volume.dims.join('×')} (${volume.datatype}), slice z = ${index} of ${nz}`), volume, z: index };
+  return {
+    ...sliceOf(name, grey, nx, ny, `NIfTI ${volume.dims.join('×')} (${volume.datatype}), slice z = ${index} of ${nz}`),
+    volume,
+    z: index,
+  };
 }
 
 /** Reads one picked or dropped file. Throws `FormatError` for a file the viewer cannot use. */
@@ -104,5 +126,7 @@ export async function readViewerFile(file: File, version: string): Promise<Viewe
     const { data, geometry, datatype } = parseNifti(bytes, `'${file.name}'`);
     return { kind: 'image', file: volumeSlice(file.name, { data, dims: geometry.dims, datatype }, Math.floor(geometry.dims[2] / 2)) };
   }
-  throw new FormatError(`viewer: '${file.name}' is not a model.json, weights.bin, PNG or NIfTI (.nii, .nii.gz) file; nothing was loaded from it.`);
+  throw new FormatError(
+    `viewer: '${file.name}' is not a model.json, weights.bin, PNG or NIfTI (.nii, .nii.gz) file; nothing was loaded from it.`,
+  );
 }

@@ -22,26 +22,65 @@ async function computeMaps(request: MapsRequest): Promise<MapsResult> {
     post({ kind: 'backend', name: choice.name, reason: "the page's backend" });
   } catch (error) {
     const choice = await chooseBackend(null);
-    post({ kind: 'backend', name: choice.name, reason: `the page's ${request.backend} failed in the worker (${(error as Error).message}); ${choice.reason}` });
+    post({
+      kind: 'backend',
+      name: choice.name,
+      reason: `the page's ${request.backend} failed in the worker (${(error as Error).message}); ${choice.reason}`,
+    });
   }
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: request.modelTopology, weightSpecs: request.weightSpecs as tf.io.WeightsManifestEntry[], weightData: request.weightData }));
+    model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: request.modelTopology,
+        weightSpecs: request.weightSpecs as tf.io.WeightsManifestEntry[],
+        weightData: request.weightData,
+      }),
+    );
   } catch (error) {
-    throw new FormatError(`viewer: the model cannot be built from model.json and weights.bin (${(error as Error).message}); pick both files from the same saved model folder.`);
+    throw new FormatError(
+      `viewer: the model cannot be built from model.json and weights.bin (${(error as Error).message}); pick both files from the same saved model folder.`,
+    );
   }
   const { width, height, data } = request.slice;
   const x = tf.tensor4d(data, [1, height, width, 1]);
   try {
     const inputShape = model.inputs[0].shape;
-    if (inputShape.length !== 4 || (inputShape[1] !== null && inputShape[1] !== height) || (inputShape[2] !== null && inputShape[2] !== width) || inputShape[3] !== 1) {
-      throw new ShapeError('viewer', 'slice', [height, width, 1], `the model's input shape [${inputShape.slice(1).join(', ')}] (a slice of that size)`);
+    if (
+      inputShape.length !== 4 ||
+      (inputShape[1] !== null && inputShape[1] !== height) ||
+      (inputShape[2] !== null && inputShape[2] !== width) ||
+      inputShape[3] !== 1
+    ) {
+      throw new ShapeError(
+        'viewer',
+        'slice',
+        [height, width, 1],
+        `the model's input shape [${inputShape.slice(1).join(', ')}] (a slice of that size)`,
+      );
     }
-    const maps = predictive(model, x, { samples: request.samples, seed: `segment/evaluation/${request.seed}`, step: EVALUATION_STEP, output: 'sigmoid', onProgress: (done, total) => post({ kind: 'progress', done, total }) });
+    const maps = predictive(model, x, {
+      samples: request.samples,
+      seed: `segment/evaluation/${request.seed}`,
+      step: EVALUATION_STEP,
+      output: 'sigmoid',
+      onProgress: (done, total) => post({ kind: 'progress', done, total }),
+    });
     try {
       const channels = maps.meanProbability.shape[maps.meanProbability.rank - 1] ?? 1;
-      const [mean, entropy, information] = (await Promise.all([maps.meanProbability.data(), maps.predictiveEntropy.data(), maps.mutualInformation.data()])) as Float32Array[];
-      return { width, height, channels, meanProbability: channelZero(mean, channels), predictiveEntropy: channelZero(entropy, channels), mutualInformation: channelZero(information, channels) };
+      const [mean, entropy, information] = (await Promise.all([
+        maps.meanProbability.data(),
+        maps.predictiveEntropy.data(),
+        maps.mutualInformation.data(),
+      ])) as Float32Array[];
+      return {
+        width,
+        height,
+        channels,
+        meanProbability: channelZero(mean, channels),
+        predictiveEntropy: channelZero(entropy, channels),
+        mutualInformation: channelZero(information, channels),
+      };
     } finally {
       disposePredictive(maps);
     }
@@ -53,7 +92,13 @@ async function computeMaps(request: MapsRequest): Promise<MapsResult> {
 
 self.addEventListener('message', (event: MessageEvent<MapsRequest>) => {
   computeMaps(event.data).then(
-    (result) => post({ kind: 'maps', result }, [result.meanProbability.buffer, result.predictiveEntropy.buffer, result.mutualInformation.buffer]),
-    (error: unknown) => post({ kind: 'error', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) }),
+    (result) =>
+      post({ kind: 'maps', result }, [result.meanProbability.buffer, result.predictiveEntropy.buffer, result.mutualInformation.buffer]),
+    (error: unknown) =>
+      post({
+        kind: 'error',
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      }),
   );
 });

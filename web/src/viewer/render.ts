@@ -44,7 +44,12 @@ export function renderPanel(panel: MapPanel): HTMLElement {
   const ends = document.createElement('div');
   ends.className = 'colour-bar-labels';
   ends.append(...[low, (low + high) / 2, high].map((v) => Object.assign(document.createElement('span'), { textContent: label(v) })));
-  figure.append(caption, canvasOf(applyColormap(panel.values, low, Math.max(high, low), colormap), panel.width, panel.height, 'map-image'), bar, ends);
+  figure.append(
+    caption,
+    canvasOf(applyColormap(panel.values, low, Math.max(high, low), colormap), panel.width, panel.height, 'map-image'),
+    bar,
+    ends,
+  );
   return figure;
 }
 

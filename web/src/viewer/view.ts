@@ -32,7 +32,11 @@ export function setUpViewer(report: (error: unknown) => void, backend: () => Pag
   const state = byId<HTMLOutputElement>('viewer-state');
   const maps = byId<HTMLElement>('viewer-maps');
   const sliceIndex = byId<HTMLInputElement>('viewer-slice');
-  const files: { model: ModelFile | null; weights: { name: string; data: ArrayBuffer } | null; image: ImageFile | null } = { model: null, weights: null, image: null };
+  const files: { model: ModelFile | null; weights: { name: string; data: ArrayBuffer } | null; image: ImageFile | null } = {
+    model: null,
+    weights: null,
+    image: null,
+  };
   let worker: Worker | null = null;
   window.tfjsBnnViewer = { maps: null };
 
@@ -78,8 +82,22 @@ export function setUpViewer(report: (error: unknown) => void, backend: () => Pag
     maps.replaceChildren(
       renderPanel({ title: `slice (${image.name})`, values: image.raw, width, height, range: valueRange(image.raw), colormap: 'grey' }),
       renderPanel({ title: 'mean probability p̄', values: result.meanProbability, width, height, range: [0, 1], colormap: 'viridis' }),
-      renderPanel({ title: 'predictive entropy (nats)', values: result.predictiveEntropy, width, height, range: [0, Math.LN2], colormap: 'viridis' }),
-      renderPanel({ title: 'mutual information (nats)', values: result.mutualInformation, width, height, range: [0, Math.max(1e-6, valueRange(result.mutualInformation)[1])], colormap: 'viridis' }),
+      renderPanel({
+        title: 'predictive entropy (nats)',
+        values: result.predictiveEntropy,
+        width,
+        height,
+        range: [0, Math.LN2],
+        colormap: 'viridis',
+      }),
+      renderPanel({
+        title: 'mutual information (nats)',
+        values: result.mutualInformation,
+        width,
+        height,
+        range: [0, Math.max(1e-6, valueRange(result.mutualInformation)[1])],
+        colormap: 'viridis',
+      }),
     );
   };
 
@@ -116,7 +134,8 @@ export function setUpViewer(report: (error: unknown) => void, backend: () => Pag
     setState('computing', `computing ${samples} Monte Carlo passes…`);
     worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
-      if (message.kind === 'backend') byId<HTMLElement>('viewer-backend').textContent = `maps computed on ${message.name} (${message.reason})`;
+      if (message.kind === 'backend')
+        byId<HTMLElement>('viewer-backend').textContent = `maps computed on ${message.name} (${message.reason})`;
       else if (message.kind === 'progress') {
         progress.max = message.total;
         progress.value = message.done;
@@ -138,7 +157,15 @@ export function setUpViewer(report: (error: unknown) => void, backend: () => Pag
       setState('failed', 'failed');
       report(new Error(`the maps worker failed: ${event.message}`));
     });
-    worker.postMessage({ backend: backend(), modelTopology: model.modelTopology, weightSpecs: model.weightSpecs, weightData: weights.data.slice(0), slice: image.slice, samples, seed });
+    worker.postMessage({
+      backend: backend(),
+      modelTopology: model.modelTopology,
+      weightSpecs: model.weightSpecs,
+      weightData: weights.data.slice(0),
+      slice: image.slice,
+      samples,
+      seed,
+    });
   });
   cancel.addEventListener('click', () => {
     finish();

@@ -49,7 +49,10 @@ export function expectMatchesOriginal(t: ExecutionContext, compute: () => tf.Ten
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
     t.true(worst <= RELATIVE_TOLERANCE * scale, `${label} (output ${r}): max |error| ${worst} > ${RELATIVE_TOLERANCE} × scale ${scale}`);
     // Relative to Σ|original| so that cancellation in the sum does not turn rounding into a failure.
-    t.true(Math.abs(sumGot - sumWant) <= RELATIVE_TOLERANCE * Math.max(1, sumMagnitude), `${label} (output ${r}): sum ${sumGot} vs ${sumWant}`);
+    t.true(
+      Math.abs(sumGot - sumWant) <= RELATIVE_TOLERANCE * Math.max(1, sumMagnitude),
+      `${label} (output ${r}): sum ${sumGot} vs ${sumWant}`,
+    );
   }
 }
 

@@ -25,7 +25,17 @@ const CASES: Conv2DCase[] = [
   { x: [2, 6, 5, 2], filter: [1, 1, 2, 3], strides: 2, pad: 'same' },
   { x: [1, 9, 7, 2], filter: [5, 3, 2, 9], strides: [1, 2], pad: 'same' },
   { x: [2, 7, 7, 1], filter: [3, 3, 1, 2], strides: 2, pad: 1, rounding: 'floor' },
-  { x: [1, 6, 7, 2], filter: [3, 2, 2, 3], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [1, 6, 7, 2],
+    filter: [3, 2, 2, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [1, 10, 10, 16], filter: [3, 3, 16, 17], strides: 1, pad: 'same' },
 ];
 
@@ -68,7 +78,18 @@ test('dilated conv2d forward matches tfjs', (t) => {
 });
 
 test('conv2dTranspose (Conv2DBackpropInput as a forward op) matches tfjs', (t) => {
-  expectMatchesOriginal(t, () => tf.conv2dTranspose(randomTensor([2, 4, 5, 3], 5) as tf.Tensor4D, randomTensor([3, 3, 2, 3], 6) as tf.Tensor4D, [2, 8, 10, 2], 2, 'same'), 'conv2dTranspose');
+  expectMatchesOriginal(
+    t,
+    () =>
+      tf.conv2dTranspose(
+        randomTensor([2, 4, 5, 3], 5) as tf.Tensor4D,
+        randomTensor([3, 3, 2, 3], 6) as tf.Tensor4D,
+        [2, 8, 10, 2],
+        2,
+        'same',
+      ),
+    'conv2dTranspose',
+  );
 });
 
 test('fused conv2d keeps bias and activation semantics (relu, relu6, elu, sigmoid, leakyrelu, prelu, linear) and its gradient', (t) => {
@@ -106,7 +127,11 @@ test('fused conv2d keeps bias and activation semantics (relu, relu6, elu, sigmoi
 
 test('channels-first (NCHW) conv2d still runs through tfjs’s own kernel and gives its result', (t) => {
   // The cpu backend's original Conv2D supports NCHW; the fast kernel delegates it.
-  expectMatchesOriginal(t, () => tf.conv2d(randomTensor([1, 2, 5, 5], 14) as tf.Tensor4D, randomTensor([3, 3, 2, 3], 15) as tf.Tensor4D, 1, 'same', 'NCHW'), 'NCHW conv2d');
+  expectMatchesOriginal(
+    t,
+    () => tf.conv2d(randomTensor([1, 2, 5, 5], 14) as tf.Tensor4D, randomTensor([3, 3, 2, 3], 15) as tf.Tensor4D, 1, 'same', 'NCHW'),
+    'NCHW conv2d',
+  );
 });
 
 test('property: random conv2d shapes, strides and paddings match tfjs (forward and both gradients)', (t) => {
@@ -143,7 +168,14 @@ test('fast conv2d and its gradients leak no tensors and no backend buffers', asy
   const run = () => {
     const outputs = tf.tidy(forwardAndGrads(CASES[2], 99));
     const fused = tf.tidy(() =>
-      tf.fused.conv2d({ x: randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D, filter: randomTensor([3, 3, 2, 2], 2) as tf.Tensor4D, strides: 1, pad: 'same', bias: tf.ones([2]), activation: 'relu' }),
+      tf.fused.conv2d({
+        x: randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D,
+        filter: randomTensor([3, 3, 2, 2], 2) as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        bias: tf.ones([2]),
+        activation: 'relu',
+      }),
     );
     tf.dispose([...outputs, fused]);
   };

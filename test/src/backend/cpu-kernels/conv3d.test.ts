@@ -52,22 +52,35 @@ test('dilated conv3d forward matches tfjs', (t) => {
 });
 
 test('conv3dTranspose (Conv3DBackpropInputV2 as a forward op) matches tfjs', (t) => {
-  expectMatchesOriginal(t, () => tf.conv3dTranspose(randomTensor([1, 3, 3, 3, 2], 7) as tf.Tensor5D, randomTensor([3, 3, 3, 4, 2], 8) as tf.Tensor5D, [1, 6, 6, 6, 4], 2, 'same'), 'conv3dTranspose');
+  expectMatchesOriginal(
+    t,
+    () =>
+      tf.conv3dTranspose(
+        randomTensor([1, 3, 3, 3, 2], 7) as tf.Tensor5D,
+        randomTensor([3, 3, 3, 4, 2], 8) as tf.Tensor5D,
+        [1, 6, 6, 6, 4],
+        2,
+        'same',
+      ),
+    'conv3dTranspose',
+  );
 });
 
 test('property: random conv3d shapes, strides and paddings match tfjs (forward and both gradients)', (t) => {
   fc.assert(
     fc.property(
-      fc.record({
-        batch: fc.integer({ min: 1, max: 2 }),
-        size: fc.tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 2, max: 6 })),
-        inChannels: fc.integer({ min: 1, max: 3 }),
-        outChannels: fc.integer({ min: 1, max: 9 }),
-        filter: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-        strides: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-        pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
-        seed: fc.integer({ min: 1, max: 1000 }),
-      }).filter((p) => p.pad === 'same' || p.size.every((s, i) => s >= p.filter[i])),
+      fc
+        .record({
+          batch: fc.integer({ min: 1, max: 2 }),
+          size: fc.tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 2, max: 6 })),
+          inChannels: fc.integer({ min: 1, max: 3 }),
+          outChannels: fc.integer({ min: 1, max: 9 }),
+          filter: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+          strides: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+          pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+          seed: fc.integer({ min: 1, max: 1000 }),
+        })
+        .filter((p) => p.pad === 'same' || p.size.every((s, i) => s >= p.filter[i])),
       (p) => {
         const c: Conv3DCase = {
           x: [p.batch, ...p.size, p.inChannels],

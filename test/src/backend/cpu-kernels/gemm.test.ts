@@ -8,7 +8,16 @@ function randomArray(length: number, seed: number): Float32Array {
 }
 
 /** C + A·B in float64, the textbook triple loop, with A and B read through their transposes when asked. */
-function reference(m: number, n: number, k: number, a: Float32Array, transposeA: boolean, b: Float32Array, transposeB: boolean, c: Float32Array): Float64Array {
+function reference(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  transposeA: boolean,
+  b: Float32Array,
+  transposeB: boolean,
+  c: Float32Array,
+): Float64Array {
   const out = Float64Array.from(c);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -80,19 +89,19 @@ test('gemm with an empty dimension leaves C unchanged', (t) => {
 test('property: gemm matches the float64 triple loop on random shapes and transposes', (t) => {
   t.notThrows(() =>
     fc.assert(
-    fc.property(
-      fc.integer({ min: 1, max: 40 }),
-      fc.integer({ min: 1, max: 40 }),
-      fc.integer({ min: 1, max: 300 }),
-      fc.boolean(),
-      fc.boolean(),
-      fc.integer({ min: 1, max: 10000 }),
-      (m, n, k, transposeA, transposeB, seed) => {
-        const { worst, scale } = check(m, n, k, transposeA, transposeB, seed);
-        return worst <= 1e-5 * scale;
-      },
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 10000 }),
+        (m, n, k, transposeA, transposeB, seed) => {
+          const { worst, scale } = check(m, n, k, transposeA, transposeB, seed);
+          return worst <= 1e-5 * scale;
+        },
+      ),
+      { numRuns: 60, seed: 20240603 },
     ),
-    { numRuns: 60, seed: 20240603 },
-  ),
   );
 });

@@ -50,19 +50,44 @@ test('uninstallFastCpuKernels restores tfjsâ€™s own kernel functions, and instal
     installFastCpuKernels();
   }
   EXPECTED_NAMES.forEach((name, i) => t.not(tf.getKernel(name, 'cpu').kernelFunc, originals[i], name));
-  t.is(withOriginalCpuKernels(() => tf.getKernel('Conv2D', 'cpu').kernelFunc), originals[EXPECTED_NAMES.indexOf('Conv2D')]);
+  t.is(
+    withOriginalCpuKernels(() => tf.getKernel('Conv2D', 'cpu').kernelFunc),
+    originals[EXPECTED_NAMES.indexOf('Conv2D')],
+  );
   t.true(fastCpuKernelsInstalled(), 'withOriginalCpuKernels reinstalls');
 });
 
 /** One op per replaced kernel, on channels-last float32 data (the fast path). */
 const OPS: Record<string, () => tf.Tensor | tf.Tensor[]> = {
   Conv2D: () => tf.conv2d(randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D, randomTensor([3, 3, 2, 2], 2) as tf.Tensor4D, 1, 'same'),
-  FusedConv2D: () => tf.fused.conv2d({ x: randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D, filter: randomTensor([3, 3, 2, 2], 2) as tf.Tensor4D, strides: 1, pad: 'same', bias: tf.ones([2]), activation: 'relu' }),
-  Conv2DBackpropInput: () => tf.conv2dTranspose(randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D, randomTensor([3, 3, 3, 2], 2) as tf.Tensor4D, [1, 4, 4, 3], 1, 'same'),
-  Conv2DBackpropFilter: () => tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D, f as tf.Tensor4D, 1, 'same')))(randomTensor([3, 3, 2, 2], 2)),
+  FusedConv2D: () =>
+    tf.fused.conv2d({
+      x: randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D,
+      filter: randomTensor([3, 3, 2, 2], 2) as tf.Tensor4D,
+      strides: 1,
+      pad: 'same',
+      bias: tf.ones([2]),
+      activation: 'relu',
+    }),
+  Conv2DBackpropInput: () =>
+    tf.conv2dTranspose(randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D, randomTensor([3, 3, 3, 2], 2) as tf.Tensor4D, [1, 4, 4, 3], 1, 'same'),
+  Conv2DBackpropFilter: () =>
+    tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(randomTensor([1, 4, 4, 2], 1) as tf.Tensor4D, f as tf.Tensor4D, 1, 'same')))(
+      randomTensor([3, 3, 2, 2], 2),
+    ),
   Conv3D: () => tf.conv3d(randomTensor([1, 3, 3, 3, 1], 1) as tf.Tensor5D, randomTensor([2, 2, 2, 1, 2], 2) as tf.Tensor5D, 1, 'same'),
-  Conv3DBackpropInputV2: () => tf.conv3dTranspose(randomTensor([1, 3, 3, 3, 2], 1) as tf.Tensor5D, randomTensor([2, 2, 2, 1, 2], 2) as tf.Tensor5D, [1, 3, 3, 3, 1], 1, 'same'),
-  Conv3DBackpropFilterV2: () => tf.grad((f: tf.Tensor) => tf.sum(tf.conv3d(randomTensor([1, 3, 3, 3, 1], 1) as tf.Tensor5D, f as tf.Tensor5D, 1, 'same')))(randomTensor([2, 2, 2, 1, 2], 2)),
+  Conv3DBackpropInputV2: () =>
+    tf.conv3dTranspose(
+      randomTensor([1, 3, 3, 3, 2], 1) as tf.Tensor5D,
+      randomTensor([2, 2, 2, 1, 2], 2) as tf.Tensor5D,
+      [1, 3, 3, 3, 1],
+      1,
+      'same',
+    ),
+  Conv3DBackpropFilterV2: () =>
+    tf.grad((f: tf.Tensor) => tf.sum(tf.conv3d(randomTensor([1, 3, 3, 3, 1], 1) as tf.Tensor5D, f as tf.Tensor5D, 1, 'same')))(
+      randomTensor([2, 2, 2, 1, 2], 2),
+    ),
   BatchMatMul: () => tf.matMul(randomTensor([3, 4], 1), randomTensor([4, 2], 2)),
   _FusedMatMul: () => tf.fused.matMul({ a: randomTensor([3, 4], 1), b: randomTensor([4, 2], 2), bias: tf.ones([2]), activation: 'relu' }),
   SplitV: () => tf.split(randomTensor([1, 2, 2, 3], 1), [1, 2], 3),
@@ -105,7 +130,10 @@ test('fastCpuKernelsRequested reads TFJS_BNN_FAST_CPU_KERNELS: unset/1/true/on â
 
 test('originalCpuKernel names the function, argument and value when the cpu backend has no such kernel', (t) => {
   const error = t.throws(() => originalCpuKernel('NoSuchKernel'), { instanceOf: InvalidArgumentError });
-  t.regex(error?.message ?? '', /originalCpuKernel: argument 'name' was .*NoSuchKernel.*; expected a kernel registered for the cpu backend/);
+  t.regex(
+    error?.message ?? '',
+    /originalCpuKernel: argument 'name' was .*NoSuchKernel.*; expected a kernel registered for the cpu backend/,
+  );
 });
 
 const run = promisify(execFile);

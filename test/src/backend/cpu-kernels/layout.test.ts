@@ -15,21 +15,32 @@ test('SplitV matches tfjs on every axis, equal and uneven pieces, with an inferr
     [[7], [3, 4], 0],
   ];
   for (const [shape, splits, axis] of cases) {
-    expectMatchesOriginal(t, () => tf.split(randomTensor(shape, shape.length + axis), splits, axis), `split ${shape} ${JSON.stringify(splits)} axis ${axis}`);
+    expectMatchesOriginal(
+      t,
+      () => tf.split(randomTensor(shape, shape.length + axis), splits, axis),
+      `split ${shape} ${JSON.stringify(splits)} axis ${axis}`,
+    );
   }
 });
 
 test('SplitV places known values: the gradient of a channel concatenation splits the channels back', (t) => {
   const a = tf.tensor4d([1, 2, 3, 4], [1, 2, 1, 2]);
   const b = tf.tensor4d([5, 6], [1, 2, 1, 1]);
-  const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.concat([p, q], 3), tf.tensor4d([1, 10, 100, 2, 20, 200], [1, 2, 1, 3]))))([a, b]);
+  const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+    tf.sum(tf.mul(tf.concat([p, q], 3), tf.tensor4d([1, 10, 100, 2, 20, 200], [1, 2, 1, 3]))),
+  )([a, b]);
   t.deepEqual(Array.from(ga.dataSync()), [1, 10, 2, 20]);
   t.deepEqual(Array.from(gb.dataSync()), [100, 200]);
   tf.dispose([a, b, ga, gb]);
 });
 
 test('MaxPoolGrad matches tfjs for same/valid padding, overlapping windows and uneven strides', (t) => {
-  const cases: Array<{ x: [number, number, number, number]; filter: number | [number, number]; strides: number | [number, number]; pad: 'same' | 'valid' }> = [
+  const cases: Array<{
+    x: [number, number, number, number];
+    filter: number | [number, number];
+    strides: number | [number, number];
+    pad: 'same' | 'valid';
+  }> = [
     { x: [2, 6, 6, 3], filter: 2, strides: 2, pad: 'valid' },
     { x: [2, 7, 5, 2], filter: 2, strides: 2, pad: 'same' },
     { x: [1, 7, 7, 2], filter: 3, strides: 2, pad: 'same' },

@@ -37,7 +37,11 @@ test('matMul with every combination of transposes matches tfjs, as do its gradie
 test('batched matMul with broadcast batch dimensions matches tfjs', (t) => {
   expectMatchesOriginal(t, () => tf.matMul(randomTensor([3, 4, 6], 1), randomTensor([3, 6, 5], 2)), 'batch 3 × batch 3');
   expectMatchesOriginal(t, () => tf.matMul(randomTensor([2, 3, 4, 6], 3), randomTensor([1, 1, 6, 5], 4)), 'batch [2,3] × batch [1,1]');
-  expectMatchesOriginal(t, () => tf.matMul(randomTensor([1, 6, 4], 5), randomTensor([4, 5, 6], 6), true, true), 'batch 1 × batch 4, both transposed');
+  expectMatchesOriginal(
+    t,
+    () => tf.matMul(randomTensor([1, 6, 4], 5), randomTensor([4, 5, 6], 6), true, true),
+    'batch 1 × batch 4, both transposed',
+  );
 });
 
 test('fused matMul keeps bias and activation semantics (linear, relu, relu6, elu, sigmoid, leakyrelu, prelu)', (t) => {
@@ -90,8 +94,18 @@ test('matMul with mismatched inner sizes throws tfjs’s error', (t) => {
 
 test('fast matMul, fused matMul and their gradients leak no tensors and no backend buffers', async (t) => {
   const run = () => {
-    const grads = tf.tidy(() => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p, q, false, true)))([randomTensor([5, 7], 1), randomTensor([3, 7], 2)]));
-    const fused = tf.tidy(() => tf.fused.matMul({ a: randomTensor([4, 6], 3), b: randomTensor([6, 2], 4), bias: tf.ones([2]), activation: 'prelu', preluActivationWeights: tf.ones([2]) }));
+    const grads = tf.tidy(() =>
+      tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p, q, false, true)))([randomTensor([5, 7], 1), randomTensor([3, 7], 2)]),
+    );
+    const fused = tf.tidy(() =>
+      tf.fused.matMul({
+        a: randomTensor([4, 6], 3),
+        b: randomTensor([6, 2], 4),
+        bias: tf.ones([2]),
+        activation: 'prelu',
+        preluActivationWeights: tf.ones([2]),
+      }),
+    );
     tf.dispose([...grads, fused]);
   };
   run();

@@ -39,7 +39,10 @@ export async function expectWasmMatchesCpu(t: ExecutionContext, compute: () => t
     t.true(condition, message);
     ok &&= condition;
   };
-  check(JSON.stringify(got.shapes) === JSON.stringify(want.shapes), `${label}: shapes ${JSON.stringify(got.shapes)} vs ${JSON.stringify(want.shapes)}`);
+  check(
+    JSON.stringify(got.shapes) === JSON.stringify(want.shapes),
+    `${label}: shapes ${JSON.stringify(got.shapes)} vs ${JSON.stringify(want.shapes)}`,
+  );
   for (let r = 0; r < want.values.length && ok; r++) {
     let scale = 1;
     let worst = 0;

@@ -60,8 +60,21 @@ const describe = (c: ConvCase): string => `x ${c.x} filter ${c.filter} strides $
 
 test('tfjs-bnn registers its conv, pool, matmul, segment-sum and log1p kernels on wasm and runs the convolutions through the compiled SIMD128 module', (t) => {
   t.deepEqual([...WASM_KERNEL_NAMES].sort(), [
-    'BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3D', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2',
-    'FusedConv2D', 'Log1p', 'MaxPool3D', 'MaxPool3DGrad', 'MaxPoolGrad', 'SplitV', 'UnsortedSegmentSum', '_FusedMatMul',
+    'BatchMatMul',
+    'Conv2D',
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'Conv3D',
+    'Conv3DBackpropFilterV2',
+    'Conv3DBackpropInputV2',
+    'FusedConv2D',
+    'Log1p',
+    'MaxPool3D',
+    'MaxPool3DGrad',
+    'MaxPoolGrad',
+    'SplitV',
+    'UnsortedSegmentSum',
+    '_FusedMatMul',
   ]);
   for (const name of WASM_KERNEL_NAMES) t.truthy(tf.getKernel(name, 'wasm'), name);
   t.true(compiledConvKernelsInUse());
@@ -69,17 +82,31 @@ test('tfjs-bnn registers its conv, pool, matmul, segment-sum and log1p kernels o
 
 test('conv2d forward, input gradient and filter gradient on wasm match tfjs-backend-cpu (1e-5 relative) on random shapes', async (t) => {
   let seed = 1;
-  await fc.assert(fc.asyncProperty(convCase(2), async (c) => expectWasmMatchesCpu(t, forwardAndGrads(c, (seed += 3)), describe(c))), { numRuns: 40, seed: 17 });
+  await fc.assert(
+    fc.asyncProperty(convCase(2), async (c) => expectWasmMatchesCpu(t, forwardAndGrads(c, (seed += 3)), describe(c))),
+    { numRuns: 40, seed: 17 },
+  );
 });
 
 test('conv3d forward, input gradient and filter gradient on wasm match tfjs-backend-cpu (1e-5 relative) on random shapes', async (t) => {
   let seed = 5;
-  await fc.assert(fc.asyncProperty(convCase(3), async (c) => expectWasmMatchesCpu(t, forwardAndGrads(c, (seed += 3)), describe(c))), { numRuns: 30, seed: 17 });
+  await fc.assert(
+    fc.asyncProperty(convCase(3), async (c) => expectWasmMatchesCpu(t, forwardAndGrads(c, (seed += 3)), describe(c))),
+    { numRuns: 30, seed: 17 },
+  );
 });
 
 test('strided same-padded conv2d where tfjs-backend-wasm 4.22’s XNNPACK kernel errs (≈ 1.8) matches tfjs-backend-cpu', async (t) => {
-  await expectWasmMatchesCpu(t, forwardAndGrads({ x: [2, 8, 5, 2], filter: [1, 3, 2, 8], strides: 2, pad: 'same' }, 41), 'x 2,8,5,2 filter 1,3,2,8 stride 2 same');
-  await expectWasmMatchesCpu(t, forwardAndGrads({ x: [1, 1, 6, 5], filter: [2, 1, 5, 8], strides: 2, pad: 'same' }, 42), 'x 1,1,6,5 filter 2,1,5,8 stride 2 same');
+  await expectWasmMatchesCpu(
+    t,
+    forwardAndGrads({ x: [2, 8, 5, 2], filter: [1, 3, 2, 8], strides: 2, pad: 'same' }, 41),
+    'x 2,8,5,2 filter 1,3,2,8 stride 2 same',
+  );
+  await expectWasmMatchesCpu(
+    t,
+    forwardAndGrads({ x: [1, 1, 6, 5], filter: [2, 1, 5, 8], strides: 2, pad: 'same' }, 42),
+    'x 1,1,6,5 filter 2,1,5,8 stride 2 same',
+  );
 });
 
 test('fused conv2d with bias and relu / elu / linear on wasm matches tfjs-backend-cpu, gradients included', async (t) => {
@@ -92,7 +119,10 @@ test('fused conv2d with bias and relu / elu / linear on wasm matches tfjs-backen
         const bias = randomTensor([9], 13);
         const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor): tf.Tensor =>
           tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 2, pad: 'same', bias: c, activation });
-        return [f(x, filter, bias), ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(f(a, b, c))))([x, filter, bias])];
+        return [
+          f(x, filter, bias),
+          ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(f(a, b, c))))([x, filter, bias]),
+        ];
       },
       `fused ${activation}`,
     );
@@ -100,8 +130,16 @@ test('fused conv2d with bias and relu / elu / linear on wasm matches tfjs-backen
 });
 
 test('convolutions spanning several im2col chunks (wide and narrow outputs) match tfjs-backend-cpu', async (t) => {
-  await expectWasmMatchesCpu(t, forwardAndGrads({ x: [1, 40, 40, 24], filter: [3, 3, 24, 16], strides: 1, pad: 'same' }, 91), '2D, 1600 positions × 216');
-  await expectWasmMatchesCpu(t, forwardAndGrads({ x: [1, 12, 12, 12, 16], filter: [3, 3, 3, 16, 2], strides: 1, pad: 'same' }, 92), '3D, 1728 positions × 432');
+  await expectWasmMatchesCpu(
+    t,
+    forwardAndGrads({ x: [1, 40, 40, 24], filter: [3, 3, 24, 16], strides: 1, pad: 'same' }, 91),
+    '2D, 1600 positions × 216',
+  );
+  await expectWasmMatchesCpu(
+    t,
+    forwardAndGrads({ x: [1, 12, 12, 12, 16], filter: [3, 3, 3, 16, 2], strides: 1, pad: 'same' }, 92),
+    '3D, 1728 positions × 432',
+  );
 });
 
 test('conv2dTranspose and conv3dTranspose (the input-gradient kernels as forward ops) and their gradients match tfjs-backend-cpu', async (t) => {
@@ -121,7 +159,8 @@ test('conv2dTranspose and conv3dTranspose (the input-gradient kernels as forward
     () => {
       const dy = randomTensor([1, 3, 2, 3, 4], 7);
       const filter = randomTensor([2, 2, 2, 3, 4], 8);
-      const f = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.conv3dTranspose(a as tf.Tensor5D, b as tf.Tensor5D, [1, 6, 4, 6, 3], 2, 'same');
+      const f = (a: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+        tf.conv3dTranspose(a as tf.Tensor5D, b as tf.Tensor5D, [1, 6, 4, 6, 3], 2, 'same');
       return [f(dy, filter), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(f(a, b))))([dy, filter])];
     },
     'conv3dTranspose',
@@ -134,7 +173,10 @@ test('the pure-JS path on heap views (used where the compiled module cannot run)
   try {
     t.false(compiledConvKernelsInUse());
     let seed = 300;
-    await fc.assert(fc.asyncProperty(convCase(2), async (c) => expectWasmMatchesCpu(t, forwardAndGrads(c, (seed += 3)), describe(c))), { numRuns: 10, seed: 3 });
+    await fc.assert(
+      fc.asyncProperty(convCase(2), async (c) => expectWasmMatchesCpu(t, forwardAndGrads(c, (seed += 3)), describe(c))),
+      { numRuns: 10, seed: 3 },
+    );
   } finally {
     const compiled = await instantiateConvKernels(backend, true);
     useCompiledConvKernels('exports' in compiled ? compiled.exports : null);

@@ -59,7 +59,11 @@ test('matMul with any transposes and broadcast batches on wasm matches tfjs-back
 });
 
 test('fused matMul with bias and relu, transposed operands, on wasm matches tfjs-backend-cpu', async (t) => {
-  for (const [transposeA, transposeB] of [[true, false], [false, true], [true, true]] as const) {
+  for (const [transposeA, transposeB] of [
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     await expectWasmMatchesCpu(
       t,
       () => {

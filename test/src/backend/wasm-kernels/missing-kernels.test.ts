@@ -24,7 +24,10 @@ test('unsortedSegmentSum on wasm matches tfjs-backend-cpu on random shapes and i
           const sums = tf.unsortedSegmentSum(x, tf.tensor1d(ids.slice(0, rows), 'int32'), numSegments);
           // The gradient of gather (an embedding lookup) is an unsorted segment sum of dy.
           const table = randomTensor([numSegments, 3], caseSeed + 1);
-          const indices = tf.tensor1d(ids.slice(0, rows).map((id) => Math.abs(id) % numSegments), 'int32');
+          const indices = tf.tensor1d(
+            ids.slice(0, rows).map((id) => Math.abs(id) % numSegments),
+            'int32',
+          );
           const [gatherGradient] = tf.grads((w: tf.Tensor) => tf.sum(tf.square(tf.gather(w, indices))))([table]);
           return [sums, gatherGradient];
         },
@@ -37,7 +40,11 @@ test('unsortedSegmentSum on wasm matches tfjs-backend-cpu on random shapes and i
 
 test('unsortedSegmentSum on wasm leaves no tensor behind', async (t) => {
   await tf.setBackend('wasm');
-  await expectNoLeak(t, () => tf.dispose(tf.tidy(() => tf.unsortedSegmentSum(randomTensor([5, 3], 1), tf.tensor1d([0, 2, 2, 1, 0], 'int32'), 3))), 'unsortedSegmentSum');
+  await expectNoLeak(
+    t,
+    () => tf.dispose(tf.tidy(() => tf.unsortedSegmentSum(randomTensor([5, 3], 1), tf.tensor1d([0, 2, 2, 1, 0], 'int32'), 3))),
+    'unsortedSegmentSum',
+  );
 });
 
 test('log1p on wasm keeps the digits of tiny arguments (float32 of Math.log1p, like tfjs-backend-cpu)', async (t) => {

@@ -24,11 +24,18 @@ function poolCase(rank: 2 | 3): fc.Arbitrary<PoolCase> {
       strides: fc.integer({ min: 1, max: 2 }),
       pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
     })
-    .map((r) => ({ x: [r.batch, ...r.size, r.channels], filter: r.pad === 'valid' ? Math.min(r.filter, ...r.size) : r.filter, strides: r.strides, pad: r.pad }));
+    .map((r) => ({
+      x: [r.batch, ...r.size, r.channels],
+      filter: r.pad === 'valid' ? Math.min(r.filter, ...r.size) : r.filter,
+      strides: r.strides,
+      pad: r.pad,
+    }));
 }
 
 function pool(c: PoolCase, x: tf.Tensor): tf.Tensor {
-  return c.x.length === 4 ? tf.maxPool(x as tf.Tensor4D, c.filter, c.strides, c.pad) : tf.maxPool3d(x as tf.Tensor5D, c.filter, c.strides, c.pad);
+  return c.x.length === 4
+    ? tf.maxPool(x as tf.Tensor4D, c.filter, c.strides, c.pad)
+    : tf.maxPool3d(x as tf.Tensor5D, c.filter, c.strides, c.pad);
 }
 
 function forwardAndGrad(c: PoolCase, seed: number): () => tf.Tensor[] {
@@ -44,12 +51,18 @@ const describe = (c: PoolCase): string => `x ${c.x} filter ${c.filter} strides $
 
 test('maxPool and its gradient on wasm match tfjs-backend-cpu on random shapes, odd same-padded ones included', async (t) => {
   let seed = 1;
-  await fc.assert(fc.asyncProperty(poolCase(2), async (c) => expectWasmMatchesCpu(t, forwardAndGrad(c, (seed += 2)), describe(c))), { numRuns: 40, seed: 7 });
+  await fc.assert(
+    fc.asyncProperty(poolCase(2), async (c) => expectWasmMatchesCpu(t, forwardAndGrad(c, (seed += 2)), describe(c))),
+    { numRuns: 40, seed: 7 },
+  );
 });
 
 test('maxPool3d and its gradient on wasm match tfjs-backend-cpu on random shapes, odd same-padded ones included', async (t) => {
   let seed = 3;
-  await fc.assert(fc.asyncProperty(poolCase(3), async (c) => expectWasmMatchesCpu(t, forwardAndGrad(c, (seed += 2)), describe(c))), { numRuns: 30, seed: 7 });
+  await fc.assert(
+    fc.asyncProperty(poolCase(3), async (c) => expectWasmMatchesCpu(t, forwardAndGrad(c, (seed += 2)), describe(c))),
+    { numRuns: 30, seed: 7 },
+  );
 });
 
 test('maxPool3d on x = 0..N−1 ([1, 3, 3, 3, 1], 2×2×2, stride 2, same) takes each window’s last voxel; the gradient counts how often each voxel wins', async (t) => {
@@ -66,5 +79,9 @@ test('maxPool3d on x = 0..N−1 ([1, 3, 3, 3, 1], 2×2×2, stride 2, same) takes
 
 test('the wasm pool kernels leave no tensor behind', async (t) => {
   await tf.setBackend('wasm');
-  await expectNoLeak(t, () => tf.dispose(tf.tidy(forwardAndGrad({ x: [1, 5, 7, 3, 2], filter: 2, strides: 2, pad: 'same' }, 9))), 'maxPool3d and gradient');
+  await expectNoLeak(
+    t,
+    () => tf.dispose(tf.tidy(forwardAndGrad({ x: [1, 5, 7, 3, 2], filter: 2, strides: 2, pad: 'same' }, 9))),
+    'maxPool3d and gradient',
+  );
 });

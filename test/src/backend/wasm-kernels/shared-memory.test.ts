@@ -6,9 +6,27 @@ import type { WasmMemory } from '../../../../src/backend/wasm-kernels/webassembl
 
 /** The geometry block conv-kernels.c reads (22 int32 values), for a 3×3 'same' conv of [2, 7, 6, 3] → 10 channels. */
 const G: ConvGeometry = {
-  batchSize: 2, inDepth: 1, inHeight: 7, inWidth: 6, inChannels: 3, outDepth: 1, outHeight: 7, outWidth: 6, outChannels: 10,
-  filterDepth: 1, filterHeight: 3, filterWidth: 3, strideDepth: 1, strideHeight: 1, strideWidth: 1,
-  dilationDepth: 1, dilationHeight: 1, dilationWidth: 1, padFront: 0, padTop: 1, padLeft: 1,
+  batchSize: 2,
+  inDepth: 1,
+  inHeight: 7,
+  inWidth: 6,
+  inChannels: 3,
+  outDepth: 1,
+  outHeight: 7,
+  outWidth: 6,
+  outChannels: 10,
+  filterDepth: 1,
+  filterHeight: 3,
+  filterWidth: 3,
+  strideDepth: 1,
+  strideHeight: 1,
+  strideWidth: 1,
+  dilationDepth: 1,
+  dilationHeight: 1,
+  dilationWidth: 1,
+  padFront: 0,
+  padTop: 1,
+  padLeft: 1,
 };
 const GEOMETRY = [2, 1, 7, 6, 3, 1, 7, 6, 10, 1, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 1, 20];
 
@@ -22,7 +40,14 @@ function newMemory(shared: boolean): WasmMemory {
 }
 
 /** Lays geometry, operands and output out in `memory` (byte offsets below 1 MiB) and runs one kernel. */
-function run(kernels: ConvKernelExports, memory: WasmMemory, op: 'forward' | 'input' | 'filter', a: Float32Array, b: Float32Array, outLength: number): Float32Array {
+function run(
+  kernels: ConvKernelExports,
+  memory: WasmMemory,
+  op: 'forward' | 'input' | 'filter',
+  a: Float32Array,
+  b: Float32Array,
+  outLength: number,
+): Float32Array {
   const [g, aAt, bAt, outAt, scratch] = [0, 4096, 65536, 131072, 262144];
   new Int32Array(memory.buffer, g, GEOMETRY.length).set(GEOMETRY);
   new Float32Array(memory.buffer, aAt, a.length).set(a);
@@ -55,6 +80,9 @@ for (const shared of [false, true]) {
     const dy = values(2 * 7 * 6 * 10, 3);
     t.true(maxRelativeError(run(compiled.exports, memory, 'forward', x, w, dy.length), convForward(G, x, w)) < 1e-5, 'forward');
     t.true(maxRelativeError(run(compiled.exports, memory, 'input', dy, w, x.length), convBackpropInput(G, dy, w)) < 1e-5, 'input gradient');
-    t.true(maxRelativeError(run(compiled.exports, memory, 'filter', x, dy, w.length), convBackpropFilter(G, x, dy)) < 1e-5, 'filter gradient');
+    t.true(
+      maxRelativeError(run(compiled.exports, memory, 'filter', x, dy, w.length), convBackpropFilter(G, x, dy)) < 1e-5,
+      'filter gradient',
+    );
   });
 }

@@ -25,12 +25,17 @@ function stepOn(rank: 2 | 3, estimator: Estimator, weights: Float32Array[] | nul
   const inputShape = rank === 2 ? [10, 10, 2] : [6, 6, 6, 1];
   const model = bayesianUNet({ rank, inputShape, depth: 1, baseFilters: 3, estimator, name: `step_${rank}_${estimator}` });
   try {
-    if (weights !== null) model.trainableWeights.forEach((w, i) => tf.tidy(() => {
-        w.write(tf.tensor(weights[i], w.shape as number[]));
-      }));
+    if (weights !== null)
+      model.trainableWeights.forEach((w, i) =>
+        tf.tidy(() => {
+          w.write(tf.tensor(weights[i], w.shape as number[]));
+        }),
+      );
     const own = model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
     const x = tf.tidy(() => tf.sin(tf.range(0, 2 * inputShape.reduce((a, b) => a * b)).reshape([2, ...inputShape])));
-    const y = tf.tidy(() => tf.cos(tf.range(0, 2 * inputShape.slice(0, -1).reduce((a, b) => a * b)).reshape([2, ...inputShape.slice(0, -1), 1])));
+    const y = tf.tidy(() =>
+      tf.cos(tf.range(0, 2 * inputShape.slice(0, -1).reduce((a, b) => a * b)).reshape([2, ...inputShape.slice(0, -1), 1])),
+    );
     const noise = new NoiseSource('wasm-step');
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const { value, grads } = tf.variableGrads(
@@ -61,7 +66,10 @@ for (const rank of [2, 3] as const) {
       const cpu = stepOn(rank, estimator, first.weights);
       await tf.setBackend('wasm');
       t.is(replay.result.loss, first.result.loss, `${estimator}: the same weights and noise give the same loss on wasm`);
-      t.true(Math.abs(first.result.loss - cpu.result.loss) <= STEP_TOLERANCE * Math.abs(cpu.result.loss), `${estimator}: loss ${first.result.loss} vs cpu ${cpu.result.loss}`);
+      t.true(
+        Math.abs(first.result.loss - cpu.result.loss) <= STEP_TOLERANCE * Math.abs(cpu.result.loss),
+        `${estimator}: loss ${first.result.loss} vs cpu ${cpu.result.loss}`,
+      );
       cpu.result.grads.forEach((want, i) => {
         const got = first.result.grads[i];
         t.deepEqual(Array.from(replay.result.grads[i]), Array.from(got), `${estimator}: gradient ${i} replays`);

@@ -63,6 +63,12 @@ test('parseTabularCsv reads a user CSV (quoted names, string classes) and reject
   t.is(parseTabularCsv('x,y\n1,2.5\n2,3.5\n', { name: 'r', target: 'y' }).task, 'regression');
   t.throws(() => parseTabularCsv('x,y\n1,oops\n', { name: 'r', target: 'x' }), { instanceOf: FormatError, message: /line 2 column "y"/ });
   t.throws(() => parseTabularCsv('x,y\n1,2\n', { name: 'r', target: 'z' }), { instanceOf: InvalidArgumentError, message: /target/ });
-  t.throws(() => parseTabularCsv('x,y\n1,2\n', { name: 'r', target: 'y', task: 'regression' }).rows === 1 ? parseTabularCsv('x,y\n1,a\n', { name: 'r', target: 'y', task: 'regression' }) : null, { instanceOf: FormatError, message: /not a number/ });
+  t.throws(
+    () =>
+      parseTabularCsv('x,y\n1,2\n', { name: 'r', target: 'y', task: 'regression' }).rows === 1
+        ? parseTabularCsv('x,y\n1,a\n', { name: 'r', target: 'y', task: 'regression' })
+        : null,
+    { instanceOf: FormatError, message: /not a number/ },
+  );
   t.throws(() => splitTabular(data, -1), { instanceOf: InvalidArgumentError });
 });
