@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../../src/errors.js';
 import type { TrainingPosition } from '../position.js';
+import { reviverRegistry } from '../../src/reviver-registry.js';
 
 /** A JSON value (what a `KLWeightingSpec` config may hold). */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -90,26 +91,19 @@ export function klTermWeights(weighting: KLWeighting, position: TrainingPosition
 /** Rebuilds a weighting from its spec's config. Must validate the config (the factories do). */
 export type KLWeightingReviver = (config: KLWeightingSpec['config']) => KLWeighting;
 
-const revivers = new Map<string, KLWeightingReviver>();
+const registry = reviverRegistry<KLWeighting, KLWeightingSpec['config']>('registerKLWeighting', 'klWeightingFromJSON');
 
 /**
  * Registers how to rebuild the weighting called `name` from JSON. Built-in schemes register
  * themselves; register your own custom weightings to make them serializable. Names are unique.
  */
 export function registerKLWeighting(name: string, reviver: KLWeightingReviver): void {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidArgumentError('registerKLWeighting', 'name', name, 'a non-empty string');
-  }
-  if (typeof reviver !== 'function') throw new InvalidArgumentError('registerKLWeighting', 'reviver', reviver, 'a function');
-  if (revivers.has(name)) {
-    throw new InvalidArgumentError('registerKLWeighting', 'name', name, 'a name not registered yet');
-  }
-  revivers.set(name, reviver);
+  registry.register(name, reviver);
 }
 
 /** The names `klWeightingFromJSON` can rebuild. */
 export function registeredKLWeightings(): string[] {
-  return [...revivers.keys()].sort();
+  return registry.names();
 }
 
 /**
@@ -120,24 +114,7 @@ export function registeredKLWeightings(): string[] {
  * const copy = klWeightingFromJSON(JSON.parse(JSON.stringify(klWeighting.blundell())));
  */
 export function klWeightingFromJSON(spec: unknown): KLWeighting {
-  const where = 'klWeightingFromJSON';
-  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(where, 'spec', spec, 'an object {name, config}');
-  const { name, config } = spec as { name?: unknown; config?: unknown };
-  const reviver = typeof name === 'string' ? revivers.get(name) : undefined;
-  if (reviver === undefined) {
-    throw new InvalidArgumentError(
-      where,
-      'spec.name',
-      name,
-      `one of ${registeredKLWeightings()
-        .map((n) => `'${n}'`)
-        .join(', ')}`,
-    );
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new InvalidArgumentError(where, 'spec.config', config, 'an object of options');
-  }
-  return reviver(config as KLWeightingSpec['config']);
+  return registry.revive(spec);
 }
 
 /** Requires a weight a scheme computed to be finite and ≥ 0 (a negative KL weight rewards divergence). */

@@ -3,26 +3,22 @@
  * (`registerKLWeighting`). A likelihood with learned parameters writes their current values into its
  * spec, so the spec saved next to a model restores the trained noise too.
  */
-import { InvalidArgumentError } from '../../src/errors.js';
+import { reviverRegistry } from '../../src/reviver-registry.js';
 import type { Likelihood, LikelihoodSpec } from './likelihood.js';
 
 /** Rebuilds a likelihood from its spec's config. Must validate the config (the factories do). */
 export type LikelihoodReviver = (config: LikelihoodSpec['config']) => Likelihood;
 
-const revivers = new Map<string, LikelihoodReviver>();
+const registry = reviverRegistry<Likelihood, LikelihoodSpec['config']>('registerLikelihood', 'likelihoodFromJSON');
 
 /** Registers how to rebuild the likelihood called `name` from JSON. Built-ins register themselves; names are unique. */
 export function registerLikelihood(name: string, reviver: LikelihoodReviver): void {
-  if (typeof name !== 'string' || name.length === 0)
-    throw new InvalidArgumentError('registerLikelihood', 'name', name, 'a non-empty string');
-  if (typeof reviver !== 'function') throw new InvalidArgumentError('registerLikelihood', 'reviver', reviver, 'a function');
-  if (revivers.has(name)) throw new InvalidArgumentError('registerLikelihood', 'name', name, 'a name not registered yet');
-  revivers.set(name, reviver);
+  registry.register(name, reviver);
 }
 
 /** The names `likelihoodFromJSON` can rebuild. */
 export function registeredLikelihoods(): string[] {
-  return [...revivers.keys()].sort();
+  return registry.names();
 }
 
 /**
@@ -37,22 +33,5 @@ export function registeredLikelihoods(): string[] {
  * const restored = likelihoodFromJSON(JSON.parse(fs.readFileSync('likelihood.json', 'utf8')));
  */
 export function likelihoodFromJSON(spec: unknown): Likelihood {
-  const where = 'likelihoodFromJSON';
-  if (typeof spec !== 'object' || spec === null) throw new InvalidArgumentError(where, 'spec', spec, 'an object {name, config}');
-  const { name, config } = spec as { name?: unknown; config?: unknown };
-  const reviver = typeof name === 'string' ? revivers.get(name) : undefined;
-  if (reviver === undefined) {
-    throw new InvalidArgumentError(
-      where,
-      'spec.name',
-      name,
-      `one of ${registeredLikelihoods()
-        .map((n) => `'${n}'`)
-        .join(', ')}`,
-    );
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new InvalidArgumentError(where, 'spec.config', config, 'an object of options');
-  }
-  return reviver(config as LikelihoodSpec['config']);
+  return registry.revive(spec);
 }
