@@ -13,6 +13,12 @@ export function requireFinite(where: string, argument: string, value: unknown): 
   return value;
 }
 
+/** Requires a seed: a finite number or a non-empty string (what `NoiseSource` and seedrandom key on). */
+export function requireSeed(where: string, argument: string, value: unknown): number | string {
+  if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length > 0)) return value;
+  throw new InvalidArgumentError(where, argument, value, 'a finite number or a non-empty string');
+}
+
 /** Requires a finite number > 0. */
 export function requirePositive(where: string, argument: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { requireInteger, requireOneOf, requirePositive } from '../../src/validate.js';
+import { requireInteger, requireOneOf, requirePositive, requireSeed } from '../../src/validate.js';
 import { GradientRecorder } from '../inspector/recorder.js';
 import type { TrainerCallbacks } from './callbacks.js';
 import type { TensorData } from './data-source.js';
@@ -187,10 +187,7 @@ export function resolveFitOptions(options: FitOptions<unknown>): ResolvedFitOpti
   }
   const epochs = requireInteger(where, 'epochs', options.epochs, 1);
   const batchSize = requireInteger(where, 'batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE, 1);
-  const seed = options.seed;
-  if (seed !== undefined && !(typeof seed === 'number' && Number.isFinite(seed)) && !(typeof seed === 'string' && seed.length > 0)) {
-    throw new InvalidArgumentError(where, 'seed', seed, 'a finite number or a non-empty string');
-  }
+  const seed = options.seed === undefined ? undefined : requireSeed(where, 'seed', options.seed);
   const callbacks =
     options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as TrainerCallbacks];
   callbacks.forEach((callback, i) => {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { InvalidArgumentError } from '../errors.js';
-import { requireInteger } from '../validate.js';
+import { requireInteger, requireSeed } from '../validate.js';
 import {
   checkPatchOptions,
   drawPatches,
@@ -55,12 +55,7 @@ export class PatchSampler {
   constructor(volumes: LabelledVolumes, options: PatchSamplerOptions) {
     const where = 'PatchSampler';
     if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object');
-    if (!(
-      (typeof options.seed === 'number' && Number.isFinite(options.seed)) ||
-      (typeof options.seed === 'string' && options.seed.length > 0)
-    )) {
-      throw new InvalidArgumentError(where, 'options.seed', options.seed, 'a finite number or a non-empty string');
-    }
+    requireSeed(where, 'options.seed', options.seed);
     this.source = preparePatchSource(volumes, where);
     const flipAxes = options.flipAxes ?? this.source.spatial.map((_, axis) => axis);
     this.settings = checkPatchOptions(

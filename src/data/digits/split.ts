@@ -3,8 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { InvalidArgumentError } from '../../errors.js';
-import { requireOneOf, requireOpenInterval } from '../../validate.js';
+import { requireOneOf, requireOpenInterval, requireSeed } from '../../validate.js';
 import { DIGITS_IMAGE_SIZE, DIGITS_MAX_INTENSITY, DIGITS_NUM_CLASSES, DIGITS_NUM_PIXELS, type DigitsTable } from './table.js';
 
 /** Default fraction of each class held out for testing. */
@@ -105,10 +104,7 @@ function makePart(table: DigitsTable, indices: number[], layout: DigitsLayout): 
  * @returns a `DigitsSplit` owned by the caller (call `dispose()`).
  */
 export function splitDigits(table: DigitsTable, options: LoadDigitsOptions = {}, where = 'splitDigits'): DigitsSplit {
-  const seed = options.seed ?? DEFAULT_DIGITS_SEED;
-  if ((typeof seed !== 'number' || !Number.isFinite(seed)) && (typeof seed !== 'string' || seed.length === 0)) {
-    throw new InvalidArgumentError(where, 'seed', seed, 'a finite number or a non-empty string');
-  }
+  const seed = requireSeed(where, 'seed', options.seed ?? DEFAULT_DIGITS_SEED);
   const testFraction = requireOpenInterval(where, 'testFraction', options.testFraction ?? DEFAULT_DIGITS_TEST_FRACTION, 0, 1);
   const layout = requireOneOf(where, 'layout', options.layout ?? DEFAULT_DIGITS_LAYOUT, ['flat', 'image'] as const);
   const { train, test } = splitDigitsIndices(table.labels, seed, testFraction);

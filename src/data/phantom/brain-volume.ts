@@ -8,7 +8,7 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { defaultGeometry, type NiftiGeometry } from '../../io/nifti-geometry.js';
-import { requireInteger, requireNonNegative, requirePositive } from '../../validate.js';
+import { requireInteger, requireNonNegative, requirePositive, requireSeed } from '../../validate.js';
 import { blurExample, paintAnatomy, Tissue, type Grid } from './anatomy.js';
 import { placeLesions } from './lesions.js';
 import { applyBiasField, DEFAULT_BIAS_STRENGTH, DEFAULT_LESION_CONTRAST, DEFAULT_NOISE_LEVEL } from './phantom.js';
@@ -145,12 +145,7 @@ export function generateBrainVolumes(options: BrainVolumeOptions): BrainVolumes 
   const where = 'generateBrainVolumes';
   if (options === null || typeof options !== 'object')
     throw new InvalidArgumentError(where, 'options', options, 'an options object with a seed');
-  if (!(
-    (typeof options.seed === 'number' && Number.isFinite(options.seed)) ||
-    (typeof options.seed === 'string' && options.seed.length > 0)
-  )) {
-    throw new InvalidArgumentError(where, 'options.seed', options.seed, 'a finite number or a non-empty string');
-  }
+  requireSeed(where, 'options.seed', options.seed);
   const count = requireInteger(where, 'options.count', options.count ?? 1);
   const size = options.size ?? DEFAULT_BRAIN_SIZE;
   if (!Array.isArray(size) || size.length !== 3 || size.some((d) => !Number.isInteger(d) || d < 16)) {

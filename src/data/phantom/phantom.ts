@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../errors.js';
-import { requireInteger, requireNonNegative, requireOneOf } from '../../validate.js';
+import { requireInteger, requireNonNegative, requireOneOf, requireSeed } from '../../validate.js';
 import { axisCoordinate, blurExample, paintAnatomy, type Grid } from './anatomy.js';
 import { placeLesions } from './lesions.js';
 import { PhantomRandom } from './random.js';
@@ -131,12 +131,7 @@ export function generatePhantomArrays(options: PhantomOptions): PhantomArrays {
   const where = 'generatePhantom';
   if (options === null || typeof options !== 'object')
     throw new InvalidArgumentError(where, 'options', options, 'an options object with a seed');
-  if (!(
-    (typeof options.seed === 'number' && Number.isFinite(options.seed)) ||
-    (typeof options.seed === 'string' && options.seed.length > 0)
-  )) {
-    throw new InvalidArgumentError(where, 'options.seed', options.seed, 'a finite number or a non-empty string');
-  }
+  requireSeed(where, 'options.seed', options.seed);
   const rank = Number(requireOneOf(where, 'options.rank', String(options.rank ?? 2), ['2', '3'] as const)) as 2 | 3;
   const count = requireInteger(where, 'options.count', options.count ?? 1);
   const grid = resolveGrid(rank, options.size);
