@@ -10,6 +10,13 @@ test.before(useWasmBackend);
 
 /** Tolerance of the issue for a full training step: wasm within 1e-4 of cpu (relative to each tensor's scale). */
 const STEP_TOLERANCE = 1e-4;
+/**
+ * Seed of the initial weights, so the check is the same on every run. Unseeded, the Glorot draw changed
+ * from run to run; one run of the native suite drew weights for which a gradient tensor nearly cancelled
+ * (largest |g| 0.0028) and float32 round-off (3e-7) exceeded 1e-4 of that tensor's own scale. Over seeds
+ * 0–14 the worst per-tensor error is 8.2e-6 (2D) and 3.7e-6 (3D) of the tensor's scale.
+ */
+const INIT_SEED = 17;
 
 interface StepResult {
   readonly loss: number;
@@ -21,9 +28,22 @@ interface StepResult {
  * skip concatenation) on the active backend with the given weights, and returns loss = Σ(f(x) − y)² + KL and
  * the gradient of every trainable variable at one replayable noise position.
  */
-function stepOn(rank: 2 | 3, estimator: Estimator, weights: Float32Array[] | null): { result: StepResult; weights: Float32Array[] } {
+function stepOn(
+  rank: 2 | 3,
+  estimator: Estimator,
+  weights: Float32Array[] | null,
+  seed = INIT_SEED,
+): { result: StepResult; weights: Float32Array[] } {
   const inputShape = rank === 2 ? [10, 10, 2] : [6, 6, 6, 1];
-  const model = bayesianUNet({ rank, inputShape, depth: 1, baseFilters: 3, estimator, name: `step_${rank}_${estimator}` });
+  const model = bayesianUNet({
+    rank,
+    inputShape,
+    depth: 1,
+    baseFilters: 3,
+    estimator,
+    name: `step_${rank}_${estimator}`,
+    posteriorInit: { seed },
+  });
   try {
     if (weights !== null)
       model.trainableWeights.forEach((w, i) =>
