@@ -66,6 +66,8 @@ export {
   uninstallFastCpuKernels,
   withOriginalCpuKernels,
 } from './backend/cpu-kernels/install.js';
+export { loadWasmBackend, wasmBackendInfo, type WasmBackendInfo, type WasmPaths } from './backend/wasm-backend.js';
+export { WASM_KERNEL_NAMES, type WasmKernelsInfo } from './backend/wasm-kernels/install.js';
 
 // Variational layers and model helpers
 export { ACTIVATION_NAMES, DEFAULT_ACTIVATION, type ActivationName } from '../layers/activation.js';

@@ -28,6 +28,13 @@ function forbidNodeBuiltins(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation for `web:dev` and `web:preview`: with these headers the page gets
+ * SharedArrayBuffer, so tfjs-backend-wasm runs its threaded SIMD build (docs/browser.md says how to
+ * serve them in production).
+ */
+const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   define: { __TFJS_BNN_VERSION__: JSON.stringify(version) },
   plugins: [forbidNodeBuiltins()],
@@ -36,5 +43,6 @@ export default defineConfig({
   resolve: { alias: { 'tfjs-bnn': here('./src/bnn.ts') } },
   build: { outDir: here('./dist'), emptyOutDir: true, target: 'es2022', minify: false, chunkSizeWarningLimit: 4096 },
   worker: { format: 'es', plugins: () => [forbidNodeBuiltins()] },
-  server: { fs: { allow: [here('..')] } },
+  server: { fs: { allow: [here('..')] }, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { headers: CROSS_ORIGIN_ISOLATION },
 });

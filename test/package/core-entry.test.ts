@@ -6,8 +6,20 @@ import { importGraph, isNodeBuiltin, withoutComments } from './import-graph.js';
 
 const DIST = fileURLToPath(new URL('../../', import.meta.url));
 const CORE_ENTRY = path.join(DIST, 'src/index.js');
-/** Dependencies of the core that are plain JavaScript with no Node API. */
-const BROWSER_SAFE_PACKAGES = ['@tensorflow/tfjs', 'seedrandom', 'mathjs', 'fflate', 'nifti-reader-js', 'vega', 'vega-lite'];
+/**
+ * Dependencies of the core that are plain JavaScript with no Node API (tfjs-backend-wasm is tfjs's
+ * browser wasm backend, imported on demand by `loadWasmBackend`; the browser tests bundle and run it).
+ */
+const BROWSER_SAFE_PACKAGES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-wasm',
+  'seedrandom',
+  'mathjs',
+  'fflate',
+  'nifti-reader-js',
+  'vega',
+  'vega-lite',
+];
 
 test('no Node built-in and no Node-only package is reachable from the core entry (dist/src/index.js)', (t) => {
   const { files, external } = importGraph(CORE_ENTRY, DIST);

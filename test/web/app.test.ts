@@ -28,6 +28,8 @@ const SAME_BACKEND_TOLERANCE = 1e-4;
 
 let browser: Browser;
 let server: { origin: string; close: () => Promise<void> };
+/** The same build served with COOP/COEP headers (cross-origin isolated: SharedArrayBuffer, wasm threads). */
+let isolatedServer: { origin: string; close: () => Promise<void> };
 let dist: string;
 let files: ViewerFiles;
 
@@ -35,12 +37,14 @@ test.before(async () => {
   const [built, launched] = await Promise.all([buildApp(), launchChromium()]);
   [dist, browser] = [built, launched];
   server = await serve(dist);
+  isolatedServer = await serve(dist, true);
   files = await writeViewerFiles(await mkdtemp(join(tmpdir(), 'tfjs-bnn-web-files-')));
 });
 
 test.after.always(async () => {
   await browser?.close();
   await server?.close();
+  await isolatedServer?.close();
   await Promise.all([dist, files?.folder].filter((path) => path !== undefined).map((path) => rm(path, { recursive: true, force: true })));
 });
 
@@ -57,9 +61,16 @@ test('the app loads with no console errors, no request outside its origin, and s
   await page.close();
 });
 
-test("?backend=wasm runs the wasm backend from the page's own origin", async (t) => {
+test("?backend=wasm runs the wasm backend from the page's own origin, SIMD build with tfjs-bnn's compiled kernels", async (t) => {
   const { page, watch } = await openPage(browser, server.origin, '/?backend=wasm');
   t.is(await page.getAttribute('#backend', 'data-backend'), 'wasm');
+  t.is(await page.getAttribute('#backend', 'data-wasm-binary'), 'tfjs-backend-wasm-simd.wasm');
+  t.is(await page.getAttribute('#backend', 'data-wasm-threads'), '1');
+  t.is(await page.getAttribute('#backend', 'data-wasm-kernels'), 'compiled');
+  t.regex(
+    (await page.getAttribute('#backend', 'title')) ?? '',
+    /single thread: threads need SharedArrayBuffer, i\.e\. a cross-origin isolated page \(COOP\/COEP headers\)$/,
+  );
   t.deepEqual(watch.consoleErrors, []);
   t.deepEqual(watch.foreignRequests, []);
   await page.close();
@@ -90,7 +101,8 @@ test('in a browser without WebGL the page says it fell back to wasm and why', as
   t.is(await page.getAttribute('#backend', 'data-backend'), 'wasm');
   t.is(
     await page.textContent('#backend'),
-    'backend: wasm — fell back: webgl: this browser gives no WebGL context (WebGL is disabled or no GPU is available)',
+    'backend: wasm — fell back: webgl: this browser gives no WebGL context (WebGL is disabled or no GPU is available)' +
+      ' (tfjs-backend-wasm-simd.wasm, 1 thread, tfjs-bnn kernels compiled (SIMD128))',
   );
   t.deepEqual(watch.consoleErrors, []);
   await page.close();
@@ -200,6 +212,41 @@ test("the viewer's maps of a saved model and a PNG or NIfTI slice equal the maps
   );
   t.is(await page.locator('#viewer-maps figure').count(), 4);
   t.regex((await page.textContent('#viewer-backend')) ?? '', /maps computed on cpu \(the page's backend\)/);
+  t.deepEqual(watch.consoleErrors, []);
+  t.deepEqual(watch.foreignRequests, []);
+  await page.close();
+});
+
+test("in a cross-origin isolated page, wasm runs the threaded SIMD build with tfjs-bnn's shared-memory kernels, and the viewer's maps equal Node's (1e-4)", async (t) => {
+  const { page, watch } = await openPage(browser, isolatedServer.origin, '/?backend=wasm#viewer');
+  t.true(await page.evaluate('self.crossOriginIsolated === true'), 'the headers isolate the page');
+  t.is(await page.getAttribute('#backend', 'data-wasm-binary'), 'tfjs-backend-wasm-threaded-simd.wasm');
+  const threads = Number(await page.getAttribute('#backend', 'data-wasm-threads'));
+  t.log(`threads: ${threads} (navigator.hardwareConcurrency ${String(await page.evaluate('navigator.hardwareConcurrency'))})`);
+  t.true(threads >= 1, "XNNPACK's thread count (tfjs's default: half the logical cores)");
+  t.is(
+    await page.getAttribute('#backend', 'data-wasm-kernels'),
+    'compiled',
+    'the shared-memory build of conv-kernels.wasm runs on the threaded heap',
+  );
+  await page.setInputFiles('#viewer-files', [files.model, files.weights, files.slice]);
+  await page.waitForSelector('#viewer-state[data-state="ready"]');
+  await page.fill('#viewer-samples', String(SAMPLES));
+  await page.fill('#viewer-seed', String(SEED));
+  const maps = await pageMaps(page);
+  t.regex(
+    (await page.textContent('#viewer-backend')) ?? '',
+    /maps computed on wasm \(the page's backend; tfjs-backend-wasm-threaded-simd\.wasm, \d+ threads?, tfjs-bnn kernels compiled \(SIMD128\)\)/,
+  );
+  const expected = await nodeMaps(files);
+  t.not(maps, null);
+  for (const key of MAP_NAMES) {
+    const got = maps?.[key] ?? [];
+    t.is(got.length, SIZE * SIZE, key);
+    const worst = got.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[key][i])), 0);
+    t.log(`${key}: largest difference to Node's cpu maps ${worst.toExponential(2)}`);
+    t.true(worst <= SAME_BACKEND_TOLERANCE, `${key}: largest difference ${worst}`);
+  }
   t.deepEqual(watch.consoleErrors, []);
   t.deepEqual(watch.foreignRequests, []);
   await page.close();

@@ -47,8 +47,14 @@ export async function buildApp(): Promise<string> {
   return outDir;
 }
 
-/** A static server of `root` on 127.0.0.1 and a free port. */
-export async function serve(root: string): Promise<{ origin: string; close: () => Promise<void> }> {
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer, so tfjs-backend-wasm's threaded build). */
+export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/** A static server of `root` on 127.0.0.1 and a free port; `isolated` adds the cross-origin isolation headers to every response. */
+export async function serve(root: string, isolated = false): Promise<{ origin: string; close: () => Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -57,7 +63,13 @@ export async function serve(root: string): Promise<{ origin: string; close: () =
       return;
     }
     readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        response
+          .writeHead(200, {
+            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            ...(isolated ? CROSS_ORIGIN_ISOLATION : {}),
+          })
+          .end(body),
       () => response.writeHead(404).end(),
     );
   });

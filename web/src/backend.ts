@@ -5,12 +5,17 @@
  * the same numbers as Node's `cpu` backend for the same seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BackendUnavailableError, InvalidArgumentError, installFastCpuKernels } from 'tfjs-bnn';
+import {
+  BackendUnavailableError,
+  InvalidArgumentError,
+  installFastCpuKernels,
+  loadWasmBackend,
+  wasmBackendInfo,
+  type WasmBackendInfo,
+} from 'tfjs-bnn';
 
 /** Backends the page can run, in order of preference. */
 export const PAGE_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
@@ -21,14 +26,16 @@ export interface BackendChoice {
   readonly name: PageBackend;
   /** Why this one: forced by the URL, first choice, or the failures of the ones before it. */
   readonly reason: string;
+  /** On `wasm`: which binary runs, with how many threads, and whether tfjs-bnn's compiled kernels run; else null. */
+  readonly wasm: WasmBackendInfo | null;
 }
 
 // The wasm binaries are bundled by Vite and served from the page's own origin (no CDN).
-setWasmPaths({
+const WASM_PATHS = {
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-});
+};
 
 /** Why WebGL cannot run here, or null when a WebGL context can be made. */
 function webglMissing(): string | null {
@@ -47,6 +54,12 @@ async function tryBackend(name: PageBackend): Promise<string | null> {
     if (missing !== null) return missing;
   }
   try {
+    // On wasm, tfjs-bnn's loader also registers the kernels tfjs-backend-wasm lacks (conv gradients, 3D and
+    // transposed convs) and picks the threaded build in a cross-origin isolated page.
+    if (name === 'wasm') {
+      await loadWasmBackend(WASM_PATHS);
+      return null;
+    }
     return (await tf.setBackend(name)) ? null : `tfjs could not initialise '${name}'`;
   } catch (error) {
     return `tfjs could not initialise '${name}' (${(error as Error).message})`;
@@ -63,8 +76,8 @@ export function requestedBackend(search: string): PageBackend | null {
 
 /**
  * Selects the backend: `forced` alone when given (an error if it cannot start), else the first of
- * webgl, wasm, cpu that starts (`BackendUnavailableError` when none does). Registers the library's kernels (fast cpu kernels, the Conv3D
- * transpose gradient) and returns the choice with its reason.
+ * webgl, wasm, cpu that starts (`BackendUnavailableError` when none does). Registers the library's kernels (fast cpu kernels;
+ * on wasm the kernels tfjs-backend-wasm lacks, through `loadWasmBackend`) and returns the choice with its reason.
  */
 export async function chooseBackend(forced: PageBackend | null): Promise<BackendChoice> {
   const failures: string[] = [];
@@ -78,7 +91,17 @@ export async function chooseBackend(forced: PageBackend | null): Promise<Backend
     if (name === 'cpu') installFastCpuKernels();
     const reason =
       forced !== null ? 'forced by ?backend= in the address' : failures.length === 0 ? 'first choice' : `fell back: ${failures.join('; ')}`;
-    return { name, reason };
+    return { name, reason, wasm: name === 'wasm' ? wasmBackendInfo() : null };
   }
   throw new BackendUnavailableError(`chooseBackend: no tfjs backend could start (${failures.join('; ')}).`);
+}
+
+/**
+ * One phrase on the wasm build in use: binary, threads, and whether tfjs-bnn's compiled SIMD128 kernels run
+ * (else why not), e.g. "tfjs-backend-wasm-simd.wasm, 1 thread, tfjs-bnn kernels compiled (SIMD128)".
+ */
+export function describeWasm(info: WasmBackendInfo): string {
+  const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const kernels = info.kernels.compiled ? 'tfjs-bnn kernels compiled (SIMD128)' : `tfjs-bnn kernels in JS (${info.kernels.fallbackReason})`;
+  return `${info.binary}, ${threads}, ${kernels}`;
 }

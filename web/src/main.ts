@@ -3,7 +3,7 @@
  * the two views. Every error ends up as a visible message in `#messages`, never uncaught.
  */
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend, requestedBackend, type PageBackend } from './backend.ts';
+import { chooseBackend, describeWasm, requestedBackend, type PageBackend } from './backend.ts';
 import { setUpToy } from './toy/view.ts';
 import { setUpViewer } from './viewer/view.ts';
 
@@ -58,6 +58,13 @@ async function start(): Promise<void> {
     backend = choice.name;
     line.dataset.backend = choice.name;
     line.textContent = `backend: ${choice.name} — ${choice.reason}`;
+    if (choice.wasm !== null) {
+      line.dataset.wasmBinary = choice.wasm.binary;
+      line.dataset.wasmThreads = String(choice.wasm.threads);
+      line.dataset.wasmKernels = choice.wasm.kernels.compiled ? 'compiled' : 'js';
+      line.title = `${describeWasm(choice.wasm)}: ${choice.wasm.reason}`;
+      line.textContent += ` (${describeWasm(choice.wasm)})`;
+    }
   } catch (error) {
     line.textContent = 'backend: none';
     report(error);

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FormatError, ShapeError, disposePredictive, predictive } from 'tfjs-bnn';
 import { EVALUATION_STEP } from '../../../cli/study/task.ts';
-import { chooseBackend } from '../backend.ts';
+import { chooseBackend, describeWasm } from '../backend.ts';
 import type { MapsRequest, MapsResult, WorkerMessage } from './protocol.ts';
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(message, transfer);
@@ -19,7 +19,11 @@ function channelZero(values: Float32Array, channels: number): Float32Array {
 async function computeMaps(request: MapsRequest): Promise<MapsResult> {
   try {
     const choice = await chooseBackend(request.backend);
-    post({ kind: 'backend', name: choice.name, reason: "the page's backend" });
+    post({
+      kind: 'backend',
+      name: choice.name,
+      reason: choice.wasm === null ? "the page's backend" : `the page's backend; ${describeWasm(choice.wasm)}`,
+    });
   } catch (error) {
     const choice = await chooseBackend(null);
     post({
