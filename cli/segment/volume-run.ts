@@ -238,6 +238,8 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
         })),
       wallTimeSeconds,
       trainSeconds,
+      epochsCompleted: history.epochs.length,
+      steps: history.steps.length,
       backend: tf.getBackend(),
       paths: {
         out: outDir,

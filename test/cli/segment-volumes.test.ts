@@ -141,5 +141,44 @@ test('bad input: channels on different grids, NaN voxels, a patch larger than th
     /'--mask' was \["subject-0-flair", "subject-1-flair"\]; expected training masks holding at least one lesion voxel/,
   );
   refuses(t, ['--nifti', ...subjects, '--mask', masks[0]], /one mask per --nifti subject \(3 subject\(s\), 1 mask\(s\)\)/);
-  refuses(t, ['--dims', '3', '--resume', join(scratch, 'phantom-run')], /'--resume' was .*; expected no --resume with --dims 3 yet/);
+});
+
+test('segment --dims 3 --resume: one epoch, then resumed to two, equals two epochs straight (weights, history and metrics)', (t) => {
+  const withEpochs = (epochs: number) => [
+    'segment',
+    '--dims',
+    '3',
+    '--volume-size',
+    SIZE.join(','),
+    '--volumes',
+    '3',
+    ...TINY.map((arg, i) => (TINY[i - 1] === '--epochs' ? String(epochs) : arg)),
+    '--json',
+  ];
+  const straightOut = join(scratch, 'straight');
+  const resumedOut = join(scratch, 'resumed');
+  const straight = runTfjsBnn([...withEpochs(2), '--out', straightOut], { timeoutMs: 240_000 });
+  t.is(straight.status, 0, straight.stderr);
+  const first = runTfjsBnn([...withEpochs(1), '--out', resumedOut], { timeoutMs: 240_000 });
+  t.is(first.status, 0, first.stderr);
+  const resumed = runTfjsBnn([...withEpochs(2), '--resume', resumedOut], { timeoutMs: 240_000 });
+  t.is(resumed.status, 0, resumed.stderr);
+  type Result = { epochsCompleted: number; steps: number; paths: { out: string; model: string; results: string } } & Record<
+    string,
+    unknown
+  >;
+  const a = JSON.parse(straight.stdout.trim().split('\n').pop() as string) as Result;
+  const b = JSON.parse(resumed.stdout.trim().split('\n').pop() as string) as Result;
+  t.is(b.paths.out, resumedOut, 'the resumed run writes into its own folder');
+  t.is(b.epochsCompleted, 2);
+  t.is(b.steps, a.steps);
+  t.deepEqual(readFileSync(join(b.paths.model, 'weights.bin')), readFileSync(join(a.paths.model, 'weights.bin')), 'identical weights');
+  for (const key of ['dice', 'auroc', 'aurocMutualInformation', 'ece', 'trueLesions', 'predictedLesions', 'lesionTpr', 'lesionFdr'])
+    t.is(b[key], a[key], key);
+  const history = (path: string) =>
+    (JSON.parse(readFileSync(path, 'utf8')) as { training: Array<{ loss: number }> }).training.map((p) => p.loss);
+  t.deepEqual(history(b.paths.results), history(a.paths.results), 'the same losses step by step');
+  const refused = runTfjsBnn([...withEpochs(2), '--resume', join(scratch, 'no-such-run')]);
+  t.is(refused.status, USAGE_EXIT_CODE);
+  t.regex(refused.errorLines[0], /'--resume' was .*no-such-run"; expected a run folder of segment holding checkpoint\/checkpoint\.json/);
 });
