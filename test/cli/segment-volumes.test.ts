@@ -63,7 +63,7 @@ test('segment --dims 3 on the brain phantom writes the five maps per held-out vo
   );
 });
 
-test("segment --nifti with two channels per subject and --mask: maps carry the held-out subject's affine", async (t) => {
+test("segment --nifti with two channels per subject and --mask: maps carry the held-out subject's affine; predict with the saved model reproduces them", async (t) => {
   const out = join(scratch, 'nifti-run');
   const run = runTfjsBnn(['segment', '--nifti', ...subjects, '--mask', ...masks, ...TINY, '--out', out, '--json'], { timeoutMs: 180_000 });
   t.is(run.status, 0, run.stderr);
@@ -72,6 +72,41 @@ test("segment --nifti with two channels per subject and --mask: maps carry the h
   const map = await readNifti(result.paths.nifti['subject-2-flair']['mutual-information']);
   t.deepEqual(map.geometry.affine, brainVolumeGeometry(SIZE, 6).affine);
   t.deepEqual(map.geometry.dims, [32, 32, 24]);
+
+  // The saved model reproduces the run's held-out maps and metrics through predict (same seed and samples).
+  const predicted = runTfjsBnn(
+    [
+      'predict',
+      '--model',
+      out,
+      '--inputs',
+      subjects[2],
+      '--mask',
+      masks[2],
+      '--samples',
+      '2',
+      '--out',
+      join(scratch, 'predicted'),
+      '--json',
+    ],
+    { timeoutMs: 180_000 },
+  );
+  t.is(predicted.status, 0, predicted.stderr);
+  const volume = (
+    JSON.parse(predicted.stdout.trim().split('\n').pop() as string) as {
+      volumes: Array<{ maps: Record<string, string>; metrics: Record<string, number> }>;
+    }
+  ).volumes[0];
+  for (const [name, path] of Object.entries(result.paths.nifti['subject-2-flair'])) {
+    const [fromRun, fromPredict] = await Promise.all([readNifti(path), readNifti(join(scratch, 'predicted', volume.maps[name]))]);
+    t.deepEqual(
+      Array.from(fromPredict.data),
+      Array.from(fromRun.data),
+      `${name}: predict with the saved model equals the run's held-out map`,
+    );
+  }
+  const runResult = result as unknown as Record<string, number>;
+  for (const key of ['dice', 'auroc', 'ece', 'trueLesions', 'lesionTpr']) t.is(volume.metrics[key], runResult[key], key);
 });
 
 /** Runs a bad input and checks: usage exit code, one error line matching `pattern`, no run folder. */
