@@ -15,6 +15,8 @@ import { loadNiftiSubject } from '../../cli/segment/volume-data.js';
 import { EVALUATION_STEP } from '../../cli/study/task.js';
 import { diceScore } from '../../inference/metrics/index.js';
 import { slidingWindowPredictive, type VolumeMaps } from '../../inference/segmentation/sliding-window.js';
+import { saveModel } from '../../layers/io.js';
+import { bayesianUNet } from '../../layers/unet.js';
 import { brainVolumeGeometry } from '../../src/data/phantom/brain-volume.js';
 import { readNifti, writeNifti } from '../../src/io/nifti-file.js';
 import { MAP_FILE_NAMES } from '../../src/io/write-maps.js';
@@ -150,7 +152,7 @@ function refuses(t: ExecutionContext, args: string[], pattern: RegExp): void {
   t.false(existsSync(out), 'nothing is written');
 }
 
-test('bad input: a missing model, a channel count or a volume size the model cannot take, masks not one per subject', async (t) => {
+test('bad input: a missing model, a 2D model, a channel count or a volume size the model cannot take, masks not one per subject', async (t) => {
   const [s0, s1] = fixture.subjects;
   const both = [`${s0.flair},${s0.t1}`, `${s1.flair},${s1.t1}`];
   refuses(
@@ -169,6 +171,14 @@ test('bad input: a missing model, a channel count or a volume size the model can
     /one mask per --inputs subject \(2 subject\(s\), 1 mask\(s\)\)/,
   );
   refuses(t, ['--inputs', ...both], /'--model' was "missing"/);
+  const flat = bayesianUNet({ rank: 2, inputShape: [16, 16, 1], depth: 2, baseFilters: 4, posteriorInit: { seed: 1 } });
+  await saveModel(flat, join(scratch, 'model-2d'));
+  flat.dispose();
+  refuses(
+    t,
+    ['--model', join(scratch, 'model-2d'), '--inputs', ...both],
+    /'the input of the model in .*model-2d' has shape \[-1, 16, 16, 1\]; expected one input \[batch, d, h, w, channels\] with a fixed grid \(a 3D model/,
+  );
   const small = join(scratch, 'small-flair.nii.gz');
   await writeNifti(small, new Float32Array(12 * 24 * 24).fill(1), { ...brainVolumeGeometry([12, 24, 24], 6) });
   const smallT1 = join(scratch, 'small-t1.nii.gz');

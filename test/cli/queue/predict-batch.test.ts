@@ -101,6 +101,29 @@ if (redisTestsMayBeLeftOut()) {
       t.is(await collect.exited, 0, collect.output());
       t.is((lastJsonLine(collect.stdout()).paths as { out: string }).out, join(root, 'later'));
       t.deepEqual(predictions(join(root, 'later')).volumes, expected.volumes);
+
+      // A volume the model cannot take (one channel for a two-channel model) fails its job with the typed error; the batch completes.
+      const bad = startCli([
+        ...args.map((arg) => (arg === `${fixture.subjects[1].flair},${fixture.subjects[1].t1}` ? fixture.subjects[1].flair : arg)),
+        '--redis',
+        url,
+        '--output-root',
+        root,
+        '--out',
+        join(root, 'with-failure'),
+        '--attempts',
+        '1',
+        '--json',
+      ]);
+      t.is(await bad.exited, 0, bad.output());
+      const withFailure = predictions(join(root, 'with-failure')) as Predictions & { failed: Array<{ name: string; error: string }> };
+      t.deepEqual(
+        withFailure.volumes.map((v) => v.name),
+        ['subject-0-flair', 'subject-2-flair'],
+      );
+      t.is(withFailure.failed.length, 1);
+      t.is(withFailure.failed[0].name, 'subject-1-flair');
+      t.regex(withFailure.failed[0].error, /^tfjs-bnn worker: .*subject-1-flair.*expected 2 channel file\(s\)/);
     } finally {
       redis.disconnect();
     }
