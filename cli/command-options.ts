@@ -315,7 +315,61 @@ export const WORKER_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'outputRoot',
     flags: '--output-root <dir>',
-    description: 'shared folder the paths of segment jobs are relative to and confined to (default: the working directory)',
+    description: 'shared folder the paths of segment and predict jobs are relative to and confined to (default: the working directory)',
+    kind: { type: 'string' },
+  },
+];
+
+/** `predict` defaults. */
+export const PREDICT_DEFAULTS = { samples: SEGMENT_DEFAULTS.samples, minLesionSize: VOLUME_SEGMENT_DEFAULTS.minLesionSize } as const;
+
+/** Options of `predict`. */
+export const PREDICT_OPTIONS: readonly OptionSpec[] = [
+  {
+    key: 'model',
+    flags: '--model <dir>',
+    description: 'a run folder of segment --dims 3 (its model/ is used) or a folder holding model.json + weights.bin',
+    kind: { type: 'string' },
+  },
+  {
+    key: 'inputs',
+    flags: '--inputs <subjects...>',
+    description:
+      'NIfTI volumes, one per subject, channels joined by commas in the order the model was trained on (e.g. a-flair.nii.gz,a-t1.nii.gz b-flair.nii.gz,b-t1.nii.gz)',
+    kind: { type: 'list' },
+  },
+  {
+    key: 'mask',
+    flags: '--mask <files...>',
+    description: 'optional lesion masks, one per --inputs subject: adds Dice, error-detection AUROC and the lesion-level tables',
+    kind: { type: 'list' },
+  },
+  {
+    key: 'samples',
+    flags: '--samples <n>',
+    description: 'Monte Carlo passes per window',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: PREDICT_DEFAULTS.samples,
+  },
+  {
+    key: 'minLesionSize',
+    flags: '--min-lesion-size <voxels>',
+    description: 'lesion-level metrics ignore components smaller than this (detections and truth)',
+    kind: { type: 'integer', min: 1 },
+    defaultValue: PREDICT_DEFAULTS.minLesionSize,
+  },
+  ...STUDY_KL_QUEUE_OPTIONS.map((spec) =>
+    spec.key === 'redis'
+      ? { ...spec, description: `run every volume as a job on this Redis queue (workers: tfjs-bnn worker); ${redis.description}` }
+      : spec.key === 'wait'
+        ? { ...spec, description: 'with --redis: enqueue, print the batch id and return (collect later with study collect <batch>)' }
+        : spec,
+  ),
+  {
+    key: 'outputRoot',
+    flags: '--output-root <dir>',
+    description:
+      'with --redis: the shared folder (default: the working directory) that --model, --inputs, --mask and --out must lie in; jobs name paths relative to it, and workers resolve them against their own --output-root',
     kind: { type: 'string' },
   },
 ];

@@ -10,6 +10,7 @@ import { createOutput, PROCESS_SINKS, type OutputSinks } from './output.js';
 import { resolveOptions, ResolvedOptions } from './resolve.js';
 import {
   INSPECT_OPTIONS,
+  PREDICT_OPTIONS,
   SEGMENT_OPTIONS,
   STUDY_COLLECT_OPTIONS,
   STUDY_KL_OPTIONS,
@@ -113,6 +114,18 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     { precheck: (options) => checkWeightingWord(options.string('klWeighting'), 'tfjs-bnn segment', '--kl-weighting') },
   );
 
+  defineRunCommand(
+    program,
+    'predict',
+    'uncertainty maps of many volumes with a saved 3D model (sliding-window Monte Carlo), locally or as one queue job per volume',
+    '--model is a run folder of segment --dims 3 (or its model/ folder); --inputs one NIfTI volume per subject, channels joined by commas; --mask adds Dice, error-detection AUROC and the lesion tables. ' +
+      "Writes maps/<volume>-<map>.nii.gz with each input's geometry, predictions.json, report.html and results.json to --out. With --redis every volume is a job for tfjs-bnn worker (see docs/scale-out.md).",
+    PREDICT_OPTIONS,
+    async () => (await import('./commands/predict.js')).runPredict,
+    sinks,
+    outcome,
+  );
+
   const study = program.command('study').description('studies that train the same model under several settings');
   defineRunCommand(
     study,
@@ -144,8 +157,8 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
   defineRunCommand(
     study,
     'collect',
-    'write the report of a study kl batch run by queue workers (study kl --redis ... --no-wait)',
-    'Reads the batch plan and the results from Redis and writes the same report.html and results.json as the local command; runs that failed after their retries are listed with their error. ' +
+    'write the report of a batch run by queue workers (study kl or predict with --redis ... --no-wait)',
+    'Reads the batch plan and the results from Redis and writes the same report.html and results.json as the local command (a predict batch: also predictions.json, by default into the run folder it named); runs that failed after their retries are listed with their error. ' +
       'A batch that is not finished gives a partial report that says which runs are missing.',
     STUDY_COLLECT_OPTIONS,
     async () => (await import('./commands/study-collect.js')).runStudyCollect,
@@ -153,15 +166,15 @@ export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
     outcome,
     {
       common: COMMON_OPTIONS.filter((o) => o.key !== 'seed'),
-      argument: { syntax: '<batch>', key: 'batch', description: 'batch id printed by study kl --redis --no-wait' },
+      argument: { syntax: '<batch>', key: 'batch', description: 'batch id printed by study kl or predict with --redis --no-wait' },
     },
   );
 
   defineRunCommand(
     program,
     'worker',
-    'take study runs from a BullMQ queue on Redis and run them, until SIGTERM or Ctrl-C',
-    'Start one or more on every host that reaches the Redis server; study kl --redis enqueues the runs. ' +
+    'take study runs and predict/segment jobs from a BullMQ queue on Redis and run them, until SIGTERM or Ctrl-C',
+    'Start one or more on every host that reaches the Redis server; study kl --redis and predict --redis enqueue the jobs. ' +
       'Jobs are validated (known kinds and options only), retried with back-off when they throw, and handed to another worker when a worker dies (after --lock-duration). See docs/scale-out.md.',
     WORKER_OPTIONS,
     async () => (await import('./commands/worker.js')).runWorker,

@@ -3,11 +3,10 @@
  * held-out uncertainty maps (PNG panels, NIfTI), the metrics, `results.json` and `report.html`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunReport } from '../../inference/report/index.js';
 import { writeRunReport } from '../../inference/report/write.js';
-import { CHECKPOINT_FILE } from '../../inference/trainer/checkpoint.js';
 import { fit } from '../../inference/trainer/index.js';
 import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';
@@ -19,7 +18,6 @@ import { InvalidArgumentError } from '../../src/errors.js';
 import { padToMultiple } from '../../src/tensor/pad-to-multiple.js';
 import { writeNifti } from '../../src/io/nifti-file.js';
 import { writeUncertaintyPanel } from '../../src/io/png-file.js';
-import { defaultRunFolder } from '../common-options.js';
 import { INTERRUPTED_EXIT_CODE, InterruptedError, throwIfInterrupted, yieldToEvents } from '../interrupt.js';
 import { SEGMENT_SIZE_MULTIPLE } from '../command-options.js';
 import type { RunContext } from '../run-context.js';
@@ -28,6 +26,7 @@ import { lossFor, parsePrior } from '../segment/choices.js';
 import { loadSegmentationData, type DataChoice } from '../segment/data.js';
 import { evaluateSegmentation } from '../segment/evaluate.js';
 import { mutualInformationMax, panelRows, panelSlices, sliceOf, MUTUAL_INFORMATION_SCALE_NOTE } from '../segment/panel-rows.js';
+import { RUN_FOLDERS, segmentRunFolder } from '../segment/run-folder.js';
 import { runVolumeSegment } from '../segment/volume-run.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
@@ -40,8 +39,7 @@ export const SEGMENT_UNET = {
 } as const;
 /** Held-out slices shown as panels (those with the most lesion voxels). */
 export const PANEL_SLICES = 3;
-/** Sub-folders of the run folder; `model` holds model.json + weights.bin (`saveModel`), which the browser viewer loads. */
-export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'panels', model: 'model' } as const;
+export { RUN_FOLDERS } from '../segment/run-folder.js';
 
 function dataChoice(options: ResolvedOptions, where: string): DataChoice {
   const images = options.optionalString('images');
@@ -59,34 +57,6 @@ function dataChoice(options: ResolvedOptions, where: string): DataChoice {
   };
 }
 
-/**
- * The run folder: `--resume DIR` (which must hold `checkpoint/checkpoint.json`), else `--out`, else
- * `./runs/<timestamp>/`. `--force` only makes sense with `--resume`.
- */
-function runFolder(options: ResolvedOptions, where: string): string {
-  const resume = options.optionalString('resume');
-  const out = options.optionalString('out');
-  if (options.boolean('force') && resume === undefined)
-    throw new InvalidArgumentError(where, '--force', true, 'only together with --resume <run folder>');
-  if (resume === undefined) return defaultRunFolder(out);
-  if (out !== undefined && resolve(out) !== resolve(resume))
-    throw new InvalidArgumentError(
-      where,
-      '--out',
-      out,
-      `the --resume folder ${resume} or nothing (a resumed run writes into its own folder)`,
-    );
-  if (!existsSync(join(resume, RUN_FOLDERS.checkpoint, CHECKPOINT_FILE))) {
-    throw new InvalidArgumentError(
-      where,
-      '--resume',
-      resume,
-      `a run folder of segment holding ${join(RUN_FOLDERS.checkpoint, CHECKPOINT_FILE)}`,
-    );
-  }
-  return resume;
-}
-
 /** Runs `segment`. */
 export async function runSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
   if (options.string('dims') === '3' || options.optionalList('mask') !== undefined) return runVolumeSegment(options, context);
@@ -99,8 +69,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
   const weighting = resolveWeighting(options.string('klWeighting'), epochs, where, '--kl-weighting');
   const choice = dataChoice(options, where);
   const multiple = SEGMENT_SIZE_MULTIPLE;
-  const outDir = runFolder(options, where);
-  const resumeFrom = options.has('resume') ? join(outDir, RUN_FOLDERS.checkpoint) : undefined;
+  const { outDir, resumeFrom } = segmentRunFolder(options, where);
 
   await initBackend();
   const data = await loadSegmentationData(choice);

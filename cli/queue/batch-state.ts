@@ -34,8 +34,12 @@ export function progressLine(counts: BatchCounts): string {
   return `${bar} ${finished}/${counts.total} · done ${counts.done} · running ${counts.running} · failed ${counts.failed} · waiting ${counts.waiting}${missing}`;
 }
 
-/** Counts a batch's runs by state (one Redis round trip per unfinished run). */
-export async function batchCounts(plan: StudyBatchPlan, store: BatchStore, queue: Queue): Promise<BatchCounts> {
+/** Counts a batch's runs by state (one Redis round trip per unfinished run); any plan kind. */
+export async function batchCounts(
+  plan: { readonly batchId: string; readonly runs: ReadonlyArray<{ readonly jobId: string }> },
+  store: BatchStore,
+  queue: Queue,
+): Promise<BatchCounts> {
   const results = await store.readResults(plan.batchId);
   let done = 0;
   let running = 0;

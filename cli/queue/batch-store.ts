@@ -54,6 +54,33 @@ export interface StudyBatchPlan {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
+/** One planned volume of a `predict` batch. */
+export interface PlannedVolume {
+  readonly jobId: string;
+  /** The volume's name (its maps' prefix). */
+  readonly name: string;
+}
+
+/** What `predict --redis` stored about a batch (plain JSON). */
+export interface PredictBatchPlan {
+  readonly kind: 'predict';
+  readonly batchId: string;
+  readonly queue: string;
+  /** ISO time of enqueuing. */
+  readonly createdAt: string;
+  /** The run folder relative to the output root (the jobs' `out`). */
+  readonly out: string;
+  /** The run folder as the enqueuing host saw it (where `study collect` writes unless given `--out`). */
+  readonly outDir: string;
+  /** Volumes in input order. */
+  readonly runs: readonly PlannedVolume[];
+  /** The command's options, for the report (Redis URL masked). */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/** Any stored batch plan. */
+export type BatchPlan = StudyBatchPlan | PredictBatchPlan;
+
 /** Reads and writes one queue's batches. Owns the client (see `close`). */
 export class BatchStore {
   constructor(
@@ -62,18 +89,18 @@ export class BatchStore {
   ) {}
 
   /** Stores a plan. @returns false when a plan with this id exists already (nothing is changed). */
-  async savePlan(plan: StudyBatchPlan): Promise<boolean> {
+  async savePlan(plan: BatchPlan): Promise<boolean> {
     const keys = batchKeys(this.queue, plan.batchId);
     const stored = await this.redis.set(keys.plan, JSON.stringify(plan), 'EX', BATCH_TTL_SECONDS, 'NX');
     return stored === 'OK';
   }
 
   /** The plan of a batch, or null when Redis has none. @throws FormatError when the stored plan is not JSON. */
-  async readPlan(batchId: string): Promise<StudyBatchPlan | null> {
+  async readPlan(batchId: string): Promise<BatchPlan | null> {
     const text = await this.redis.get(batchKeys(this.queue, batchId).plan);
     if (text === null) return null;
     try {
-      return JSON.parse(text) as StudyBatchPlan;
+      return JSON.parse(text) as BatchPlan;
     } catch {
       throw new FormatError(`tfjs-bnn study collect: the stored plan of batch '${batchId}' is not JSON.`);
     }

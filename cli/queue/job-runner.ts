@@ -1,7 +1,8 @@
 /**
  * Runs one validated job with the same functions as the local commands: a `study-run` job calls
  * `runStudyRun` (what the local `study kl` loop calls), a `segment` job calls `runSegment` (the
- * `segment` command itself) with its paths confined to the worker's output root.
+ * `segment` command itself), a `predict` job calls `predictVolume` (what the local `predict` loop
+ * calls), with their paths confined to the worker's output root.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,9 @@ import { describeRun, runStudyRun, type StudyRun } from '../study/run-study.js';
 import { taskByName } from '../study/tasks.js';
 import { resolveWeighting, type NamedWeighting } from '../study/weightings.js';
 import { confinedPath } from './output-root.js';
-import { PAYLOAD_WHERE, SEGMENT_JOB_OPTIONS, type JobPayload, type SegmentJob, type StudyRunJob } from './payload.js';
+import { PAYLOAD_WHERE, SEGMENT_JOB_OPTIONS, type JobPayload, type PredictJob, type SegmentJob, type StudyRunJob } from './payload.js';
+import { predictVolume, type PredictInput } from '../predict/predict-volume.js';
+import { loadVolumeModel } from '../predict/saved-model.js';
 
 /**
  * The event loop gets a turn at least this often during a job (ms), so BullMQ can renew the job's
@@ -38,7 +41,15 @@ export interface JobContext {
 /** A job resolved to what its run needs; everything that can fail on bad input has been checked. */
 export type PreparedJob =
   | { readonly kind: 'study-run'; readonly job: StudyRunJob; readonly weighting: NamedWeighting }
-  | { readonly kind: 'segment'; readonly job: SegmentJob; readonly outDir: string; readonly options: Record<string, OptionValue> };
+  | { readonly kind: 'segment'; readonly job: SegmentJob; readonly outDir: string; readonly options: Record<string, OptionValue> }
+  | {
+      readonly kind: 'predict';
+      readonly job: PredictJob;
+      /** Absolute paths under the output root. */
+      readonly model: string;
+      readonly input: PredictInput;
+      readonly outDir: string;
+    };
 
 /** What a job produced: plain data for the result store, and a line for the log. */
 export interface JobResult {
@@ -66,6 +77,17 @@ export function prepareJob(payload: JobPayload, outputRoot: string): PreparedJob
       kind: 'study-run',
       job: payload,
       weighting: resolveWeighting(payload.weighting, payload.epochs, PAYLOAD_WHERE, 'job.data.weighting'),
+    };
+  }
+  if (payload.kind === 'predict') {
+    const confined = (path: string, key: string) => confinedPath(outputRoot, path, PAYLOAD_WHERE, key);
+    const channels = payload.inputs.map((file, i) => confined(file, `job.data.inputs[${i}]`));
+    return {
+      kind: 'predict',
+      job: payload,
+      model: confined(payload.model, 'job.data.model'),
+      input: payload.mask === undefined ? { channels } : { channels, mask: confined(payload.mask, 'job.data.mask') },
+      outDir: confined(payload.out, 'job.data.out'),
     };
   }
   const options: Record<string, OptionValue> = {};
@@ -136,9 +158,41 @@ async function runSegmentJob(prepared: Extract<PreparedJob, { kind: 'segment' }>
   }
 }
 
+/**
+ * A `predict` job: the same `predictVolume` as the local command. Its maps are written through a
+ * private temporary folder and renamed into place; a duplicate run (a stalled job finished twice)
+ * writes the same bytes, and only its first result is stored.
+ */
+async function runPredictJob(prepared: Extract<PreparedJob, { kind: 'predict' }>, context: JobContext): Promise<JobResult> {
+  const saved = await loadVolumeModel(prepared.model, PAYLOAD_WHERE);
+  try {
+    let lastTurn = performance.now();
+    const volume = await predictVolume(
+      saved,
+      prepared.input,
+      { samples: prepared.job.samples, seed: prepared.job.seed, minLesionSize: prepared.job.minLesionSize },
+      prepared.outDir,
+      {
+        where: PAYLOAD_WHERE,
+        signal: context.signal,
+        onProgress: (done, total) => {
+          if (performance.now() - lastTurn < EVENT_LOOP_TURN_MS) return;
+          lastTurn = performance.now();
+          context.progress(done / total);
+        },
+      },
+    );
+    const dice = volume.metrics === null ? '' : `, dice ${volume.metrics.dice.toFixed(4)}`;
+    return { result: volume, owned: true, summary: `predict ${volume.name}: ${volume.windows} windows${dice}` };
+  } finally {
+    saved.model.dispose();
+  }
+}
+
 /** Runs a prepared job. @throws Error when `context.signal` stopped it before it finished. */
 export async function runPreparedJob(prepared: PreparedJob, context: JobContext): Promise<JobResult> {
   await initBackend();
+  if (prepared.kind === 'predict') return runPredictJob(prepared, context);
   if (prepared.kind === 'segment') return runSegmentJob(prepared, context);
   const run = await runStudyJob(prepared, context);
   return { result: run, owned: true, summary: describeRun(taskByName(prepared.job.task), run) };

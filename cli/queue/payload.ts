@@ -40,11 +40,41 @@ export interface SegmentJob {
   readonly options: Readonly<Record<string, OptionValue>>;
 }
 
+/**
+ * One volume of a `predict` batch: uncertainty maps (and metrics with a mask) of `inputs` with the
+ * saved model at `model`, written to `out/maps/`. Every path is relative to the worker's output root.
+ */
+export interface PredictJob {
+  readonly kind: 'predict';
+  readonly batchId: string;
+  /** A model folder or a `segment --dims 3` run folder. */
+  readonly model: string;
+  /** The subject's channel files, in the model's channel order. */
+  readonly inputs: readonly string[];
+  /** Optional lesion mask. */
+  readonly mask?: string;
+  /** The run folder of the batch (maps go to `out/maps/`). */
+  readonly out: string;
+  readonly samples: number;
+  readonly seed: number;
+  readonly minLesionSize: number;
+}
+
 /** Every job kind a worker runs. */
-export type JobPayload = StudyRunJob | SegmentJob;
+export type JobPayload = StudyRunJob | SegmentJob | PredictJob;
 
 /** The kinds, for messages. */
-export const JOB_KINDS = ['study-run', 'segment'] as const;
+export const JOB_KINDS = ['study-run', 'segment', 'predict'] as const;
+
+const PREDICT_FIELDS: readonly FieldSpec[] = [
+  { key: 'batchId', kind: { type: 'string' } },
+  { key: 'model', kind: { type: 'string' } },
+  { key: 'inputs', kind: { type: 'list' } },
+  { key: 'out', kind: { type: 'string' } },
+  { key: 'samples', kind: { type: 'integer', min: 1 } },
+  { key: 'seed', kind: { type: 'integer', min: 0 } },
+  { key: 'minLesionSize', kind: { type: 'integer', min: 1 } },
+];
 
 /** The `segment` options a job may set: the command's own plus `seed` (not `out`, `config`, `json`, `verbose`). */
 export const SEGMENT_JOB_OPTIONS = [...SEGMENT_OPTIONS, ...COMMON_OPTIONS.filter((o) => o.key === 'seed')];
@@ -146,6 +176,25 @@ export function validateJobPayload(data: unknown): JobPayload {
         true,
       );
       return { kind: 'segment', batchId, out: values.out as string, options: checked };
+    }
+    case 'predict': {
+      const values = checkFields(data, PREDICT_FIELDS, 'predict', ['mask']);
+      const batchId = values.batchId as string;
+      if (!BATCH_ID_PATTERN.test(batchId))
+        throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.batchId', batchId, 'letters, digits, _ and - (1 to 80)');
+      if (data.mask !== undefined && checkValue({ type: 'string' }, data.mask) === null)
+        throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.mask', data.mask, 'a non-empty string (or no mask key)');
+      return {
+        kind: 'predict',
+        batchId,
+        model: values.model as string,
+        inputs: values.inputs as readonly string[],
+        ...(data.mask === undefined ? {} : { mask: data.mask as string }),
+        out: values.out as string,
+        samples: values.samples as number,
+        seed: values.seed as number,
+        minLesionSize: values.minLesionSize as number,
+      };
     }
     default:
       throw new InvalidArgumentError(PAYLOAD_WHERE, 'job.data.kind', data.kind, `one of ${JOB_KINDS.join(', ')}`);

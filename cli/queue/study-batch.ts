@@ -13,7 +13,7 @@ import { resolveWeighting } from '../study/weightings.js';
 import { taskByName } from '../study/tasks.js';
 import type { StudyTaskName } from '../study/task.js';
 import { writeStudyOutput, type StudySettings } from '../commands/study-kl.js';
-import { BatchStore, type StudyBatchPlan } from './batch-store.js';
+import { BatchStore, type BatchPlan, type StudyBatchPlan } from './batch-store.js';
 import { batchCounts, collectBatch, isSettled, progressLine, type BatchCounts } from './batch-state.js';
 import { connectionOptions, createRedisClient } from './connection.js';
 import { checkQueueName, jobIdOf, newBatchId } from './names.js';
@@ -71,18 +71,22 @@ export function settingsOfPlan(plan: StudyBatchPlan, where: string): StudySettin
   };
 }
 
-/** Polls the batch until every run has settled or `signal` aborts; logs a progress line whenever the counts change. */
+/**
+ * Polls the batch (any plan kind) until every run has settled or `signal` aborts; logs a progress
+ * line, prefixed by `label`, whenever the counts change.
+ */
 export async function waitForBatch(
-  plan: StudyBatchPlan,
+  plan: BatchPlan,
   session: QueueSession,
   signal: AbortSignal,
   log: (line: string) => void,
+  label = 'study kl',
 ): Promise<BatchCounts> {
   let shown = '';
   for (;;) {
     const counts = await batchCounts(plan, session.store, session.queue);
     const line = progressLine(counts);
-    if (line !== shown) log(`study kl: ${line}`);
+    if (line !== shown) log(`${label}: ${line}`);
     shown = line;
     if (isSettled(counts) || signal.aborted) return counts;
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));

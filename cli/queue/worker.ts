@@ -22,7 +22,7 @@ export interface QueueWorkerOptions {
   readonly lockDurationMs: number;
   /** How often this worker looks for stalled jobs (of any worker) and hands them back to the queue, ms. */
   readonly stalledIntervalMs: number;
-  /** Folder the paths of `segment` jobs are relative to (and confined to). */
+  /** Folder the paths of `segment` and `predict` jobs are relative to (and confined to). */
   readonly outputRoot: string;
   /** One line per event (masked). */
   readonly log: (line: string) => void;
@@ -65,7 +65,12 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
     const prepared = validated(job, options.outputRoot);
     const id = job.id ?? '';
     const payload = prepared.job;
-    const what = payload.kind === 'study-run' ? `${payload.task} ${payload.weighting} seed ${payload.seed}` : `segment into ${payload.out}`;
+    const what =
+      payload.kind === 'study-run'
+        ? `${payload.task} ${payload.weighting} seed ${payload.seed}`
+        : payload.kind === 'predict'
+          ? `predict ${payload.inputs.join(',')} into ${payload.out}`
+          : `segment into ${payload.out}`;
     log(`worker: job ${id} started: ${what} (attempt ${job.attemptsMade + 1})`);
     const done = await runPreparedJob(prepared, {
       signal: stopping.signal,

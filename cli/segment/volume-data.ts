@@ -129,11 +129,11 @@ function affineDifference(a: NiftiGeometry, b: NiftiGeometry): number {
   return max;
 }
 
-function requireFiniteVoxels(file: string, data: Float32Array): void {
+function requireFiniteVoxels(file: string, data: Float32Array, where: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]))
       throw new InvalidArgumentError(
-        WHERE,
+        where,
         file,
         `a volume with ${Number.isNaN(data[i]) ? 'NaN' : 'infinite'} voxel ${i}`,
         'finite voxel values (mask or fill the NaN voxels first)',
@@ -141,24 +141,36 @@ function requireFiniteVoxels(file: string, data: Float32Array): void {
   }
 }
 
-async function niftiSubject(channelFiles: readonly string[], maskFile: string): Promise<SubjectVolume> {
+/**
+ * One subject from its channel files (one 3D volume each) and, when given, its lesion mask: the
+ * channels interleaved and z-scored inside the head, the mask thresholded at 0.5 (all zero without
+ * one). Used by `segment --nifti` and `predict`.
+ * @param where the command, for errors.
+ * @throws FormatError / ShapeError / InvalidArgumentError naming the file and what differs.
+ */
+export async function loadNiftiSubject(
+  channelFiles: readonly string[],
+  maskFile: string | undefined,
+  where = WHERE,
+): Promise<SubjectVolume> {
   const channels = [];
-  for (const file of [...channelFiles, maskFile])
-    if (!existsSync(file)) throw new FormatError(`${WHERE}: --nifti/--mask file ${file} does not exist.`);
+  for (const file of maskFile === undefined ? channelFiles : [...channelFiles, maskFile])
+    if (!existsSync(file)) throw new FormatError(`${where}: NIfTI file ${file} does not exist.`);
   for (const file of channelFiles) {
     const volume = await readNifti(file);
     if (volume.geometry.dims.length > 3 && volume.geometry.dims.slice(3).some((d) => d > 1)) {
-      throw new ShapeError(WHERE, file, volume.geometry.dims, 'one 3D volume per file (put channels in separate files joined by commas)');
+      throw new ShapeError(where, file, volume.geometry.dims, 'one 3D volume per file (put channels in separate files joined by commas)');
     }
-    requireFiniteVoxels(file, volume.data);
+    requireFiniteVoxels(file, volume.data, where);
     channels.push({ file, volume });
   }
   const reference = channels[0];
-  const mask = await readNifti(maskFile);
-  for (const other of [...channels.slice(1), { file: maskFile, volume: mask }]) {
+  const mask = maskFile === undefined ? undefined : await readNifti(maskFile);
+  const others = [...channels.slice(1), ...(mask === undefined || maskFile === undefined ? [] : [{ file: maskFile, volume: mask }])];
+  for (const other of others) {
     if (!sameGrid(reference.volume.geometry, other.volume.geometry)) {
       throw new ShapeError(
-        WHERE,
+        where,
         other.file,
         other.volume.geometry.dims,
         `the grid of ${reference.file}, [${reference.volume.geometry.dims.join(', ')}]`,
@@ -167,14 +179,14 @@ async function niftiSubject(channelFiles: readonly string[], maskFile: string): 
     const difference = affineDifference(reference.volume.geometry, other.volume.geometry);
     if (difference > AFFINE_TOLERANCE_MM) {
       throw new InvalidArgumentError(
-        WHERE,
+        where,
         other.file,
         `an affine differing from that of ${reference.file} by up to ${difference.toPrecision(3)} mm`,
         `the same voxel-to-world affine (within ${AFFINE_TOLERANCE_MM} mm): resample it onto ${reference.file}'s grid first`,
       );
     }
   }
-  requireFiniteVoxels(maskFile, mask.data);
+  if (mask !== undefined && maskFile !== undefined) requireFiniteVoxels(maskFile, mask.data, where);
   const [nx, ny, nz = 1] = reference.volume.geometry.dims;
   const voxels = nx * ny * nz;
   const image = new Float32Array(voxels * channels.length);
@@ -184,7 +196,7 @@ async function niftiSubject(channelFiles: readonly string[], maskFile: string): 
   return {
     name: reference.file.replace(/^.*\//, '').replace(/\.nii(\.gz)?$/, ''),
     image: normalizeChannels(image, channels.length),
-    mask: Uint8Array.from(mask.data, (m) => (m >= 0.5 ? 1 : 0)),
+    mask: mask === undefined ? new Uint8Array(voxels) : Uint8Array.from(mask.data, (m) => (m >= 0.5 ? 1 : 0)),
     size: [nz, ny, nx],
     geometry: reference.volume.geometry,
   };
@@ -216,7 +228,7 @@ async function niftiVolumes(choice: Extract<VolumeChoice, { kind: 'nifti' }>, pa
       );
   });
   const volumes: SubjectVolume[] = [];
-  for (let s = 0; s < channelLists.length; s++) volumes.push(await niftiSubject(channelLists[s], choice.masks[s]));
+  for (let s = 0; s < channelLists.length; s++) volumes.push(await loadNiftiSubject(channelLists[s], choice.masks[s]));
   const description = `${volumes.length} NIfTI subject(s) with ${channels} channel(s) (each channel z-scored inside the head)`;
   return split(
     volumes,

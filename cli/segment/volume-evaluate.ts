@@ -56,6 +56,14 @@ export interface VolumeEvaluation {
 export const CONFIDENT_MISS_PROBABILITY = 0.1;
 export const CONFIDENT_MISS_MI = 0.01;
 
+/** Windows per forward pass of the held-out inference (with Flipout or local reparameterization the noise depends on it). */
+export const EVALUATION_WINDOWS_PER_BATCH = 2;
+
+/** Root seed of the noise of the held-out passes of a run with `--seed seed` (`predict --seed` uses the same). */
+export function evaluationSeed(seed: number): string {
+  return `segment/evaluation/${seed}`;
+}
+
 /** Options of `evaluateVolumes`. */
 export interface VolumeEvaluationOptions {
   readonly patchSize: readonly number[];
@@ -94,9 +102,9 @@ export async function evaluateVolumes(
         await slidingWindowPredictive(model, input, {
           patchSize: options.patchSize,
           samples: options.samples,
-          seed: `segment/evaluation/${options.seed}`,
+          seed: evaluationSeed(options.seed),
           step: EVALUATION_STEP,
-          windowsPerBatch: 2,
+          windowsPerBatch: EVALUATION_WINDOWS_PER_BATCH,
           signal: options.signal,
           onProgress: options.onProgress,
         }),

@@ -9,25 +9,44 @@ import { join } from 'node:path';
 import type { RunReport } from '../../inference/report/index.js';
 import { writeRunReport } from '../../inference/report/write.js';
 import { fit } from '../../inference/trainer/index.js';
+// Registers directories as fit's default checkpoint store (the Node entry does the same).
+import { readCheckpoint } from '../../inference/trainer/checkpoint.js';
+import { saveModel } from '../../layers/io.js';
 import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';
 import { initBackend } from '../../src/backend/index.js';
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
-import { PatchSampler } from '../../src/io/patch-sampler.js';
+import { PatchSampler, type PatchBatch } from '../../src/io/patch-sampler.js';
 import { MAP_FILE_NAMES, writeMapSet } from '../../src/io/write-maps.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
-import { defaultRunFolder } from '../common-options.js';
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { lossFor, parsePrior } from './choices.js';
+import { RUN_FOLDERS, segmentRunFolder } from './run-folder.js';
 import { loadVolumeData, type VolumeChoice } from './volume-data.js';
 import { evaluateVolumes } from './volume-evaluate.js';
 import { lesionTables, orthogonalRows } from './volume-report.js';
 
 /** The 3D U-Net of `segment --dims 3`: pools twice, so patches are multiples of 4. */
 export const VOLUME_UNET = { depth: 2, baseFilters: 8, upsampling: 'transpose' } as const;
+
+/**
+ * The sampler's batches as `fit`'s dataset, its k-th iteration yielding batches
+ * (firstEpoch + k)·batchesPerEpoch …: like `PatchSampler.dataset`, but a resumed run starts at the
+ * checkpoint's epoch, so it trains on the batches the uninterrupted run would have.
+ */
+export function patchDataset(sampler: PatchSampler, batchesPerEpoch: number, firstEpoch: number): tf.data.Dataset<PatchBatch> {
+  let iteration = firstEpoch;
+  const epochBatches = function* (first: number): Generator<PatchBatch> {
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      const { images, masks } = sampler.batch(first + b);
+      yield { xs: images, ys: masks };
+    }
+  };
+  return tf.data.generator(() => epochBatches(iteration++ * batchesPerEpoch));
+}
 
 function parseVolumeSize(list: readonly string[], where: string): number[] {
   const size = list.map(Number);
@@ -63,13 +82,6 @@ function volumeChoice(options: ResolvedOptions, where: string): VolumeChoice {
 /** Runs `segment --dims 3` (or `segment --nifti … --mask …`). */
 export async function runVolumeSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
   const where = 'tfjs-bnn segment';
-  if (options.has('resume'))
-    throw new InvalidArgumentError(
-      where,
-      '--resume',
-      options.optionalString('resume'),
-      'no --resume with --dims 3 yet (its checkpoint is written; resuming a volume run is not wired)',
-    );
   const started = performance.now();
   const epochs = options.number('epochs');
   const seed = options.number('seed');
@@ -97,7 +109,7 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
         `the grid of the first training volume ${data.train[0].name}, [${trainGrid.join(', ')}] (resample training volumes onto one grid)`,
       );
   }
-  const outDir = defaultRunFolder(options.optionalString('out'));
+  const { outDir, resumeFrom } = segmentRunFolder(options, where);
 
   await initBackend();
   const voxels = trainGrid[0] * trainGrid[1] * trainGrid[2];
@@ -113,6 +125,8 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
     { patchSize, batchSize, positiveFraction: options.number('positiveFraction'), seed },
   );
   const batchesPerEpoch = Math.max(1, Math.ceil(options.number('patchesPerEpoch') / batchSize));
+  // A resumed run continues the batch sequence where the checkpoint's epoch left it.
+  const checkpoint = resumeFrom === undefined ? null : await readCheckpoint(resumeFrom);
   const probe = sampler.batch(0);
   const patchPositiveFraction = tf.tidy(() => tf.mean(probe.masks).dataSync()[0]);
   tf.dispose([probe.images, probe.masks]);
@@ -131,7 +145,7 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
   });
   const optimizer = tf.train.adam(options.number('learningRate'));
   try {
-    const history = await fit(model, sampler.dataset(batchesPerEpoch), {
+    const history = await fit(model, patchDataset(sampler, batchesPerEpoch, checkpoint?.epoch ?? 0), {
       elbo: {
         likelihood: lossFor(options.string('loss'), patchPositiveFraction),
         klWeighting: weighting.weighting,
@@ -148,7 +162,8 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       clipGlobalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm,
       progress: 'auto',
       progressStream: context.output.json ? process.stderr : process.stdout,
-      checkpoint: { dir: join(outDir, 'checkpoint') },
+      checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
+      ...(resumeFrom === undefined ? {} : { resumeFrom, forceResume: options.boolean('force') }),
       signal: context.signal,
     });
     const trainSeconds = (performance.now() - started) / 1000;
@@ -156,6 +171,8 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
     context.output.log(
       `segment: ${interrupted ? 'interrupted; evaluating the last weights' : 'trained'} after ${history.steps.length} steps (${trainSeconds.toFixed(1)} s); sliding-window inference with ${options.number('samples')} passes on ${data.heldOut.length} held-out volume(s)`,
     );
+    const modelDir = join(outDir, RUN_FOLDERS.model);
+    await saveModel(model, modelDir);
     const evaluation = await evaluateVolumes(model, data.heldOut, data.channels, {
       patchSize,
       samples: options.number('samples'),
@@ -221,8 +238,17 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
         })),
       wallTimeSeconds,
       trainSeconds,
+      epochsCompleted: history.epochs.length,
+      steps: history.steps.length,
       backend: tf.getBackend(),
-      paths: { out: outDir, report: written.html, results: written.results, checkpoint: join(outDir, 'checkpoint'), nifti: niftiPaths },
+      paths: {
+        out: outDir,
+        report: written.html,
+        results: written.results,
+        checkpoint: join(outDir, RUN_FOLDERS.checkpoint),
+        model: modelDir,
+        nifti: niftiPaths,
+      },
     };
     context.output.result(result, () => [
       `dice ${metrics.dice.toFixed(4)}, lesion TPR ${metrics.lesionTpr.toFixed(3)} at FDR ${metrics.lesionFdr.toFixed(3)}, error-detection AUROC ${metrics.auroc.toFixed(4)}, ${metrics.confidentMisses} confident miss(es), wall time ${wallTimeSeconds.toFixed(1)} s`,

@@ -63,7 +63,7 @@ test('segment --dims 3 on the brain phantom writes the five maps per held-out vo
   );
 });
 
-test("segment --nifti with two channels per subject and --mask: maps carry the held-out subject's affine", async (t) => {
+test("segment --nifti with two channels per subject and --mask: maps carry the held-out subject's affine; predict with the saved model reproduces them", async (t) => {
   const out = join(scratch, 'nifti-run');
   const run = runTfjsBnn(['segment', '--nifti', ...subjects, '--mask', ...masks, ...TINY, '--out', out, '--json'], { timeoutMs: 180_000 });
   t.is(run.status, 0, run.stderr);
@@ -72,6 +72,41 @@ test("segment --nifti with two channels per subject and --mask: maps carry the h
   const map = await readNifti(result.paths.nifti['subject-2-flair']['mutual-information']);
   t.deepEqual(map.geometry.affine, brainVolumeGeometry(SIZE, 6).affine);
   t.deepEqual(map.geometry.dims, [32, 32, 24]);
+
+  // The saved model reproduces the run's held-out maps and metrics through predict (same seed and samples).
+  const predicted = runTfjsBnn(
+    [
+      'predict',
+      '--model',
+      out,
+      '--inputs',
+      subjects[2],
+      '--mask',
+      masks[2],
+      '--samples',
+      '2',
+      '--out',
+      join(scratch, 'predicted'),
+      '--json',
+    ],
+    { timeoutMs: 180_000 },
+  );
+  t.is(predicted.status, 0, predicted.stderr);
+  const volume = (
+    JSON.parse(predicted.stdout.trim().split('\n').pop() as string) as {
+      volumes: Array<{ maps: Record<string, string>; metrics: Record<string, number> }>;
+    }
+  ).volumes[0];
+  for (const [name, path] of Object.entries(result.paths.nifti['subject-2-flair'])) {
+    const [fromRun, fromPredict] = await Promise.all([readNifti(path), readNifti(join(scratch, 'predicted', volume.maps[name]))]);
+    t.deepEqual(
+      Array.from(fromPredict.data),
+      Array.from(fromRun.data),
+      `${name}: predict with the saved model equals the run's held-out map`,
+    );
+  }
+  const runResult = result as unknown as Record<string, number>;
+  for (const key of ['dice', 'auroc', 'ece', 'trueLesions', 'lesionTpr']) t.is(volume.metrics[key], runResult[key], key);
 });
 
 /** Runs a bad input and checks: usage exit code, one error line matching `pattern`, no run folder. */
@@ -141,5 +176,44 @@ test('bad input: channels on different grids, NaN voxels, a patch larger than th
     /'--mask' was \["subject-0-flair", "subject-1-flair"\]; expected training masks holding at least one lesion voxel/,
   );
   refuses(t, ['--nifti', ...subjects, '--mask', masks[0]], /one mask per --nifti subject \(3 subject\(s\), 1 mask\(s\)\)/);
-  refuses(t, ['--dims', '3', '--resume', join(scratch, 'phantom-run')], /'--resume' was .*; expected no --resume with --dims 3 yet/);
+});
+
+test('segment --dims 3 --resume: one epoch, then resumed to two, equals two epochs straight (weights, history and metrics)', (t) => {
+  const withEpochs = (epochs: number) => [
+    'segment',
+    '--dims',
+    '3',
+    '--volume-size',
+    SIZE.join(','),
+    '--volumes',
+    '3',
+    ...TINY.map((arg, i) => (TINY[i - 1] === '--epochs' ? String(epochs) : arg)),
+    '--json',
+  ];
+  const straightOut = join(scratch, 'straight');
+  const resumedOut = join(scratch, 'resumed');
+  const straight = runTfjsBnn([...withEpochs(2), '--out', straightOut], { timeoutMs: 240_000 });
+  t.is(straight.status, 0, straight.stderr);
+  const first = runTfjsBnn([...withEpochs(1), '--out', resumedOut], { timeoutMs: 240_000 });
+  t.is(first.status, 0, first.stderr);
+  const resumed = runTfjsBnn([...withEpochs(2), '--resume', resumedOut], { timeoutMs: 240_000 });
+  t.is(resumed.status, 0, resumed.stderr);
+  type Result = { epochsCompleted: number; steps: number; paths: { out: string; model: string; results: string } } & Record<
+    string,
+    unknown
+  >;
+  const a = JSON.parse(straight.stdout.trim().split('\n').pop() as string) as Result;
+  const b = JSON.parse(resumed.stdout.trim().split('\n').pop() as string) as Result;
+  t.is(b.paths.out, resumedOut, 'the resumed run writes into its own folder');
+  t.is(b.epochsCompleted, 2);
+  t.is(b.steps, a.steps);
+  t.deepEqual(readFileSync(join(b.paths.model, 'weights.bin')), readFileSync(join(a.paths.model, 'weights.bin')), 'identical weights');
+  for (const key of ['dice', 'auroc', 'aurocMutualInformation', 'ece', 'trueLesions', 'predictedLesions', 'lesionTpr', 'lesionFdr'])
+    t.is(b[key], a[key], key);
+  const history = (path: string) =>
+    (JSON.parse(readFileSync(path, 'utf8')) as { training: Array<{ loss: number }> }).training.map((p) => p.loss);
+  t.deepEqual(history(b.paths.results), history(a.paths.results), 'the same losses step by step');
+  const refused = runTfjsBnn([...withEpochs(2), '--resume', join(scratch, 'no-such-run')]);
+  t.is(refused.status, USAGE_EXIT_CODE);
+  t.regex(refused.errorLines[0], /'--resume' was .*no-such-run"; expected a run folder of segment holding checkpoint\/checkpoint\.json/);
 });
