@@ -6,6 +6,7 @@
  * other optimizer (SGD, RMSProp, a subclass of tfjs's Adam, a `MultiTensorAdam`) is used as given.
  */
 import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { MultiTensorAdam } from '../../src/optimizers/multi-tensor-adam.js';
 
 /** The optimizer of a run and the way back to the caller's. */
@@ -41,7 +42,14 @@ export async function optimizerInUse(optimizer: tf.Optimizer, multiTensor: boole
   if (!multiTensor || !isTfjsAdam(optimizer)) return { optimizer, syncLearningRate: () => undefined, handBack: async () => undefined };
   const adam = optimizer as unknown as TfjsAdamInternals;
   const config = adam.getConfig();
-  const standIn = new MultiTensorAdam(config.learningRate, config.beta1, config.beta2, config.epsilon);
+  let standIn: MultiTensorAdam;
+  try {
+    standIn = new MultiTensorAdam(config.learningRate, config.beta1, config.beta2, config.epsilon);
+  } catch (error) {
+    // Hyper-parameters tfjs accepts and MultiTensorAdam refuses (β = 1, a NaN rate): run tfjs's Adam as given.
+    if (error instanceof InvalidArgumentError) return { optimizer, syncLearningRate: () => undefined, handBack: async () => undefined };
+    throw error;
+  }
   const state = await optimizer.getWeights();
   try {
     await standIn.setWeights(state);
