@@ -6,7 +6,8 @@
  *    bench's `hand-written` row do): softplus, noise, w = loc + σ·ε and the closed-form KL per tensor;
  *  - `flat`: all `loc` in one [P] variable, all `rawScale` in another: softplus, one [P] draw,
  *    w = loc + σ·ε and the KL once, then one `SplitV` into the layers' kernels and biases (its
- *    gradient is one `Concat`) and a reshape per kernel.
+ *    gradient is one `Concat`) and a reshape per kernel;
+ *  - `gathered`: stored per variable, concatenated into the two [P] buffers once per step, then as `flat`.
  *
  *   TFJS_BNN_BACKEND=tensorflow node dist/bench/flat-parameters.js [--steps 30] [--warmup 3]
  *
@@ -22,8 +23,13 @@ import { checkedArgv, integerFlag } from './flags.js';
 import { stepCost } from './reads.js';
 import { median } from './stats.js';
 
-/** How the variational parameters are stored. */
-export type ParameterLayout = 'per-variable' | 'flat';
+/**
+ * How the variational parameters are stored and processed: per variable; flat (one [P] `loc` and
+ * one [P] `rawScale` variable); or `gathered`: stored per variable (as the layers store them, so
+ * save/load and per-layer views are untouched) but concatenated into [P] buffers once per step
+ * (one `Concat` each, whose gradient is one `SplitV`) and processed as in `flat`.
+ */
+export type ParameterLayout = 'per-variable' | 'flat' | 'gathered';
 
 /** A prepared hand-written BBB step. */
 export interface HandWrittenBbb {
@@ -79,8 +85,10 @@ export function handWrittenBbb(
 
   /** Sampled weights in `shapes` order and the summed KL. */
   const sample = (seed: number): { weights: tf.Tensor[]; kl: tf.Scalar } => {
-    if (layout === 'flat') {
-      const [loc, rawScale] = variables;
+    if (layout !== 'per-variable') {
+      const gather = (offset: number) =>
+        tf.concat(shapes.map((shape, i) => (shape.length === 1 ? variables[2 * i + offset] : tf.reshape(variables[2 * i + offset], [-1]))));
+      const [loc, rawScale] = layout === 'flat' ? variables : [gather(0), gather(1)];
       const scale = tf.softplus(rawScale);
       const w = tf.add(loc, tf.mul(scale, tf.randomNormal([total], 0, 1, 'float32', seed)));
       const parts = tf.split(w, sizes);
@@ -144,6 +152,7 @@ async function main(): Promise<void> {
       ['per-variable, tf.train.adam', handWrittenBbb(widths, batch, 'per-variable', 'tfjs')],
       ['per-variable, multi-tensor Adam', handWrittenBbb(widths, batch, 'per-variable', 'multi-tensor')],
       ['flat, tf.train.adam', handWrittenBbb(widths, batch, 'flat', 'tfjs')],
+      ['gathered, multi-tensor Adam', handWrittenBbb(widths, batch, 'gathered', 'multi-tensor')],
     ];
     const times = variants.map(() => [] as number[]);
     const cpuTimes = variants.map(() => [] as number[]);
