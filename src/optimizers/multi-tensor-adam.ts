@@ -116,7 +116,7 @@ export class MultiTensorAdam extends tf.Optimizer {
    */
   private bindSlots(wanted: ReadonlyArray<{ name: string; shape: readonly number[] }>): number[] {
     const m = this.moments;
-    if (!m.bound) {
+    if (!m.bound && wanted.length > 0) {
       m.slots = m.slots.map((slot, i) => {
         if (i >= wanted.length) return slot;
         if (!sameShape(slot.shape, wanted[i].shape)) {

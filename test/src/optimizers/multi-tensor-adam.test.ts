@@ -142,6 +142,39 @@ test('getWeights/setWeights round-trip with itself and with tf.train.adam in bot
   tf.dispose(reference);
 });
 
+test('restored state stays for the variables of the first update with gradients, also after an update with none', async (t) => {
+  const vars = variables('bind');
+  const writer = adam(0.02);
+  train(writer, vars, 2);
+  const state = await writer.getWeights();
+  const reader = adam(0.02);
+  await reader.setWeights([
+    { name: 'iter', tensor: state[0].tensor },
+    ...state.slice(1).map((w) => ({ name: `saved_${w.name}`, tensor: w.tensor })),
+  ]);
+  const restored = bits(state.slice(1).map((w) => w.tensor));
+  state[0].tensor.dispose();
+  reader.applyGradients([]);
+  const unbound = await reader.getWeights();
+  t.is(unbound.length, 1 + 2 * vars.length);
+  t.true(
+    unbound.slice(1).every((w) => w.name.startsWith('saved_')),
+    'still the saved names',
+  );
+  t.deepEqual(bits(unbound.slice(1).map((w) => w.tensor)), restored);
+  unbound[0].tensor.dispose();
+  train(reader, vars, 1, () => [], 2);
+  const bound = await reader.getWeights();
+  t.is(bound.length, 1 + 2 * vars.length, 'the restored moments were taken, not new zero ones');
+  t.deepEqual(
+    bound.slice(1, 1 + vars.length).map((w) => w.name),
+    vars.map((v) => `${v.name}/m`),
+  );
+  bound[0].tensor.dispose();
+  [writer, reader].forEach((o) => o.dispose());
+  tf.dispose(vars);
+});
+
 /** Kernels of the second update of `count` variables of shape [5, 3] (the first creates the state). */
 async function updateKernels(optimizer: tf.Optimizer, count: number): Promise<number> {
   const vars = variables(
