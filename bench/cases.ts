@@ -11,6 +11,7 @@ import { Elbo } from '../inference/elbo/index.js';
 import { bernoulli, categorical } from '../inference/likelihoods/index.js';
 import { perExample } from '../inference/kl-weighting/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
+import { adam } from '../src/optimizers/index.js';
 import { fitCase, handWrittenCase } from './regression.js';
 import {
   convNet,
@@ -48,7 +49,19 @@ export interface CaseSpec {
   readonly size?: number;
   /** Monte Carlo samples of the prediction rows. Default 20. */
   readonly samples?: number;
+  /**
+   * Adam of the training rows and the `fit` row: `'multi-tensor'` (default; the library's
+   * `optimizers.adam`, which `fit` also runs for a `tf.train.adam`) or `'tfjs'` (`tf.train.adam`
+   * per variable, as before; `fit` with `multiTensorAdam: false`). The hand-written row always
+   * uses `tf.train.adam`.
+   */
+  readonly optimizer?: BenchOptimizer;
 }
+
+/** The Adam implementations a bench row can train with. */
+export type BenchOptimizer = 'multi-tensor' | 'tfjs';
+/** Every `BenchOptimizer`. */
+export const BENCH_OPTIMIZERS: readonly BenchOptimizer[] = ['multi-tensor', 'tfjs'];
 
 /** A built case: call `step` repeatedly, then `dispose`. */
 export interface PreparedCase {
@@ -84,6 +97,8 @@ export function requireCaseSpec(spec: CaseSpec): CaseSpec {
     throw new Error(`bench: the '${spec.network}' row is reparameterization only`);
   }
   if (spec.network.startsWith('unet') && spec.kind === 'deterministic') throw new Error('bench: the U-Net rows are variational only');
+  if (spec.optimizer !== undefined && !BENCH_OPTIMIZERS.includes(spec.optimizer))
+    throw new Error(`bench: unknown optimizer '${spec.optimizer}', expected one of ${BENCH_OPTIMIZERS.join(', ')}`);
   for (const field of ['batch', 'size', 'samples'] as const) {
     const value = spec[field];
     if (value !== undefined && (!Number.isInteger(value) || value < 1))
@@ -116,8 +131,9 @@ function trainingStep(
   x: tf.Tensor,
   y: tf.Tensor,
   classification: boolean,
+  kindOfAdam: BenchOptimizer,
 ): { step: PreparedCase['step']; optimizer: tf.Optimizer } {
-  const optimizer = tf.train.adam(BENCH_LEARNING_RATE);
+  const optimizer = kindOfAdam === 'tfjs' ? tf.train.adam(BENCH_LEARNING_RATE) : adam(BENCH_LEARNING_RATE);
   const noise = new NoiseSource(1);
   const likelihood = classification ? categorical() : bernoulli();
   const elbo = kind === 'deterministic' ? null : new Elbo(model, { likelihood, klWeighting: perExample() });
@@ -156,7 +172,9 @@ function meanProbabilityStep(model: tf.LayersModel, x: tf.Tensor, samples: numbe
 export function prepareCase(spec: CaseSpec): PreparedCase {
   requireCaseSpec(spec);
   const { network, kind } = spec;
-  if (network === 'fit' || network === 'hand-written') return network === 'fit' ? fitCase() : handWrittenCase();
+  const kindOfAdam = spec.optimizer ?? 'multi-tensor';
+  if (network === 'fit' || network === 'hand-written')
+    return network === 'fit' ? fitCase(kindOfAdam === 'multi-tensor') : handWrittenCase();
   const samples = spec.samples ?? DEFAULT_MC_SAMPLES;
   const isUNet = network.startsWith('unet');
   const batch = spec.batch ?? (network === 'mlp' ? 128 : isUNet ? 1 : 8);
@@ -168,7 +186,7 @@ export function prepareCase(spec: CaseSpec): PreparedCase {
   let label: string;
   let forwardFlops: number;
   if (network === 'mlp' || network === 'conv' || network === 'unet') {
-    ({ step, optimizer } = trainingStep(model, kind, x, y, network === 'mlp'));
+    ({ step, optimizer } = trainingStep(model, kind, x, y, network === 'mlp', kindOfAdam));
     label =
       network === 'mlp'
         ? `MLP 784-400-400-10 step, batch ${batch}`

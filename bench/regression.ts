@@ -49,7 +49,7 @@ function forwardFlops(): number {
 }
 
 /** The row through `fit`: one `fit` call of `warmup + steps` batches, timed between `onBatchEnd` callbacks. */
-export function fitCase(): RegressionCase {
+export function fitCase(multiTensorAdam = true): RegressionCase {
   const model = tf.sequential({
     layers: [
       denseVariational({
@@ -77,6 +77,7 @@ export function fitCase(): RegressionCase {
           batchSize: REGRESSION_BATCH,
           seed: seed++,
           progress: 'silent',
+          multiTensorAdam,
           callbacks: { onEpochBegin: onBegin, onBatchEnd },
         },
       );

@@ -48,6 +48,8 @@ export const RUN_USAGE = `Usage: npm run bench -- [options]
   --peer-from FILE     peer figures of an earlier --json run (shown, without ratios)
   --row-timeout S      seconds before a row is abandoned (default 900)
   --json               print the rows as JSON on stdout (progress on stderr)
+  --tfjs-adam          train with tf.train.adam per variable (fit: multiTensorAdam false), as before
+                       issue 13's multi-tensor Adam; default: the library's optimizers.adam
   --help               this text`;
 
 /** Backends tried, native first, then tfjs-backend-wasm (with tfjs-bnn's SIMD kernels), then pure-JS cpu. */
@@ -67,12 +69,13 @@ interface Options {
   peerFrom: string | null;
   rowTimeoutS: number;
   json: boolean;
+  tfjsAdam: boolean;
 }
 
 function parseOptions(raw: readonly string[]): Options {
   const argv = checkedArgv(raw, 'bench/run', RUN_USAGE, {
     values: ['--steps', '--warmup', '--cpu-steps', '--unet-steps', '--backends', '--networks', '--python', '--peer-from', '--row-timeout'],
-    switches: ['--quick', '--cpu-unet', '--no-peer', '--json'],
+    switches: ['--quick', '--cpu-unet', '--no-peer', '--json', '--tfjs-adam'],
   });
   const quick = argv.includes('--quick');
   const networks = listFlag(argv, '--networks', DEFAULT_NETWORKS) as Network[];
@@ -95,6 +98,7 @@ function parseOptions(raw: readonly string[]): Options {
     peerFrom: stringFlag(argv, '--peer-from', null),
     rowTimeoutS: integerFlag(argv, '--row-timeout', 900, 'bench/run'),
     json: argv.includes('--json'),
+    tfjsAdam: argv.includes('--tfjs-adam'),
   };
 }
 
@@ -139,7 +143,7 @@ export function peerColumns(medianMs: number, peer: PeerFigure): Pick<BenchRow, 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const log = (line: string) => (options.json ? process.stderr : process.stdout).write(line + '\n');
-  const specs = defaultSpecs(options.networks);
+  const specs = defaultSpecs(options.networks).map((spec): CaseSpec => (options.tfjsAdam ? { ...spec, optimizer: 'tfjs' } : spec));
   const [load1] = os.loadavg();
   log(
     `tfjs-bnn bench: ${options.steps} steps after ${options.warmup} warm-up (U-Net rows: ${options.unetSteps} after 1; cpu conv rows: ${options.cpuSteps} after 1); ${os.cpus().length} CPUs, load average ${load1.toFixed(1)}`,

@@ -5,7 +5,7 @@
  *    MLP 784-400-400-10 (batch 128), deterministic and each estimator;
  *  - the 13-50-1 regression step through `fit`'s step and hand-written against tfjs.
  *
- *   TFJS_BNN_BACKEND=tensorflow node dist/bench/step-profile.js [--clip 5] [--top 0] [--json]
+ *   TFJS_BNN_BACKEND=tensorflow node dist/bench/step-profile.js [--clip 5] [--top 0] [--json] [--tfjs-adam]
  *
  * Kernel and read counts do not change with machine load, unlike times: use them to compare
  * variants on a busy machine.
@@ -24,6 +24,8 @@ import { handWrittenCase, regressionData, REGRESSION_BATCH, REGRESSION_RAW_SCALE
 import { denseVariational } from '../layers/index.js';
 import { checkedArgv, integerFlag, stringFlag } from './flags.js';
 import { stepCost } from './reads.js';
+import { adam } from '../src/optimizers/index.js';
+import type { BenchOptimizer } from './cases.js';
 
 /** Kernels and reads of one step. */
 export interface StepCostRow {
@@ -33,16 +35,20 @@ export interface StepCostRow {
   readonly top: Array<[string, number]>;
 }
 
-/** Cost of the trainer's step (second call, after one warm-up step) on `model` with `x`, `y`. */
+/**
+ * Cost of the trainer's step (second call, after one warm-up step) on `model` with `x`, `y`, with
+ * the library's multi-tensor Adam (what `fit` runs) or, for comparison, `tf.train.adam`.
+ */
 export async function trainerStepCost(
   model: tf.LayersModel,
   elbo: Elbo,
   x: tf.Tensor,
   y: tf.Tensor,
   clipGlobalNorm?: number,
+  kindOfAdam: BenchOptimizer = 'multi-tensor',
 ): Promise<{ kernels: number; reads: number; kernelNames: Map<string, number> }> {
   const objective = resolveObjective(model, elbo);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = kindOfAdam === 'tfjs' ? tf.train.adam(1e-3) : adam(1e-3);
   const variables = trainableVariables(model);
   const noise = new NoiseSource(1);
   const clipping = { clipGlobalNorm, clipValue: undefined };
@@ -61,15 +67,16 @@ async function main(): Promise<void> {
   const argv = checkedArgv(
     process.argv.slice(2),
     'bench/step-profile',
-    'Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/step-profile.js [--clip MAXNORM] [--top N] [--json]',
+    'Usage: TFJS_BNN_BACKEND=<backend> node dist/bench/step-profile.js [--clip MAXNORM] [--top N] [--json] [--tfjs-adam]',
     {
       values: ['--clip', '--top'],
-      switches: ['--json'],
+      switches: ['--json', '--tfjs-adam'],
     },
   );
   const clipRaw = stringFlag(argv, '--clip', null);
   const clip = clipRaw === null ? undefined : Number(clipRaw);
   const topN = integerFlag(argv, '--top', 8, 'bench/step-profile');
+  const kindOfAdam: BenchOptimizer = argv.includes('--tfjs-adam') ? 'tfjs' : 'multi-tensor';
   const info = await initBackend();
   const rows: StepCostRow[] = [];
 
@@ -77,7 +84,8 @@ async function main(): Promise<void> {
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([128], 0, 10, 'int32', 2), 10).toFloat());
   for (const kind of ['deterministic', ...ESTIMATORS] as ModelKind[]) {
     const model = mlp(kind);
-    const cost = await trainerStepCost(model, new Elbo(model, { likelihood: categorical(), klWeighting: perExample() }), x, y, clip);
+    const elbo = new Elbo(model, { likelihood: categorical(), klWeighting: perExample() });
+    const cost = await trainerStepCost(model, elbo, x, y, clip, kindOfAdam);
     rows.push({
       step: `MLP 784-400-400-10 trainer step, ${kind}`,
       kernels: cost.kernels,
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
     rx,
     ry,
     clip,
+    kindOfAdam,
   );
   rows.push({ step: '13-50-1 regression, fit step', kernels: fitCost.kernels, reads: fitCost.reads, top: top(fitCost.kernelNames, topN) });
   regression.dispose();

@@ -7,7 +7,7 @@
  * … from 'tfjs-bnn'` resolves to the Node entry, in bundlers for browsers to this one.
  *
  * tfjs-style factories are grouped under namespaces as well (`layers`, `klWeighting`,
- * `likelihoods`, `metrics`), next to the same names exported one by one (tree-shakeable).
+ * `likelihoods`, `metrics`, `optimizers`), next to the same names exported one by one (tree-shakeable).
  */
 import { registerConv3dTransposeGradient } from './backend/conv3d-transpose-gradient.js';
 
@@ -55,6 +55,10 @@ export {
   type AxisPadding,
   type MultiplePadding,
 } from './tensor/pad-to-multiple.js';
+
+// Optimizers on flat buffers (a few kernels per model, not per variable)
+export { ADAM_DEFAULT_BETA1, ADAM_DEFAULT_BETA2, MultiTensorAdam } from './optimizers/multi-tensor-adam.js';
+export * as optimizers from './optimizers/index.js';
 
 // Backend helpers that need no Node API
 export {

@@ -31,6 +31,7 @@ import { runFingerprint, requireSameFingerprint } from './fingerprint.js';
 import { improvedBest, writeBestCheckpoint, type BestSoFar } from './best-checkpoint.js';
 import { evaluateObjective, resolveObjective, type ElboInput } from './objective.js';
 import { trainingStep, trainableVariables } from './step.js';
+import { optimizerInUse, type OptimizerInUse } from './optimizer-in-use.js';
 import { likelihoodVariables } from '../likelihoods/likelihood.js';
 import { seedInitialWeights } from '../../layers/seed-weights.js';
 
@@ -91,6 +92,22 @@ async function readResumeCheckpoint(resolved: ResolvedFitOptions): Promise<Train
 export async function fit(model: tf.LayersModel, data: FitData, options: FitOptions<ElboInput>): Promise<TrainingHistory> {
   if (!(model instanceof tf.LayersModel)) throw new InvalidArgumentError('fit', 'model', model, 'a tf.LayersModel (e.g. tf.sequential)');
   const resolved = resolveFitOptions(options);
+  const inUse = await optimizerInUse(options.optimizer, resolved.multiTensorAdam);
+  try {
+    return await train(model, data, options, resolved, inUse);
+  } finally {
+    await inUse.handBack();
+  }
+}
+
+/** `fit` after option checks; `inUse.optimizer` steps, `options.optimizer` keeps the learning rate. */
+async function train(
+  model: tf.LayersModel,
+  data: FitData,
+  options: FitOptions<ElboInput>,
+  resolved: ResolvedFitOptions,
+  inUse: OptimizerInUse,
+): Promise<TrainingHistory> {
   if (data instanceof tf.data.Dataset) requireDatasetSize(options.datasetSize);
   else requireTensorData('fit', 'data', data);
   if (options.validationData !== undefined) requireTensorData('fit', 'validationData', options.validationData);
@@ -117,7 +134,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   });
   if (checkpoint !== null && resolved.resumeDir !== undefined) {
     if (!resolved.forceResume) requireSameFingerprint(checkpoint.fingerprint, fingerprint, resolved.resumeDir);
-    await restoreTensors(checkpoint, model, optimizer, resolved.resumeDir, likelihoodVars);
+    await restoreTensors(checkpoint, model, inUse.optimizer, resolved.resumeDir, likelihoodVars);
   }
   let best: BestSoFar = checkpoint?.best ?? {
     monitor: resolved.checkpointMonitor,
@@ -158,7 +175,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     consecutiveNonFinite: state.consecutiveNonFinite,
     history,
     accumulator: state.accumulator,
-    ...(await captureTensors(model, optimizer, likelihoodVars)),
+    ...(await captureTensors(model, inUse.optimizer, likelihoodVars)),
     fingerprint,
     best,
   });
@@ -224,10 +241,11 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
         if (resolved.inspect !== undefined && state.step % resolved.inspect.every === 0) {
           resolved.inspect.recorder.observe(model, pending[0], objective.elbo, position, noise);
         }
+        inUse.syncLearningRate();
         outcome =
           K === 1
-            ? trainingStep(objective, optimizer, variables, pending[0], position, noise, resolved)
-            : accumulatedTrainingStep(objective, optimizer, variables, pending, position, noise, resolved);
+            ? trainingStep(objective, inUse.optimizer, variables, pending[0], position, noise, resolved)
+            : accumulatedTrainingStep(objective, inUse.optimizer, variables, pending, position, noise, resolved);
       } finally {
         tf.dispose(pending.flatMap((b) => [b.x, b.y]));
       }

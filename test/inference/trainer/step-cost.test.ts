@@ -9,18 +9,24 @@ import { resolveObjective } from '../../../inference/trainer/objective.js';
 import { trainableVariables, trainingStep, type StepClipping } from '../../../inference/trainer/step.js';
 import { clipByGlobalNorm, scaleToGlobalNorm } from '../../../inference/trainer/clip.js';
 import { NoiseSource } from '../../../src/random/index.js';
+import { adam } from '../../../src/optimizers/index.js';
 import { countReads, stepCost } from '../../../bench/reads.js';
 import { expectNoLeak, take } from '../../helpers/leak.js';
 
 /**
  * Budget of kernels of the variational MLP's trainer step relative to the same architecture from
- * plain tf.layers (reparameterization). Measured with the one-read step and the fused KL sum:
- * 556 / 205 ≈ 2.71 on tensorflow, 541 / 188 ≈ 2.88 on cpu (this file's 6-8-8-3 MLP runs the same
- * kernel sequence as the bench's 784-400-400-10; before issue 13: 846 / 240 ≈ 3.5 on tensorflow).
- * Issue 13's target is ≤ 2×, which needs the flat parameter storage (softplus, sampling and Adam
- * once per model, not per variable).
+ * plain tf.layers (reparameterization), both with the multi-tensor Adam `fit` runs. With
+ * tf.train.adam (the one-read step and the fused KL sum): 556 / 205 ≈ 2.71 on tensorflow, 541 / 188
+ * ≈ 2.88 on cpu (this file's 6-8-8-3 MLP runs the same kernel sequence as the bench's
+ * 784-400-400-10; before issue 13: 846 / 240 ≈ 3.5 on tensorflow). With the multi-tensor Adam:
+ * 431 / 151 ≈ 2.85 on tensorflow, 416 / 134 ≈ 3.10 on cpu and wasm — fewer kernels on both sides,
+ * so the ratio rose although the variational step lost 129; `VARIATIONAL_STEP_KERNELS` guards the
+ * count itself. Issue 13's target is ≤ 2×, which needs flat storage of the variational parameters
+ * (softplus, sampling and the KL once per model, not per variable).
  */
-export const VARIATIONAL_KERNEL_BUDGET = 3.0;
+export const VARIATIONAL_KERNEL_BUDGET = 3.2;
+/** Kernels of the variational (reparameterization) MLP's trainer step, at most (measured 431 on tensorflow, 416 on cpu and wasm). */
+export const VARIATIONAL_STEP_KERNELS = 440;
 
 const position = (step: number) => ({ epoch: 0, step, batchIndex: 0, numBatches: 1, datasetSize: 100 });
 const noClipping: StepClipping = { clipGlobalNorm: undefined, clipValue: undefined };
@@ -41,16 +47,16 @@ function batch() {
   }));
 }
 
-/** Runs one warm-up step, then `fn` around a second step; returns what `fn` measured. */
+/** Runs one warm-up step, then `fn` around a second step; returns what `fn` measured. Default optimizer: fit's Adam. */
 async function secondStep<T>(
   variational: boolean,
   clipping: StepClipping,
   fn: (step: () => ReturnType<typeof trainingStep>) => Promise<T>,
+  optimizer: tf.Optimizer = adam(1e-2),
 ): Promise<T> {
   const model = mlp(variational);
   const { x, y } = batch();
   const objective = resolveObjective(model, new Elbo(model, { likelihood: categorical(), klWeighting: perExample() }));
-  const optimizer = tf.train.adam(1e-2);
   const variables = trainableVariables(model);
   const noise = new NoiseSource(1);
   trainingStep(objective, optimizer, variables, { x, y }, position(0), noise, clipping);
@@ -98,16 +104,28 @@ test('an ELBO step without a report (Elbo.term under optimizer.minimize) reads n
   tf.dispose([x, y]);
 });
 
-test(`the variational MLP's trainer step runs at most ${VARIATIONAL_KERNEL_BUDGET}× the kernels of the deterministic one`, async (t) => {
+test(`the variational MLP's trainer step runs at most ${VARIATIONAL_STEP_KERNELS} kernels and ${VARIATIONAL_KERNEL_BUDGET}× those of the deterministic one`, async (t) => {
   const deterministic = await secondStep(false, noClipping, (step) => stepCost(() => void step()));
   const variational = await secondStep(true, noClipping, (step) => stepCost(() => void step()));
   t.true(deterministic.kernels > 0);
   const ratio = variational.kernels / deterministic.kernels;
+  t.log(`variational ${variational.kernels} / deterministic ${deterministic.kernels} = ${ratio.toFixed(2)} kernels`);
   t.true(
     ratio <= VARIATIONAL_KERNEL_BUDGET,
     `variational ${variational.kernels} / deterministic ${deterministic.kernels} = ${ratio.toFixed(2)} kernels`,
   );
+  t.true(variational.kernels <= VARIATIONAL_STEP_KERNELS, `${variational.kernels} kernels`);
   t.is(variational.reads, 1);
+});
+
+test('with the multi-tensor Adam fit runs, a trainer step runs at least 10 kernels per trainable variable fewer than with tf.train.adam', async (t) => {
+  const flat = await secondStep(true, noClipping, (step) => stepCost(() => void step()));
+  const perVariable = await secondStep(true, noClipping, (step) => stepCost(() => void step()), tf.train.adam(1e-2));
+  const variables = mlp(true);
+  const count = variables.trainableWeights.length;
+  variables.dispose();
+  t.log(`kernels per step: ${flat.kernels} (multi-tensor Adam) against ${perVariable.kernels} (tf.train.adam), ${count} variables`);
+  t.true(perVariable.kernels - flat.kernels >= 10 * count, `${(perVariable.kernels - flat.kernels) / count} fewer per variable`);
 });
 
 test('scaleToGlobalNorm equals clipByGlobalNorm bit for bit, above and below the bound, and leaks nothing', async (t) => {
