@@ -145,9 +145,8 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       datasetSize: Math.max(1, Math.round((data.train.length * voxels) / side ** 3)),
       batchesPerEpoch,
       seed,
-      clipGlobalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm,
-      progress: 'auto',
-      progressStream: context.output.json ? process.stderr : process.stdout,
+      clip: { globalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm },
+      progress: { mode: 'auto', stream: context.output.json ? process.stderr : process.stdout },
       checkpoint: { dir: join(outDir, 'checkpoint') },
       signal: context.signal,
     });
