@@ -155,7 +155,7 @@ export class ReductionMismatchError extends BnnError {
 }
 
 /** Renders a value for an error message: numbers exactly, strings quoted, arrays and objects shortened. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return String(value);

@@ -44,7 +44,7 @@ export interface SegmentJob {
 export type JobPayload = StudyRunJob | SegmentJob;
 
 /** The kinds, for messages. */
-export const JOB_KINDS = ['study-run', 'segment'] as const;
+const JOB_KINDS = ['study-run', 'segment'] as const;
 
 /** The `segment` options a job may set: the command's own plus `seed` (not `out`, `config`, `json`, `verbose`). */
 export const SEGMENT_JOB_OPTIONS = [...SEGMENT_OPTIONS, ...COMMON_OPTIONS.filter((o) => o.key === 'seed')];

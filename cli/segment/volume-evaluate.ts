@@ -23,10 +23,10 @@ import { EVALUATION_STEP } from '../study/task.js';
 import type { SubjectVolume } from './volume-data.js';
 
 /** The lesion-level TPR at which the two filters' FDRs are compared. */
-export const COMPARISON_TPR = 0.8;
+const COMPARISON_TPR = 0.8;
 
 /** Metrics over all held-out volumes. Plain numbers. */
-export interface VolumeMetrics {
+interface VolumeMetrics {
   readonly dice: number;
   /** AUROC of the predictive entropy for the voxels p̄ ≥ 0.5 gets wrong. */
   readonly auroc: number;
@@ -53,8 +53,8 @@ export interface VolumeEvaluation {
 }
 
 /** A missed lesion is a confident miss when its largest p̄ stays below this and its mean MI below `CONFIDENT_MISS_MI`. */
-export const CONFIDENT_MISS_PROBABILITY = 0.1;
-export const CONFIDENT_MISS_MI = 0.01;
+const CONFIDENT_MISS_PROBABILITY = 0.1;
+const CONFIDENT_MISS_MI = 0.01;
 
 /** Options of `evaluateVolumes`. */
 export interface VolumeEvaluationOptions {

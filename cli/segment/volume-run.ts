@@ -27,7 +27,7 @@ import { evaluateVolumes } from './volume-evaluate.js';
 import { lesionTables, orthogonalRows } from './volume-report.js';
 
 /** The 3D U-Net of `segment --dims 3`: pools twice, so patches are multiples of 4. */
-export const VOLUME_UNET = { depth: 2, baseFilters: 8, upsampling: 'transpose' } as const;
+const VOLUME_UNET = { depth: 2, baseFilters: 8, upsampling: 'transpose' } as const;
 
 function parseVolumeSize(list: readonly string[], where: string): number[] {
   const size = list.map(Number);

@@ -34,7 +34,7 @@ const where = 'fit';
  * `InvalidArgumentError` naming the new place, so an old call fails at once instead of training
  * without its clipping, metrics or checkpoint.
  */
-export const MOVED_FIT_OPTIONS: Readonly<Record<string, string>> = {
+const MOVED_FIT_OPTIONS: Readonly<Record<string, string>> = {
   clipGlobalNorm: 'clip.globalNorm',
   clipValue: 'clip.value',
   metrics: 'evaluation.metrics',
@@ -49,7 +49,7 @@ export const MOVED_FIT_OPTIONS: Readonly<Record<string, string>> = {
 };
 
 /** `evaluation` after defaults. */
-export interface ResolvedEvaluation {
+interface ResolvedEvaluation {
   readonly metrics: Record<string, MetricFn>;
   readonly metricsMode: MetricsMode;
   readonly trainMetrics: boolean;
@@ -57,7 +57,7 @@ export interface ResolvedEvaluation {
 }
 
 /** `progress` after defaults. */
-export interface ResolvedProgress {
+interface ResolvedProgress {
   readonly mode: ProgressMode;
   readonly stream: ProgressStream;
   /** Infinity keeps every step record. */
@@ -65,7 +65,7 @@ export interface ResolvedProgress {
 }
 
 /** `checkpoint` after defaults: what is written where, and what is read at the start. */
-export interface ResolvedCheckpoint {
+interface ResolvedCheckpoint {
   /** Where checkpoints are written; undefined: none are. */
   readonly dir: string | undefined;
   /** The store of `dir` and `resumeFrom` (undefined when neither is set). */

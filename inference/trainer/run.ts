@@ -27,7 +27,7 @@ import { trainableVariables } from './step.js';
 export type FitData = TensorData | tf.data.Dataset<tf.TensorContainer>;
 
 /** Where a run is: what a checkpoint saves and a resume restores. */
-export interface RunPosition {
+interface RunPosition {
   epoch: number;
   /** Micro-batches of `epoch` done. */
   batchIndex: number;
