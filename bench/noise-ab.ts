@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       times: [] as number[],
     };
   });
-  const clipping = { clipGlobalNorm: undefined, clipValue: undefined };
+  const clipping = { globalNorm: undefined, value: undefined };
   for (let step = 0; step < steps + 2; step++) {
     for (const v of step % 2 === 0 ? variants : [...variants].reverse()) {
       const start = performance.now();

@@ -51,7 +51,7 @@ export async function trainerStepCost(
   const optimizer = kindOfAdam === 'tfjs' ? tf.train.adam(1e-3) : adam(1e-3);
   const variables = trainableVariables(model);
   const noise = new NoiseSource(1);
-  const clipping = { clipGlobalNorm, clipValue: undefined };
+  const clipping = { globalNorm: clipGlobalNorm, value: undefined };
   const at = (step: number) => ({ epoch: 0, step, batchIndex: 0, numBatches: 1, datasetSize: 1000 });
   trainingStep(objective, optimizer, variables, { x, y }, at(0), noise, clipping);
   const cost = await stepCost(() => void trainingStep(objective, optimizer, variables, { x, y }, at(1), noise, clipping));

@@ -10,7 +10,7 @@ import type { OptionSpec } from './options.js';
 /** Weight estimators of the variational layers (the names of `layers/estimator.ts`; a test keeps them equal). */
 export const ESTIMATORS = ['reparameterization', 'flipout', 'local'] as const;
 /** Segmentation losses (imbalance handling). */
-export const SEGMENT_LOSSES = ['dice-ce', 'bce', 'weighted-bce', 'focal', 'ohem', 'dice'] as const;
+const SEGMENT_LOSSES = ['dice-ce', 'bce', 'weighted-bce', 'focal', 'ohem', 'dice'] as const;
 /** Tasks of `study kl` and `inspect`. */
 export const STUDY_TASKS = ['regression-toy', 'digits', 'phantom'] as const;
 
@@ -37,7 +37,7 @@ export const SEGMENT_DEFAULTS = {
 export const SEGMENT_SIZE_MULTIPLE = 2 ** PHANTOM_SEGMENTATION_RECIPE.depth;
 
 /** `segment --dims 3` defaults (patch training on the two-channel brain phantom; docs/segmentation.md). */
-export const VOLUME_SEGMENT_DEFAULTS = {
+const VOLUME_SEGMENT_DEFAULTS = {
   dims: '2',
   patchSize: 32,
   positiveFraction: 0.5,
@@ -56,7 +56,7 @@ export const STUDY_KL_DEFAULTS = {
 } as const;
 
 /** `inspect` defaults. */
-export const INSPECT_DEFAULTS = {
+const INSPECT_DEFAULTS = {
   task: 'regression-toy',
   klWeighting: 'perExample',
   estimator: 'reparameterization',
@@ -237,7 +237,7 @@ export const SEGMENT_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** Defaults of the queue options (`worker`, `study kl --redis`, `study collect`). */
-export const QUEUE_OPTION_DEFAULTS = {
+const QUEUE_OPTION_DEFAULTS = {
   queue: 'tfjs-bnn',
   concurrency: 1,
   attempts: 3,
@@ -261,7 +261,7 @@ const queue: OptionSpec = {
 };
 
 /** Options `study kl` adds for running through a queue. */
-export const STUDY_KL_QUEUE_OPTIONS: readonly OptionSpec[] = [
+const STUDY_KL_QUEUE_OPTIONS: readonly OptionSpec[] = [
   { ...redis, description: `run every (weighting, seed) as a job on this Redis queue (workers: tfjs-bnn worker); ${redis.description}` },
   queue,
   {
@@ -321,7 +321,7 @@ export const WORKER_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** `predict` defaults. */
-export const PREDICT_DEFAULTS = { samples: SEGMENT_DEFAULTS.samples, minLesionSize: VOLUME_SEGMENT_DEFAULTS.minLesionSize } as const;
+const PREDICT_DEFAULTS = { samples: SEGMENT_DEFAULTS.samples, minLesionSize: VOLUME_SEGMENT_DEFAULTS.minLesionSize } as const;
 
 /** Options of `predict`. */
 export const PREDICT_OPTIONS: readonly OptionSpec[] = [
@@ -416,7 +416,7 @@ export const STUDY_KL_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** Data sets of `study uci` (the shipped tabular sets and the digits). */
-export const UCI_DATASETS = ['diabetes', 'breast-cancer', 'wine', 'iris', 'digits'] as const;
+const UCI_DATASETS = ['diabetes', 'breast-cancer', 'wine', 'iris', 'digits'] as const;
 
 /** Options of `study uci`. */
 export const STUDY_UCI_OPTIONS: readonly OptionSpec[] = [

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { OptionSpec } from './options.js';
 
 /** Default seed of every run command. */
-export const DEFAULT_SEED = 0;
+const DEFAULT_SEED = 0;
 /** Parent of the default output folder: `./runs/<timestamp>/`. */
-export const DEFAULT_RUNS_FOLDER = 'runs';
+const DEFAULT_RUNS_FOLDER = 'runs';
 
 /** `--config`, `--json`, `--seed`, `--out`, `--verbose`. */
 export const COMMON_OPTIONS: readonly OptionSpec[] = [

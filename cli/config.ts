@@ -11,7 +11,7 @@ import { checkValue, expectedText, type OptionSpec, type OptionValue } from './o
 export class ConfigError extends BnnError {}
 
 /** The JSON type of a value, in words: `a string ("3")`, `a number (2.5)`, `an array`, `null`. */
-export function describeJsonType(value: unknown): string {
+function describeJsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array (${JSON.stringify(value).slice(0, 40)})`;
   switch (typeof value) {

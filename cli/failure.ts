@@ -26,7 +26,7 @@ function firstLine(text: string): string {
 }
 
 /** `tfjs-bnn: message`, without doubling the prefix of messages that already name the command ("tfjs-bnn segment: …"). */
-export function prefixed(message: string): string {
+function prefixed(message: string): string {
   return /^tfjs-bnn[\s:]/.test(message) ? message : `tfjs-bnn: ${message}`;
 }
 

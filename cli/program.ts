@@ -17,7 +17,7 @@ import {
   STUDY_UCI_OPTIONS,
   WORKER_OPTIONS,
 } from './command-options.js';
-import { abortOnSigint, INTERRUPTED_EXIT_CODE } from './interrupt.js';
+import { abortOnSigint } from './interrupt.js';
 import { packageVersion } from './package-info.js';
 import { checkWeightingWord } from './weighting-names.js';
 import type { RunCommand } from './run-context.js';
@@ -81,7 +81,7 @@ function defineRunCommand(
 }
 
 /** Builds the program. `sinks` receive all output (the process streams by default). */
-export function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
+function buildProgram(sinks: OutputSinks, outcome: Outcome): Command {
   const program = new Command('tfjs-bnn')
     .description(
       'Bayesian neural networks (Bayes by Backprop) for TensorFlow.js: segmentation with uncertainty maps, KL-weighting studies, gradient inspection.',
@@ -223,5 +223,3 @@ export async function runCli(argv: readonly string[], sinks: OutputSinks = PROCE
     return failure.exitCode;
   }
 }
-
-export { INTERRUPTED_EXIT_CODE };

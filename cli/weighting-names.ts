@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../src/errors.js';
 import { closestName } from './closest-name.js';
 
 /** The names understood besides expressions (`tempered:T` and `warmup[:E]` take a parameter). */
-export const WEIGHTING_NAMES = ['perExample', 'perMinibatch', 'blundell', 'tempered:T', 'warmup[:E]'] as const;
+const WEIGHTING_NAMES = ['perExample', 'perMinibatch', 'blundell', 'tempered:T', 'warmup[:E]'] as const;
 
 /**
  * Bare words that are expressions: the training-position fields and the constants of

@@ -73,7 +73,11 @@ const optimizer = tf.train.adam(0.01);
 console.log(
   `backend: ${JSON.stringify(backendInfo())}; estimator ${estimator}; positive steps ${(tf.mean(train.y).dataSync()[0] * 100).toFixed(2)} %`,
 );
-await fit(model, { x: train.x, y: train.y }, { elbo, optimizer, epochs, batchSize: 32, seed: 3, clipGlobalNorm: 10, progress: 'lines' });
+await fit(
+  model,
+  { x: train.x, y: train.y },
+  { elbo, optimizer, epochs, batchSize: 32, seed: 3, clip: { globalNorm: 10 }, progress: 'lines' },
+);
 
 // Predictive mean and spread over 20 weight samples (each sample shared by a whole sequence).
 const { probability, spread } = tf.tidy(() => {

@@ -148,7 +148,7 @@ async function runRecipe(recipe: Recipe, train: { x: Float32Array; y: Uint8Array
     datasetSize: Math.round(TRAIN_LENGTH / WINDOW),
     batchesPerEpoch: STEPS_PER_EPOCH,
     seed: 3,
-    clipGlobalNorm: recipe.clip,
+    clip: { globalNorm: recipe.clip },
     progress: 'silent',
     callbacks: {
       onBatchEnd: (record) => {

@@ -117,9 +117,8 @@ async function main(): Promise<void> {
       epochs: recipe.epochs,
       batchSize: recipe.batchSize,
       seed: recipe.seed,
-      clipGlobalNorm: recipe.clipGlobalNorm,
+      clip: { globalNorm: recipe.clipGlobalNorm },
       progress: 'silent',
-      trainMetrics: false,
       callbacks: {
         onEpochEnd(record: EpochRecord) {
           const { loss, nll, kl, klWeight } = record.logs;

@@ -76,7 +76,7 @@ export interface ParameterDeclaration {
 }
 
 /** One shape (the layer takes a single input). */
-export function singleShape(where: string, inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+function singleShape(where: string, inputShape: tf.Shape | tf.Shape[]): tf.Shape {
   if (inputShape.length > 0 && Array.isArray(inputShape[0])) {
     const shapes = inputShape as tf.Shape[];
     if (shapes.length !== 1) throw new ShapeError(where, 'inputs', [shapes.length], 'exactly one input tensor');

@@ -120,7 +120,7 @@ export interface ResumeDifference {
 /**
  * A run resumes from a checkpoint written with other settings that exactness depends on (batch
  * size, data-set size, KL weighting, layers, estimator, seed, optimizer, …); `differences` lists
- * each one. Pass `forceResume: true` to `fit` to continue anyway (no longer a bit-identical run).
+ * each one. Pass `checkpoint: {force: true}` to `fit` to continue anyway (no longer a bit-identical run).
  */
 export class ResumeMismatchError extends BnnError {
   constructor(
@@ -131,7 +131,7 @@ export class ResumeMismatchError extends BnnError {
     super(
       `${where}: the checkpoint in ${source} was written by a run with other settings, so resuming would not continue it exactly: ` +
         differences.map((d) => `${d.field} was ${describeValue(d.checkpoint)}, is now ${describeValue(d.current)}`).join('; ') +
-        '. Resume with the original settings, start a fresh run, or pass forceResume: true (CLI: --force) to continue with the new settings.',
+        '. Resume with the original settings, start a fresh run, or pass checkpoint.force: true (CLI: --force) to continue with the new settings.',
     );
   }
 }
@@ -155,7 +155,7 @@ export class ReductionMismatchError extends BnnError {
 }
 
 /** Renders a value for an error message: numbers exactly, strings quoted, arrays and objects shortened. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return String(value);

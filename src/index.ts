@@ -257,7 +257,11 @@ export {
   DEFAULT_PROGRESS,
   DEFAULT_SEED,
   type CheckpointOptions,
+  type ClipOptions,
+  type EvaluationOptions,
   type FitOptions,
+  type InspectOptions,
+  type ProgressOptions,
 } from '../inference/trainer/options.js';
 export { memoryCheckpointStore, type CheckpointStore } from '../inference/trainer/checkpoint-store.js';
 export { type DatasetBatch, type TensorData } from '../inference/trainer/data-source.js';

@@ -7,13 +7,13 @@ import type { CommandOutput } from '../output.js';
 import { packageVersion } from '../package-info.js';
 
 /** How to get the native backend, online and offline. */
-export const NATIVE_INSTALL_HINTS = {
+const NATIVE_INSTALL_HINTS = {
   online: 'npm install @tensorflow/tfjs-node',
   offline: 'npm run native:install',
 } as const;
 
 /** The JSON object `info --json` prints. Plain data. */
-export interface InfoResult {
+interface InfoResult {
   readonly package: { readonly name: string; readonly version: string };
   readonly node: string;
   readonly platform: string;
@@ -27,7 +27,7 @@ export interface InfoResult {
 }
 
 /** Gathers the information (initialises the backend if nothing did yet). */
-export async function collectInfo(): Promise<InfoResult> {
+async function collectInfo(): Promise<InfoResult> {
   const backend = backendInfo() ?? (await initBackend());
   return {
     package: packageVersion(),
@@ -42,7 +42,7 @@ export async function collectInfo(): Promise<InfoResult> {
 }
 
 /** The lines `info` prints without `--json`. */
-export function formatInfo(info: InfoResult): string[] {
+function formatInfo(info: InfoResult): string[] {
   const lines = [
     `${info.package.name} ${info.package.version} on Node ${info.node} (${info.platform})`,
     `backend: ${info.backend.name} (${info.backend.reason})`,

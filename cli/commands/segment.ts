@@ -107,11 +107,12 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
         epochs,
         batchSize: options.number('batchSize'),
         seed,
-        clipGlobalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm,
-        progress: 'auto',
-        progressStream: context.output.json ? process.stderr : process.stdout,
-        checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
-        ...(resumeFrom === undefined ? {} : { resumeFrom, forceResume: options.boolean('force') }),
+        clip: { globalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm },
+        progress: { mode: 'auto', stream: context.output.json ? process.stderr : process.stdout },
+        checkpoint: {
+          dir: join(outDir, RUN_FOLDERS.checkpoint),
+          ...(resumeFrom === undefined ? {} : { resumeFrom, force: options.boolean('force') }),
+        },
         signal: context.signal,
       },
     );

@@ -12,7 +12,7 @@ import type { VolumeMetrics } from '../segment/volume-evaluate.js';
 import type { PredictedVolume } from './predict-volume.js';
 
 /** The machine-readable summary file of a `predict` run. */
-export const PREDICTIONS_FILE = 'predictions.json';
+const PREDICTIONS_FILE = 'predictions.json';
 
 /** A volume that failed (queue jobs that failed after their retries). */
 export interface FailedVolume {
@@ -45,7 +45,7 @@ const METRIC_COLUMNS: ReadonlyArray<keyof VolumeMetrics> = [
 ];
 
 /** Mean of each metric over the volumes that have metrics, ignoring NaN values (NaN when none is finite). */
-export function meanMetrics(volumes: readonly PredictedVolume[]): Record<string, number> {
+function meanMetrics(volumes: readonly PredictedVolume[]): Record<string, number> {
   const means: Record<string, number> = {};
   const scored = volumes.flatMap((v) => (v.metrics === null ? [] : [v.metrics]));
   for (const key of METRIC_COLUMNS) {
@@ -60,7 +60,7 @@ function round(x: number, digits = 4): number | string {
 }
 
 /** The report of a run: the means, a row per volume, the failures, and each masked volume's lesion tables. */
-export function predictReport(
+function predictReport(
   outcome: PredictOutcome,
   settings: Record<string, unknown>,
   wallTimeSeconds: number,

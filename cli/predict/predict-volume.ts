@@ -26,7 +26,7 @@ import { lesionTables } from '../segment/volume-report.js';
 import type { SavedVolumeModel } from './saved-model.js';
 
 /** Folder of the maps inside a `predict` run folder. */
-export const PREDICT_MAPS_FOLDER = 'maps';
+const PREDICT_MAPS_FOLDER = 'maps';
 
 /** One input volume: its channel files (in the model's channel order) and optional lesion mask. */
 export interface PredictInput {

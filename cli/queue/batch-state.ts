@@ -18,7 +18,7 @@ export interface BatchCounts {
 }
 
 /** Width of the progress bar in characters. */
-export const PROGRESS_BAR_WIDTH = 24;
+const PROGRESS_BAR_WIDTH = 24;
 
 /** Whether every run has finished (with a result or failed for good). */
 export function isSettled(counts: BatchCounts): boolean {

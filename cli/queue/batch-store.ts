@@ -9,7 +9,7 @@ import { FormatError } from '../../src/errors.js';
 import { BATCH_TTL_SECONDS, batchKeys } from './names.js';
 
 /** Marker of a non-finite number in stored JSON (`{"$number": "NaN"}`), so NaN and ±Infinity survive the round trip. */
-export const NON_FINITE_KEY = '$number';
+const NON_FINITE_KEY = '$number';
 
 /** JSON text of `value` with NaN/±Infinity kept (plain `JSON.stringify` turns them into null). */
 export function encodeResult(value: unknown): string {
@@ -29,7 +29,7 @@ export function decodeResult(text: string): unknown {
 }
 
 /** One planned run of a `study kl` batch. */
-export interface PlannedRun {
+interface PlannedRun {
   readonly jobId: string;
   readonly weighting: string;
   readonly seed: number;
@@ -55,7 +55,7 @@ export interface StudyBatchPlan {
 }
 
 /** One planned volume of a `predict` batch. */
-export interface PlannedVolume {
+interface PlannedVolume {
   readonly jobId: string;
   /** The volume's name (its maps' prefix). */
   readonly name: string;

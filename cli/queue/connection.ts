@@ -10,7 +10,7 @@ import type { RedisTarget } from './redis-url.js';
 /** Longest pause between reconnection attempts, ms. */
 export const MAX_RECONNECT_DELAY_MS = 2000;
 /** First reconnection pause, ms (grows linearly with the attempt up to the cap). */
-export const RECONNECT_STEP_MS = 100;
+const RECONNECT_STEP_MS = 100;
 
 /** Reconnection delay of attempt `times` (1, 2, …): linear, capped. */
 export function reconnectDelay(times: number): number {

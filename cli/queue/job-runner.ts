@@ -24,7 +24,7 @@ import { loadVolumeModel } from '../predict/saved-model.js';
  * The event loop gets a turn at least this often during a job (ms), so BullMQ can renew the job's
  * lock while training runs synchronously step after step; otherwise a long job would look stalled.
  */
-export const EVENT_LOOP_TURN_MS = 100;
+const EVENT_LOOP_TURN_MS = 100;
 
 /** What a job receives besides its payload. */
 export interface JobContext {
@@ -64,7 +64,7 @@ export interface JobResult {
 }
 
 /** File in a `segment` job's run folder naming the job id that wrote it. */
-export const SEGMENT_OWNER_FILE = '.tfjs-bnn-job';
+const SEGMENT_OWNER_FILE = '.tfjs-bnn-job';
 
 /**
  * Resolves what can fail on bad input before any work: a study run's weighting; a segment job's

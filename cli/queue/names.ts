@@ -4,9 +4,9 @@ import { InvalidArgumentError } from '../../src/errors.js';
 import { runTimestamp } from '../common-options.js';
 
 /** Queue names: letters, digits, `_`, `-` and `.` (no `:`, which BullMQ uses in its keys). */
-export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,80}$/;
+const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,80}$/;
 /** Prefix of tfjs-bnn's own Redis keys (batch plans and results), beside BullMQ's `bull:` keys. */
-export const KEY_PREFIX = 'tfjs-bnn';
+const KEY_PREFIX = 'tfjs-bnn';
 /** Seconds a batch's plan and results stay in Redis after the last write (30 days). */
 export const BATCH_TTL_SECONDS = 30 * 24 * 3600;
 

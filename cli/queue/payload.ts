@@ -64,7 +64,7 @@ export interface PredictJob {
 export type JobPayload = StudyRunJob | SegmentJob | PredictJob;
 
 /** The kinds, for messages. */
-export const JOB_KINDS = ['study-run', 'segment', 'predict'] as const;
+const JOB_KINDS = ['study-run', 'segment', 'predict'] as const;
 
 const PREDICT_FIELDS: readonly FieldSpec[] = [
   { key: 'batchId', kind: { type: 'string' } },

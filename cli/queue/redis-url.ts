@@ -5,9 +5,9 @@
 import { InvalidArgumentError } from '../../src/errors.js';
 
 /** Protocols accepted: plain TCP and TLS. */
-export const REDIS_PROTOCOLS = ['redis:', 'rediss:'] as const;
+const REDIS_PROTOCOLS = ['redis:', 'rediss:'] as const;
 /** What replaces a password in printed URLs. */
-export const PASSWORD_MASK = '***';
+const PASSWORD_MASK = '***';
 
 /** A checked Redis URL: the full text (for the client only) and the masked text (for people). */
 export interface RedisTarget {

@@ -21,9 +21,7 @@ import type { StudyRunJob } from './payload.js';
 import { maskSecrets, parseRedisUrl, type RedisTarget } from './redis-url.js';
 
 /** How often the waiting command polls the batch's state, ms. */
-export const POLL_INTERVAL_MS = 500;
-/** Defaults of the queue options of `study kl --redis`. */
-export const QUEUE_DEFAULTS = { attempts: 3, backoffMs: 1000 } as const;
+const POLL_INTERVAL_MS = 500;
 
 /** An open connection to a queue and the batch store, closed by `close()`. */
 export interface QueueSession {
@@ -61,7 +59,7 @@ export function openQueueSession(options: ResolvedOptions, where: string, log: (
 }
 
 /** The local command's settings rebuilt from a stored plan (weightings parsed again). */
-export function settingsOfPlan(plan: StudyBatchPlan, where: string): StudySettings {
+function settingsOfPlan(plan: StudyBatchPlan, where: string): StudySettings {
   return {
     task: taskByName(plan.task as StudyTaskName),
     weightings: plan.weightings.map((text) => resolveWeighting(text, plan.epochs, where, 'plan.weightings')),

@@ -17,7 +17,7 @@ import { priors, type PriorSpec } from '../../layers/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 /** Blundell et al. (2015)'s scale-mixture prior used by `scale-mixture` without parameters: π = ½, σ1 = e^0, σ2 = e^−6. */
-export const DEFAULT_SCALE_MIXTURE = { pi: 0.5, scale1: 1, scale2: Math.exp(-6) } as const;
+const DEFAULT_SCALE_MIXTURE = { pi: 0.5, scale1: 1, scale2: Math.exp(-6) } as const;
 
 const PRIOR_EXPECTED =
   "'normal', 'normal:SCALE', 'scale-mixture' or 'scale-mixture:PI,SCALE1,SCALE2' (e.g. normal:0.1, scale-mixture:0.5,1,0.0025)";

@@ -14,10 +14,10 @@ import { readPngSlices } from '../../src/io/png-file.js';
 import { normalizeSlices } from '../../src/io/normalize.js';
 
 /** Fraction of slices held out for evaluation (at least one). */
-export const HELD_OUT_FRACTION = 0.25;
+const HELD_OUT_FRACTION = 0.25;
 /** Sub-folders of `--images DIR`. */
-export const IMAGES_SUBFOLDER = 'images';
-export const MASKS_SUBFOLDER = 'masks';
+const IMAGES_SUBFOLDER = 'images';
+const MASKS_SUBFOLDER = 'masks';
 
 /** Training and held-out slices `[N, H, W, 1]` float32 (masks 0/1). The caller must call `dispose()`. */
 export interface SegmentationData {

@@ -32,7 +32,7 @@ export interface HeldOutMaps {
 }
 
 /** Metrics of the held-out slices. Plain numbers. */
-export interface SegmentationMetrics {
+interface SegmentationMetrics {
   /** Dice of p̄ ≥ 0.5 against the truth. */
   readonly dice: number;
   readonly tpr: number;

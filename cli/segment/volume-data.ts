@@ -13,9 +13,9 @@ import { readNifti } from '../../src/io/nifti-file.js';
 import { normalizeSlices } from '../../src/io/normalize.js';
 
 /** Largest difference between two affine entries still taken as equal, mm. */
-export const AFFINE_TOLERANCE_MM = 1e-3;
+const AFFINE_TOLERANCE_MM = 1e-3;
 /** Share of the volumes held out (at least one). */
-export const HELD_OUT_VOLUME_FRACTION = 0.25;
+const HELD_OUT_VOLUME_FRACTION = 0.25;
 
 /** One subject: channels interleaved, z-scored per channel inside the head. */
 export interface SubjectVolume {

@@ -23,7 +23,7 @@ import { EVALUATION_STEP } from '../study/task.js';
 import type { SubjectVolume } from './volume-data.js';
 
 /** The lesion-level TPR at which the two filters' FDRs are compared. */
-export const COMPARISON_TPR = 0.8;
+const COMPARISON_TPR = 0.8;
 
 /** Metrics over all held-out volumes. Plain numbers. */
 export interface VolumeMetrics {
@@ -53,8 +53,8 @@ export interface VolumeEvaluation {
 }
 
 /** A missed lesion is a confident miss when its largest p̄ stays below this and its mean MI below `CONFIDENT_MISS_MI`. */
-export const CONFIDENT_MISS_PROBABILITY = 0.1;
-export const CONFIDENT_MISS_MI = 0.01;
+const CONFIDENT_MISS_PROBABILITY = 0.1;
+const CONFIDENT_MISS_MI = 0.01;
 
 /** Windows per forward pass of the held-out inference (with Flipout or local reparameterization the noise depends on it). */
 export const EVALUATION_WINDOWS_PER_BATCH = 2;

@@ -11,7 +11,7 @@ import type { SubjectVolume } from './volume-data.js';
 import { isConfidentMiss, type VolumeEvaluation } from './volume-evaluate.js';
 
 /** Detections listed in the lesion table. */
-export const LESION_TABLE_ROWS = 25;
+const LESION_TABLE_ROWS = 25;
 /** Height of the colour-bar panel in pixels. */
 const COLOUR_BAR_HEIGHT = 64;
 

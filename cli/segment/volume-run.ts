@@ -30,14 +30,14 @@ import { evaluateVolumes } from './volume-evaluate.js';
 import { lesionTables, orthogonalRows } from './volume-report.js';
 
 /** The 3D U-Net of `segment --dims 3`: pools twice, so patches are multiples of 4. */
-export const VOLUME_UNET = { depth: 2, baseFilters: 8, upsampling: 'transpose' } as const;
+const VOLUME_UNET = { depth: 2, baseFilters: 8, upsampling: 'transpose' } as const;
 
 /**
  * The sampler's batches as `fit`'s dataset, its k-th iteration yielding batches
  * (firstEpoch + k)·batchesPerEpoch …: like `PatchSampler.dataset`, but a resumed run starts at the
  * checkpoint's epoch, so it trains on the batches the uninterrupted run would have.
  */
-export function patchDataset(sampler: PatchSampler, batchesPerEpoch: number, firstEpoch: number): tf.data.Dataset<PatchBatch> {
+function patchDataset(sampler: PatchSampler, batchesPerEpoch: number, firstEpoch: number): tf.data.Dataset<PatchBatch> {
   let iteration = firstEpoch;
   const epochBatches = function* (first: number): Generator<PatchBatch> {
     for (let b = 0; b < batchesPerEpoch; b++) {
@@ -159,11 +159,12 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       datasetSize: Math.max(1, Math.round((data.train.length * voxels) / side ** 3)),
       batchesPerEpoch,
       seed,
-      clipGlobalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm,
-      progress: 'auto',
-      progressStream: context.output.json ? process.stderr : process.stdout,
-      checkpoint: { dir: join(outDir, RUN_FOLDERS.checkpoint) },
-      ...(resumeFrom === undefined ? {} : { resumeFrom, forceResume: options.boolean('force') }),
+      clip: { globalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm },
+      progress: { mode: 'auto', stream: context.output.json ? process.stderr : process.stdout },
+      checkpoint: {
+        dir: join(outDir, RUN_FOLDERS.checkpoint),
+        ...(resumeFrom === undefined ? {} : { resumeFrom, force: options.boolean('force') }),
+      },
       signal: context.signal,
     });
     const trainSeconds = (performance.now() - started) / 1000;

@@ -14,7 +14,7 @@ import type { NoiseSource } from '../../src/random/index.js';
 import { EVALUATION_STEP, type StudyTask, type TaskRun } from './task.js';
 
 /** Hidden units of the MLP. */
-export const DIGITS_HIDDEN_UNITS = 32;
+const DIGITS_HIDDEN_UNITS = 32;
 
 function buildModel(seed: number, estimator: Estimator): tf.LayersModel {
   const init = (offset: number) => ({ locInitializer: tf.initializers.glorotUniform({ seed: seed * 10 + offset }) });

@@ -19,7 +19,7 @@ import { EVALUATION_STEP, type StudyTask, type TaskRun } from './task.js';
 /** Slices per run: the recipe's 48 training slices; fewer held out than `segment` to keep a study short. */
 export const PHANTOM_STUDY_SLICES = { train: 48, test: 16 } as const;
 /** Noise of the out-of-distribution slices, as a multiple of the phantom's default noise level. */
-export const PHANTOM_OOD_NOISE_FACTOR = 3;
+const PHANTOM_OOD_NOISE_FACTOR = 3;
 
 function slices(seed: string, count: number, noiseLevel = DEFAULT_NOISE_LEVEL): { phantom: PhantomArrays; x: tf.Tensor4D; y: tf.Tensor4D } {
   const size = PHANTOM_SEGMENTATION_RECIPE.imageSize;

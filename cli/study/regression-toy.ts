@@ -12,7 +12,7 @@ import type { NoiseSource } from '../../src/random/index.js';
 import { meanOf, sampleOutputs, type StudyTask, type TaskRun } from './task.js';
 
 /** Training points, hidden units, and points of each evaluation set. */
-export const REGRESSION_TOY_STUDY = { trainSize: 200, testSize: 200, hiddenUnits: 32, gridPoints: 50 } as const;
+const REGRESSION_TOY_STUDY = { trainSize: 200, testSize: 200, hiddenUnits: 32, gridPoints: 50 } as const;
 /** Observation noise σ of the likelihood: the toy's own, √0.02. */
 export const REGRESSION_TOY_SIGMA = Math.sqrt(REGRESSION_TOY_DEFAULT_NOISE_VARIANCE);
 

@@ -14,10 +14,10 @@ import type { StudyTask } from './task.js';
 import type { NamedWeighting } from './weightings.js';
 
 /** Gradient inspections per run (spread evenly over the training steps). */
-export const INSPECTIONS_PER_RUN = 10;
+const INSPECTIONS_PER_RUN = 10;
 
 /** Step records kept per run for the report's curves (every k-th step beyond this is dropped). */
-export const MAX_CURVE_POINTS_PER_RUN = 200;
+const MAX_CURVE_POINTS_PER_RUN = 200;
 
 /** What `runStudy` needs. */
 export interface StudyPlan {
@@ -175,13 +175,13 @@ export async function runStudy(plan: StudyPlan): Promise<StudyOutcome> {
 }
 
 /** The inspector's figures every study run reports next to the task's metrics. */
-export const INSPECTOR_METRICS = [
+const INSPECTOR_METRICS = [
   { key: 'gradRatio', label: '‖∇ weighted KL‖ / ‖∇ NLL‖ (all weights, last inspection)' },
   { key: 'gradRatioRawScale', label: '‖∇ weighted KL‖ / ‖∇ NLL‖ on rawScale (last inspection)' },
 ] as const;
 
 /** The task's metrics followed by the inspector's. */
-export function studyMetrics(task: StudyTask): ReadonlyArray<{ readonly key: string; readonly label: string }> {
+function studyMetrics(task: StudyTask): ReadonlyArray<{ readonly key: string; readonly label: string }> {
   return [...task.metrics, ...INSPECTOR_METRICS];
 }
 

@@ -12,7 +12,7 @@ import { NoiseSource, withNoise } from '../../src/random/index.js';
 export type StudyTaskName = 'regression-toy' | 'digits' | 'phantom';
 
 /** A metric a task reports, in display order. */
-export interface TaskMetric {
+interface TaskMetric {
   readonly key: string;
   /** Label with unit, e.g. `'test NLL (nats/point)'`. */
   readonly label: string;

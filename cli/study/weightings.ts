@@ -4,7 +4,7 @@
  * ones with the batch sum; see `ElboOptions.reduction`). Anything else is a mathjs expression.
  */
 import { klWeighting, type KLWeighting } from '../../inference/index.js';
-import { checkWeightingWord, WEIGHTING_NAMES } from '../weighting-names.js';
+import { checkWeightingWord } from '../weighting-names.js';
 import type { Reduction } from '../../inference/elbo/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
@@ -15,8 +15,6 @@ export interface NamedWeighting {
   readonly weighting: KLWeighting;
   readonly reduction: Reduction;
 }
-
-export { WEIGHTING_NAMES };
 
 /**
  * Resolves a weighting name or expression.

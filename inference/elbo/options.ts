@@ -71,7 +71,7 @@ const CONSEQUENCE: Readonly<Record<Reduction, string>> = {
 };
 
 /** Throws `ReductionMismatchError` when `reduction` contradicts what `weighting` is defined for. */
-export function requireMatchingReduction(reduction: Reduction, weighting: KLWeighting): void {
+function requireMatchingReduction(reduction: Reduction, weighting: KLWeighting): void {
   const declared = weighting.reduction;
   if (declared === undefined || declared === reduction) return;
   if (declared === 'mixed') {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Relative size below which a float32 variance estimate E[g²] − E[g]² is rounding noise. */
-export const VARIANCE_RESOLUTION = 1e-6;
+const VARIANCE_RESOLUTION = 1e-6;
 
 /** Running Σg and Σg² of a set of variables over a window. Owns its accumulator tensors: call `dispose`. */
 export class GradientWindow {

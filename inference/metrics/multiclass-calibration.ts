@@ -30,7 +30,7 @@ function resolve(where: string, options: MulticlassCalibrationOptions): { bins: 
  * adaptive bins split the pairs sorted by confidence into `bins` groups of near-equal size, with
  * edges at the smallest and largest confidence of each group. Empty bins have NaN confidence/accuracy.
  */
-export function binPairs(confidence: ArrayLike<number>, outcome: ArrayLike<number>, bins: number, binning: Binning): ReliabilityBin[] {
+function binPairs(confidence: ArrayLike<number>, outcome: ArrayLike<number>, bins: number, binning: Binning): ReliabilityBin[] {
   const n = confidence.length;
   if (binning === 'adaptive') {
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => confidence[a] - confidence[b]);
@@ -74,7 +74,7 @@ export function binPairs(confidence: ArrayLike<number>, outcome: ArrayLike<numbe
 }
 
 /** Σ_m (|B_m| / n) · |accuracy(B_m) − confidence(B_m)| over non-empty bins. */
-export function calibrationErrorOfBins(bins: readonly ReliabilityBin[]): number {
+function calibrationErrorOfBins(bins: readonly ReliabilityBin[]): number {
   const total = bins.reduce((sum, bin) => sum + bin.count, 0);
   return bins.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / total) * Math.abs(bin.accuracy - bin.confidence)), 0);
 }

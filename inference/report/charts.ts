@@ -55,7 +55,7 @@ export function lossPartsChart(training: readonly TrainingPoint[]): ReportChart 
 }
 
 /** Ratio of the largest to the smallest positive KL weight above which the KL-weight chart uses a log scale. */
-export const KL_WEIGHT_LOG_SCALE_SPAN = 100;
+const KL_WEIGHT_LOG_SCALE_SPAN = 100;
 
 /**
  * The KL weight applied at each step. When the positive weights span more than

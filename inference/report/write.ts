@@ -10,9 +10,9 @@ import { encodePanelPng } from './panels.js';
 import type { RunReport } from './types.js';
 
 /** File names inside the run folder. */
-export const REPORT_FILE = 'report.html';
-export const RESULTS_FILE = 'results.json';
-export const PANELS_FOLDER = 'panels';
+const REPORT_FILE = 'report.html';
+const RESULTS_FILE = 'results.json';
+const PANELS_FOLDER = 'panels';
 
 /** Paths written by `writeRunReport` (absolute or relative as `dir` was). */
 export interface WrittenReport {
@@ -22,7 +22,7 @@ export interface WrittenReport {
 }
 
 /** A file-name-safe slug: lower case, runs of other characters become `-`. */
-export function slug(text: string): string {
+function slug(text: string): string {
   return (
     text
       .toLowerCase()
@@ -42,7 +42,7 @@ function jsonSafe(_key: string, value: unknown): unknown {
  * The object written to `results.json`: the report without panel pixels (their PNG files are
  * named instead) and `figures`, the Vega-Lite spec of every chart with its data inline.
  */
-export function resultsObject(report: RunReport, charts: readonly ReportChart[], panelFiles: readonly string[][]): Record<string, unknown> {
+function resultsObject(report: RunReport, charts: readonly ReportChart[], panelFiles: readonly string[][]): Record<string, unknown> {
   const panels = report.panels?.map((row, r) => ({
     caption: row.caption,
     panels: row.panels.map((panel, p) => ({

@@ -37,7 +37,7 @@ export function requireMetrics(where: string, metrics: unknown): Record<string, 
 /**
  * Runs `fn` with every variational layer of `model` in `mode`, restoring each layer's own mode after.
  */
-export function withSamplingMode<T>(model: tf.LayersModel, mode: 'mean' | 'sample', fn: () => Promise<T>): Promise<T> {
+function withSamplingMode<T>(model: tf.LayersModel, mode: 'mean' | 'sample', fn: () => Promise<T>): Promise<T> {
   const layers = variationalLayers(model);
   const saved = layers.map((layer) => layer.samplingMode);
   for (const layer of layers) layer.samplingMode = mode;

@@ -93,7 +93,7 @@ export interface EpochAccumulator {
 }
 
 /** The keys of a step record averaged into the epoch's logs. */
-export const AVERAGED_STEP_KEYS = ['loss', 'nll', 'kl', 'klWeight', 'gradNorm'] as const;
+const AVERAGED_STEP_KEYS = ['loss', 'nll', 'kl', 'klWeight', 'gradNorm'] as const;
 
 /** A fresh accumulator for `epoch` starting at global step `firstStep`. */
 export function newEpochAccumulator(epoch: number, firstStep: number): EpochAccumulator {

@@ -3,6 +3,10 @@ export { fit, type FitData, VALIDATION_FORK } from './fit.js';
 export {
   type FitOptions,
   type CheckpointOptions,
+  type ClipOptions,
+  type EvaluationOptions,
+  type InspectOptions,
+  type ProgressOptions,
   DEFAULT_BATCH_SIZE,
   DEFAULT_SEED,
   DEFAULT_MAX_CONSECUTIVE_NON_FINITE,

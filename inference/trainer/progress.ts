@@ -31,14 +31,14 @@ export function defaultProgressStream(): ProgressStream {
 }
 
 /** Formats a number for a progress line: 4 significant digits, exponent form for very small/large. */
-export function formatValue(value: number): string {
+function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
   return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5) ? value.toExponential(3) : value.toPrecision(4);
 }
 
 /** One line summarising an epoch: `epoch 3/10  loss 1.234  nll …  (0.52 s)`. */
-export function formatEpochLine(record: EpochRecord, epochs: number, seconds: number): string {
+function formatEpochLine(record: EpochRecord, epochs: number, seconds: number): string {
   const values = Object.entries(record.logs).map(([key, value]) => `${key} ${formatValue(value)}`);
   const skipped = record.stepsSkipped > 0 ? `  skipped ${record.stepsSkipped}` : '';
   return `epoch ${record.epoch + 1}/${epochs}  ${values.join('  ')}${skipped}  (${seconds.toFixed(2)} s)\n`;

@@ -9,10 +9,10 @@ import type { Batch } from './data-source.js';
 import type { SkippedStep, StepRecord } from './history.js';
 import type { PendingReport, StepReport, TrainingObjective } from './objective.js';
 
-/** Clipping settings of a step. */
+/** Clipping settings of a step (`fit`'s `clip` group after defaults): undefined turns a clip off. */
 export interface StepClipping {
-  readonly clipGlobalNorm: number | undefined;
-  readonly clipValue: number | undefined;
+  readonly globalNorm: number | undefined;
+  readonly value: number | undefined;
 }
 
 /** What a step did: applied (with its record) or skipped (with the reason). */
@@ -45,9 +45,9 @@ function gradientCheck(names: readonly string[], grads: tf.NamedTensorMap): { sq
 /** The gradients to apply: clipped by global norm (with the norm already computed), then by value; no read. */
 function clippedGradients(grads: tf.NamedTensorMap, norm: tf.Scalar, clipping: StepClipping): tf.NamedTensorMap {
   let result = grads;
-  if (clipping.clipGlobalNorm !== undefined) result = scaleToGlobalNorm(grads, clipping.clipGlobalNorm, norm);
-  if (clipping.clipValue !== undefined) {
-    const byValue = clipByValue(result, clipping.clipValue);
+  if (clipping.globalNorm !== undefined) result = scaleToGlobalNorm(grads, clipping.globalNorm, norm);
+  if (clipping.value !== undefined) {
+    const byValue = clipByValue(result, clipping.value);
     if (result !== grads) tf.dispose(Object.values(result));
     result = byValue;
   }

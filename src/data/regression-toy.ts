@@ -21,7 +21,7 @@ export const REGRESSION_TOY_DEFAULT_HIGH = 0.5;
 export const REGRESSION_TOY_DEFAULT_NOISE_VARIANCE = 0.02;
 
 /** Noise-stream path of the inputs: `NoiseSource(seed).draws({step: 0}, path).uniform([size, 1])`. */
-export const REGRESSION_TOY_X_PATH = 'data/regression-toy/x';
+const REGRESSION_TOY_X_PATH = 'data/regression-toy/x';
 /** Noise-stream path of ε: `NoiseSource(seed).draws({step: 0}, path).normal([size, 1])`, times √variance. */
 export const REGRESSION_TOY_EPSILON_PATH = 'data/regression-toy/epsilon';
 

@@ -18,7 +18,7 @@ import {
 } from 'tfjs-bnn';
 
 /** Backends the page can run, in order of preference. */
-export const PAGE_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
+const PAGE_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
 export type PageBackend = (typeof PAGE_BACKENDS)[number];
 
 /** The backend in use and why: plain words for the status line. */

@@ -77,7 +77,7 @@ export const UCI_RECIPES: { readonly bbb: BbbRecipe; readonly 'mc-dropout': Drop
  * (docs/recipes.md) to bring BBB's under-confident ECE close to the deterministic network's on
  * wine and iris at equal accuracy; with the plain ELBO (×1) it is 2–3× higher there.
  */
-export const UCI_CLASSIFICATION_BBB: Partial<BbbRecipe> = { klFactor: 0.3, epochs: 300 };
+const UCI_CLASSIFICATION_BBB: Partial<BbbRecipe> = { klFactor: 0.3, epochs: 300 };
 
 /** The recipes of a task: `UCI_RECIPES`, with `UCI_CLASSIFICATION_BBB` applied for classification. */
 export function uciRecipes(task: 'regression' | 'classification'): typeof UCI_RECIPES {

@@ -14,7 +14,7 @@ import { heapMemory, heapOffset, heapView, type WasmBackendLike } from './wasm-h
 export type ConvOperation = 'forward' | 'backpropInput' | 'backpropFilter';
 
 /** Upper bound on the float32 entries of one im2col chunk in the compiled kernels (1 MiB: fits a 2-core machine's L2 well). */
-export const WASM_CONV_CHUNK_ELEMENTS = 1 << 18;
+const WASM_CONV_CHUNK_ELEMENTS = 1 << 18;
 
 /** Number of int32 values in the geometry block conv-kernels.c reads (its enum G_LENGTH). */
 const GEOMETRY_LENGTH = 22;

@@ -4,8 +4,7 @@
  * versions of its direct-loop transposed and 3D convolutions (see conv-kernels.ts), and max-pool
  * kernels where its own are wrong on odd-sized 'same' pooling (pool-kernels.ts), and matrix
  * products that avoid its slow transposed path (matmul-kernels.ts), and a SplitV (concat gradient)
- * by contiguous copies (split-kernel.ts). `uninstallWasmKernels` restores
- * tfjs-backend-wasm's own set exactly.
+ * by contiguous copies (split-kernel.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError } from '../../errors.js';
@@ -89,18 +88,4 @@ export async function installWasmKernels(simd: boolean): Promise<WasmKernelsInfo
     }
   }
   return { kernels: [...originals.keys()], compiled: compiledConvKernelsInUse(), fallbackReason };
-}
-
-/** Restores tfjs-backend-wasm's own kernels (and removes the ones it lacks). Idempotent. For comparisons and benchmarks. */
-export function uninstallWasmKernels(): void {
-  for (const [name, original] of originals) {
-    tf.unregisterKernel(name, BACKEND);
-    if (original !== null) tf.registerKernel(original);
-  }
-  originals.clear();
-}
-
-/** True while tfjs-bnn's kernels are registered on `wasm`. */
-export function wasmKernelsInstalled(): boolean {
-  return originals.size > 0;
 }

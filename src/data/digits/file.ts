@@ -11,7 +11,7 @@ import { DIGITS_FILE_NAME, DIGITS_NUM_EXAMPLES, parseDigitsCsv, type DigitsTable
  * `src/data/digits.csv.gz` (from `dist/src/data/digits/` that is four levels up; from the
  * TypeScript source it is the first candidate already).
  */
-export function digitsFileCandidates(): string[] {
+function digitsFileCandidates(): string[] {
   return [
     fileURLToPath(new URL(`../${DIGITS_FILE_NAME}`, import.meta.url)),
     fileURLToPath(new URL(`../../../../src/data/${DIGITS_FILE_NAME}`, import.meta.url)),

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fit, type FitData } from '../../../inference/trainer/fit.js';
 import { earlyStopping } from '../../../inference/trainer/early-stopping.js';
-import type { FitOptions } from '../../../inference/trainer/options.js';
+import type { ClipOptions, FitOptions } from '../../../inference/trainer/options.js';
+import type { ProgressStream } from '../../../inference/trainer/progress.js';
 import type { ElboInput } from '../../../inference/trainer/objective.js';
 import type { DatasetBatch } from '../../../inference/trainer/data-source.js';
 import { setSamplingMode } from '../../../layers/index.js';
@@ -81,7 +82,7 @@ test('the same seed gives the same history twice; another seed does not', async 
     const { history, optimizer } = await run(
       model,
       { x, y },
-      { seed, metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar } },
+      { seed, evaluation: { metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar } } },
     );
     histories.push(history);
     dispose(model, optimizer);
@@ -95,13 +96,13 @@ test('a run stopped after epoch 2 and resumed ends with bit-identical weights to
   const { x, y } = lineData();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bnn-resume-'));
   const straight = freshModel();
-  const a = await run(straight, { x, y }, { epochs: 4, clipGlobalNorm: 5 });
+  const a = await run(straight, { x, y }, { epochs: 4, clip: { globalNorm: 5 } });
 
   const first = freshModel();
-  const b = await run(first, { x, y }, { epochs: 2, clipGlobalNorm: 5, checkpoint: { dir } });
+  const b = await run(first, { x, y }, { epochs: 2, clip: { globalNorm: 5 }, checkpoint: { dir } });
   dispose(first, b.optimizer);
   const resumed = tinyBnn(8); // different initial weights: everything must come from the checkpoint
-  const c = await run(resumed, { x, y }, { epochs: 4, clipGlobalNorm: 5, checkpoint: { dir }, resume: true, seed: undefined });
+  const c = await run(resumed, { x, y }, { epochs: 4, clip: { globalNorm: 5 }, checkpoint: { dir, resume: true }, seed: undefined });
 
   const expected = weightValues(straight);
   weightValues(resumed).forEach((w, i) => t.deepEqual(w, expected[i], `weight ${i}`));
@@ -136,7 +137,7 @@ test('an AbortSignal stops after the current step, checkpoints, and a resume fro
   dispose(first, b.optimizer);
 
   const resumed = tinyBnn(8);
-  const c = await run(resumed, { x, y }, { epochs: 3, resumeFrom: dir, seed: undefined });
+  const c = await run(resumed, { x, y }, { epochs: 3, checkpoint: { resumeFrom: dir }, seed: undefined });
   t.is(c.history.stopReason, 'completed');
   const expected = weightValues(straight);
   weightValues(resumed).forEach((w, i) => t.deepEqual(w, expected[i], `weight ${i}`));
@@ -167,7 +168,7 @@ test('metrics are computed apart from the loss, on mean weights, for training an
   const plain = freshModel();
   const p = await run(plain, { x, y }, {});
   const measured = freshModel();
-  const m = await run(measured, { x, y }, { metrics: { mse }, validationData: { x, y } });
+  const m = await run(measured, { x, y }, { evaluation: { metrics: { mse } }, validationData: { x, y } });
   // The loss path is untouched by metrics: identical steps and weights.
   t.deepEqual(m.history.steps, p.history.steps);
   const last = m.history.epochs[1].logs;
@@ -199,9 +200,8 @@ test('no tensor leaks across 200 training steps (with clipping, metrics and vali
         epochs: 50,
         batchSize: 6,
         seed: 1,
-        clipGlobalNorm: 1,
-        clipValue: 0.5,
-        metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar },
+        clip: { globalNorm: 1, value: 0.5 },
+        evaluation: { metrics: { mse: (a, b) => tf.losses.meanSquaredError(a, b) as tf.Scalar } },
         validationData: { x, y },
         ...silent,
       },
@@ -219,7 +219,7 @@ test('progress lines: one per epoch on a non-TTY stream; silent writes nothing; 
   const { history, optimizer } = await run(
     model,
     { x, y },
-    { epochs: 2, progress: 'auto', progressStream: { write: (s: string) => lines.push(s) }, maxStepRecords: 2 },
+    { epochs: 2, progress: { mode: 'auto', stream: { write: (s: string) => lines.push(s) }, maxStepRecords: 2 } },
   );
   const epochLines = lines.filter((l) => l.startsWith('epoch '));
   t.is(epochLines.length, 2);
@@ -228,7 +228,7 @@ test('progress lines: one per epoch on a non-TTY stream; silent writes nothing; 
   t.is(history.droppedStepRecords, 4);
   t.is(history.steps[1].step, 5);
   const quiet: string[] = [];
-  const second = await run(model, { x, y }, { epochs: 1, progress: 'silent', progressStream: { write: (s: string) => quiet.push(s) } });
+  const second = await run(model, { x, y }, { epochs: 1, progress: { mode: 'silent', stream: { write: (s: string) => quiet.push(s) } } });
   t.deepEqual(quiet, []);
   second.optimizer.dispose();
   dispose(model, optimizer);
@@ -260,9 +260,20 @@ test('bad options are typed errors naming the argument', async (t) => {
     [{ batchSize: -3 }, /argument 'batchSize' was -3/],
     [{ epochs: 0 }, /fit: argument 'epochs' was 0; expected an integer ≥ 1/],
     [{ optimizer: { learningRate: 0.1 } as unknown as tf.Optimizer }, /fit: argument 'optimizer' was .*; expected a tfjs optimizer/],
-    [{ clipGlobalNorm: -1 }, /argument 'clipGlobalNorm' was -1; expected a finite number > 0/],
-    [{ metricsMode: 'median' as 'mean' }, /argument 'metricsMode' was "median"; expected one of 'mean', 'sample'/],
-    [{ resume: true }, /argument 'resume' was true; expected true only together with checkpoint/],
+    [{ clip: { globalNorm: -1 } }, /argument 'clip.globalNorm' was -1; expected a finite number > 0/],
+    [{ clip: 5 as ClipOptions }, /argument 'clip' was 5; expected an object \{globalNorm\?/],
+    [
+      { evaluation: { metricsMode: 'median' as 'mean' } },
+      /argument 'evaluation.metricsMode' was "median"; expected one of 'mean', 'sample'/,
+    ],
+    [{ evaluation: { batchSize: 0 } }, /argument 'evaluation.batchSize' was 0; expected an integer ≥ 1/],
+    [{ progress: 'loud' as 'lines' }, /argument 'progress' was "loud"; expected one of 'auto', 'bar', 'lines', 'silent'/],
+    [{ progress: { stream: {} as ProgressStream } }, /argument 'progress.stream' was .*; expected a writable stream/],
+    [{ checkpoint: { resume: true } }, /argument 'checkpoint' was .*; expected an object with dir \(to write checkpoints\) or resumeFrom/],
+    [
+      { checkpoint: { dir: 'a', resume: true, resumeFrom: 'b' } },
+      /argument 'checkpoint.resume' was true; expected left out when checkpoint.resumeFrom/,
+    ],
   ];
   for (const [options, message] of cases) {
     const error = await t.throwsAsync(fit(model, { x, y }, { ...base, ...options }), { instanceOf: InvalidArgumentError });
@@ -276,4 +287,35 @@ test('bad options are typed errors naming the argument', async (t) => {
   t.regex(size.message, /argument 'datasetSize' was undefined/);
   dispose(model, optimizer);
   tf.dispose([x, y, short]);
+});
+
+test('the flat option names of earlier versions are refused with their new place', async (t) => {
+  const { x, y } = lineData();
+  const model = freshModel();
+  const optimizer = tf.train.sgd(0.1);
+  const base = { elbo: perExampleElbo(model), optimizer, epochs: 1, ...silent };
+  const moved: Array<[string, unknown, string]> = [
+    ['clipGlobalNorm', 5, 'clip.globalNorm'],
+    ['clipValue', 0.5, 'clip.value'],
+    ['metrics', {}, 'evaluation.metrics'],
+    ['metricsMode', 'mean', 'evaluation.metricsMode'],
+    ['trainMetrics', false, 'evaluation.trainMetrics'],
+    ['evalBatchSize', 8, 'evaluation.batchSize'],
+    ['progressStream', process.stdout, 'progress.stream'],
+    ['maxStepRecords', 10, 'progress.maxStepRecords'],
+    ['resume', true, 'checkpoint.resume'],
+    ['resumeFrom', 'runs/a', 'checkpoint.resumeFrom'],
+    ['forceResume', true, 'checkpoint.force'],
+  ];
+  const before = weightValues(model);
+  for (const [name, value, now] of moved) {
+    const options = { ...base, [name]: value } as FitOptions<ElboInput>;
+    const error = await t.throwsAsync(fit(model, { x, y }, options), { instanceOf: InvalidArgumentError });
+    t.is(error.argument, name);
+    t.regex(error.message, new RegExp(`^fit: argument '${name}' was .*; expected no such option: it moved to ${now.replace('.', '\\.')} `));
+  }
+  // Refused before anything trains.
+  t.deepEqual(weightValues(model), before);
+  dispose(model, optimizer);
+  tf.dispose([x, y]);
 });

@@ -65,8 +65,7 @@ test('fit trains a learned Gaussian noise scale towards the residual spread and 
       optimizer: resumedOptimizer,
       epochs: 60,
       batchSize: 16,
-      checkpoint: { dir },
-      resume: true,
+      checkpoint: { dir, resume: true },
       ...silent,
     },
   );

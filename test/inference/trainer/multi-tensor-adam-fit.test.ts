@@ -41,7 +41,7 @@ const bitsOf = (model: tf.LayersModel) => weightValues(model).map((w) => Array.f
 
 const VARIANTS: Array<[string, Options]> = [
   ['plain', {}],
-  ['clipping', { clipGlobalNorm: 0.5, clipValue: 0.2 }],
+  ['clipping', { clip: { globalNorm: 0.5, value: 0.2 } }],
   ['gradient accumulation', { accumulateSteps: 2 }],
   ['lrScaling', { accumulateSteps: 2, lrScaling: { rule: 'linear', baseBatch: 8, warmupEpochs: 2 } }],
 ];
@@ -96,8 +96,7 @@ test("checkpoints written with tfjs's Adam (as before) resume exactly under the 
     const history = await run(resumed, { x, y }, resumedOptimizer, {
       epochs: 4,
       multiTensorAdam: reader,
-      checkpoint: { dir: 'run', store },
-      resume: true,
+      checkpoint: { dir: 'run', store, resume: true },
       seed: undefined,
     });
     t.deepEqual(

@@ -116,9 +116,7 @@ async function resume(dir: string, changes: ResumeChanges) {
       epochs: 2,
       batchSize: changes.batchSize ?? 6,
       seed: 3,
-      checkpoint: { dir },
-      resume: true,
-      forceResume: changes.force,
+      checkpoint: { dir, resume: true, force: changes.force },
       ...silent,
     });
   } finally {
@@ -133,13 +131,13 @@ for (const [name, run, messages] of mismatches) {
     const dir = await interruptedRun();
     const error = await t.throwsAsync(run(dir), { instanceOf: ResumeMismatchError });
     for (const message of messages) t.regex(error!.message, message);
-    t.regex(error!.message, /forceResume: true/);
+    t.regex(error!.message, /checkpoint\.force: true/);
     t.true(error!.differences.length >= messages.length);
     await fs.rm(dir, { recursive: true });
   });
 }
 
-test('forceResume continues with the new settings from the saved position', async (t) => {
+test('checkpoint.force continues with the new settings from the saved position', async (t) => {
   const dir = await interruptedRun();
   const history = await resume(dir, { batchSize: 8, force: true });
   t.is(history.epochs.length, 2);
@@ -239,9 +237,9 @@ test('bad checkpoint keep/monitor/mode options are InvalidArgumentErrors', async
     instanceOf: InvalidArgumentError,
     message: /checkpoint.monitor' was "accuracy"; expected one of this run's epoch logs: loss, nll, kl/,
   });
-  await t.throwsAsync(fit(model, data, { ...base, forceResume: 'yes' as unknown as boolean }), {
+  await t.throwsAsync(fit(model, data, { ...base, checkpoint: { dir, force: 'yes' as unknown as boolean } }), {
     instanceOf: InvalidArgumentError,
-    message: /forceResume/,
+    message: /argument 'checkpoint.force' was "yes"; expected true or false/,
   });
   model.dispose();
   optimizer.dispose();

@@ -29,7 +29,7 @@ export const VARIATIONAL_KERNEL_BUDGET = 3.2;
 export const VARIATIONAL_STEP_KERNELS = 440;
 
 const position = (step: number) => ({ epoch: 0, step, batchIndex: 0, numBatches: 1, datasetSize: 100 });
-const noClipping: StepClipping = { clipGlobalNorm: undefined, clipValue: undefined };
+const noClipping: StepClipping = { globalNorm: undefined, value: undefined };
 
 function mlp(variational: boolean): tf.Sequential {
   return tf.sequential({
@@ -70,7 +70,7 @@ async function secondStep<T>(
 }
 
 test('a training step reads from the device exactly once (report, finiteness and norm together), with or without clipping', async (t) => {
-  for (const clipping of [noClipping, { clipGlobalNorm: 0.01, clipValue: undefined }, { clipGlobalNorm: 1, clipValue: 0.5 }]) {
+  for (const clipping of [noClipping, { globalNorm: 0.01, value: undefined }, { globalNorm: 1, value: 0.5 }]) {
     const { result, reads } = await secondStep(true, clipping, (step) => countReads(step));
     t.is(result.kind, 'applied');
     t.is(reads, 1, `clipping ${JSON.stringify(clipping)}`);

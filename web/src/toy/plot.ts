@@ -7,7 +7,7 @@ import { BAND } from './band.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Drawing size in SVG units and the y range shown. */
-export const PLOT = { width: 640, height: 360, margin: 36, yLow: -1.5, yHigh: 2 } as const;
+const PLOT = { width: 640, height: 360, margin: 36, yLow: -1.5, yHigh: 2 } as const;
 
 const sx = (x: number): number => PLOT.margin + ((x - BAND.low) / (BAND.high - BAND.low)) * (PLOT.width - 2 * PLOT.margin);
 const sy = (y: number): number => {

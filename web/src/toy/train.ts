@@ -60,8 +60,8 @@ export async function trainToy(run: ToyRun, options: TrainToyOptions): Promise<n
             layers = inspection.layers.map(({ layer, likelihoodNorm, klNorm, ratio }) => ({ layer, likelihoodNorm, klNorm, ratio }));
           }
           const outcome = trainingStep(objective, run.optimizer, variables, batch, position, noise, {
-            clipGlobalNorm: undefined,
-            clipValue: undefined,
+            globalNorm: undefined,
+            value: undefined,
           });
           if (outcome.kind === 'applied') {
             sums.loss += outcome.record.loss;

@@ -10,8 +10,8 @@ import { TOY_WEIGHTINGS, createToyRun, type ToyRun, type ToyWeighting } from './
 import { trainToy, type ToyProgress } from './train.ts';
 
 /** Epochs between band redraws, and steps between gradient inspections. */
-export const TOY_REDRAW_EVERY = 5;
-export const TOY_INSPECT_EVERY = 10;
+const TOY_REDRAW_EVERY = 5;
+const TOY_INSPECT_EVERY = 10;
 
 function byId<T extends HTMLElement | SVGSVGElement>(id: string): T {
   const node = document.getElementById(id);

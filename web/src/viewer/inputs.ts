@@ -59,7 +59,7 @@ function layerClassNames(topology: Record<string, unknown>): string[] {
  * and every layer class must be registered (tfjs's own and this tfjs-bnn's). A missing class
  * gives a `FormatError` naming it and the writer of the file.
  */
-export function readModelJson(name: string, text: string, version: string): ModelFile {
+function readModelJson(name: string, text: string, version: string): ModelFile {
   let json: {
     modelTopology?: unknown;
     weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
