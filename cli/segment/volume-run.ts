@@ -16,7 +16,7 @@ import type { Estimator } from '../../layers/index.js';
 import { bayesianUNet } from '../../layers/unet.js';
 import { initBackend } from '../../src/backend/index.js';
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
-import { PatchSampler, type PatchBatch } from '../../src/io/patch-sampler.js';
+import { PatchSampler } from '../../src/io/patch-sampler.js';
 import { MAP_FILE_NAMES, writeMapSet } from '../../src/io/write-maps.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
@@ -31,22 +31,6 @@ import { lesionTables, orthogonalRows } from './volume-report.js';
 
 /** The 3D U-Net of `segment --dims 3`: pools twice, so patches are multiples of 4. */
 const VOLUME_UNET = { depth: 2, baseFilters: 8, upsampling: 'transpose' } as const;
-
-/**
- * The sampler's batches as `fit`'s dataset, its k-th iteration yielding batches
- * (firstEpoch + k)·batchesPerEpoch …: like `PatchSampler.dataset`, but a resumed run starts at the
- * checkpoint's epoch, so it trains on the batches the uninterrupted run would have.
- */
-function patchDataset(sampler: PatchSampler, batchesPerEpoch: number, firstEpoch: number): tf.data.Dataset<PatchBatch> {
-  let iteration = firstEpoch;
-  const epochBatches = function* (first: number): Generator<PatchBatch> {
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      const { images, masks } = sampler.batch(first + b);
-      yield { xs: images, ys: masks };
-    }
-  };
-  return tf.data.generator(() => epochBatches(iteration++ * batchesPerEpoch));
-}
 
 function parseVolumeSize(list: readonly string[], where: string): number[] {
   const size = list.map(Number);
@@ -145,7 +129,7 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
   });
   const optimizer = tf.train.adam(options.number('learningRate'));
   try {
-    const history = await fit(model, patchDataset(sampler, batchesPerEpoch, checkpoint?.epoch ?? 0), {
+    const history = await fit(model, sampler.dataset(batchesPerEpoch, checkpoint?.epoch ?? 0), {
       elbo: {
         likelihood: lossFor(options.string('loss'), patchPositiveFraction),
         klWeighting: weighting.weighting,

@@ -49,7 +49,6 @@ export class PatchSampler {
   private readonly source: PatchSource;
   private readonly settings: PatchDrawSettings;
   private readonly seed: string;
-  private iterations = 0;
 
   /** Throws `ShapeError` / `InvalidArgumentError` (empty mask with positives requested, patch larger than the volume). */
   constructor(volumes: LabelledVolumes, options: PatchSamplerOptions) {
@@ -84,12 +83,17 @@ export class PatchSampler {
 
   /**
    * A `tf.data.Dataset` of `batchesPerEpoch` batches `{xs, ys}`; its k-th iteration (fit iterates
-   * once per epoch) yields batches k·batchesPerEpoch … (k+1)·batchesPerEpoch − 1. The trainer owns
-   * and disposes each batch. A resumed run replays the same batches when it iterates the same number
-   * of times before the resumed epoch; use `batch(index)` directly for exact control.
+   * once per epoch) yields the batches of epoch e = firstEpoch + k: e·batchesPerEpoch …
+   * (e+1)·batchesPerEpoch − 1. The trainer owns and disposes each batch. A run resumed at epoch e
+   * passes `firstEpoch: e`, so it trains on the batches the uninterrupted run would have.
+   *
+   * @param batchesPerEpoch batches per iteration, integer ≥ 1.
+   * @param firstEpoch the epoch of the first iteration (the checkpoint's epoch when resuming), integer ≥ 0. Default 0.
    */
-  dataset(batchesPerEpoch: number): tf.data.Dataset<PatchBatch> {
-    requireInteger('PatchSampler.dataset', 'batchesPerEpoch', batchesPerEpoch);
+  dataset(batchesPerEpoch: number, firstEpoch = 0): tf.data.Dataset<PatchBatch> {
+    requireInteger('PatchSampler.dataset', 'batchesPerEpoch', batchesPerEpoch, 1);
+    requireInteger('PatchSampler.dataset', 'firstEpoch', firstEpoch, 0);
+    let iteration = firstEpoch;
     const draw = (index: number) => this.batch(index);
     const epochBatches = function* (first: number): Generator<PatchBatch> {
       for (let b = 0; b < batchesPerEpoch; b++) {
@@ -97,6 +101,6 @@ export class PatchSampler {
         yield { xs: images, ys: masks };
       }
     };
-    return tf.data.generator(() => epochBatches(this.iterations++ * batchesPerEpoch));
+    return tf.data.generator(() => epochBatches(iteration++ * batchesPerEpoch));
   }
 }

@@ -115,6 +115,18 @@ test('the dataset feeds batches k·M … (k+1)·M − 1 on its k-th iteration', 
   tf.dispose([expected.images, expected.masks, ...second.flatMap((e) => [e.xs, e.ys])]);
 });
 
+test('a dataset started at firstEpoch e feeds the batches of epoch e first, as the uninterrupted dataset does on its e-th iteration', async (t) => {
+  const data = sequences();
+  const sampler = new PatchSampler(data, { patchSize: [32], batchSize: 4, seed: 4 });
+  const resumed = await sampler.dataset(3, 2).toArray();
+  const straight = sampler.dataset(3);
+  for (let epoch = 0; epoch < 2; epoch++) await straight.forEachAsync((element) => tf.dispose(element as tf.TensorContainer));
+  const third = await straight.toArray();
+  resumed.forEach((element, b) => t.deepEqual(Array.from(element.xs.dataSync()), Array.from(third[b].xs.dataSync()), `batch ${b}`));
+  tf.dispose([...resumed, ...third].flatMap((e) => [e.xs, e.ys]));
+  t.throws(() => sampler.dataset(3, -1), { message: /PatchSampler\.dataset: argument 'firstEpoch' was -1; expected an integer ≥ 0/ });
+});
+
 test('bad input: patch larger than the volume, empty mask with positives, bad flip axis, mismatched mask', (t) => {
   const image = new Float32Array(2 * 8 * 8 * 8);
   const mask = new Uint8Array(8 * 8 * 8);
