@@ -152,6 +152,7 @@ export { RecurrentVariational, RECURRENT_ESTIMATORS, type RecurrentVariationalAr
 export { embeddingVariational, EmbeddingVariational, type EmbeddingVariationalArgs } from '../layers/embedding-variational.js';
 export { bidirectionalVariational, type BidirectionalVariationalArgs } from '../layers/bidirectional.js';
 export { mcDropout, McDropout, type McDropoutArgs } from '../layers/mc-dropout.js';
+export { GAL_LENGTH_SCALE, mcDropoutWeightDecay, type McDropoutWeightDecayArgs } from '../layers/mc-dropout-weight-decay.js';
 export { seedInitialWeights } from '../layers/seed-weights.js';
 export { type ParameterDeclaration } from '../layers/variational-layer.js';
 export * as layers from '../layers/index.js';

@@ -51,7 +51,7 @@ export async function runUciSplit(split: TabularSplit, settings: UciRunSettings)
   const recipes = settings.recipes ?? UCI_RECIPES;
   const recipe = recipes[settings.method];
   const regression = settings.task === 'regression';
-  const model = buildUciModel(settings.method, split.features, regression ? 1 : settings.classes, recipes);
+  const model = buildUciModel(settings.method, split.features, regression ? 1 : settings.classes, split.trainRows, recipes);
   const likelihood = regression ? gaussian({ scale: 'learned', initialScale: recipe.initialNoiseScale }) : categorical();
   const x = tf.tensor2d(split.trainX, [split.trainRows, split.features]);
   const y = regression ? tf.tensor2d(split.trainY, [split.trainRows, 1]) : tf.tensor1d(split.trainY, 'int32');
