@@ -456,6 +456,8 @@ export {
   type Comparison,
   type ComparisonValue,
   type GradientRatioPoint,
+  type GroupQuantileCalibration,
+  type GroupReliability,
   type Panel,
   type PanelColormap,
   type PanelRow,
@@ -466,6 +468,7 @@ export {
   type RunStatus,
   type TrainingPoint,
 } from '../inference/report/types.js';
+export { groupReliabilityChart, quantileCalibrationChart } from '../inference/report/group-charts.js';
 export { PANEL_DISPLAY_WIDTH, renderReportHtml } from '../inference/report/html.js';
 export { encodePanelPng, panelDataUri, panelRange, panelRgba } from '../inference/report/panels.js';
 export { renderSvg } from '../inference/report/svg.js';
