@@ -6,7 +6,8 @@
  *   node dist/examples/uci-recipe.js --dataset diabetes --splits 3 --epochs 100 --variants base,temper0.1
  *
  * Variants (each changes the BBB recipe of cli/study/uci/recipe.ts): base; temperT (KL factor T);
- * priorS (prior scale S); initR (rawScaleInit R); warmE (warm-up epochs E); particlesP; lrL.
+ * priorS (prior scale S); initR (rawScaleInit R); warmE (warm-up epochs E); particlesP; lrL; joined
+ * with `+` to combine (temper0.3+prior3).
  * Prints one line per variant: mean ± standard error of every metric over the splits.
  */
 import { initBackend } from '../src/backend/index.js';
@@ -85,7 +86,9 @@ if (baselines.length > 0) {
     console.log(`${data.name} ${method} (${epochs} epochs, ${splits} splits): ${format(summary)}`);
 }
 for (const name of argument('variants').split(',')) {
-  const recipes = { ...UCI_RECIPES, bbb: { ...UCI_RECIPES.bbb, ...variant(name) } };
+  // `temper0.3+prior3` combines two changes.
+  const changes = name.split('+').map(variant);
+  const recipes = { ...UCI_RECIPES, bbb: Object.assign({}, UCI_RECIPES.bbb, ...changes) as BbbRecipe };
   const { runs } = await runUciStudy({
     data,
     splits,
