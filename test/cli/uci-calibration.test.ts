@@ -81,6 +81,13 @@ test('the classification report draws one reliability diagram per method, with i
     ],
   );
   t.is(report.groupQuantileCalibration, undefined);
+  // Bins 13 and 14 hold confidence 13.5/15 and 14.5/15 with accuracy 1: pooled ECE = mean gap = 1/15.
+  const pooled = report.tables?.find((table) => table.title.startsWith('Top-label ECE of the test predictions of all splits pooled'));
+  t.deepEqual(pooled?.rows, [
+    ['bbb', 4, Number((1 / 15).toFixed(4))],
+    ['mc-dropout', 8, Number((1 / 15).toFixed(4))],
+    ['deterministic', 12, Number((1 / 15).toFixed(4))],
+  ]);
   const { html, charts } = await renderReportHtml(report);
   for (const [method, perBin] of [
     ['bbb', 2],
@@ -108,6 +115,10 @@ test('the regression report draws one quantile-calibration curve per method', as
   }));
   const report = uciReport(data('regression'), runs, false, {}, 1);
   t.is(report.groupReliability, undefined);
+  t.false(
+    report.tables!.some((table) => table.title.includes('pooled')),
+    'no pooled-ECE table for regression',
+  );
   const { html, charts } = await renderReportHtml(report);
   for (const method of ['bbb', 'deterministic']) {
     const chart = charts.find((c) => c.id === `quantile-calibration-${method}`);
