@@ -16,6 +16,7 @@ import type { ShippedTabularName } from '../src/data/tabular/index.js';
 import { UCI_RECIPES, type BbbRecipe, type UciMethod } from '../cli/study/uci/recipe.js';
 import { runUciStudy, summarizeUci } from '../cli/study/uci/study.js';
 import { exampleArgs } from './example-args.js';
+import { digitsTable } from '../cli/commands/study-uci.js';
 
 const flags = exampleArgs(
   'uci-recipe',
@@ -23,9 +24,9 @@ const flags = exampleArgs(
   [
     {
       name: 'dataset',
-      description: 'diabetes, breast-cancer, wine or iris',
+      description: 'diabetes, breast-cancer, wine, iris or digits',
       defaultValue: 'diabetes',
-      choices: ['diabetes', 'breast-cancer', 'wine', 'iris'],
+      choices: ['diabetes', 'breast-cancer', 'wine', 'iris', 'digits'],
     },
     { name: 'splits', description: 'random 90/10 splits', defaultValue: '3', positiveInteger: true },
     { name: 'epochs', description: 'training epochs', defaultValue: '100', positiveInteger: true },
@@ -63,7 +64,7 @@ function variant(name: string): Partial<BbbRecipe> {
 }
 
 await initBackend();
-const data = readShippedTabular(argument('dataset') as ShippedTabularName);
+const data = argument('dataset') === 'digits' ? digitsTable() : readShippedTabular(argument('dataset') as ShippedTabularName);
 const splits = Number(argument('splits'));
 const epochs = Number(argument('epochs'));
 const baselines = argument('baselines')
