@@ -6,7 +6,8 @@
  *   node dist/examples/uci-recipe.js --dataset diabetes --splits 3 --epochs 100 --variants base,temper0.1
  *
  * Variants (each changes the BBB recipe of cli/study/uci/recipe.ts): base; temperT (KL factor T);
- * priorS (prior scale S); initR (rawScaleInit R); warmE (warm-up epochs E); particlesP; lrL.
+ * priorS (prior scale S); initR (rawScaleInit R); warmE (warm-up epochs E); particlesP; lrL; joined
+ * with `+` to combine (temper0.3+prior3).
  * Prints one line per variant: mean ± standard error of every metric over the splits.
  */
 import { initBackend } from '../src/backend/index.js';
@@ -15,6 +16,7 @@ import type { ShippedTabularName } from '../src/data/tabular/index.js';
 import { UCI_RECIPES, type BbbRecipe, type UciMethod } from '../cli/study/uci/recipe.js';
 import { runUciStudy, summarizeUci } from '../cli/study/uci/study.js';
 import { exampleArgs } from './example-args.js';
+import { digitsTable } from '../cli/commands/study-uci.js';
 
 const flags = exampleArgs(
   'uci-recipe',
@@ -22,9 +24,9 @@ const flags = exampleArgs(
   [
     {
       name: 'dataset',
-      description: 'diabetes, breast-cancer, wine or iris',
+      description: 'diabetes, breast-cancer, wine, iris or digits',
       defaultValue: 'diabetes',
-      choices: ['diabetes', 'breast-cancer', 'wine', 'iris'],
+      choices: ['diabetes', 'breast-cancer', 'wine', 'iris', 'digits'],
     },
     { name: 'splits', description: 'random 90/10 splits', defaultValue: '3', positiveInteger: true },
     { name: 'epochs', description: 'training epochs', defaultValue: '100', positiveInteger: true },
@@ -62,7 +64,7 @@ function variant(name: string): Partial<BbbRecipe> {
 }
 
 await initBackend();
-const data = readShippedTabular(argument('dataset') as ShippedTabularName);
+const data = argument('dataset') === 'digits' ? digitsTable() : readShippedTabular(argument('dataset') as ShippedTabularName);
 const splits = Number(argument('splits'));
 const epochs = Number(argument('epochs'));
 const baselines = argument('baselines')
@@ -85,7 +87,9 @@ if (baselines.length > 0) {
     console.log(`${data.name} ${method} (${epochs} epochs, ${splits} splits): ${format(summary)}`);
 }
 for (const name of argument('variants').split(',')) {
-  const recipes = { ...UCI_RECIPES, bbb: { ...UCI_RECIPES.bbb, ...variant(name) } };
+  // `temper0.3+prior3` combines two changes.
+  const changes = name.split('+').map(variant);
+  const recipes = { ...UCI_RECIPES, bbb: Object.assign({}, UCI_RECIPES.bbb, ...changes) as BbbRecipe };
   const { runs } = await runUciStudy({
     data,
     splits,

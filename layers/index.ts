@@ -86,3 +86,4 @@ export {
 } from './unet.js';
 export { seedInitialWeights } from './seed-weights.js';
 export { McDropout, mcDropout, type McDropoutArgs } from './mc-dropout.js';
+export { GAL_LENGTH_SCALE, mcDropoutWeightDecay, type McDropoutWeightDecayArgs } from './mc-dropout-weight-decay.js';

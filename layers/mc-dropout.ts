@@ -25,7 +25,7 @@ export interface McDropoutArgs {
  * (`withNoise`, which `fit`, `predictive` and `regressionPredictive` open), at path
  * `<name>/mask`, so passes are replayable; outside a scope in `'sample'` mode it throws
  * `NoiseSourceError`. `setSamplingMode(model, 'mean')` turns it into the identity, like the
- * variational layers. Owns no weights; contributes no KL (Gal's objective adds weight decay instead).
+ * variational layers. Owns no weights; contributes no KL (Gal's objective adds weight decay instead: `mcDropoutWeightDecay`).
  */
 export class McDropout extends tf.layers.Layer {
   static className = 'McDropout';

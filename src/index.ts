@@ -158,6 +158,7 @@ export { RecurrentVariational, RECURRENT_ESTIMATORS, type RecurrentVariationalAr
 export { embeddingVariational, EmbeddingVariational, type EmbeddingVariationalArgs } from '../layers/embedding-variational.js';
 export { bidirectionalVariational, type BidirectionalVariationalArgs } from '../layers/bidirectional.js';
 export { mcDropout, McDropout, type McDropoutArgs } from '../layers/mc-dropout.js';
+export { GAL_LENGTH_SCALE, mcDropoutWeightDecay, type McDropoutWeightDecayArgs } from '../layers/mc-dropout-weight-decay.js';
 export { seedInitialWeights } from '../layers/seed-weights.js';
 export { type ParameterDeclaration } from '../layers/variational-layer.js';
 export * as layers from '../layers/index.js';
@@ -465,6 +466,8 @@ export {
   type Comparison,
   type ComparisonValue,
   type GradientRatioPoint,
+  type GroupQuantileCalibration,
+  type GroupReliability,
   type Panel,
   type PanelColormap,
   type PanelRow,
@@ -475,6 +478,7 @@ export {
   type RunStatus,
   type TrainingPoint,
 } from '../inference/report/types.js';
+export { groupReliabilityChart, quantileCalibrationChart } from '../inference/report/group-charts.js';
 export { PANEL_DISPLAY_WIDTH, renderReportHtml } from '../inference/report/html.js';
 export { encodePanelPng, panelDataUri, panelRange, panelRgba } from '../inference/report/panels.js';
 export { renderSvg } from '../inference/report/svg.js';

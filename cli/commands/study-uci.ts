@@ -16,7 +16,7 @@ import { uciReport } from '../study/uci/report.js';
 import { runUciStudy, summarizeUci } from '../study/uci/study.js';
 
 /** The digits as a tabular set (64 pixel intensities, 10 classes). */
-function digitsTable(): TabularData {
+export function digitsTable(): TabularData {
   const table = readDigitsTable();
   return {
     name: 'digits',

@@ -40,6 +40,17 @@ function likelihoodPriorTerm(
   return tf.mul(klTermWeights(weighting, position).crossEntropy, likelihood.priorNegativeLogProb()) as tf.Scalar;
 }
 
+/**
+ * The sum of the tfjs weight-regularizer losses of `model` (`kernelRegularizer`, `biasRegularizer` of
+ * its layers, as `model.fit` adds them): e.g. the L2 weight decay of MC dropout (Gal & Ghahramani
+ * 2016). Each is already scaled by its own coefficient, so it is added as is (not KL-weighted), once
+ * per step (the weights do not depend on the particle). 0 when no layer has a regularizer.
+ */
+function regularizerTerm(model: ModelOrLayer): tf.Scalar {
+  const losses = model.calculateLosses();
+  return (losses.length === 0 ? tf.scalar(0) : tf.addN(losses)) as tf.Scalar;
+}
+
 /** Which differentiable scalar `Elbo.term` returns. */
 export type ElboTermName = 'loss' | 'likelihood' | 'kl';
 
@@ -51,6 +62,9 @@ export type ElboTermName = 'loss' | 'likelihood' | 'kl';
  * where particle p is the forward pass run in `withNoise(noise, {step: position.step, particle: p})`,
  * NLL_p the likelihood reduced by `reduction`/`countUnit`, w_l = `klWeighting` at `position` for
  * layer l, and the entropy H_l enters only for two-part weightings (tempered posteriors, w^H ≠ w).
+ * The prior term (`klTerm`) also holds the likelihood's own prior, if any, and the tfjs weight
+ * regularizers of the model's layers (`kernelRegularizer: tf.regularizers.l2(...)`, as `model.fit`
+ * adds them; the weight decay of MC dropout), each with its own coefficient.
  * Each KL is read from its layer inside the particle's noise scope (Monte Carlo KLs replay it).
  * The model runs with `{training: true}`.
  *
@@ -149,7 +163,11 @@ export class Elbo {
       const mean = (values: tf.Scalar[]): tf.Scalar =>
         values.length === 1 ? values[0] : (tf.div(tf.addN(values), particles) as tf.Scalar);
       const likelihoodTerm = mean(nlls);
-      const klTerm = tf.add(mean(priorTerms), likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting)) as tf.Scalar;
+      const klTerm = tf.addN([
+        mean(priorTerms),
+        likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting),
+        regularizerTerm(this.model),
+      ]) as tf.Scalar;
       const perLayerKL = layers.map((_, l) => mean(kls.map((k) => k[l])));
       const kl = (perLayerKL.length === 0 ? tf.scalar(0) : tf.addN(perLayerKL)) as tf.Scalar;
       return { loss: tf.add(likelihoodTerm, klTerm) as tf.Scalar, likelihoodTerm, klTerm, kl, perLayerKL };

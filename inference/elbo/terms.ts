@@ -26,7 +26,10 @@ export interface ElboTerms {
   readonly loss: tf.Scalar;
   /** The reduced NLL (batch mean or sum, see `reduction`/`countUnit`), mean over particles. */
   readonly likelihoodTerm: tf.Scalar;
-  /** Σ_layers [klWeight·KL + (klWeight − entropyWeight)·H(q)], mean over particles. */
+  /**
+   * Σ_layers [klWeight·KL + (klWeight − entropyWeight)·H(q)], mean over particles, plus the
+   * likelihood's prior term and the layers' tfjs weight-regularizer losses (weight decay).
+   */
   readonly klTerm: tf.Scalar;
   /** Σ_layers KL, unweighted, mean over particles. */
   readonly kl: tf.Scalar;

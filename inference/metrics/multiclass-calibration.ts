@@ -74,7 +74,7 @@ function binPairs(confidence: ArrayLike<number>, outcome: ArrayLike<number>, bin
 }
 
 /** Σ_m (|B_m| / n) · |accuracy(B_m) − confidence(B_m)| over non-empty bins. */
-function calibrationErrorOfBins(bins: readonly ReliabilityBin[]): number {
+export function calibrationErrorOfBins(bins: readonly ReliabilityBin[]): number {
   const total = bins.reduce((sum, bin) => sum + bin.count, 0);
   return bins.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / total) * Math.abs(bin.accuracy - bin.confidence)), 0);
 }

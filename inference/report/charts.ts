@@ -3,6 +3,7 @@
  * values are dropped (JSON cannot hold them and a chart cannot place them).
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { groupReliabilityChart, quantileCalibrationChart } from './group-charts.js';
 import type { Comparison, GradientRatioPoint, ReliabilityPoint, RetentionData, RunReport, TrainingPoint } from './types.js';
 
 /** Width and height of one chart, in CSS pixels. */
@@ -295,6 +296,8 @@ export function reportCharts(report: RunReport): ReportChart[] {
     );
   }
   if (report.retention !== undefined && report.retention.fractions.length > 0) charts.push(retentionChart(report.retention));
+  for (const group of report.groupReliability ?? []) if (group.bins.some((b) => b.count > 0)) charts.push(groupReliabilityChart(group));
+  for (const group of report.groupQuantileCalibration ?? []) if (group.count > 0) charts.push(quantileCalibrationChart(group));
   (report.comparisons ?? []).forEach((comparison, i) => charts.push(comparisonChart(comparison, i)));
   return charts;
 }

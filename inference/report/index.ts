@@ -3,6 +3,8 @@ export type {
   Comparison,
   ComparisonValue,
   GradientRatioPoint,
+  GroupQuantileCalibration,
+  GroupReliability,
   Panel,
   PanelColormap,
   PanelRow,
@@ -29,6 +31,7 @@ export {
   type ReliabilityChartOptions,
   type ReportChart,
 } from './charts.js';
+export { groupReliabilityChart, quantileCalibrationChart } from './group-charts.js';
 export { renderSvg } from './svg.js';
 export { colorBarDataUri, COLOR_BAR_STEPS, encodePanelPng, panelDataUri, panelRange, panelRgba } from './panels.js';
 export { escapeHtml, PANEL_DISPLAY_WIDTH, renderReportHtml } from './html.js';

@@ -34,6 +34,28 @@ export interface GradientRatioPoint {
 /** One bin of a reliability diagram: the metrics' `ReliabilityBin` (edges, voxel count, mean confidence, accuracy). */
 export type ReliabilityPoint = ReliabilityBin;
 
+/** The reliability diagram of one named group of runs (e.g. one method of `study uci`, pooled over its splits). */
+export interface GroupReliability {
+  /** Group name, shown in the title and used (slugged) in the chart id. */
+  readonly name: string;
+  readonly bins: readonly ReliabilityPoint[];
+  /** ECE of these bins, shown in the title. */
+  readonly ece?: number;
+}
+
+/** The quantile-calibration curve (Kuleshov et al. 2018) of one named group of regression runs. */
+export interface GroupQuantileCalibration {
+  readonly name: string;
+  /** Levels p_j in (0, 1), ascending. */
+  readonly levels: readonly number[];
+  /** Observed p̂_j: the fraction of targets below the predictive's p_j-quantile. */
+  readonly observed: readonly number[];
+  /** Test points the fractions are over. */
+  readonly count: number;
+  /** Calibration error (1/m) Σ (p_j − p̂_j)², shown in the title. */
+  readonly error?: number;
+}
+
 /** A retention curve (an `inference/metrics` `RetentionCurve` fits). */
 export interface RetentionData {
   /** Referred fractions, ascending in [0, 1]. */
@@ -113,6 +135,10 @@ export interface RunReport {
   readonly foregroundReliability?: readonly ReliabilityPoint[];
   /** Retention curve of the held-out predictions. */
   readonly retention?: RetentionData;
+  /** One reliability diagram per group (method) of a study, each with its bin counts. */
+  readonly groupReliability?: readonly GroupReliability[];
+  /** One quantile-calibration curve per group (method) of a regression study. */
+  readonly groupQuantileCalibration?: readonly GroupQuantileCalibration[];
   /** Image panels (segmentation). */
   readonly panels?: readonly PanelRow[];
   /** Metrics compared across groups and seeds. */

@@ -34,8 +34,51 @@ test('study uci --quick on iris reports accuracy, log-likelihood and ECE per met
     t.is(row.accuracy.n, 2);
   }
   t.true(existsSync(result.paths.report));
-  const results = JSON.parse(readFileSync(result.paths.results, 'utf8')) as { tables: Array<{ title: string }> };
+  const results = JSON.parse(readFileSync(result.paths.results, 'utf8')) as {
+    tables: Array<{ title: string }>;
+    groupReliability: Array<{ name: string; bins: Array<{ count: number }> }>;
+  };
   t.is(results.tables[0].title, 'Mean ± standard error over splits');
+  // One 15-bin reliability diagram per method, holding every test point of both splits (15 each).
+  t.deepEqual(
+    results.groupReliability.map((g) => [g.name, g.bins.length, g.bins.reduce((s, b) => s + b.count, 0)]),
+    [
+      ['bbb', 15, 30],
+      ['mc-dropout', 15, 30],
+      ['deterministic', 15, 30],
+    ],
+  );
+  const html = readFileSync(result.paths.report, 'utf8');
+  for (const method of ['bbb', 'mc-dropout', 'deterministic']) t.true(html.includes(`id="reliability-${method}"`), method);
+});
+
+test('study uci --dataset digits --quick: the 8×8 digits as a 10-class problem (64 inputs, 180 test images per split)', (t) => {
+  const out = join(scratch, 'digits');
+  const run = runTfjsBnn(['study', 'uci', '--dataset', 'digits', '--quick', '--splits', '1', '--out', out, '--json'], {
+    timeoutMs: 240_000,
+  });
+  t.is(run.status, 0, run.stderr);
+  const result = lastJson(run.stdout) as {
+    dataset: string;
+    task: string;
+    summary: Record<string, Record<string, { mean: number }>>;
+    paths: { results: string };
+  };
+  t.is(result.dataset, 'digits');
+  t.is(result.task, 'classification');
+  t.deepEqual(Object.keys(result.summary), ['bbb', 'mc-dropout', 'deterministic']);
+  // Even 3 epochs of a 64-50-10 network are far above chance (0.1) on the digits.
+  for (const row of Object.values(result.summary)) t.true(row.accuracy.mean > 0.5, JSON.stringify(row.accuracy));
+  const results = JSON.parse(readFileSync(result.paths.results, 'utf8')) as {
+    summary: { rows: number; features: number };
+    groupReliability: Array<{ bins: Array<{ count: number }> }>;
+  };
+  t.deepEqual([results.summary.rows, results.summary.features], [1797, 64]);
+  for (const group of results.groupReliability)
+    t.is(
+      group.bins.reduce((s, b) => s + b.count, 0),
+      180,
+    );
 });
 
 test('study uci --csv runs the regression protocol on a user file; a missing --target is an error', (t) => {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { McDropout, mcDropout, setSamplingMode } from '../../layers/index.js';
+import { GAL_LENGTH_SCALE, McDropout, mcDropout, mcDropoutWeightDecay, setSamplingMode } from '../../layers/index.js';
 import { disposePredictive, disposeRegressionPredictive, predictive, regressionPredictive } from '../../inference/index.js';
 import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { InvalidArgumentError, NoiseSourceError } from '../../src/errors.js';
@@ -67,4 +67,21 @@ test('mcDropout serializes through the tfjs registry and validates its rate', (t
   t.is(copy.samplingMode, 'sample');
   t.throws(() => mcDropout({ rate: 1 }), { instanceOf: InvalidArgumentError, message: /rate/ });
   t.throws(() => mcDropout({ rate: 0.5, samplingMode: 'always' as 'mean' }), { instanceOf: InvalidArgumentError, message: /samplingMode/ });
+});
+
+test('mcDropoutWeightDecay: λ = (1 − p)·l²/(2N) (Gal & Ghahramani 2016); bad arguments are typed errors naming the argument', (t) => {
+  t.is(mcDropoutWeightDecay({ rate: 0.05, lengthScale: GAL_LENGTH_SCALE, datasetSize: 398 }), (0.95 * 1e-4) / 796);
+  t.is(mcDropoutWeightDecay({ rate: 0.5, lengthScale: 2, datasetSize: 1 }), 1);
+  t.throws(() => mcDropoutWeightDecay({ rate: 1, lengthScale: 1, datasetSize: 10 }), {
+    instanceOf: InvalidArgumentError,
+    message: /'rate'/,
+  });
+  t.throws(() => mcDropoutWeightDecay({ rate: 0.1, lengthScale: 0, datasetSize: 10 }), {
+    instanceOf: InvalidArgumentError,
+    message: /'lengthScale'/,
+  });
+  t.throws(() => mcDropoutWeightDecay({ rate: 0.1, lengthScale: 1, datasetSize: 2.5 }), {
+    instanceOf: InvalidArgumentError,
+    message: /'datasetSize'/,
+  });
 });

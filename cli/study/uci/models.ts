@@ -1,13 +1,21 @@
 /** The three networks of `study uci`: Bayes by Backprop, MC dropout and the deterministic MLP, one hidden layer each. */
 import * as tf from '@tensorflow/tfjs';
-import { denseVariational, mcDropout } from '../../../layers/index.js';
+import { denseVariational, mcDropout, mcDropoutWeightDecay } from '../../../layers/index.js';
 import { UCI_PROTOCOL, type BbbRecipe, type DropoutRecipe, type UciMethod, UCI_RECIPES } from './recipe.js';
 
 /**
  * The network of `method` for `features` inputs and `outputs` outputs (1 for regression, K logits
- * for classification). Layer names are fixed (they key the noise streams).
+ * for classification), trained on `datasetSize` examples (it sets MC dropout's weight decay).
+ * Layer names are fixed (they key the noise streams). MC dropout follows Gal's UCI code: dropout
+ * on the inputs and on the hidden layer, L2 decay λ = (1 − p)·l²/(2N) on both kernels.
  */
-export function buildUciModel(method: UciMethod, features: number, outputs: number, recipes = UCI_RECIPES): tf.Sequential {
+export function buildUciModel(
+  method: UciMethod,
+  features: number,
+  outputs: number,
+  datasetSize: number,
+  recipes = UCI_RECIPES,
+): tf.Sequential {
   const hidden = UCI_PROTOCOL.hiddenUnits;
   if (method === 'bbb') {
     const r: BbbRecipe = recipes.bbb;
@@ -25,11 +33,13 @@ export function buildUciModel(method: UciMethod, features: number, outputs: numb
   }
   if (method === 'mc-dropout') {
     const r: DropoutRecipe = recipes['mc-dropout'];
+    const l2 = mcDropoutWeightDecay({ rate: r.rate, lengthScale: r.lengthScale, datasetSize });
     return tf.sequential({
       layers: [
-        tf.layers.dense({ units: hidden, activation: 'relu', inputShape: [features], name: 'hidden' }),
+        mcDropout({ rate: r.rate, inputShape: [features], name: 'input_dropout' }),
+        tf.layers.dense({ units: hidden, activation: 'relu', name: 'hidden', kernelRegularizer: tf.regularizers.l2({ l2 }) }),
         mcDropout({ rate: r.rate, name: 'dropout' }),
-        tf.layers.dense({ units: outputs, name: 'output' }),
+        tf.layers.dense({ units: outputs, name: 'output', kernelRegularizer: tf.regularizers.l2({ l2 }) }),
       ],
     });
   }

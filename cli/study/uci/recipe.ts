@@ -3,7 +3,7 @@
  * Ghahramani (2016) (20 random 90/10 splits, training-statistics standardisation, one hidden layer
  * of 50 units) and the per-method recipe. The BBB recipe is the one `docs/recipes.md` measures.
  */
-import type { Estimator } from '../../../layers/index.js';
+import { GAL_LENGTH_SCALE, type Estimator } from '../../../layers/index.js';
 
 /** The three methods compared. */
 export type UciMethod = 'bbb' | 'mc-dropout' | 'deterministic';
@@ -51,7 +51,10 @@ export interface BbbRecipe extends UciMethodRecipe {
 
 /** MC dropout settings (Gal & Ghahramani 2016 use p = 0.05 on UCI). */
 export interface DropoutRecipe extends UciMethodRecipe {
+  /** Drop probability, on the inputs and on the hidden layer (as in Gal's UCI code). */
   readonly rate: number;
+  /** Prior length-scale l of the weight decay λ = (1 − rate)·l²/(2N) (`mcDropoutWeightDecay`). */
+  readonly lengthScale: number;
 }
 
 /** The recipes: what `study uci` runs by default. `--quick` shrinks epochs and splits only. */
@@ -68,7 +71,7 @@ export const UCI_RECIPES: { readonly bbb: BbbRecipe; readonly 'mc-dropout': Drop
     warmupEpochs: 20,
     particles: 1,
   },
-  'mc-dropout': { epochs: 100, batchSize: 32, learningRate: 0.01, initialNoiseScale: 0.5, rate: 0.05 },
+  'mc-dropout': { epochs: 100, batchSize: 32, learningRate: 0.01, initialNoiseScale: 0.5, rate: 0.05, lengthScale: GAL_LENGTH_SCALE },
   deterministic: { epochs: 100, batchSize: 32, learningRate: 0.01, initialNoiseScale: 0.5 },
 };
 

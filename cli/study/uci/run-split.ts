@@ -9,8 +9,10 @@ import {
   multiclassBrierScore,
   multiclassExpectedCalibrationError,
   multiclassNegativeLogLikelihood,
-  quantileCalibrationError,
   classwiseExpectedCalibrationError,
+  multiclassReliabilityBins,
+  quantileCalibration,
+  type ReliabilityBin,
 } from '../../../inference/metrics/index.js';
 import type { TabularSplit, TabularTask } from '../../../src/data/tabular/index.js';
 import { buildUciModel } from './models.js';
@@ -21,6 +23,22 @@ const EVALUATION_STEP = 1_000_000_000;
 
 /** What one run measured (plain numbers; regression metrics in the original target units). */
 export type UciMetrics = Record<string, number>;
+
+/** The quantile-calibration curve of one regression run (Kuleshov et al. 2018) over its test points. */
+interface UciQuantileCurve {
+  readonly levels: readonly number[];
+  readonly observed: readonly number[];
+  readonly count: number;
+}
+
+/** One run's metrics and the calibration data its report draws. */
+export interface UciSplitResult {
+  readonly metrics: UciMetrics;
+  /** Classification: the top-label reliability bins (15 equal-width) of the test predictions. */
+  readonly reliability?: readonly ReliabilityBin[];
+  /** Regression: the quantile-calibration curve of the test predictions. */
+  readonly quantileCalibration?: UciQuantileCurve;
+}
 
 /** Settings of one run. */
 export interface UciRunSettings {
@@ -45,13 +63,14 @@ function klWeightingFor(settings: UciRunSettings, recipes: typeof UCI_RECIPES): 
 /**
  * Trains `settings.method` on `split` and returns its test metrics: regression — `rmse`, `testLL`
  * (mean log-likelihood per point, original units), `coverage90`, `quantileCalibration`, `noiseScale`;
- * classification — `accuracy`, `testLL`, `ece`, `classwiseEce`, `brier`. Plus `trainSeconds`.
+ * classification — `accuracy`, `testLL`, `ece`, `classwiseEce`, `brier`. Plus `trainSeconds`, and
+ * the reliability bins (classification) or the quantile-calibration curve (regression).
  */
-export async function runUciSplit(split: TabularSplit, settings: UciRunSettings): Promise<UciMetrics> {
+export async function runUciSplit(split: TabularSplit, settings: UciRunSettings): Promise<UciSplitResult> {
   const recipes = settings.recipes ?? UCI_RECIPES;
   const recipe = recipes[settings.method];
   const regression = settings.task === 'regression';
-  const model = buildUciModel(settings.method, split.features, regression ? 1 : settings.classes, recipes);
+  const model = buildUciModel(settings.method, split.features, regression ? 1 : settings.classes, split.trainRows, recipes);
   const likelihood = regression ? gaussian({ scale: 'learned', initialScale: recipe.initialNoiseScale }) : categorical();
   const x = tf.tensor2d(split.trainX, [split.trainRows, split.features]);
   const y = regression ? tf.tensor2d(split.trainY, [split.trainRows, 1]) : tf.tensor1d(split.trainY, 'int32');
@@ -97,13 +116,17 @@ export async function runUciSplit(split: TabularSplit, settings: UciRunSettings)
         const scores = result.scores;
         if (scores === undefined) throw new TypeError('study uci: the predictive returned no scores.');
         const rmse = tf.tidy(() => tf.sqrt(tf.mean(tf.squaredDifference(result.mean, targets))).dataSync()[0]) * split.targetScale;
+        const curve = quantileCalibration(scores.pit);
         return {
-          rmse,
-          testLL: scores.meanLogLikelihood - Math.log(split.targetScale),
-          coverage90: scores.coverage[String(UCI_PROTOCOL.coverageLevel)],
-          quantileCalibration: quantileCalibrationError(scores.pit),
-          noiseScale: noiseScale * split.targetScale,
-          trainSeconds,
+          metrics: {
+            rmse,
+            testLL: scores.meanLogLikelihood - Math.log(split.targetScale),
+            coverage90: scores.coverage[String(UCI_PROTOCOL.coverageLevel)],
+            quantileCalibration: curve.error,
+            noiseScale: noiseScale * split.targetScale,
+            trainSeconds,
+          },
+          quantileCalibration: { levels: curve.levels, observed: curve.observed, count: split.testRows },
         };
       } finally {
         disposeRegressionPredictive(result);
@@ -122,8 +145,9 @@ export async function runUciSplit(split: TabularSplit, settings: UciRunSettings)
         brier: multiclassBrierScore(probabilities, labels),
         trainSeconds,
       };
+      const reliability = multiclassReliabilityBins(probabilities, labels);
       probabilities.dispose();
-      return metrics;
+      return { metrics, reliability };
     } finally {
       disposePredictive(result);
     }

@@ -1,6 +1,6 @@
 /** The loop of `study uci` (every split × method) and its summary: mean ± standard error over splits. */
 import { splitTabular, type TabularData } from '../../../src/data/tabular/index.js';
-import { runUciSplit, type UciMetrics } from './run-split.js';
+import { runUciSplit, type UciMetrics, type UciSplitResult } from './run-split.js';
 import { UCI_METHODS, UCI_PROTOCOL, UCI_RECIPES, uciRecipes, type UciMethod } from './recipe.js';
 
 /** What to run. */
@@ -22,6 +22,10 @@ export interface UciRun {
   readonly method: UciMethod;
   readonly split: number;
   readonly metrics: UciMetrics;
+  /** Classification: reliability bins of the test predictions. */
+  readonly reliability?: UciSplitResult['reliability'];
+  /** Regression: quantile-calibration curve of the test predictions. */
+  readonly quantileCalibration?: UciSplitResult['quantileCalibration'];
 }
 
 /** Mean and standard error (sample standard deviation / √n) of one metric for one method. */
@@ -61,7 +65,7 @@ export async function runUciStudy(plan: UciPlan): Promise<{ runs: UciRun[]; inte
     const data = splitTabular(plan.data, split, { seed: plan.seed, testFraction: UCI_PROTOCOL.testFraction });
     for (const method of methods) {
       if (plan.signal?.aborted === true) return { runs, interrupted: true };
-      const metrics = await runUciSplit(data, {
+      const result = await runUciSplit(data, {
         method,
         task: plan.data.task,
         classes,
@@ -71,9 +75,9 @@ export async function runUciStudy(plan: UciPlan): Promise<{ runs: UciRun[]; inte
         recipes: plan.recipes ?? uciRecipes(plan.data.task),
         ...(plan.signal === undefined ? {} : { signal: plan.signal }),
       });
-      runs.push({ method, split, metrics });
+      runs.push({ method, split, ...result });
       plan.log?.(
-        `split ${split + 1}/${plan.splits} ${method}: ${Object.entries(metrics)
+        `split ${split + 1}/${plan.splits} ${method}: ${Object.entries(result.metrics)
           .map(([k, v]) => `${k} ${v.toFixed(4)}`)
           .join(', ')}`,
       );
