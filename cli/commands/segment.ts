@@ -19,7 +19,7 @@ import { padToMultiple } from '../../src/tensor/pad-to-multiple.js';
 import { writeNifti } from '../../src/io/nifti-file.js';
 import { writeUncertaintyPanel } from '../../src/io/png-file.js';
 import { INTERRUPTED_EXIT_CODE, InterruptedError, throwIfInterrupted, yieldToEvents } from '../interrupt.js';
-import { SEGMENT_SIZE_MULTIPLE } from '../command-options.js';
+import { SEGMENT_DEFAULTS, SEGMENT_SIZE_MULTIPLE } from '../command-options.js';
 import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
 import { lossFor, parsePrior } from '../segment/choices.js';
@@ -62,7 +62,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
   if (options.string('dims') === '3' || options.optionalList('mask') !== undefined) return runVolumeSegment(options, context);
   const where = 'tfjs-bnn segment';
   const started = performance.now();
-  const epochs = options.number('epochs');
+  const epochs = options.has('epochs') ? options.number('epochs') : SEGMENT_DEFAULTS.epochs;
   const seed = options.number('seed');
   // Names are resolved before any work so that a typo fails at once, in one line.
   const prior = parsePrior(options.string('prior'), where);
@@ -74,7 +74,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
   await initBackend();
   const data = await loadSegmentationData(choice);
   let model: tf.LayersModel | null = null;
-  const optimizer = tf.train.adam(options.number('learningRate'));
+  const optimizer = tf.train.adam(options.has('learningRate') ? options.number('learningRate') : SEGMENT_DEFAULTS.learningRate);
   let trainPadded: tf.Tensor[] = [];
   try {
     // Slices of any size: padded to the U-Net's multiple for training and prediction, maps cropped back.
@@ -98,7 +98,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
       { x: trainX.padded, y: trainY.padded },
       {
         elbo: {
-          likelihood: lossFor(options.string('loss'), data.positiveFraction),
+          likelihood: lossFor(options.optionalString('loss') ?? SEGMENT_DEFAULTS.loss, data.positiveFraction),
           klWeighting: weighting.weighting,
           reduction: weighting.reduction,
           countUnit: 'images',

@@ -22,6 +22,7 @@ import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe
 import { INTERRUPTED_EXIT_CODE } from '../interrupt.js';
 import type { RunContext } from '../run-context.js';
 import type { ResolvedOptions } from '../resolve.js';
+import { VOLUME_SEGMENT_DEFAULTS } from '../command-options.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { lossFor, parsePrior } from './choices.js';
 import { RUN_FOLDERS, segmentRunFolder } from './run-folder.js';
@@ -67,7 +68,7 @@ function volumeChoice(options: ResolvedOptions, where: string): VolumeChoice {
 export async function runVolumeSegment(options: ResolvedOptions, context: RunContext): Promise<number> {
   const where = 'tfjs-bnn segment';
   const started = performance.now();
-  const epochs = options.number('epochs');
+  const epochs = options.has('epochs') ? options.number('epochs') : VOLUME_SEGMENT_DEFAULTS.epochs;
   const seed = options.number('seed');
   const prior = parsePrior(options.string('prior'), where);
   const weighting = resolveWeighting(options.string('klWeighting'), epochs, where, '--kl-weighting');
@@ -127,11 +128,11 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
     prior,
     posteriorInit: { seed, rawScaleInit: PHANTOM_SEGMENTATION_RECIPE.rawScaleInit },
   });
-  const optimizer = tf.train.adam(options.number('learningRate'));
+  const optimizer = tf.train.adam(options.has('learningRate') ? options.number('learningRate') : VOLUME_SEGMENT_DEFAULTS.learningRate);
   try {
     const history = await fit(model, sampler.dataset(batchesPerEpoch, checkpoint?.epoch ?? 0), {
       elbo: {
-        likelihood: lossFor(options.string('loss'), patchPositiveFraction),
+        likelihood: lossFor(options.optionalString('loss') ?? VOLUME_SEGMENT_DEFAULTS.loss, patchPositiveFraction),
         klWeighting: weighting.weighting,
         reduction: weighting.reduction,
         countUnit: 'images',
