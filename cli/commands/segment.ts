@@ -26,7 +26,7 @@ import { lossFor, parsePrior } from '../segment/choices.js';
 import { loadSegmentationData, type DataChoice } from '../segment/data.js';
 import { evaluateSegmentation } from '../segment/evaluate.js';
 import { mutualInformationMax, panelRows, panelSlices, sliceOf, MUTUAL_INFORMATION_SCALE_NOTE } from '../segment/panel-rows.js';
-import { RUN_FOLDERS, segmentRunFolder } from '../segment/run-folder.js';
+import { RUN_FOLDERS, segmentFitSettings, segmentRunFolder } from '../segment/run-folder.js';
 import { runVolumeSegment } from '../segment/volume-run.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
@@ -107,13 +107,7 @@ export async function runSegment(options: ResolvedOptions, context: RunContext):
         epochs,
         batchSize: options.number('batchSize'),
         seed,
-        clip: { globalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm },
-        progress: { mode: 'auto', stream: context.output.json ? process.stderr : process.stdout },
-        checkpoint: {
-          dir: join(outDir, RUN_FOLDERS.checkpoint),
-          ...(resumeFrom === undefined ? {} : { resumeFrom, force: options.boolean('force') }),
-        },
-        signal: context.signal,
+        ...segmentFitSettings(options, context, outDir, resumeFrom),
       },
     );
     const trainSeconds = (performance.now() - started) / 1000;

@@ -8,6 +8,9 @@ import { CHECKPOINT_FILE } from '../../inference/trainer/checkpoint.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { defaultRunFolder } from '../common-options.js';
 import type { ResolvedOptions } from '../resolve.js';
+import type { RunContext } from '../run-context.js';
+import { PHANTOM_SEGMENTATION_RECIPE } from '../../inference/segmentation/recipe.js';
+import type { FitOptions } from '../../inference/trainer/options.js';
 
 /** Sub-folders of the run folder; `model` holds model.json + weights.bin (`saveModel`), which `predict` and the browser viewer load. */
 export const RUN_FOLDERS = { checkpoint: 'checkpoint', maps: 'maps', panels: 'panels', model: 'model' } as const;
@@ -39,4 +42,26 @@ export function segmentRunFolder(options: ResolvedOptions, where: string): { rea
     );
   }
   return { outDir: resume, resumeFrom: join(resume, RUN_FOLDERS.checkpoint) };
+}
+
+/**
+ * The `fit` options every `segment` run shares (2D and `--dims 3`): the recipe's gradient clipping,
+ * progress on stdout (stderr with `--json`, whose stdout is the result), checkpoints in the run
+ * folder (continuing from `resumeFrom` with `--resume`, `--force` passed on), and Ctrl-C.
+ */
+export function segmentFitSettings(
+  options: ResolvedOptions,
+  context: RunContext,
+  outDir: string,
+  resumeFrom: string | undefined,
+): Pick<FitOptions<unknown>, 'clip' | 'progress' | 'checkpoint' | 'signal'> {
+  return {
+    clip: { globalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm },
+    progress: { mode: 'auto', stream: context.output.json ? process.stderr : process.stdout },
+    checkpoint: {
+      dir: join(outDir, RUN_FOLDERS.checkpoint),
+      ...(resumeFrom === undefined ? {} : { resumeFrom, force: options.boolean('force') }),
+    },
+    signal: context.signal,
+  };
 }

@@ -25,7 +25,7 @@ import type { ResolvedOptions } from '../resolve.js';
 import { VOLUME_SEGMENT_DEFAULTS } from '../command-options.js';
 import { resolveWeighting } from '../study/weightings.js';
 import { lossFor, parsePrior } from './choices.js';
-import { RUN_FOLDERS, segmentRunFolder } from './run-folder.js';
+import { RUN_FOLDERS, segmentFitSettings, segmentRunFolder } from './run-folder.js';
 import { loadVolumeData, type VolumeChoice } from './volume-data.js';
 import { evaluateVolumes } from './volume-evaluate.js';
 import { lesionTables, orthogonalRows } from './volume-report.js';
@@ -144,13 +144,7 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       datasetSize: Math.max(1, Math.round((data.train.length * voxels) / side ** 3)),
       batchesPerEpoch,
       seed,
-      clip: { globalNorm: PHANTOM_SEGMENTATION_RECIPE.clipGlobalNorm },
-      progress: { mode: 'auto', stream: context.output.json ? process.stderr : process.stdout },
-      checkpoint: {
-        dir: join(outDir, RUN_FOLDERS.checkpoint),
-        ...(resumeFrom === undefined ? {} : { resumeFrom, force: options.boolean('force') }),
-      },
-      signal: context.signal,
+      ...segmentFitSettings(options, context, outDir, resumeFrom),
     });
     const trainSeconds = (performance.now() - started) / 1000;
     const interrupted = history.stopReason === 'aborted';
