@@ -41,14 +41,13 @@ function likelihoodPriorTerm(
 }
 
 /**
- * The sum of the tfjs weight-regularizer losses of `model` (`kernelRegularizer`, `biasRegularizer` of
- * its layers, as `model.fit` adds them): e.g. the L2 weight decay of MC dropout (Gal & Ghahramani
+ * The tfjs weight-regularizer losses of `model` (`kernelRegularizer`, `biasRegularizer` of its
+ * layers, as `model.fit` adds them): e.g. the L2 weight decay of MC dropout (Gal & Ghahramani
  * 2016). Each is already scaled by its own coefficient, so it is added as is (not KL-weighted), once
- * per step (the weights do not depend on the particle). 0 when no layer has a regularizer.
+ * per step (the weights do not depend on the particle). Empty when no layer has a regularizer.
  */
-function regularizerTerm(model: ModelOrLayer): tf.Scalar {
-  const losses = model.calculateLosses();
-  return (losses.length === 0 ? tf.scalar(0) : tf.addN(losses)) as tf.Scalar;
+function regularizerLosses(model: ModelOrLayer): tf.Scalar[] {
+  return model.calculateLosses() as tf.Scalar[];
 }
 
 /** Which differentiable scalar `Elbo.term` returns. */
@@ -163,10 +162,11 @@ export class Elbo {
       const mean = (values: tf.Scalar[]): tf.Scalar =>
         values.length === 1 ? values[0] : (tf.div(tf.addN(values), particles) as tf.Scalar);
       const likelihoodTerm = mean(nlls);
+      // Without weight regularizers (every Bayes-by-Backprop model) no zero term is added: one kernel fewer per step.
       const klTerm = tf.addN([
         mean(priorTerms),
         likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting),
-        regularizerTerm(this.model),
+        ...regularizerLosses(this.model),
       ]) as tf.Scalar;
       const perLayerKL = layers.map((_, l) => mean(kls.map((k) => k[l])));
       const kl = (perLayerKL.length === 0 ? tf.scalar(0) : tf.addN(perLayerKL)) as tf.Scalar;
