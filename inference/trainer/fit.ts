@@ -50,7 +50,9 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
     }
     return await finishRun(run);
   } finally {
-    // A `tf.train.adam` run as MultiTensorAdam gets its state back, also when training throws.
+    // The optimizer is the caller's: it gets back the rate it came with (lrScaling changes it per
+    // step) and, for a `tf.train.adam` run as MultiTensorAdam, its state — also when training throws.
+    if (run.options.lrScaling !== undefined) setLearningRateOf(run.options.optimizer, run.baseLearningRate);
     await run.optimizer.handBack();
   }
 }
@@ -68,7 +70,5 @@ async function finishRun(run: Run): Promise<TrainingHistory> {
       : `training stopped (${control.stopReason ?? 'aborted'}) at step ${position.step}, epoch ${position.epoch}`,
   );
   for (const callbacks of options.callbacks) await callbacks.onTrainEnd?.(history, control);
-  // The optimizer is the caller's: hand it back with the rate it came with.
-  if (options.lrScaling !== undefined) setLearningRateOf(options.optimizer, run.baseLearningRate);
   return history;
 }

@@ -147,6 +147,36 @@ test('the warm-up ramps linearly from the base rate to k× over warmupEpochs, an
   tf.dispose([data.x, data.y]);
 });
 
+test('fit hands the optimizer back at its base rate also when a callback throws mid-training with lrScaling on', async (t) => {
+  const model = freshModel();
+  const data = lineData();
+  const optimizer = tf.train.sgd(0.001);
+  let updates = 0;
+  await t.throwsAsync(
+    fit(model, data, {
+      elbo: perExampleElbo(model),
+      optimizer,
+      epochs: 2,
+      batchSize: 4,
+      seed: 1,
+      progress: 'silent',
+      lrScaling: { rule: 'linear', baseBatch: 2, warmupEpochs: 0 },
+      callbacks: {
+        onBatchEnd: () => {
+          updates++;
+          t.is((optimizer as unknown as { learningRate: number }).learningRate, 0.002, 'scaled while training');
+          if (updates === 2) throw new Error('callback failed');
+        },
+      },
+    }),
+    { message: 'callback failed' },
+  );
+  t.is((optimizer as unknown as { learningRate: number }).learningRate, 0.001);
+  model.dispose();
+  optimizer.dispose();
+  tf.dispose([data.x, data.y]);
+});
+
 test('accumulation leaks no tensor over two epochs', async (t) => {
   await train({ batchSize: 4, accumulateSteps: 3 });
   await expectNoLeak(
