@@ -27,7 +27,7 @@ import { resolveWeighting } from '../study/weightings.js';
 import { lossFor, parsePrior } from './choices.js';
 import { RUN_FOLDERS, segmentFitSettings, segmentRunFolder } from './run-folder.js';
 import { loadVolumeData, type VolumeChoice } from './volume-data.js';
-import { evaluateVolumes } from './volume-evaluate.js';
+import { evaluateVolumes, isConfidentMiss } from './volume-evaluate.js';
 import { lesionTables, orthogonalRows } from './volume-report.js';
 
 /** The 3D U-Net of `segment --dims 3`: pools twice, so patches are multiples of 4. */
@@ -207,15 +207,13 @@ export async function runVolumeSegment(options: ResolvedOptions, context: RunCon
       dims: 3,
       status: report.status,
       ...metrics,
-      confidentMissList: evaluation.lesions.missed
-        .filter((m) => m.probability.max < 0.1)
-        .map((m) => ({
-          volume: data.heldOut[m.example]?.name,
-          centroid: m.centroid,
-          voxels: m.voxels,
-          maxProbability: m.probability.max,
-          meanMutualInformation: m.uncertainty.mutualInformation.mean,
-        })),
+      confidentMissList: evaluation.lesions.missed.filter(isConfidentMiss).map((m) => ({
+        volume: data.heldOut[m.example]?.name,
+        centroid: m.centroid,
+        voxels: m.voxels,
+        maxProbability: m.probability.max,
+        meanMutualInformation: m.uncertainty.mutualInformation.mean,
+      })),
       wallTimeSeconds,
       trainSeconds,
       epochsCompleted: history.epochs.length,
