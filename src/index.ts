@@ -70,6 +70,13 @@ export {
   uninstallFastCpuKernels,
   withOriginalCpuKernels,
 } from './backend/cpu-kernels/install.js';
+export {
+  NATIVE_KERNELS_ENV_VAR,
+  installNativeKernels,
+  nativeKernelsInstalled,
+  nativeKernelsRequested,
+  uninstallNativeKernels,
+} from './backend/native-kernels/install.js';
 export { loadWasmBackend, wasmBackendInfo, type WasmBackendInfo, type WasmPaths } from './backend/wasm-backend.js';
 export { WASM_KERNEL_NAMES, type WasmKernelsInfo } from './backend/wasm-kernels/install.js';
 

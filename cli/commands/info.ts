@@ -55,6 +55,11 @@ function formatInfo(info: InfoResult): string[] {
       `fast cpu kernels: ${info.backend.fastCpuKernels ? 'on (conv 2D/3D and matmul; TFJS_BNN_FAST_CPU_KERNELS=0 turns them off)' : 'off'}`,
     );
   }
+  if (info.backend.name === 'tensorflow') {
+    lines.push(
+      `native fast paths: ${info.backend.nativeKernels ? 'on (lean Step, one-op relu gradient; TFJS_BNN_NATIVE_KERNELS=0 turns them off)' : 'off'}`,
+    );
+  }
   if (info.backend.wasm !== null) {
     lines.push(`wasm binary: ${info.backend.wasm.binary} (${info.backend.wasm.reason})`);
   } else if (info.backend.wasmError !== null) {

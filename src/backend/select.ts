@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { fastCpuKernelsRequested, installFastCpuKernels } from './cpu-kernels/index.js';
 import { registerConv3dTransposeGradient } from './conv3d-transpose-gradient.js';
+import { installNativeKernels, nativeKernelsRequested } from './native-kernels/index.js';
 import { quietNativeLogs } from './native-logging.js';
 import { loadWasmBackend, type WasmBackendInfo } from './wasm-backend.js';
 import { wasmBinaryPathsForNode } from './wasm-node-paths.js';
@@ -40,6 +41,12 @@ export interface BackendInfo {
    * (backend `cpu` and `TFJS_BNN_FAST_CPU_KERNELS` not `0`; see `src/backend/cpu-kernels/`).
    */
   readonly fastCpuKernels: boolean;
+  /**
+   * True when tfjs-bnn's fast paths for the native backend are installed: a lean `Step` kernel and
+   * a one-op `relu` gradient (backend `tensorflow` and `TFJS_BNN_NATIVE_KERNELS` not `0`;
+   * see `src/backend/native-kernels/`).
+   */
+  readonly nativeKernels: boolean;
   /** Which tfjs-backend-wasm binary runs and why, when the backend is `wasm`; else `null`. */
   readonly wasm: WasmBackendInfo | null;
   /** Why the wasm backend was not used when it was tried and failed (first line), else `null`. */
@@ -89,6 +96,7 @@ export async function initBackend(): Promise<BackendInfo> {
     );
   }
   const fastKernelsWanted = fastCpuKernelsRequested();
+  const nativeKernelsWanted = nativeKernelsRequested();
   let native: { pkg: string | null; errors: Record<string, string> } = { pkg: null, errors: {} };
   if (requested === null || requested === 'tensorflow') native = await tryNative();
   let wasm: WasmBackendInfo | null = null;
@@ -126,6 +134,8 @@ export async function initBackend(): Promise<BackendInfo> {
   const name = tf.getBackend();
   // tfjs-backend-cpu's conv kernels are naive loops (a conv filter gradient: ~15 s where im2col + blocked matmul takes < 1 s).
   const fastCpuKernels = name === 'cpu' && fastKernelsWanted && installFastCpuKernels().length > 0;
+  // tfjs-node's Step builds two full-size tensors in JavaScript per call; every relu gradient paid it.
+  const nativeKernels = name === 'tensorflow' && nativeKernelsWanted && installNativeKernels().length > 0;
   registerConv3dTransposeGradient();
   for (const hook of setupHooks) hook(name);
   current = {
@@ -136,6 +146,7 @@ export async function initBackend(): Promise<BackendInfo> {
     nativeErrors: native.errors,
     versions: { ...tf.version },
     fastCpuKernels,
+    nativeKernels,
     wasm,
     wasmError,
   };

@@ -9,33 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-
-/** The attribute of a TensorFlow eager op as the tfjs-node binding takes it. */
-interface OpAttr {
-  readonly name: string;
-  readonly type: number;
-  readonly value: number;
-}
-
-/** The part of tfjs-node's `NodeJSKernelBackend` used here. */
-interface NativeBackend {
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.Tensor[]): tf.Tensor;
-  readonly binding: { readonly TF_ATTR_TYPE: number; readonly TF_FLOAT: number; readonly TF_INT32: number };
-}
-
-/** The native backend when it is active and exposes the binding, else null. */
-function nativeBackend(): NativeBackend | null {
-  if (tf.getBackend() !== 'tensorflow') return null;
-  const backend = tf.backend() as unknown as Partial<NativeBackend>;
-  const binding = backend.binding;
-  if (typeof backend.executeSingleOutput !== 'function' || binding === undefined) return null;
-  if (typeof binding.TF_ATTR_TYPE !== 'number' || typeof binding.TF_FLOAT !== 'number' || typeof binding.TF_INT32 !== 'number') return null;
-  return backend as NativeBackend;
-}
+import { activeNativeBackend, type OpAttr } from '../backend/native-kernels/native-backend.js';
 
 /** Whether `statelessNormal` can run now: the active backend is tfjs-node's `tensorflow`. */
 export function nativeNormalAvailable(): boolean {
-  return nativeBackend() !== null;
+  return activeNativeBackend() !== null;
 }
 
 /**
@@ -55,7 +33,7 @@ export function statelessSeed(key: string, draw: number): [number, number] {
  * @throws Error when the native backend is not active (check `nativeNormalAvailable()` first).
  */
 export function statelessNormal(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
-  const backend = nativeBackend();
+  const backend = activeNativeBackend();
   if (backend === null)
     throw new Error(`statelessNormal: needs the 'tensorflow' backend (tfjs-node); the active backend is '${tf.getBackend()}'.`);
   const { TF_ATTR_TYPE, TF_FLOAT, TF_INT32 } = backend.binding;

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../errors.js';
+import { environment, switchOn } from '../switch-env.js';
 import {
   fastConv2D,
   fastConv2DBackpropFilter,
@@ -19,11 +20,6 @@ import {
 } from './conv-kernels.js';
 import { fastBatchMatMul, fastFusedMatMul } from './matmul-kernels.js';
 import { fastMaxPoolGrad, fastSplitV } from './layout-kernels.js';
-
-/** `process.env` in Node, an empty record where there is no process (browsers). */
-function environment(): Readonly<Record<string, string | undefined>> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-}
 
 /** Environment variable: `0` (or `false`, `off`) keeps tfjs's own cpu kernels; unset or `1` installs the fast ones. */
 export const FAST_CPU_KERNELS_ENV_VAR = 'TFJS_BNN_FAST_CPU_KERNELS';
@@ -112,22 +108,10 @@ export function withOriginalCpuKernels<T>(fn: () => T): T {
   }
 }
 
-const ON = ['', '1', 'true', 'on', 'yes'];
-const OFF = ['0', 'false', 'off', 'no'];
-
 /**
  * Whether `TFJS_BNN_FAST_CPU_KERNELS` asks for the fast kernels (unset, `1`, `true`, `on`: yes; `0`, `false`, `off`: no).
  * Throws `InvalidArgumentError` for any other value.
  */
 export function fastCpuKernelsRequested(env: Readonly<Record<string, string | undefined>> = environment()): boolean {
-  const raw = env[FAST_CPU_KERNELS_ENV_VAR];
-  const value = (raw ?? '').trim().toLowerCase();
-  if (ON.includes(value)) return true;
-  if (OFF.includes(value)) return false;
-  throw new InvalidArgumentError(
-    'initBackend',
-    FAST_CPU_KERNELS_ENV_VAR,
-    raw,
-    "'1' (default: fast cpu kernels) or '0' (tfjs's own cpu kernels)",
-  );
+  return switchOn(env, FAST_CPU_KERNELS_ENV_VAR, 'initBackend', "'1' (default: fast cpu kernels) or '0' (tfjs's own cpu kernels)");
 }
