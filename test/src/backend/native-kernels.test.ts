@@ -125,6 +125,7 @@ test('install is idempotent and uninstall restores tfjs´s kernel and gradient o
   const first = installNativeKernels();
   t.deepEqual(installNativeKernels(), first);
   t.true(first.includes('Relu gradient'));
+  if (onNative()) t.deepEqual([...first].sort(), ['MaxPool3D', 'MaxPool3DGrad', 'Relu gradient', 'Step']);
   t.not(tf.getGradient('Relu'), gradient);
   uninstallNativeKernels();
   uninstallNativeKernels();
@@ -133,4 +134,104 @@ test('install is idempotent and uninstall restores tfjs´s kernel and gradient o
   t.is(tf.getKernel('TfjsBnnReluGrad', 'tensorflow') as unknown, undefined);
   t.is(tf.getGradient('TfjsBnnReluGrad') as unknown, undefined);
   if (wasInstalled) installNativeKernels();
+});
+
+/** ∂/∂x Σ upstream · maxPool3d(x) with windows `filter`, strides `stride`. */
+function maxPool3dGradient(x: tf.Tensor5D, upstream: tf.Tensor, filter: number, stride: number, pad: 'valid' | 'same'): tf.Tensor {
+  return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool3d(input as tf.Tensor5D, filter, stride, pad), upstream)))(x);
+}
+
+test('the max-pool 3D gradient routes each window´s dy to its maxima: to all of them on tensorflow, as TensorFlow´s kernel does', async (t) => {
+  await initBackend();
+  // Integer values in [0, 4): most 2×2×2 windows hold ties.
+  const x = tf.tidy(() => tf.floor(tf.randomUniform([2, 4, 6, 8, 3], 0, 4, 'float32', 11))) as tf.Tensor5D;
+  const upstream = tf.randomNormal([2, 2, 3, 4, 3], 0, 1, 'float32', 12);
+  const allMaxima: number[] = [];
+  const windowOf: number[] = [];
+  const xs = Array.from(x.dataSync());
+  const pooled = take(tf.maxPool3d(x, 2, 2, 'valid'));
+  const dy = Array.from(upstream.dataSync());
+  // Reference by loops: element (b, d, h, w, c) gets dy of its window when it equals the window's maximum.
+  for (let b = 0; b < 2; b++)
+    for (let d = 0; d < 4; d++)
+      for (let h = 0; h < 6; h++)
+        for (let w = 0; w < 8; w++)
+          for (let c = 0; c < 3; c++) {
+            const input = xs[(((b * 4 + d) * 6 + h) * 8 + w) * 3 + c];
+            const window = (((b * 2 + (d >> 1)) * 3 + (h >> 1)) * 4 + (w >> 1)) * 3 + c;
+            allMaxima.push(input === pooled[window] ? dy[window] : 0);
+            windowOf.push(window);
+          }
+  t.true(allMaxima.filter((v) => v !== 0).length > pooled.length, 'the data has ties');
+  for (const pad of ['valid', 'same'] as const) {
+    const gradient = await expectNoLeak(t, () => unsigned(take(maxPool3dGradient(x, upstream, 2, 2, pad))), pad);
+    if (onNative()) {
+      // TensorFlow gives dy to every maximum of a window, and so does the tiled kernel.
+      t.deepEqual(gradient, allMaxima, pad);
+      t.deepEqual(gradient, unsigned(withOriginals(() => take(maxPool3dGradient(x, upstream, 2, 2, pad)))), pad);
+    } else {
+      // tfjs-backend-cpu and -wasm give it to one maximum: each window's gradient sums to its dy, on maxima only.
+      const sums = new Array<number>(pooled.length).fill(0);
+      gradient.forEach((v, i) => {
+        if (v !== 0) t.not(allMaxima[i], 0, `element ${i} is not a maximum of its window`);
+        sums[windowOf[i]] += v;
+      });
+      t.deepEqual(sums, dy, pad);
+    }
+  }
+  tf.dispose([x, upstream]);
+});
+
+test('overlapping or padded max-pool 3D windows keep tfjs-node´s kernel and give its values', async (t) => {
+  await initBackend();
+  const x = tf.randomNormal([1, 5, 5, 5, 2], 0, 1, 'float32', 13) as tf.Tensor5D;
+  for (const [filter, stride, pad] of [
+    [3, 1, 'same'],
+    [2, 2, 'same'],
+    [3, 2, 'valid'],
+  ] as const) {
+    const shape = tf.maxPool3d(x, filter, stride, pad).shape;
+    const upstream = tf.randomNormal(shape, 0, 1, 'float32', 14);
+    await expectNoLeak(t, () => {
+      t.deepEqual(
+        unsigned(take(maxPool3dGradient(x, upstream, filter, stride, pad))),
+        unsigned(withOriginals(() => take(maxPool3dGradient(x, upstream, filter, stride, pad)))),
+        `${filter}/${stride}/${pad}`,
+      );
+    });
+    upstream.dispose();
+  }
+  x.dispose();
+});
+
+test('the max-pool 3D forward pass gives tfjs-node´s values, for tiling and for other windows', async (t) => {
+  await initBackend();
+  const x = tf.randomNormal([2, 4, 6, 8, 3], 0, 1, 'float32', 15) as tf.Tensor5D;
+  const xs = Array.from(x.dataSync());
+  // Loop reference of the 2×2×2 tiling case.
+  const expected = new Array<number>(2 * 2 * 3 * 4 * 3).fill(-Infinity);
+  xs.forEach((v, i) => {
+    const c = i % 3;
+    const w = Math.floor(i / 3) % 8;
+    const h = Math.floor(i / 24) % 6;
+    const d = Math.floor(i / 144) % 4;
+    const b = Math.floor(i / 576);
+    const window = (((b * 2 + (d >> 1)) * 3 + (h >> 1)) * 4 + (w >> 1)) * 3 + c;
+    expected[window] = Math.max(expected[window], v);
+  });
+  await expectNoLeak(t, () => t.deepEqual(take(tf.maxPool3d(x, 2, 2, 'valid')), expected));
+  t.deepEqual(
+    take(tf.maxPool3d(x, [2, 3, 4], [2, 3, 4], 'same')),
+    withOriginals(() => take(tf.maxPool3d(x, [2, 3, 4], [2, 3, 4], 'same'))),
+  );
+  for (const [filter, stride, pad] of [
+    [3, 1, 'same'],
+    [3, 2, 'valid'],
+  ] as const) {
+    t.deepEqual(
+      take(tf.maxPool3d(x, filter, stride, pad)),
+      withOriginals(() => take(tf.maxPool3d(x, filter, stride, pad))),
+    );
+  }
+  x.dispose();
 });
