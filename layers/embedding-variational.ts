@@ -118,12 +118,12 @@ export class EmbeddingVariational extends VariationalLayer {
       const outputShape = [...x.shape, this.outputDim];
       if (this.estimator === 'local') {
         const mean = tf.gather(table.loc, flat);
-        const scale = tf.gather(table.scale(), flat);
+        const scale = tf.gather(table.sharedScale(), flat);
         return tf.reshape(tf.add(mean, tf.mul(scale, draws('embeddings').normal(mean.shape))), outputShape);
       }
       const { values: rows, indices: rowOfPosition } = tf.unique(flat);
       const numRows = rows.shape[0];
-      const delta = tf.mul(tf.gather(table.scale(), rows), draws('embeddings').normal([numRows, this.outputDim]));
+      const delta = tf.mul(tf.gather(table.sharedScale(), rows), draws('embeddings').normal([numRows, this.outputDim]));
       if (this.estimator === 'reparameterization') {
         const sampled = tf.add(tf.gather(table.loc, rows), delta);
         return tf.reshape(tf.gather(sampled, rowOfPosition), outputShape);

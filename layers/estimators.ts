@@ -44,7 +44,7 @@ export function flipoutOutput(
   signDraws: RandomDraws,
 ): tf.Tensor {
   const meanOutput = op(x, kernel.loc);
-  const delta = tf.mul(kernel.scale(), kernelDraws.normal(kernel.shape));
+  const delta = tf.mul(kernel.sharedScale(), kernelDraws.normal(kernel.shape));
   const inputSigns = perExampleSigns(signDraws, x);
   const perturbation = op(tf.mul(x, inputSigns), delta);
   const outputSigns = perExampleSigns(signDraws, perturbation);
@@ -64,10 +64,10 @@ export function localReparameterizationOutput(
   draws: RandomDraws,
 ): tf.Tensor {
   let mean = op(x, kernel.loc);
-  let variance = op(tf.square(x), tf.square(kernel.scale()));
+  let variance = op(tf.square(x), tf.square(kernel.sharedScale()));
   if (bias !== null) {
     mean = tf.add(mean, bias.loc);
-    variance = tf.add(variance, tf.square(bias.scale()));
+    variance = tf.add(variance, tf.square(bias.sharedScale()));
   }
   const scale = tf.sqrt(tf.add(variance, LOCAL_VARIANCE_FLOOR));
   return tf.add(mean, tf.mul(scale, draws.normal(mean.shape)));

@@ -84,8 +84,8 @@ export function flipoutWeights(
   draws: (stream: string) => RandomDraws,
 ): SequenceWeights {
   const { kernel, recurrentKernel } = parameters;
-  const kernelDelta = tf.mul(kernel.scale(), draws('kernel').normal(kernel.shape));
-  const recurrentDelta = tf.mul(recurrentKernel.scale(), draws('recurrent_kernel').normal(recurrentKernel.shape));
+  const kernelDelta = tf.mul(kernel.sharedScale(), draws('kernel').normal(kernel.shape));
+  const recurrentDelta = tf.mul(recurrentKernel.sharedScale(), draws('recurrent_kernel').normal(recurrentKernel.shape));
   const bias = callBias(parameters, draws);
   const signs = draws('signs');
   const [inputDim, outputWidth] = kernel.shape;

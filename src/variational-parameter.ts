@@ -7,6 +7,7 @@ import { Normal } from './distributions/normal.js';
 import type { Distribution } from './distributions/distribution.js';
 import { hasClosedFormKL, klDivergence } from './kl/registry.js';
 import type { RandomDraws } from './random/noise-source.js';
+import { activeNoiseScope } from './random/noise-scope.js';
 import { InvalidArgumentError, NoiseSourceError } from './errors.js';
 import { requireSameShape } from './validate.js';
 import { scaleFromRaw } from './tensor/softplus.js';
@@ -57,9 +58,21 @@ export class VariationalParameter {
     return scaleFromRaw(this.rawScale);
   }
 
+  /**
+   * softplus(rawScale), computed once per open noise scope (`withNoise`) and shared by every use in
+   * it: the weight sample, Flipout's perturbation, local reparameterization's variance and the KL of
+   * one forward pass take one `Softplus` (and one softplus gradient) instead of one each. Outside a
+   * scope, a new tensor. Use it under `tf.tidy` and never dispose it yourself: inside a scope the
+   * scope owns it.
+   */
+  sharedScale(): tf.Tensor {
+    const scope = activeNoiseScope();
+    return scope === null ? scaleFromRaw(this.rawScale) : scope.sharedTensor(this, () => scaleFromRaw(this.rawScale));
+  }
+
   /** A reparameterized draw w = loc + softplus(rawScale) · ε, differentiable in both variables. Caller owns it. */
   sample(draws: RandomDraws): tf.Tensor {
-    return tf.tidy(() => this.posterior().reparameterize(draws.normal(this.shape)));
+    return tf.tidy(() => tf.add(this.loc, tf.mul(this.sharedScale(), draws.normal(this.shape))));
   }
 
   /** Whether KL(q ‖ prior) has a registered closed form (else `kl` needs random draws). */
@@ -84,7 +97,7 @@ export class VariationalParameter {
       // Normal prior with plain-number parameters (the usual case): the same closed form, summed
       // in one op with its gradient written out (src/kl/normal-sum.ts), far fewer kernels.
       if (prior instanceof Normal && typeof prior.loc === 'number' && typeof prior.scale === 'number') {
-        return klNormalToFixedNormalSum(this.loc, this.scale(), prior.loc, prior.scale);
+        return klNormalToFixedNormalSum(this.loc, this.sharedScale(), prior.loc, prior.scale);
       }
       const posterior = this.posterior();
       if (hasClosedFormKL(posterior, this.prior)) return tf.sum(klDivergence(posterior, this.prior)) as tf.Scalar;

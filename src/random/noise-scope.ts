@@ -3,12 +3,15 @@
  * `withNoise` around a (synchronous) forward pass. A stochastic call outside any scope is a
  * `NoiseSourceError`, never a silent unseeded default.
  */
+import * as tf from '@tensorflow/tfjs';
 import { NoiseSourceError, InvalidArgumentError } from '../errors.js';
 import { NoiseSource, type NoisePosition, type RandomDraws } from './noise-source.js';
 
-/** One open scope: a source, a position, and how often each path has drawn in it. */
+/** One open scope: a source, a position, how often each path has drawn in it, and the tensors it shares. */
 export class NoiseScope {
   private readonly callsByPath = new Map<string, number>();
+  private readonly shared = new Map<object, { readonly tensor: tf.Tensor; readonly tape: unknown }>();
+  private readonly owned: tf.Tensor[] = [];
 
   constructor(
     readonly source: NoiseSource,
@@ -23,6 +26,32 @@ export class NoiseScope {
     const calls = this.callsByPath.get(path) ?? 0;
     this.callsByPath.set(path, calls + 1);
     return this.source.draws(this.position, calls === 0 ? path : `${path}#${calls}`);
+  }
+
+  /**
+   * The tensor `create()` returns, made once per scope and `owner` and shared by every later call
+   * with the same `owner` (e.g. a variational parameter's softplus scale, used by its sample and by
+   * its KL in one forward pass). The scope owns it: it survives the callers' `tf.tidy` scopes and is
+   * disposed when `withNoise` returns. Gradients through it add up over its uses, as for any tensor.
+   * It is shared only within one gradient recording (tfjs's active tape): a use under another
+   * `tf.grad`/`variableGrads` call than the one that made it gets its own, so that tape sees the
+   * ops from the variables on.
+   */
+  sharedTensor(owner: object, create: () => tf.Tensor): tf.Tensor {
+    const tape = tf.engine().state.activeTape;
+    const existing = this.shared.get(owner);
+    if (existing !== undefined && existing.tape === tape && !existing.tensor.isDisposed) return existing.tensor;
+    const tensor = tf.keep(create());
+    this.owned.push(tensor);
+    this.shared.set(owner, { tensor, tape });
+    return tensor;
+  }
+
+  /** Disposes the shared tensors (when the scope closes). */
+  release(): void {
+    tf.dispose(this.owned);
+    this.owned.length = 0;
+    this.shared.clear();
   }
 }
 
@@ -41,7 +70,8 @@ export function withNoise<T>(source: NoiseSource, position: NoisePosition, fn: (
     throw new InvalidArgumentError('withNoise', 'source', source, 'a NoiseSource');
   }
   source.key(position, ''); // validates the position
-  scopes.push(new NoiseScope(source, position));
+  const scope = new NoiseScope(source, position);
+  scopes.push(scope);
   try {
     const result = fn();
     if (result instanceof Promise) {
@@ -50,6 +80,7 @@ export function withNoise<T>(source: NoiseSource, position: NoisePosition, fn: (
     return result;
   } finally {
     scopes.pop();
+    scope.release();
   }
 }
 

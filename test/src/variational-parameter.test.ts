@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VariationalParameter } from '../../src/variational-parameter.js';
 import { Normal } from '../../src/distributions/normal.js';
 import { ScaleMixtureNormal } from '../../src/distributions/scale-mixture-normal.js';
-import { NoiseSource } from '../../src/random/index.js';
+import { NoiseSource, withNoise } from '../../src/random/index.js';
 import { InvalidArgumentError, NoiseSourceError, ShapeError } from '../../src/errors.js';
 import { expectNoLeak, take, takeScalar } from '../helpers/leak.js';
 
@@ -87,4 +87,55 @@ test('bad arguments are typed errors naming the argument', (t) => {
   });
   t.throws(() => new VariationalParameter('w', loc, raw, new Normal(0, 1)), { instanceOf: ShapeError });
   tf.dispose([loc, raw]);
+});
+
+test('sharedScale: one Softplus per parameter and noise scope for the sample and the KL, released when the scope closes', async (t) => {
+  const { p, dispose } = parameter([0.1, -0.2, 0.3], [-3, -1, 0.5]);
+  const noise = new NoiseSource(5);
+  await expectNoLeak(t, async () => {
+    const profile = await tf.profile(() =>
+      withNoise(noise, { step: 0 }, () => tf.tidy(() => tf.add(tf.sum(p.sample(noise.draws({ step: 0 }, 'k'))), p.kl()))),
+    );
+    t.is(profile.kernels.filter((k) => k.name === 'Softplus').length, 1);
+    (profile.result as tf.Tensor).dispose();
+    // Outside a scope every call makes its own tensor (freed by the caller's tidy).
+    const outside = await tf.profile(() => tf.tidy(() => tf.add(p.sharedScale(), p.sharedScale())));
+    t.is(outside.kernels.filter((k) => k.name === 'Softplus').length, 2);
+    (outside.result as tf.Tensor).dispose();
+  });
+  dispose();
+});
+
+test('sharedScale: gradients of sample + KL equal those with a Softplus per use (1e-6), and each gradient recording in one scope gets its own', (t) => {
+  const { p, dispose } = parameter([0.1, -0.2, 0.3], [-3, -1, 0.5]);
+  const noise = new NoiseSource(6);
+  const eps = take(noise.draws({ step: 1 }, 'k').normal([3]));
+  // Reference: w = loc + softplus(ρ)·ε and the closed-form KL, each with its own softplus.
+  const reference = tf.variableGrads(() =>
+    tf.tidy(() => {
+      const w = tf.add(p.loc, tf.mul(tf.softplus(p.rawScale), tf.tensor1d(eps)));
+      const kl = tf.sum(
+        tf.sub(
+          tf.add(tf.neg(tf.log(tf.softplus(p.rawScale))), tf.div(tf.add(tf.square(tf.softplus(p.rawScale)), tf.square(p.loc)), 2)),
+          0.5,
+        ),
+      );
+      return tf.add(tf.sum(tf.square(w)), kl) as tf.Scalar;
+    }),
+  );
+  const loss = () => tf.tidy(() => tf.add(tf.sum(tf.square(p.sample(noise.draws({ step: 1 }, 'k')))), p.kl()) as tf.Scalar);
+  withNoise(noise, { step: 1 }, () => {
+    // Two gradient recordings in one scope: the second must not reuse the first one's scale.
+    for (let round = 0; round < 2; round++) {
+      const shared = tf.variableGrads(loss, [p.loc, p.rawScale]);
+      for (const name of [p.loc.name, p.rawScale.name]) {
+        take(shared.grads[name]).forEach((g, i) =>
+          t.true(Math.abs(g - take(reference.grads[name].clone())[i]) < 1e-6, `round ${round} ${name}[${i}]`),
+        );
+      }
+      shared.value.dispose();
+    }
+  });
+  tf.dispose([reference.value, ...Object.values(reference.grads)]);
+  dispose();
 });
