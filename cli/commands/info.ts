@@ -57,7 +57,7 @@ function formatInfo(info: InfoResult): string[] {
   }
   if (info.backend.name === 'tensorflow') {
     lines.push(
-      `native fast paths: ${info.backend.nativeKernels ? 'on (lean Step, one-op relu gradient; TFJS_BNN_NATIVE_KERNELS=0 turns them off)' : 'off'}`,
+      `native fast paths: ${info.backend.nativeKernels ? 'on (lean Step, one-op relu gradient, tiled 3D max pooling; TFJS_BNN_NATIVE_KERNELS=0 turns them off)' : 'off'}`,
     );
   }
   if (info.backend.wasm !== null) {

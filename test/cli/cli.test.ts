@@ -149,12 +149,25 @@ test('info without --json prints the backend and, on cpu, the fast kernels and h
   const cpu = runTfjsBnnWithEnv(['info'], { TFJS_BNN_BACKEND: 'cpu' });
   t.regex(cpu.stdout, /^backend: cpu \(TFJS_BNN_BACKEND=cpu\)/m);
   t.regex(cpu.stdout, /^fast cpu kernels: on /m);
+  t.notRegex(cpu.stdout, /native fast paths/, 'the native fast paths are a tensorflow-backend line');
+  if (/^backend: tensorflow/m.test(run.stdout))
+    t.regex(run.stdout, /^native fast paths: on \(.*TFJS_BNN_NATIVE_KERNELS=0 turns them off\)$/m);
   if (installedNativePackages().length > 0) {
+    const off = runTfjsBnnWithEnv(['info'], { TFJS_BNN_BACKEND: 'tensorflow', TFJS_BNN_NATIVE_KERNELS: '0' });
+    t.regex(off.stdout, /^native fast paths: off$/m);
     t.regex(cpu.stdout, /^native backend: installed \(@tensorflow\/tfjs-node(-gpu)?.*\) but not in use \(TFJS_BNN_BACKEND=cpu\)/m);
   } else {
     t.regex(cpu.stdout, /install with internet access: npm install @tensorflow\/tfjs-node/);
     t.regex(cpu.stdout, /install offline .*: npm run native:install/);
   }
+});
+
+test('an invalid TFJS_BNN_NATIVE_KERNELS gives one line naming the variable and the accepted values', (t) => {
+  const run = runTfjsBnnWithEnv(['info'], { TFJS_BNN_NATIVE_KERNELS: 'bogus' });
+  t.is(run.status, USAGE_EXIT_CODE);
+  t.deepEqual(run.errorLines, [
+    `tfjs-bnn: initBackend: argument 'TFJS_BNN_NATIVE_KERNELS' was "bogus"; expected '1' (default: tfjs-bnn's native fast paths) or '0' (tfjs-node's own kernels).`,
+  ]);
 });
 
 test('an invalid TFJS_BNN_BACKEND gives one line naming the variable and the accepted values', (t) => {
