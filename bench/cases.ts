@@ -11,6 +11,7 @@ import { Elbo } from '../inference/elbo/index.js';
 import { bernoulli, categorical } from '../inference/likelihoods/index.js';
 import { perExample } from '../inference/kl-weighting/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
+import { chunkPasses } from '../inference/predictive/compiled-passes.js';
 import { adam } from '../src/optimizers/index.js';
 import { fitCase, handWrittenCase } from './regression.js';
 import {
@@ -56,6 +57,11 @@ export interface CaseSpec {
    * uses `tf.train.adam`.
    */
   readonly optimizer?: BenchOptimizer;
+  /**
+   * MC rows (`conv-mc`, `unet-mc`): run the passes compiled into one TensorFlow graph call each
+   * (`predictive`'s `compile` option; tensorflow backend only, eager elsewhere). Default false.
+   */
+  readonly compile?: boolean;
 }
 
 /** The Adam implementations a bench row can train with. */
@@ -97,6 +103,8 @@ export function requireCaseSpec(spec: CaseSpec): CaseSpec {
     throw new Error(`bench: the '${spec.network}' row is reparameterization only`);
   }
   if (spec.network.startsWith('unet') && spec.kind === 'deterministic') throw new Error('bench: the U-Net rows are variational only');
+  if (spec.compile !== undefined && typeof spec.compile !== 'boolean')
+    throw new Error(`bench: compile must be true or false, got ${String(spec.compile)}`);
   if (spec.optimizer !== undefined && !BENCH_OPTIMIZERS.includes(spec.optimizer))
     throw new Error(`bench: unknown optimizer '${spec.optimizer}', expected one of ${BENCH_OPTIMIZERS.join(', ')}`);
   for (const field of ['batch', 'size', 'samples'] as const) {
@@ -152,17 +160,20 @@ function trainingStep(
 }
 
 /** Mean sigmoid probability over `samples` stochastic passes (one noise particle each). */
-function meanProbabilityStep(model: tf.LayersModel, x: tf.Tensor, samples: number): PreparedCase['step'] {
+function meanProbabilityStep(model: tf.LayersModel, x: tf.Tensor, samples: number, compile = false): PreparedCase['step'] {
   const noise = new NoiseSource(2);
   return async (index: number) => {
+    const eager = (particle: number) => withNoise(noise, { step: index, particle }, () => model.predict(x) as tf.Tensor);
+    const passes = compile ? chunkPasses(model, x, noise, index, eager) : null;
     const mean = tf.tidy(() => {
       let sum: tf.Tensor | null = null;
       for (let particle = 0; particle < samples; particle++) {
-        const probability = withNoise(noise, { step: index, particle }, () => tf.sigmoid(model.predict(x) as tf.Tensor));
+        const probability = tf.sigmoid(passes === null ? eager(particle) : passes.logits(particle));
         sum = sum === null ? probability : tf.add(sum, probability);
       }
       return tf.div(sum as tf.Tensor, samples);
     });
+    passes?.dispose();
     await mean.data();
     mean.dispose();
   };
@@ -196,17 +207,17 @@ export function prepareCase(spec: CaseSpec): PreparedCase {
     forwardFlops =
       network === 'mlp' ? mlpForwardFlops(batch) : network === 'conv' ? convNetForwardFlops(batch, size) : batch * unetForwardFlops(size);
   } else if (network === 'conv-mc') {
-    step = meanProbabilityStep(model, x, samples);
-    label = `conv MC prediction, ${samples} samples, [${batch}, ${size}, ${size}, 1]`;
+    step = meanProbabilityStep(model, x, samples, spec.compile === true);
+    label = `conv MC prediction, ${samples} samples, [${batch}, ${size}, ${size}, 1]${spec.compile === true ? ', compiled' : ''}`;
     forwardFlops = samples * convNetForwardFlops(batch, size);
   } else if (network === 'unet-mc') {
     const noise = new NoiseSource(3);
     step = async (index: number) => {
-      const maps = predictive(model, x, { samples, noise, step: index });
+      const maps = predictive(model, x, { samples, noise, step: index, compile: spec.compile === true });
       await maps.meanProbability.data();
       disposePredictive(maps);
     };
-    label = `3D U-Net uncertainty map, ${samples} samples, [${batch}, ${size}, ${size}, ${size}, 1]`;
+    label = `3D U-Net uncertainty map, ${samples} samples, [${batch}, ${size}, ${size}, ${size}, 1]${spec.compile === true ? ', compiled' : ''}`;
     forwardFlops = samples * batch * unetForwardFlops(size);
   } else {
     step = meanProbabilityStep(model, x, 1);

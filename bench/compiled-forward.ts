@@ -8,13 +8,10 @@
  *   TFJS_BNN_BACKEND=tensorflow node dist/bench/compiled-forward.js [--passes 40]
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { initBackend } from '../src/backend/index.js';
 import { checkedArgv, integerFlag } from './flags.js';
 import { convNet } from './models.js';
-import { nativeBackend, traceCall, writeSavedModel } from './compiled-step/trace.js';
+import { CompiledGraph, graphTensor, traceCall } from '../src/backend/native-graph/trace.js';
 
 const USAGE = 'Usage: TFJS_BNN_BACKEND=tensorflow node dist/bench/compiled-forward.js [--passes 40]';
 
@@ -25,19 +22,10 @@ async function main(): Promise<void> {
   const model = convNet('deterministic', 64);
   const x = tf.randomNormal([8, 64, 64, 1], 0, 1, 'float32', 3);
   const weights = model.weights.map((w) => w.read());
-  const forward = ([input, ...values]: tf.Tensor[]) => {
-    // The weights are declared inputs: read them from the arguments, as the graph will.
-    model.setWeights(values);
-    return [model.predict(input) as tf.Tensor];
-  };
   const inputs = [x, ...weights];
-  const { outputs, trace } = traceCall(forward, inputs);
-  const dir = mkdtempSync(join(tmpdir(), 'tfjs-bnn-forward-'));
-  const { inputNames, outputNames } = writeSavedModel(trace, dir);
-  const backend = nativeBackend();
-  const id = backend.loadSavedModelMetaGraph(dir, 'serve');
-  const infos = inputNames.map((name) => ({ name, tfDtype: 'DT_FLOAT' }));
-  const compiled = () => backend.runSavedModel(id, inputs, infos, outputNames)[0];
+  const { result: outputs, trace } = traceCall(() => [model.predict(x) as tf.Tensor]);
+  const graph = CompiledGraph.compile(trace, inputs.map(graphTensor), outputs.map(graphTensor));
+  const compiled = () => graph.run(inputs)[0];
   const first = compiled();
   const gap = tf.max(tf.abs(tf.sub(first, outputs[0]))).dataSync()[0];
   const scale = tf.max(tf.abs(outputs[0])).dataSync()[0];
@@ -60,8 +48,7 @@ async function main(): Promise<void> {
     `median ms per pass: eager ${median(times.eager).toFixed(2)}, compiled ${median(times.compiled).toFixed(2)} ` +
       `(${(median(times.compiled) / median(times.eager)).toFixed(2)}×), ${times.eager.length} interleaved passes each`,
   );
-  backend.deleteSavedModel(id);
-  rmSync(dir, { recursive: true, force: true });
+  graph.dispose();
   model.dispose();
   x.dispose();
 }

@@ -9,13 +9,10 @@
  *   TFJS_BNN_BACKEND=tensorflow node dist/bench/compiled-step.js [--steps 30] [--sizes 784,400,400,10] [--batch 128]
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { initBackend } from '../src/backend/index.js';
 import { klNormalToFixedNormalSum } from '../src/kl/normal-sum.js';
 import { checkedArgv, integerFlag, listFlag } from './flags.js';
-import { nativeBackend, traceCall, writeSavedModel } from './compiled-step/trace.js';
+import { CompiledGraph, graphTensor, traceCall } from '../src/backend/native-graph/trace.js';
 
 const USAGE = 'Usage: TFJS_BNN_BACKEND=tensorflow node dist/bench/compiled-step.js [--steps 30] [--sizes 784,400,400,10] [--batch 128]';
 const DATASET = 60_000;
@@ -29,7 +26,7 @@ let SHAPES: number[][] = [];
 let P = 0;
 
 function normal(shape: number[], seed: tf.Tensor): tf.Tensor {
-  const backend = nativeBackend() as unknown as {
+  const backend = tf.backend() as unknown as {
     executeSingleOutput(n: string, a: unknown[], i: tf.Tensor[]): tf.Tensor;
     binding: Record<string, number>;
   };
@@ -126,13 +123,9 @@ async function main(): Promise<void> {
   const y = tf.oneHot(tf.randomUniform([BATCH], 0, classes, 'int32', 2) as tf.Tensor1D, classes).toFloat();
   // Trace one eager step and compile it.
   const first = stepInputs(1, x, y, initialState());
-  const { outputs: eagerOut, trace } = traceCall(step, first);
-  const dir = mkdtempSync(join(tmpdir(), 'tfjs-bnn-compiled-'));
-  const { inputNames, outputNames } = writeSavedModel(trace, dir);
-  const backend = nativeBackend();
-  const model = backend.loadSavedModelMetaGraph(dir, 'serve');
-  const infos = first.map((t, k) => ({ name: inputNames[k], tfDtype: t.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT' }));
-  const compiled = (inputs: tf.Tensor[]) => backend.runSavedModel(model, inputs, infos, outputNames);
+  const { result: eagerOut, trace } = traceCall(() => step(first));
+  const graph = CompiledGraph.compile(trace, first.map(graphTensor), eagerOut.map(graphTensor));
+  const compiled = (inputs: tf.Tensor[]) => graph.run(inputs);
   const compiledOut = compiled(first);
   let maxDiff = 0;
   eagerOut.forEach((e, k) => {
@@ -166,8 +159,7 @@ async function main(): Promise<void> {
   console.log(
     `median ms per step: eager ${median(times.eager).toFixed(2)}, compiled ${median(times.compiled).toFixed(2)} (${(median(times.compiled) / median(times.eager)).toFixed(2)}×), ${times.eager.length} interleaved steps each`,
   );
-  backend.deleteSavedModel(model);
-  rmSync(dir, { recursive: true, force: true });
+  graph.dispose();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

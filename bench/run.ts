@@ -48,6 +48,8 @@ export const RUN_USAGE = `Usage: npm run bench -- [options]
   --peer-from FILE     peer figures of an earlier --json run (shown, without ratios)
   --row-timeout S      seconds before a row is abandoned (default 900)
   --json               print the rows as JSON on stdout (progress on stderr)
+  --compile-mc         MC rows (conv-mc, unet-mc): passes compiled into one TensorFlow graph call each
+                       (predictive's compile option; tensorflow backend only)
   --tfjs-adam          train with tf.train.adam per variable (fit: multiTensorAdam false), as before
                        issue 13's multi-tensor Adam; default: the library's optimizers.adam
   --help               this text`;
@@ -70,12 +72,13 @@ interface Options {
   rowTimeoutS: number;
   json: boolean;
   tfjsAdam: boolean;
+  compileMc: boolean;
 }
 
 function parseOptions(raw: readonly string[]): Options {
   const argv = checkedArgv(raw, 'bench/run', RUN_USAGE, {
     values: ['--steps', '--warmup', '--cpu-steps', '--unet-steps', '--backends', '--networks', '--python', '--peer-from', '--row-timeout'],
-    switches: ['--quick', '--cpu-unet', '--no-peer', '--json', '--tfjs-adam'],
+    switches: ['--quick', '--cpu-unet', '--no-peer', '--json', '--tfjs-adam', '--compile-mc'],
   });
   const quick = argv.includes('--quick');
   const networks = listFlag(argv, '--networks', DEFAULT_NETWORKS) as Network[];
@@ -99,6 +102,7 @@ function parseOptions(raw: readonly string[]): Options {
     rowTimeoutS: integerFlag(argv, '--row-timeout', 900, 'bench/run'),
     json: argv.includes('--json'),
     tfjsAdam: argv.includes('--tfjs-adam'),
+    compileMc: argv.includes('--compile-mc'),
   };
 }
 
@@ -143,7 +147,9 @@ export function peerColumns(medianMs: number, peer: PeerFigure): Pick<BenchRow, 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const log = (line: string) => (options.json ? process.stderr : process.stdout).write(line + '\n');
-  const specs = defaultSpecs(options.networks).map((spec): CaseSpec => (options.tfjsAdam ? { ...spec, optimizer: 'tfjs' } : spec));
+  const specs = defaultSpecs(options.networks)
+    .map((spec): CaseSpec => (options.tfjsAdam ? { ...spec, optimizer: 'tfjs' } : spec))
+    .map((spec): CaseSpec => (options.compileMc && spec.network.endsWith('-mc') ? { ...spec, compile: true } : spec));
   const [load1] = os.loadavg();
   log(
     `tfjs-bnn bench: ${options.steps} steps after ${options.warmup} warm-up (U-Net rows: ${options.unetSteps} after 1; cpu conv rows: ${options.cpuSteps} after 1); ${os.cpus().length} CPUs, load average ${load1.toFixed(1)}`,

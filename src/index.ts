@@ -340,6 +340,7 @@ export {
   type PredictiveResult,
 } from '../inference/predictive/predictive.js';
 export { bernoulliEntropy, categoricalEntropy } from '../inference/predictive/entropy.js';
+export { releaseCompiledPasses } from '../inference/predictive/compiled-passes.js';
 export {
   DEFAULT_COVERAGE_LEVELS,
   disposeRegressionPredictive,

@@ -26,3 +26,4 @@ export {
   type RegressionPredictiveResult,
   type RegressionScores,
 } from './regression.js';
+export { releaseCompiledPasses } from './compiled-passes.js';

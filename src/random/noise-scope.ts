@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { NoiseSourceError, InvalidArgumentError } from '../errors.js';
 import { NoiseSource, type NoisePosition, type RandomDraws } from './noise-source.js';
+import { recordingDraws } from './draw-recorder.js';
 
 /** One open scope: a source, a position, how often each path has drawn in it, and the tensors it shares. */
 export class NoiseScope {
@@ -25,7 +26,8 @@ export class NoiseScope {
   draws(path: string): RandomDraws {
     const calls = this.callsByPath.get(path) ?? 0;
     this.callsByPath.set(path, calls + 1);
-    return this.source.draws(this.position, calls === 0 ? path : `${path}#${calls}`);
+    const key = calls === 0 ? path : `${path}#${calls}`;
+    return recordingDraws(this.source.draws(this.position, key), key);
   }
 
   /**

@@ -1,14 +1,11 @@
-// The compiled-step prototype of bench/ (issue 13, lever 4): a traced call saved as a SavedModel
+// Compiling a traced call into one TensorFlow graph (issue 13, lever 4): a traced call saved as a SavedModel
 // graph gives the eager call's outputs on the native backend, to float rounding (TensorFlow's graph
 // optimizer may fuse or reorder an op); elsewhere it refuses.
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { initBackend } from '../../src/backend/index.js';
-import { nativeBackend, traceCall, writeSavedModel } from '../../bench/compiled-step/trace.js';
-import { take } from '../helpers/leak.js';
+import { initBackend } from '../../../src/backend/index.js';
+import { CompiledGraph, graphTensor, traceCall } from '../../../src/backend/native-graph/trace.js';
+import { take } from '../../helpers/leak.js';
 
 /** Largest |a − b| / max(1, |b|) over two equal-length arrays. */
 function relativeGap(a: number[], b: number[]): number {
@@ -34,21 +31,17 @@ test('a traced call compiled to a SavedModel gives the eager outputs within 1e-6
     tf.randomNormal([3, 5], 0, 1, 'float32', 3),
   ];
   if (tf.getBackend() !== 'tensorflow') {
-    t.throws(() => traceCall(call, inputs), { message: /needs the tensorflow backend/ });
+    t.throws(() => traceCall(() => call(inputs)), { message: /needs tfjs-node's 'tensorflow' backend/ });
     tf.dispose(inputs);
     return;
   }
-  const { outputs, trace } = traceCall(call, inputs);
+  const { result: outputs, trace } = traceCall(() => call(inputs));
   t.true(
     trace.ops.some((op) => op.op === 'Softplus') && trace.ops.some((op) => op.op === 'ReluGrad'),
     trace.ops.map((op) => op.op).join(','),
   );
-  const dir = mkdtempSync(join(tmpdir(), 'compiled-test-'));
-  const { inputNames, outputNames } = writeSavedModel(trace, dir);
-  const backend = nativeBackend();
-  const model = backend.loadSavedModelMetaGraph(dir, 'serve');
-  const infos = inputNames.map((name) => ({ name, tfDtype: 'DT_FLOAT' }));
-  const compiled = backend.runSavedModel(model, inputs, infos, outputNames);
+  const graph = CompiledGraph.compile(trace, inputs.map(graphTensor), outputs.map(graphTensor));
+  const compiled = graph.run(inputs);
   outputs.forEach((eager, k) => {
     const [a, b] = [take(compiled[k]), take(eager)];
     t.is(a.length, b.length);
@@ -57,9 +50,9 @@ test('a traced call compiled to a SavedModel gives the eager outputs within 1e-6
   // Other values through the same graph: still the eager results.
   const others = inputs.map((x) => tf.mul(x, -1.5));
   const eagerAgain = call(others);
-  const compiledAgain = backend.runSavedModel(model, others, infos, outputNames);
+  const compiledAgain = graph.run(others);
   eagerAgain.forEach((eager, k) => t.true(relativeGap(take(compiledAgain[k]), take(eager)) < 1e-6, `new inputs, output ${k}`));
-  backend.deleteSavedModel(model);
-  rmSync(dir, { recursive: true, force: true });
+  graph.dispose();
+  t.throws(() => graph.run(inputs), { message: /disposed/ });
   tf.dispose([...inputs, ...others]);
 });

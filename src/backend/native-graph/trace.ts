@@ -1,0 +1,301 @@
+/**
+ * Compiling a call into one TensorFlow graph on tfjs-node's `tensorflow` backend (issue 13's
+ * lever 4). `traceCall` runs the call once, eagerly, with the binding's `executeOp` and
+ * `createTensor` wrapped, and records every op (name, attributes, input and output handle ids) and
+ * every tensor made during the call. `compileTrace` turns the record into a GraphDef — the
+ * declared inputs become `Placeholder`s (also where an op of the call made them: that op is then
+ * cut off), tensors made during the call `Const`s, every op a `NodeDef` with the attributes
+ * tfjs-node gave it — saves it as a SavedModel and loads it with tfjs-node's own `loadSavedModel`,
+ * so that `CompiledGraph.run` is one `runSavedModel` call (TensorFlow's session, its graph
+ * optimizer included).
+ *
+ * A graph reproduces the traced call only where every value that changes between calls is a
+ * declared input: a tensor made during the call from JavaScript numbers is baked in as it was.
+ * Callers check a compiled run against an eager one before trusting it (see `compiled-forward.ts`
+ * of the predictive).
+ *
+ * No static Node import: the SavedModel file is written through `process.getBuiltinModule`, so this
+ * file stays in the browser-safe core (where the native backend is simply absent).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BackendUnavailableError, BnnError } from '../../errors.js';
+import { ProtoWriter, writeAttrValue, writeShape, type AttrCodes, type BindingAttr } from './proto.js';
+
+/** A tensor's handle as the binding reports it. */
+interface Metadata {
+  readonly id: number;
+  readonly shape: number[];
+  readonly dtype: number;
+}
+
+/** The tfjs-node binding calls used here. */
+interface Binding {
+  executeOp(name: string, attrs: BindingAttr[], inputs: number[], numOutputs: number): Metadata[];
+  createTensor(shape: number[], dtype: number, values: ArrayLike<number> | Uint8Array): number;
+  readonly [key: string]: unknown;
+}
+
+/** tfjs-node's backend, as far as compiling uses it. */
+interface GraphBackend {
+  binding: Binding;
+  readonly tensorMap: { get(dataId: object): { id: number } | undefined };
+  /** Handle ids of tensors, first creating the TensorFlow tensor of one whose values are still in JavaScript. */
+  getInputTensorIds(tensors: tf.TensorInfo[]): number[];
+  loadSavedModelMetaGraph(path: string, tags: string): number;
+  runSavedModel(id: number, inputs: tf.Tensor[], infos: Array<{ name: string; tfDtype: string }>, outputs: string[]): tf.Tensor[];
+  deleteSavedModel(id: number): void;
+}
+
+/** One recorded op. */
+interface OpRecord {
+  readonly op: string;
+  readonly attrs: BindingAttr[];
+  readonly inputs: number[];
+  readonly outputs: Metadata[];
+}
+
+/** One tensor made during the call, with its bytes. */
+interface ConstantRecord {
+  readonly shape: number[];
+  readonly dtype: number;
+  readonly bytes: Uint8Array;
+}
+
+/** A traced call: its ops in order and the tensors made during it. */
+export interface Trace {
+  readonly ops: readonly OpRecord[];
+  readonly constants: ReadonlyMap<number, ConstantRecord>;
+}
+
+/** Whether compiling can run now: the active backend is tfjs-node's `tensorflow` with the SavedModel calls. */
+export function graphCompilationAvailable(): boolean {
+  if (tf.getBackend() !== 'tensorflow') return false;
+  const backend = tf.backend() as unknown as Partial<GraphBackend>;
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule;
+  return (
+    typeof backend.loadSavedModelMetaGraph === 'function' && typeof backend.runSavedModel === 'function' && typeof getBuiltin === 'function'
+  );
+}
+
+function graphBackend(where: string): GraphBackend {
+  if (!graphCompilationAvailable()) {
+    throw new BackendUnavailableError(
+      `${where}: compiling into a TensorFlow graph needs tfjs-node's 'tensorflow' backend in Node; the active backend is '${tf.getBackend()}'.`,
+    );
+  }
+  return tf.backend() as unknown as GraphBackend;
+}
+
+/** A graph input or output: the native handle of a tensor at trace time, its shape and dtype. */
+export interface GraphTensor {
+  readonly handle: number;
+  readonly shape: readonly number[];
+  readonly dtype: tf.DataType;
+}
+
+/**
+ * The `GraphTensor` of a live tensor of the native backend (read it while the tensor is alive: a
+ * traced call may dispose it later).
+ *
+ * @throws BnnError when the tensor is disposed or not on the `tensorflow` backend.
+ */
+export function graphTensor(tensor: tf.Tensor): GraphTensor {
+  const backend = graphBackend('graphTensor');
+  const entry = tensor.isDisposed ? undefined : backend.tensorMap.get(tensor.dataId);
+  if (entry === undefined) throw new BnnError('graphTensor: the tensor is disposed or not a tensor of the tensorflow backend.');
+  // tfjs-node writes a tensor made from JavaScript values into TensorFlow only when an op first
+  // reads it; make the handle now, so that the graph input is the handle the call will read.
+  const [handle] = backend.getInputTensorIds([tensor]);
+  return { handle, shape: [...tensor.shape], dtype: tensor.dtype };
+}
+
+function bytesOf(values: ArrayLike<number> | Uint8Array, dtype: number, binding: Record<string, unknown>): Uint8Array {
+  if (values instanceof Uint8Array) return Uint8Array.from(values);
+  const typed =
+    dtype === binding.TF_INT32 ? Int32Array.from(values) : dtype === binding.TF_BOOL ? Uint8Array.from(values) : Float32Array.from(values);
+  return new Uint8Array(typed.buffer.slice(0));
+}
+
+/**
+ * Runs `fn()` once, eagerly, and records the native calls it makes. Returns its result (owned by
+ * the caller) and the trace. `fn` must be synchronous.
+ *
+ * @throws BackendUnavailableError off tfjs-node's `tensorflow` backend.
+ */
+export function traceCall<T>(fn: () => T): { result: T; trace: Trace } {
+  const backend = graphBackend('traceCall');
+  const real = backend.binding;
+  const ops: OpRecord[] = [];
+  const constants = new Map<number, ConstantRecord>();
+  const wrapped: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(real)) wrapped[key] = real[key];
+  wrapped.executeOp = (op: string, attrs: BindingAttr[], ids: number[], numOutputs: number) => {
+    const outputs = real.executeOp(op, attrs, ids, numOutputs);
+    ops.push({ op, attrs: attrs.map((a) => ({ ...a })), inputs: [...ids], outputs });
+    return outputs;
+  };
+  wrapped.createTensor = (shape: number[], dtype: number, values: ArrayLike<number> | Uint8Array) => {
+    const id = real.createTensor(shape, dtype, values);
+    constants.set(id, { shape: [...shape], dtype, bytes: bytesOf(values, dtype, real) });
+    return id;
+  };
+  backend.binding = wrapped as unknown as Binding;
+  try {
+    const result = fn();
+    if (result instanceof Promise) throw new BnnError('traceCall: the traced function must be synchronous.');
+    return { result, trace: { ops, constants } };
+  } finally {
+    backend.binding = real;
+  }
+}
+
+/** The GraphDef of a trace wrapped in a SavedModel (tag `serve`), with the feed and fetch names. */
+function savedModelBytes(
+  backend: GraphBackend,
+  trace: Trace,
+  inputs: readonly GraphTensor[],
+  outputs: readonly GraphTensor[],
+): { bytes: Uint8Array; inputNames: string[]; outputNames: string[] } {
+  const inputIds = inputs.map((t) => t.handle);
+  const binding = backend.binding as unknown as Record<string, number>;
+  const codes: AttrCodes = {
+    STRING: binding.TF_ATTR_STRING,
+    INT: binding.TF_ATTR_INT,
+    FLOAT: binding.TF_ATTR_FLOAT,
+    BOOL: binding.TF_ATTR_BOOL,
+    TYPE: binding.TF_ATTR_TYPE,
+    SHAPE: binding.TF_ATTR_SHAPE,
+  };
+  const dtypeCode = (t: GraphTensor) => (t.dtype === 'int32' ? binding.TF_INT32 : t.dtype === 'bool' ? binding.TF_BOOL : binding.TF_FLOAT);
+  const declared = new Set(inputIds);
+  const produced = new Map<number, string>();
+  inputIds.forEach((id, k) => produced.set(id, `input_${k}:0`));
+  const nodes: Uint8Array[] = [];
+  const node = (name: string, op: string, sources: string[], attrs: BindingAttr[]) => {
+    const writer = new ProtoWriter().raw(1, name).raw(2, op);
+    for (const source of sources) writer.raw(3, source);
+    for (const attr of attrs)
+      writer.message(5, (entry) => entry.raw(1, attr.name).message(2, (value) => writeAttrValue(value, attr, codes)));
+    nodes.push(writer.finish());
+  };
+  inputs.forEach((tensor, k) =>
+    node(
+      `input_${k}`,
+      'Placeholder',
+      [],
+      [
+        { name: 'dtype', type: codes.TYPE, value: dtypeCode(tensor) },
+        { name: 'shape', type: codes.SHAPE, value: tensor.shape },
+      ],
+    ),
+  );
+  let constantCount = 0;
+  const source = (id: number): string => {
+    const known = produced.get(id);
+    if (known !== undefined) return known;
+    const record = trace.constants.get(id);
+    if (record === undefined) {
+      throw new BnnError(
+        `compileTrace: the traced call read tensor handle ${id}, made before the call and not declared an input; ` +
+          `declare every tensor the call reads (weights, data, state) as an input.`,
+      );
+    }
+    const name = `const_${constantCount++}`;
+    const writer = new ProtoWriter().raw(1, name).raw(2, 'Const');
+    writer.message(5, (entry) => entry.raw(1, 'dtype').message(2, (value) => value.int(6, record.dtype)));
+    writer.message(5, (entry) =>
+      entry.raw(1, 'value').message(2, (value) =>
+        value.message(8, (tensor) =>
+          tensor
+            .int(1, record.dtype)
+            .message(2, (shape) => writeShape(shape, record.shape))
+            .raw(4, record.bytes),
+        ),
+      ),
+    );
+    nodes.push(writer.finish());
+    produced.set(id, `${name}:0`);
+    return `${name}:0`;
+  };
+  trace.ops.forEach((record, i) => {
+    // An op whose every output is a declared input is cut off: the graph takes those values as inputs.
+    if (record.outputs.length > 0 && record.outputs.every((output) => declared.has(output.id))) return;
+    const name = `op_${i}`;
+    node(name, record.op, record.inputs.map(source), record.attrs);
+    record.outputs.forEach((output, k) => {
+      if (!declared.has(output.id)) produced.set(output.id, `${name}:${k}`);
+    });
+  });
+  const outputNames = outputs.map((t) => source(t.handle));
+  const graph = new ProtoWriter();
+  for (const bytes of nodes) graph.raw(1, bytes);
+  const savedModel = new ProtoWriter()
+    .int(1, 1)
+    .message(2, (meta) => meta.message(1, (info) => info.raw(4, 'serve')).raw(2, graph.finish()));
+  return { bytes: savedModel.finish(), inputNames: inputIds.map((_, k) => `input_${k}:0`), outputNames };
+}
+
+/** Node's `fs`, `os` and `path`, reached without a static import. */
+function nodeModules(): { fs: typeof import('node:fs'); os: typeof import('node:os'); path: typeof import('node:path') } {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule;
+  if (getBuiltin === undefined) throw new BackendUnavailableError('compileTrace: needs Node ≥ 20.16 (process.getBuiltinModule).');
+  return {
+    fs: getBuiltin('node:fs') as typeof import('node:fs'),
+    os: getBuiltin('node:os') as typeof import('node:os'),
+    path: getBuiltin('node:path') as typeof import('node:path'),
+  };
+}
+
+/** A traced call loaded into a TensorFlow session: `run` feeds new inputs and fetches the outputs. */
+export class CompiledGraph {
+  private disposed = false;
+
+  private constructor(
+    private readonly backend: GraphBackend,
+    private readonly id: number,
+    private readonly feeds: ReadonlyArray<{ name: string; tfDtype: string }>,
+    private readonly fetches: readonly string[],
+    /** Number of ops of the trace that made it. */
+    readonly traceOps: number,
+  ) {}
+
+  /**
+   * Compiles `trace` with `inputs` (what the traced call read, as `graphTensor`s taken during the
+   * call: their handles become placeholders, in order) and its `outputs` (what `run` returns, in order).
+   *
+   * @throws BnnError when the call read a tensor that is neither declared nor made during it.
+   */
+  static compile(trace: Trace, inputs: readonly GraphTensor[], outputs: readonly GraphTensor[]): CompiledGraph {
+    const backend = graphBackend('CompiledGraph.compile');
+    const { bytes, inputNames, outputNames } = savedModelBytes(backend, trace, inputs, outputs);
+    const { fs, os, path } = nodeModules();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-bnn-graph-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'saved_model.pb'), bytes);
+      const id = backend.loadSavedModelMetaGraph(dir, 'serve');
+      const feeds = inputs.map((t, k) => ({
+        name: inputNames[k],
+        tfDtype: t.dtype === 'int32' ? 'DT_INT32' : t.dtype === 'bool' ? 'DT_BOOL' : 'DT_FLOAT',
+      }));
+      return new CompiledGraph(backend, id, feeds, outputNames, trace.ops.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs the graph on `inputs` (same order, shapes and dtypes as at compile time). The caller owns the outputs. */
+  run(inputs: readonly tf.Tensor[]): tf.Tensor[] {
+    if (this.disposed) throw new BnnError('CompiledGraph.run: the graph was disposed.');
+    if (inputs.length !== this.feeds.length) {
+      throw new BnnError(`CompiledGraph.run: got ${inputs.length} inputs; the graph was compiled with ${this.feeds.length}.`);
+    }
+    return this.backend.runSavedModel(this.id, [...inputs], [...this.feeds], [...this.fetches]);
+  }
+
+  /** Releases the TensorFlow session. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.backend.deleteSavedModel(this.id);
+  }
+}
