@@ -238,7 +238,7 @@ function savedModelBytes(
 /** Node's `fs`, `os` and `path`, reached without a static import. */
 function nodeModules(): { fs: typeof import('node:fs'); os: typeof import('node:os'); path: typeof import('node:path') } {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule;
-  if (getBuiltin === undefined) throw new BackendUnavailableError('compileTrace: needs Node ≥ 20.16 (process.getBuiltinModule).');
+  if (getBuiltin === undefined) throw new BackendUnavailableError('compileTrace: needs Node ≥ 20.16 (its getBuiltinModule).');
   return {
     fs: getBuiltin('node:fs') as typeof import('node:fs'),
     os: getBuiltin('node:os') as typeof import('node:os'),
