@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { klNormalToFixedNormalSum } from '../src/kl/normal-sum.js';
+import { statelessNormalFromSeedTensor } from '../src/random/native-normal.js';
 import { checkedArgv, integerFlag, listFlag } from './flags.js';
 import { CompiledGraph, graphTensor, traceCall } from '../src/backend/native-graph/trace.js';
 
@@ -24,20 +25,6 @@ let BATCH = 128;
 /** Shapes of the variational parameters: kernel and bias per layer. */
 let SHAPES: number[][] = [];
 let P = 0;
-
-function normal(shape: number[], seed: tf.Tensor): tf.Tensor {
-  const backend = tf.backend() as unknown as {
-    executeSingleOutput(n: string, a: unknown[], i: tf.Tensor[]): tf.Tensor;
-    binding: Record<string, number>;
-  };
-  const b = backend.binding;
-  const attrs = [
-    { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
-    { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_INT32 },
-    { name: 'Tseed', type: b.TF_ATTR_TYPE, value: b.TF_INT32 },
-  ];
-  return backend.executeSingleOutput('StatelessRandomNormal', attrs, [tf.tensor1d(shape, 'int32'), seed]);
-}
 
 /**
  * inputs: x, y, stepSize (lr·√(1−β2ᵗ)/(1−β1ᵗ)), P seeds, then per parameter loc, rawScale, and the
@@ -59,8 +46,8 @@ function step(inputs: tf.Tensor[]): tf.Tensor[] {
         const [k, b] = [2 * l, 2 * l + 1];
         const scaleK = tf.softplus(raw[k]);
         const scaleB = tf.softplus(raw[b]);
-        const w = tf.add(loc[k], tf.mul(scaleK, normal(SHAPES[k], seeds[k])));
-        const bias = tf.add(loc[b], tf.mul(scaleB, normal(SHAPES[b], seeds[b])));
+        const w = tf.add(loc[k], tf.mul(scaleK, statelessNormalFromSeedTensor(SHAPES[k], seeds[k])));
+        const bias = tf.add(loc[b], tf.mul(scaleB, statelessNormalFromSeedTensor(SHAPES[b], seeds[b])));
         h = tf.add(tf.matMul(h as tf.Tensor2D, w as tf.Tensor2D), bias);
         if (l < SIZES.length - 2) h = tf.relu(h);
         kl = tf.add(kl, tf.add(klNormalToFixedNormalSum(loc[k], scaleK, 0, 1), klNormalToFixedNormalSum(loc[b], scaleB, 0, 1)));

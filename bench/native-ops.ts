@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { prepareCase, requireCaseSpec, type CaseSpec } from './cases.js';
 import { checkedArgv, integerFlag, stringFlag } from './flags.js';
+import { interceptBinding } from '../src/backend/native-graph/intercept-binding.js';
 
 const USAGE = `Usage: TFJS_BNN_BACKEND=tensorflow node dist/bench/native-ops.js --spec '<json CaseSpec>' [--steps 10] [--warmup 5] [--top 20]`;
 
@@ -24,33 +25,27 @@ type NativeCall = (...args: unknown[]) => unknown;
 
 /**
  * Swaps the backend's binding for a copy whose `executeOp` and `createTensor` are timed into
- * `totals` (the binding's own properties are read-only). Returns a function that puts it back.
+ * `totals`. Returns a function that puts it back.
  */
 function timeBinding(backend: { binding: Record<string, unknown> }, totals: Map<string, OpTotal>): () => void {
-  const real = backend.binding;
-  const timed: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(real)) timed[key] = real[key];
   const record = (name: string, start: number) => {
     const total = totals.get(name) ?? { calls: 0, ms: 0 };
     total.calls += 1;
     total.ms += performance.now() - start;
     totals.set(name, total);
   };
-  const wrap = (key: string, nameOf: (args: unknown[]) => string) => {
-    const call = (real[key] as NativeCall).bind(real);
-    timed[key] = (...args: unknown[]) => {
+  const timed =
+    (call: NativeCall, nameOf: (args: unknown[]) => string) =>
+    (...args: unknown[]) => {
       const start = performance.now();
       const result = call(...args);
       record(nameOf(args), start);
       return result;
     };
-  };
-  wrap('executeOp', (args) => String(args[0]));
-  wrap('createTensor', () => '<createTensor>');
-  backend.binding = timed;
-  return () => {
-    backend.binding = real;
-  };
+  return interceptBinding(backend, (real) => ({
+    executeOp: timed((real.executeOp as NativeCall).bind(real), (args) => String(args[0])),
+    createTensor: timed((real.createTensor as NativeCall).bind(real), () => '<createTensor>'),
+  }));
 }
 
 async function main(): Promise<void> {

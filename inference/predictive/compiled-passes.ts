@@ -15,7 +15,13 @@
  * once the model is garbage-collected).
  */
 import * as tf from '@tensorflow/tfjs';
-import { CompiledGraph, graphCompilationAvailable, graphTensor, traceCall } from '../../src/backend/native-graph/trace.js';
+import {
+  CompiledGraph,
+  graphCompilationAvailable,
+  graphTensor,
+  traceCall,
+  type GraphTensor,
+} from '../../src/backend/native-graph/trace.js';
 import { recordDraws, replayDraws, type RecordedDraw } from '../../src/random/draw-recorder.js';
 import type { NoiseSource } from '../../src/random/index.js';
 
@@ -26,7 +32,7 @@ export type PassLogits = (particle: number) => tf.Tensor;
 export interface ChunkPasses {
   /** The logits of pass `particle` (call with 0, 1, 2, … in order); the caller owns the tensor. */
   logits(particle: number): tf.Tensor;
-  /** Whether passes from 2 on run as one graph call. */
+  /** Whether the graph passed this call's check, so that the remaining passes run as one graph call each. */
   readonly compiled: boolean;
   /** Ends this use (the graph stays kept for the model: `releaseCompiledPasses` frees it). */
   dispose(): void;
@@ -68,7 +74,7 @@ function eagerPasses(eager: PassLogits): ChunkPasses {
 
 /** Traces pass 0 and compiles it; null (pass 0's logits still returned) when it cannot be traced. */
 function tracePass(eager: PassLogits, chunk: tf.Tensor, weights: readonly tf.Tensor[]): { logits: tf.Tensor; pass: CompiledPass | null } {
-  const drawInputs: ReturnType<typeof graphTensor>[] = [];
+  const drawInputs: GraphTensor[] = [];
   const { result, trace } = traceCall(() =>
     recordDraws(
       () => eager(0),
@@ -103,17 +109,17 @@ function runCompiled(
   }
 }
 
-/** Whether two tensors hold the same values bit for bit (NaN equal to NaN); one read. */
+/** Whether two tensors hold the same values (`Object.is`: −0 ≠ +0, NaN = NaN); one read of each. */
 function identical(a: tf.Tensor, b: tf.Tensor): boolean {
   if (!tf.util.arraysEqual(a.shape, b.shape) || a.dtype !== b.dtype) return false;
   const [x, y] = [a.dataSync(), b.dataSync()];
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i]) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
   return true;
 }
 
 /**
- * The passes over `chunk` of a `tf.LayersModel`, compiled when the backend allows and the check on
- * pass 1 holds (see the file comment); `eager` computes one pass's logits the usual way.
+ * The passes over `chunk` of a `tf.LayersModel`, compiled when the backend allows and this call's
+ * check holds (see the file comment); `eager` computes one pass's logits the usual way.
  */
 export function chunkPasses(
   model: tf.LayersModel | ((x: tf.Tensor) => tf.Tensor),

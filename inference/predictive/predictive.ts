@@ -51,10 +51,11 @@ export interface PredictiveOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * On tfjs-node's `tensorflow` backend, run the passes of a `tf.LayersModel` as one TensorFlow graph
-   * call each: pass 0 is traced, pass 1 runs eagerly and must be reproduced by the graph bit for bit,
-   * then passes 2… run compiled (0.7× the time of an eager conv-net pass). Where that check fails or
-   * the model cannot be traced, every pass stays eager, so the maps never change. Ignored on other
-   * backends. Default false.
+   * call each. The graph is traced from one eager pass the first time a model meets a chunk shape and
+   * kept (`releaseCompiledPasses` frees it); in every call one pass still runs eagerly and must be
+   * reproduced by the graph bit for bit before the other passes run compiled (~0.7× the time of an
+   * eager conv-net pass). Where that check fails or the model cannot be traced, the passes stay
+   * eager, so the maps never change. Ignored on other backends. Default false.
    */
   readonly compile?: boolean;
 }

@@ -1,9 +1,9 @@
 /**
  * Records the random draws a forward pass takes through its noise scope — stream path, method and
- * shape, in call order, with the tensor each returned — and replays the same sequence at another
- * position. A compiled forward pass (`inference/predictive/compiled-forward.ts`) takes the recorded
- * draws as graph inputs and gets the draws of each later pass from `replayDraws`: the same streams,
- * so the same numbers an eager pass at that position would draw.
+ * shape, in call order (the drawn tensors go to a callback while they are alive) — and replays the
+ * same sequence at another position. A compiled forward pass (`inference/predictive/compiled-passes.ts`)
+ * takes the recorded draws as graph inputs and gets the draws of each later pass from `replayDraws`:
+ * the same streams, so the same numbers an eager pass at that position would draw.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { NoisePosition, NoiseSource, RandomDraws } from './noise-source.js';

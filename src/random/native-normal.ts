@@ -33,6 +33,21 @@ export function statelessSeed(key: string, draw: number): [number, number] {
  * @throws Error when the native backend is not active (check `nativeNormalAvailable()` first).
  */
 export function statelessNormal(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
+  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
+  try {
+    return statelessNormalFromSeedTensor(shape, seedTensor);
+  } finally {
+    seedTensor.dispose();
+  }
+}
+
+/**
+ * `statelessNormal` with the seed pair given as an int32 tensor of shape [2] (e.g. an input of a
+ * compiled graph). The caller owns the result; `seed` stays the caller's.
+ *
+ * @throws Error when the native backend is not active.
+ */
+export function statelessNormalFromSeedTensor(shape: readonly number[], seed: tf.Tensor): tf.Tensor {
   const backend = activeNativeBackend();
   if (backend === null)
     throw new Error(`statelessNormal: needs the 'tensorflow' backend (tfjs-node); the active backend is '${tf.getBackend()}'.`);
@@ -43,10 +58,9 @@ export function statelessNormal(shape: readonly number[], seed: readonly [number
     { name: 'Tseed', type: TF_ATTR_TYPE, value: TF_INT32 },
   ];
   const shapeTensor = tf.tensor1d(shape as number[], 'int32');
-  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
   try {
-    return backend.executeSingleOutput('StatelessRandomNormal', attrs, [shapeTensor, seedTensor]);
+    return backend.executeSingleOutput('StatelessRandomNormal', attrs, [shapeTensor, seed]);
   } finally {
-    tf.dispose([shapeTensor, seedTensor]);
+    shapeTensor.dispose();
   }
 }

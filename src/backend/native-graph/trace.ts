@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, BnnError } from '../../errors.js';
+import { interceptBinding } from './intercept-binding.js';
 import { ProtoWriter, writeAttrValue, writeShape, type AttrCodes, type BindingAttr } from './proto.js';
 
 /** A tensor's handle as the binding reports it. */
@@ -124,28 +125,26 @@ function bytesOf(values: ArrayLike<number> | Uint8Array, dtype: number, binding:
  */
 export function traceCall<T>(fn: () => T): { result: T; trace: Trace } {
   const backend = graphBackend('traceCall');
-  const real = backend.binding;
   const ops: OpRecord[] = [];
   const constants = new Map<number, ConstantRecord>();
-  const wrapped: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(real)) wrapped[key] = real[key];
-  wrapped.executeOp = (op: string, attrs: BindingAttr[], ids: number[], numOutputs: number) => {
-    const outputs = real.executeOp(op, attrs, ids, numOutputs);
-    ops.push({ op, attrs: attrs.map((a) => ({ ...a })), inputs: [...ids], outputs });
-    return outputs;
-  };
-  wrapped.createTensor = (shape: number[], dtype: number, values: ArrayLike<number> | Uint8Array) => {
-    const id = real.createTensor(shape, dtype, values);
-    constants.set(id, { shape: [...shape], dtype, bytes: bytesOf(values, dtype, real) });
-    return id;
-  };
-  backend.binding = wrapped as unknown as Binding;
+  const restore = interceptBinding(backend, (real) => ({
+    executeOp: (op: string, attrs: BindingAttr[], ids: number[], numOutputs: number) => {
+      const outputs = real.executeOp(op, attrs, ids, numOutputs);
+      ops.push({ op, attrs: attrs.map((a) => ({ ...a })), inputs: [...ids], outputs });
+      return outputs;
+    },
+    createTensor: (shape: number[], dtype: number, values: ArrayLike<number> | Uint8Array) => {
+      const id = real.createTensor(shape, dtype, values);
+      constants.set(id, { shape: [...shape], dtype, bytes: bytesOf(values, dtype, real) });
+      return id;
+    },
+  }));
   try {
     const result = fn();
     if (result instanceof Promise) throw new BnnError('traceCall: the traced function must be synchronous.');
     return { result, trace: { ops, constants } };
   } finally {
-    backend.binding = real;
+    restore();
   }
 }
 
