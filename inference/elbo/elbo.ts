@@ -13,7 +13,15 @@ import { requireTrainingPosition, type TrainingPosition } from '../position.js';
 import { type ResolvedElboOptions, type ElboOptions, resolveElboOptions } from './options.js';
 import { weightedPriorTerm, type KLLayer } from './prior-term.js';
 import { reducedNll } from './reduce.js';
-import { type ElboReport, type ElboTerms, type LayerWeights, disposeElboTerms, readElboReport } from './terms.js';
+import {
+  type ElboReport,
+  type ElboTerms,
+  type FedKLWeights,
+  type LayerWeights,
+  type StepKLWeights,
+  disposeElboTerms,
+  readElboReport,
+} from './terms.js';
 
 /** Checks the arguments of one ELBO evaluation at the boundary. */
 function requireInputs(where: string, x: unknown, y: unknown, position: unknown, noise: unknown): void {
@@ -35,9 +43,10 @@ function likelihoodPriorTerm(
   likelihood: Likelihood | SegmentationLoss,
   position: TrainingPosition | null,
   weighting: KLWeighting,
+  fed: tf.Scalar | undefined,
 ): tf.Scalar {
   if (isSegmentationLoss(likelihood) || likelihood.priorNegativeLogProb === undefined || position === null) return tf.scalar(0);
-  return tf.mul(klTermWeights(weighting, position).crossEntropy, likelihood.priorNegativeLogProb()) as tf.Scalar;
+  return tf.mul(fed ?? klTermWeights(weighting, position).crossEntropy, likelihood.priorNegativeLogProb()) as tf.Scalar;
 }
 
 /**
@@ -115,16 +124,33 @@ export class Elbo {
    * @param y targets, batch first, as the likelihood expects them.
    * @param position training position (its `step` is the noise step, particle p the noise particle).
    * @param noise the run's noise source.
+   * @param fed the KL weights as scalar tensors, used in place of the numbers (a compiled training
+   *   step feeds them as graph inputs); they must hold `klWeightScalars(elbo.klWeightsAt(...))` at
+   *   this position. They stay the caller's.
    */
-  terms(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource): ElboTerms {
+  terms(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource, fed?: FedKLWeights): ElboTerms {
     requireInputs('Elbo.terms', x, y, position, noise);
-    const terms = this.compute(x, y, position, noise);
+    const terms = this.compute(x, y, position, noise, fed);
     for (const tensor of [terms.loss, terms.likelihoodTerm, terms.klTerm, terms.kl, ...terms.perLayerKL]) tf.keep(tensor);
     return terms;
   }
 
   /** The one particle loop. Tensors returned are new; intermediates are disposed. */
-  private compute(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource): ElboTerms {
+  /**
+   * The KL weights at `scaled`, a position whose `datasetSize` is already in the count unit
+   * (`terms.datasetSize`): each layer's, and the model-wide ones. Plain numbers, no tensors.
+   */
+  klWeightsAt(scaled: TrainingPosition): StepKLWeights {
+    const { klWeighting } = this.options;
+    const layerWeights = variationalLayers(this.model).map((layer) => {
+      const weights = klTermWeights(klWeighting, scaled, { name: layer.name });
+      return { name: layer.name, klWeight: weights.crossEntropy, entropyWeight: weights.entropy };
+    });
+    const modelWide = klTermWeights(klWeighting, scaled);
+    return { layerWeights, klWeight: modelWide.crossEntropy, entropyWeight: modelWide.entropy };
+  }
+
+  private compute(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource, fed?: FedKLWeights): ElboTerms {
     const { likelihood, klWeighting, particles, reduction, countUnit } = this.options;
     const layers: KLLayer[] = variationalLayers(this.model);
     let scaled: TrainingPosition | null = null;
@@ -143,15 +169,16 @@ export class Elbo {
           if (scaled === null) {
             const datasetSize = countUnit === 'voxels' ? position.datasetSize * elementsPerExample : position.datasetSize;
             scaled = { ...position, datasetSize };
-            const at = scaled;
-            layerWeights = layers.map((layer) => {
-              const weights = klTermWeights(klWeighting, at, { name: layer.name });
-              return { name: layer.name, klWeight: weights.crossEntropy, entropyWeight: weights.entropy };
-            });
+            layerWeights = [...this.klWeightsAt(scaled).layerWeights];
           }
           const layerKL = layers.map((layer) => layer.kl());
           const weighted = layers.map((layer, l) =>
-            weightedPriorTerm(layer, layerKL[l], { crossEntropy: layerWeights[l].klWeight, entropy: layerWeights[l].entropyWeight }),
+            weightedPriorTerm(
+              layer,
+              layerKL[l],
+              { crossEntropy: layerWeights[l].klWeight, entropy: layerWeights[l].entropyWeight },
+              fed === undefined ? undefined : { crossEntropy: fed.perLayer[l], entropyGap: fed.entropyGap[l] },
+            ),
           );
           nlls.push(nll);
           kls.push(layerKL);
@@ -165,7 +192,7 @@ export class Elbo {
       // Without weight regularizers (every Bayes-by-Backprop model) no zero term is added: one kernel fewer per step.
       const klTerm = tf.addN([
         mean(priorTerms),
-        likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting),
+        likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting, fed?.modelWide),
         ...regularizerLosses(this.model),
       ]) as tf.Scalar;
       const perLayerKL = layers.map((_, l) => mean(kls.map((k) => k[l])));

@@ -29,11 +29,17 @@ export function posteriorEntropy(layer: KLLayer): tf.Scalar {
 /**
  * `weights.crossEntropy · kl + (weights.crossEntropy − weights.entropy) · H(q)`, i.e. the
  * cross-entropy weight times −E_q[log p] minus the entropy weight times H(q) (KL = −E_q[log p] − H).
- * For a plain multiplier (equal weights) no entropy is computed. `kl` stays the caller's; returns a
- * new scalar the caller owns.
+ * For a plain multiplier (equal weights) no entropy is computed. `fed` holds the same weights as
+ * scalars (a compiled step's graph inputs), used in their place. `kl` and `fed` stay the
+ * caller's; returns a new scalar the caller owns.
  */
-export function weightedPriorTerm(layer: KLLayer, kl: tf.Scalar, weights: KLTermWeights): tf.Scalar {
-  if (weights.crossEntropy === weights.entropy) return tf.mul(kl, weights.crossEntropy);
+export function weightedPriorTerm(
+  layer: KLLayer,
+  kl: tf.Scalar,
+  weights: KLTermWeights,
+  fed?: { readonly crossEntropy: tf.Scalar; readonly entropyGap: tf.Scalar | null },
+): tf.Scalar {
+  if (weights.crossEntropy === weights.entropy) return tf.mul(kl, fed?.crossEntropy ?? weights.crossEntropy);
   if (!Array.isArray(layer.variationalParameters)) {
     throw new InvalidArgumentError(
       'Elbo',
@@ -42,5 +48,7 @@ export function weightedPriorTerm(layer: KLLayer, kl: tf.Scalar, weights: KLTerm
       'a layer exposing variationalParameters (needed for the tempered-posterior entropy)',
     );
   }
-  return tf.tidy(() => tf.add(tf.mul(kl, weights.crossEntropy), tf.mul(posteriorEntropy(layer), weights.crossEntropy - weights.entropy)));
+  const crossEntropy = fed?.crossEntropy ?? weights.crossEntropy;
+  const gap = fed?.entropyGap ?? weights.crossEntropy - weights.entropy;
+  return tf.tidy(() => tf.add(tf.mul(kl, crossEntropy), tf.mul(posteriorEntropy(layer), gap)));
 }

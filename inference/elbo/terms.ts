@@ -15,6 +15,46 @@ export interface LayerWeights {
   readonly entropyWeight: number;
 }
 
+/** The KL weights of one step as plain numbers (`Elbo.klWeightsAt`). */
+export interface StepKLWeights {
+  /** Each variational layer's weights, in `variationalLayers` order. */
+  readonly layerWeights: readonly LayerWeights[];
+  /** The model-wide KL weight (also the weight of the likelihood's own prior term). */
+  readonly klWeight: number;
+  /** The model-wide entropy weight. */
+  readonly entropyWeight: number;
+}
+
+/**
+ * The KL weights of one step as float32 scalars, for `Elbo.terms`' `fed` argument: a compiled
+ * training step takes them as graph inputs, so one graph serves every step of a schedule.
+ */
+export interface FedKLWeights {
+  /** Multiplier of each layer's KL (its cross-entropy weight). */
+  readonly perLayer: readonly tf.Scalar[];
+  /** crossEntropy − entropy per layer, the multiplier of its posterior entropy; null where the two weights are equal. */
+  readonly entropyGap: ReadonlyArray<tf.Scalar | null>;
+  /** The model-wide cross-entropy weight (multiplier of the likelihood's own prior term). */
+  readonly modelWide: tf.Scalar;
+}
+
+/**
+ * `weights` as the scalars `Elbo.terms` takes in place of the numbers (the same float32 values the
+ * ELBO would make from them). Caller owns the tensors.
+ */
+export function klWeightScalars(weights: StepKLWeights): FedKLWeights {
+  return {
+    perLayer: weights.layerWeights.map((w) => tf.scalar(w.klWeight)),
+    entropyGap: weights.layerWeights.map((w) => (w.klWeight === w.entropyWeight ? null : tf.scalar(w.klWeight - w.entropyWeight))),
+    modelWide: tf.scalar(weights.klWeight),
+  };
+}
+
+/** Every tensor of `fed`. */
+export function fedTensors(fed: FedKLWeights): tf.Scalar[] {
+  return [...fed.perLayer, ...fed.entropyGap.filter((t): t is tf.Scalar => t !== null), fed.modelWide];
+}
+
 /**
  * The differentiable terms of one ELBO evaluation, averaged over particles. Every tensor is a new
  * scalar marked `tf.keep`, so it survives an enclosing `tf.tidy` or `tf.variableGrads` closure; the
@@ -110,7 +150,7 @@ export function readElboReport(terms: ElboTerms, settings: { reduction: Reductio
  * transfer). Reads nothing, disposes nothing.
  */
 export function elboReportFromValues(
-  terms: ElboTerms,
+  terms: Pick<ElboTerms, 'layerWeights' | 'klWeight' | 'entropyWeight' | 'datasetSize'>,
   values: ArrayLike<number>,
   settings: { reduction: Reduction; countUnit: CountUnit; particles: number },
 ): ElboReport {

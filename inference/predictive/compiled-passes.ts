@@ -22,6 +22,7 @@ import {
   traceCall,
   type GraphTensor,
 } from '../../src/backend/native-graph/trace.js';
+import { identical } from '../../src/backend/native-graph/identical.js';
 import { recordDraws, replayDraws, type RecordedDraw } from '../../src/random/draw-recorder.js';
 import type { NoiseSource } from '../../src/random/index.js';
 
@@ -107,14 +108,6 @@ function runCompiled(
   } finally {
     tf.dispose(draws);
   }
-}
-
-/** Whether two tensors hold the same values (`Object.is`: −0 ≠ +0, NaN = NaN); one read of each. */
-function identical(a: tf.Tensor, b: tf.Tensor): boolean {
-  if (!tf.util.arraysEqual(a.shape, b.shape) || a.dtype !== b.dtype) return false;
-  const [x, y] = [a.dataSync(), b.dataSync()];
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  return true;
 }
 
 /**

@@ -71,6 +71,8 @@ function takeUpdate(run: Run, batches: readonly Batch[]): StepOutcome {
     // The caller's learning rate (callbacks, lrScaling) reaches the optimizer that steps.
     run.optimizer.syncLearningRate();
     const optimizer = run.optimizer.optimizer;
+    const compiled = K === 1 && run.compiled !== null ? run.compiled.step(batches[0], at) : null;
+    if (compiled !== null) return compiled;
     return K === 1
       ? trainingStep(run.objective, optimizer, run.variables, batches[0], at, run.noise, options.clip)
       : accumulatedTrainingStep(run.objective, optimizer, run.variables, batches, at, run.noise, options.clip);

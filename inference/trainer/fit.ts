@@ -52,6 +52,7 @@ export async function fit(model: tf.LayersModel, data: FitData, options: FitOpti
   } finally {
     // The optimizer is the caller's: it gets back the rate it came with (lrScaling changes it per
     // step) and, for a `tf.train.adam` run as MultiTensorAdam, its state — also when training throws.
+    run.compiled?.dispose();
     if (run.options.lrScaling !== undefined) setLearningRateOf(run.options.optimizer, run.baseLearningRate);
     await run.optimizer.handBack();
   }

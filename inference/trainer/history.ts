@@ -50,6 +50,18 @@ export interface EpochRecord {
   readonly logs: Readonly<Record<string, number>>;
 }
 
+/** How the steps of one `fit` call ran with `compile: true` (counts of that call only). */
+export interface CompilationRecord {
+  /** Steps that ran as one TensorFlow graph call. */
+  compiledSteps: number;
+  /** Steps that ran eagerly: the first steps of a batch shape, traces, checks, or all when not compiled. */
+  eagerSteps: number;
+  /** Graphs recorded. */
+  traces: number;
+  /** Why steps ran eagerly where compiling was asked (the first reason met), else null. */
+  refusal: string | null;
+}
+
 /** Why `fit` returned (`'nonFinite'`: why it gave up, in `NonFiniteTrainingError.history`). */
 export type StopReason = 'completed' | 'callback' | 'aborted' | 'nonFinite';
 
@@ -65,6 +77,8 @@ export interface TrainingHistory {
   droppedStepRecords: number;
   /** Why training ended (`'completed'` until it ends otherwise). */
   stopReason: StopReason;
+  /** With `compile: true`: how this `fit` call's steps ran. Absent otherwise. */
+  compilation?: CompilationRecord;
 }
 
 /** A new, empty history. */

@@ -51,7 +51,8 @@ export interface TrainingObjective {
   ): { loss: tf.Scalar; pending: PendingReport };
 }
 
-function stepReport(report: ElboReport): StepReport {
+/** The trainer's report of an ELBO report. */
+export function stepReport(report: ElboReport): StepReport {
   const perLayer: Record<string, number> = {};
   for (const layer of report.perLayer) perLayer[layer.name] = layer.kl;
   return { loss: report.loss, nll: report.nll, kl: report.kl, klWeight: report.klWeight, perLayer };

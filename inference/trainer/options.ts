@@ -159,6 +159,15 @@ export interface FitOptions<ElboT> {
    * Default true. Other optimizers are used as given.
    */
   readonly multiTensorAdam?: boolean;
+  /**
+   * Run each training step as one TensorFlow graph call (tfjs-node's `tensorflow` backend, with
+   * multi-tensor Adam and `accumulateSteps` 1): the step is recorded once per batch shape and
+   * checked bit for bit against an eager step before it is used, and again at the start of every
+   * epoch, so the weights are the eager run's. Where it cannot (another backend or optimizer, a
+   * model that reads tensors other than its weights) the steps run eagerly and
+   * `history.compilation.refusal` says why. Default false.
+   */
+  readonly compile?: boolean;
 }
 
 /** The trainer's `inspect` option. */

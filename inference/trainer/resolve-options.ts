@@ -105,6 +105,7 @@ export interface ResolvedFitOptions<ElboT> {
   readonly accumulateSteps: number;
   readonly lrScaling: Required<LrScaling> | undefined;
   readonly multiTensorAdam: boolean;
+  readonly compile: boolean;
 }
 
 /** Validates `options` (everything except the data and the ELBO's contents) and fills in the defaults. */
@@ -153,6 +154,7 @@ export function resolveFitOptions<ElboT>(options: FitOptions<ElboT>): ResolvedFi
     accumulateSteps: requireInteger(where, 'accumulateSteps', options.accumulateSteps ?? 1, 1),
     lrScaling: options.lrScaling === undefined ? undefined : requireLrScaling(where, options.lrScaling),
     multiTensorAdam: requireBoolean('multiTensorAdam', options.multiTensorAdam, true),
+    compile: requireBoolean('compile', options.compile, false),
   };
 }
 

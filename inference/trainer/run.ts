@@ -15,7 +15,7 @@ import { applyCallbackResult, createControl, type CallbackResult, type TrainerCa
 import type { TrainerCheckpoint } from './checkpoint-format.js';
 import { DatasetBatchSource, TensorBatchSource, requireTensorData, type BatchSource, type TensorData } from './data-source.js';
 import { runFingerprint, requireSameFingerprint, type RunFingerprint } from './fingerprint.js';
-import { emptyHistory, type EpochAccumulator, type TrainingHistory } from './history.js';
+import { emptyHistory, type CompilationRecord, type EpochAccumulator, type TrainingHistory } from './history.js';
 import { learningRateOf } from './lr-scaling.js';
 import { resolveObjective, type ElboInput, type TrainingObjective } from './objective.js';
 import { DEFAULT_SEED, type FitOptions } from './options.js';
@@ -23,6 +23,7 @@ import { createProgress, type ProgressDisplay } from './progress.js';
 import { resolveFitOptions, type ResolvedFitOptions } from './resolve-options.js';
 import { restoreTensors } from './state.js';
 import { trainableVariables } from './step.js';
+import { CompiledSteps, compileRefusal } from './compiled-step.js';
 
 /** Training data: in-memory tensors `{x, y}` (examples along axis 0) or a dataset of `{xs, ys}` batches. */
 export type FitData = TensorData | tf.data.Dataset<tf.TensorContainer>;
@@ -70,6 +71,8 @@ export interface Run {
    * (`multiTensorAdam`), handed back by `fit` when it returns or throws.
    */
   readonly optimizer: OptimizerInUse;
+  /** The compiled steps (`compile: true` where the run allows it), else null; freed when `fit` ends. */
+  readonly compiled: CompiledSteps | null;
 }
 
 /**
@@ -125,11 +128,15 @@ async function prepareWith(
   }
   const position = checkpoint === null ? freshPosition(options) : resumedPosition(checkpoint, options);
   position.history.stopReason = 'completed';
+  const variables = [...trainableVariables(model), ...likelihoodVars];
+  const compiled = compiledSteps(model, objective, optimizer.optimizer, variables, noise, options);
+  if (options.compile) position.history.compilation = compiled.record;
+  else delete position.history.compilation;
   return {
     model,
     options,
     objective,
-    variables: [...trainableVariables(model), ...likelihoodVars],
+    variables,
     likelihoodVariables: likelihoodVars,
     seed,
     noise,
@@ -145,7 +152,28 @@ async function prepareWith(
     progress: createProgress(options.progress.mode, options.progress.stream, options.epochs),
     baseLearningRate: options.lrScaling === undefined ? Number.NaN : learningRateOf(options.optimizer),
     optimizer,
+    compiled: compiled.steps,
   };
+}
+
+/**
+ * The compiled steps of a run with `compile: true` where it allows them; otherwise null, with a
+ * record whose `refusal` says why (null when compiling was not asked).
+ */
+function compiledSteps(
+  model: tf.LayersModel,
+  objective: TrainingObjective,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  noise: NoiseSource,
+  options: ResolvedFitOptions<ElboInput>,
+): { steps: CompiledSteps | null; record: CompilationRecord } {
+  const record: CompilationRecord = { compiledSteps: 0, eagerSteps: 0, traces: 0, refusal: null };
+  if (!options.compile) return { steps: null, record };
+  record.refusal = compileRefusal(optimizer, options.accumulateSteps);
+  if (record.refusal !== null) return { steps: null, record };
+  const context = { model, elbo: objective.elbo, optimizer, variables, noise, clipping: options.clip };
+  return { steps: new CompiledSteps(context, record), record };
 }
 
 /** Calls one hook of every callback in order, applying each one's stop request. */

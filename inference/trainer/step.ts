@@ -34,7 +34,7 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
  * norm that overflows float32, |g| ≳ 1.8·10^19, also counts as not finite, as TensorFlow's
  * `clip_by_global_norm` turns such a norm into NaN). Caller owns both tensors.
  */
-function gradientCheck(names: readonly string[], grads: tf.NamedTensorMap): { squares: tf.Tensor1D; norm: tf.Scalar } {
+export function gradientCheck(names: readonly string[], grads: tf.NamedTensorMap): { squares: tf.Tensor1D; norm: tf.Scalar } {
   return tf.tidy(() => {
     const squares = names.map((n) => tf.sum(tf.square(grads[n])));
     const norm = tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares)) as tf.Scalar;
@@ -42,8 +42,18 @@ function gradientCheck(names: readonly string[], grads: tf.NamedTensorMap): { sq
   });
 }
 
+/**
+ * What a step reads, as one vector: the report's scalars, each gradient's squared norm, then the
+ * global norm. Caller owns it; the arguments stay the caller's.
+ */
+export function packedStepValues(scalars: readonly tf.Scalar[], squares: tf.Tensor1D, norm: tf.Scalar): tf.Tensor1D {
+  return tf.tidy(
+    () => tf.concat([scalars.length === 0 ? tf.zeros([0]) : tf.stack([...scalars]), squares, tf.reshape(norm, [1])]) as tf.Tensor1D,
+  );
+}
+
 /** The gradients to apply: clipped by global norm (with the norm already computed), then by value; no read. */
-function clippedGradients(grads: tf.NamedTensorMap, norm: tf.Scalar, clipping: StepClipping): tf.NamedTensorMap {
+export function clippedGradients(grads: tf.NamedTensorMap, norm: tf.Scalar, clipping: StepClipping): tf.NamedTensorMap {
   let result = grads;
   if (clipping.globalNorm !== undefined) result = scaleToGlobalNorm(grads, clipping.globalNorm, norm);
   if (clipping.value !== undefined) {
@@ -172,38 +182,53 @@ function guardedUpdate(
   batchSize: number,
   clipping: StepClipping,
 ): StepOutcome {
-  const where = { step: position.step, epoch: position.epoch, batchIndex: position.batchIndex };
   const names = variables.map((v) => v.name).filter((name) => grads[name] !== undefined);
   let toApply: tf.NamedTensorMap = grads;
   try {
     const { squares, norm } = gradientCheck(names, grads);
     toApply = clippedGradients(grads, norm, clipping);
-    const packed = tf.tidy(() =>
-      tf.concat([report.scalars.length === 0 ? tf.zeros([0]) : tf.stack([...report.scalars]), squares, tf.reshape(norm, [1])]),
-    );
+    const packed = packedStepValues(report.scalars, squares, norm);
     tf.dispose([squares, norm]);
     const values = packed.dataSync();
     packed.dispose();
-    const stepReport = report.read(values);
-    const offset = report.scalars.length;
-    if (!Number.isFinite(stepReport.loss)) return { kind: 'skipped', skipped: { ...where, reason: `loss is ${stepReport.loss}` } };
-    const bad = names.findIndex((_, i) => !Number.isFinite(values[offset + i]));
-    if (bad >= 0) return { kind: 'skipped', skipped: { ...where, reason: `gradient of '${names[bad]}' is not finite` } };
-    optimizer.applyGradients(names.map((name) => ({ name, tensor: toApply[name] })));
-    const record: StepRecord = {
-      ...where,
-      batchSize,
-      loss: stepReport.loss,
-      nll: stepReport.nll,
-      kl: stepReport.kl,
-      klWeight: stepReport.klWeight,
-      perLayer: stepReport.perLayer,
-      gradNorm: values[offset + names.length],
-    };
-    return { kind: 'applied', record };
+    const outcome = stepOutcome(report.read(values), values, report.scalars.length, names, position, batchSize);
+    if (outcome.kind === 'applied') optimizer.applyGradients(names.map((name) => ({ name, tensor: toApply[name] })));
+    return outcome;
   } finally {
     report.dispose();
     tf.dispose(Object.values(grads));
     if (toApply !== grads) tf.dispose(Object.values(toApply));
   }
+}
+
+/**
+ * The outcome of a step from its read values: skipped when the loss or a gradient's squared norm
+ * (at `values[offset + i]` for gradient `names[i]`) is not finite, else applied with its record (the
+ * global norm at `values[offset + names.length]`). Applies nothing.
+ */
+export function stepOutcome(
+  report: StepReport,
+  values: ArrayLike<number>,
+  offset: number,
+  names: readonly string[],
+  position: TrainingPosition,
+  batchSize: number,
+): StepOutcome {
+  const where = { step: position.step, epoch: position.epoch, batchIndex: position.batchIndex };
+  if (!Number.isFinite(report.loss)) return { kind: 'skipped', skipped: { ...where, reason: `loss is ${report.loss}` } };
+  for (let i = 0; i < names.length; i++) {
+    if (!Number.isFinite(values[offset + i]))
+      return { kind: 'skipped', skipped: { ...where, reason: `gradient of '${names[i]}' is not finite` } };
+  }
+  const record: StepRecord = {
+    ...where,
+    batchSize,
+    loss: report.loss,
+    nll: report.nll,
+    kl: report.kl,
+    klWeight: report.klWeight,
+    perLayer: report.perLayer,
+    gradNorm: values[offset + names.length],
+  };
+  return { kind: 'applied', record };
 }

@@ -30,6 +30,14 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
 export const ADAM_DEFAULT_BETA1 = 0.9;
 export const ADAM_DEFAULT_BETA2 = 0.999;
 
+/** Multi-tensor Adam's state as tensors: the flat moments (Σ sizes long) and the β powers βᵗ⁺¹. */
+export interface AdamState {
+  readonly first: tf.Tensor1D;
+  readonly second: tf.Tensor1D;
+  readonly accBeta1: tf.Scalar;
+  readonly accBeta2: tf.Scalar;
+}
+
 /** The flat moments and the variables they belong to. */
 interface FlatMoments {
   slots: FlatSlot[];
@@ -103,6 +111,72 @@ export class MultiTensorAdam extends tf.Optimizer {
     this.incrementIterations();
   }
 
+  /**
+   * The optimizer's state as tensors, for a step computed elsewhere (`nextState`): the flat
+   * moments and the β powers. Null until an update has bound a moment slot to every variable of
+   * `variableNames`, in that order (the layout `nextState` needs). The tensors stay the optimizer's.
+   */
+  stateTensors(variableNames: readonly string[]): AdamState | null {
+    const m = this.moments;
+    if (!m.bound || m.first === null || m.second === null || m.slots.length !== variableNames.length) return null;
+    if (!m.slots.every((slot, i) => slot.name === variableNames[i])) return null;
+    return {
+      first: m.first,
+      second: m.second,
+      accBeta1: this.accBeta1 as tf.Tensor as tf.Scalar,
+      accBeta2: this.accBeta2 as tf.Tensor as tf.Scalar,
+    };
+  }
+
+  /**
+   * The values one `applyGradients` would give, computed without changing anything: every
+   * variable's new value (in `gradients` order, which must be the slot order `stateTensors`
+   * checked) and the new state. Same kernels in the same order as `applyGradients`, so the same
+   * bits. `negativeLearningRate` is −α as a scalar (a graph input in a compiled step). Caller owns
+   * the result; commit it with `adoptState`.
+   */
+  nextState(
+    state: AdamState,
+    variables: readonly tf.Tensor[],
+    gradients: readonly tf.Tensor[],
+    negativeLearningRate: tf.Scalar,
+  ): { variables: tf.Tensor[]; state: AdamState } {
+    return tf.tidy(() => {
+      const slots = this.moments.slots;
+      const gradient = concatFlat(gradients);
+      const { first, second, step } = this.adamArithmetic(
+        state.first,
+        state.second,
+        gradient,
+        state.accBeta1,
+        state.accBeta2,
+        negativeLearningRate,
+      );
+      const next = splitFlat(step, slots).map((delta, k) => tf.add(delta, variables[k]));
+      return {
+        variables: next,
+        state: {
+          first: first as tf.Tensor1D,
+          second: second as tf.Tensor1D,
+          accBeta1: tf.mul(state.accBeta1, this.beta1) as tf.Scalar,
+          accBeta2: tf.mul(state.accBeta2, this.beta2) as tf.Scalar,
+        },
+      };
+    });
+  }
+
+  /**
+   * Takes `state` from `nextState` as the optimizer's own (the tensors become the optimizer's) and
+   * counts the step. The variables' new values are the caller's to assign.
+   */
+  adoptState(state: AdamState): void {
+    this.accBeta1.assign(state.accBeta1);
+    this.accBeta2.assign(state.accBeta2);
+    tf.dispose([state.accBeta1, state.accBeta2]);
+    this.replaceMoments(state.first, state.second);
+    this.incrementIterations();
+  }
+
   private variableOf(name: string): tf.Variable {
     const variable = tf.engine().registeredVariables[name] as tf.Variable | undefined;
     if (variable === undefined)
@@ -167,13 +241,11 @@ export class MultiTensorAdam extends tf.Optimizer {
     const pick = (parts: tf.Tensor[] | null, whole: tf.Tensor1D) => (parts === null ? whole : concatFlat(indices.map((i) => parts[i])));
 
     const gradient = concatFlat(entries.map((e) => e.tensor));
-    const oneMinusAccBeta1 = tf.sub(1, this.accBeta1);
-    const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
-    const newFirst = tf.add(tf.mul(pick(firstParts, first), this.beta1), tf.mul(gradient, 1 - this.beta1));
-    const newSecond = tf.add(tf.mul(pick(secondParts, second), this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
-    const correctedFirst = tf.div(newFirst, oneMinusAccBeta1);
-    const correctedSecond = tf.div(newSecond, oneMinusAccBeta2);
-    const step = tf.mul(tf.div(correctedFirst, tf.add(tf.sqrt(correctedSecond), this.epsilon)), -this.learningRate);
+    const {
+      first: newFirst,
+      second: newSecond,
+      step,
+    } = this.adamArithmetic(pick(firstParts, first), pick(secondParts, second), gradient, this.accBeta1, this.accBeta2, -this.learningRate);
 
     const updated = indices.map((i) => m.slots[i]);
     splitFlat(step, updated).forEach((delta, k) => variables[k].assign(tf.add(delta, variables[k])));
@@ -194,6 +266,25 @@ export class MultiTensorAdam extends tf.Optimizer {
     const merge = (old: tf.Tensor[], fresh: tf.Tensor[]) =>
       tf.concat(m.slots.map((_, i) => (position.has(i) ? fresh[position.get(i) as number] : old[i]))) as tf.Tensor1D;
     this.replaceMoments(merge(firstParts, newFirstParts), merge(secondParts, newSecondParts));
+  }
+
+  /** tfjs's Adam arithmetic on flat buffers: the new moments and the step to add to the weights. */
+  private adamArithmetic(
+    first: tf.Tensor,
+    second: tf.Tensor,
+    gradient: tf.Tensor,
+    accBeta1: tf.Tensor,
+    accBeta2: tf.Tensor,
+    negativeLearningRate: number | tf.Scalar,
+  ): { first: tf.Tensor; second: tf.Tensor; step: tf.Tensor } {
+    const oneMinusAccBeta1 = tf.sub(1, accBeta1);
+    const oneMinusAccBeta2 = tf.sub(1, accBeta2);
+    const newFirst = tf.add(tf.mul(first, this.beta1), tf.mul(gradient, 1 - this.beta1));
+    const newSecond = tf.add(tf.mul(second, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+    const correctedFirst = tf.div(newFirst, oneMinusAccBeta1);
+    const correctedSecond = tf.div(newSecond, oneMinusAccBeta2);
+    const step = tf.mul(tf.div(correctedFirst, tf.add(tf.sqrt(correctedSecond), this.epsilon)), negativeLearningRate);
+    return { first: newFirst, second: newSecond, step };
   }
 
   private replaceMoments(first: tf.Tensor1D, second: tf.Tensor1D): void {

@@ -15,6 +15,8 @@ type DrawMethod = 'normal' | 'uniform' | 'signs';
 export interface RecordedDraw {
   /** Stream path within the scope's position (with the `#n` suffix of repeated calls). */
   readonly path: string;
+  /** The scope's particle when drawn (a multi-particle ELBO draws in one scope per particle). */
+  readonly particle: number;
   readonly method: DrawMethod;
   readonly shape: readonly number[];
 }
@@ -41,13 +43,13 @@ export function recordDraws<T>(fn: () => T, onDraw: (tensor: tf.Tensor) => void 
   }
 }
 
-/** `draws` itself when nothing records; else a wrapper that records each draw of stream `path`. */
-export function recordingDraws(draws: RandomDraws, path: string): RandomDraws {
+/** `draws` itself when nothing records; else a wrapper that records each draw of stream `path` at `particle`. */
+export function recordingDraws(draws: RandomDraws, path: string, particle: number): RandomDraws {
   const recording = active;
   if (recording === null) return draws;
   const take = (method: DrawMethod, shape: readonly number[]): tf.Tensor => {
     const tensor = draws[method](shape);
-    recording.draws.push({ path, method, shape: [...shape] });
+    recording.draws.push({ path, particle, method, shape: [...shape] });
     recording.onDraw(tensor);
     return tensor;
   };
@@ -59,16 +61,20 @@ export function recordingDraws(draws: RandomDraws, path: string): RandomDraws {
 }
 
 /**
- * The draws of `recorded` taken again from `source` at `position`: per path, one stream in the
- * recorded order, so each tensor equals what a pass at `position` draws there. Caller owns them.
+ * The draws of `recorded` taken again from `source` at `position`: per path and particle, one
+ * stream in the recorded order, so each tensor equals what a pass at `position` draws there. A draw
+ * recorded at particle p is taken at particle `position.particle` + p (a pass recorded at particle
+ * 0 replays at any particle). Caller owns them.
  */
 export function replayDraws(recorded: readonly RecordedDraw[], source: NoiseSource, position: NoisePosition): tf.Tensor[] {
   const streams = new Map<string, RandomDraws>();
-  return recorded.map(({ path, method, shape }) => {
-    let stream = streams.get(path);
+  const base = position.particle ?? 0;
+  return recorded.map(({ path, particle, method, shape }) => {
+    const key = `${particle}\u0000${path}`;
+    let stream = streams.get(key);
     if (stream === undefined) {
-      stream = source.draws(position, path);
-      streams.set(path, stream);
+      stream = source.draws({ step: position.step, particle: base + particle }, path);
+      streams.set(key, stream);
     }
     return stream[method](shape);
   });

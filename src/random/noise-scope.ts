@@ -27,7 +27,7 @@ export class NoiseScope {
     const calls = this.callsByPath.get(path) ?? 0;
     this.callsByPath.set(path, calls + 1);
     const key = calls === 0 ? path : `${path}#${calls}`;
-    return recordingDraws(this.source.draws(this.position, key), key);
+    return recordingDraws(this.source.draws(this.position, key), key, this.position.particle ?? 0);
   }
 
   /**

@@ -154,7 +154,8 @@ function savedModelBytes(
   trace: Trace,
   inputs: readonly GraphTensor[],
   outputs: readonly GraphTensor[],
-): { bytes: Uint8Array; inputNames: string[]; outputNames: string[] } {
+  preserveArithmetic: boolean,
+): { bytes: Uint8Array; inputNames: string[]; outputNames: string[]; fedConstants: ConstantRecord[] } {
   const inputIds = inputs.map((t) => t.handle);
   const binding = backend.binding as unknown as Record<string, number>;
   const codes: AttrCodes = {
@@ -189,6 +190,8 @@ function savedModelBytes(
     ),
   );
   let constantCount = 0;
+  const fedConstants: ConstantRecord[] = [];
+  const constantNames: string[] = [];
   const source = (id: number): string => {
     const known = produced.get(id);
     if (known !== undefined) return known;
@@ -200,6 +203,21 @@ function savedModelBytes(
       );
     }
     const name = `const_${constantCount++}`;
+    if (preserveArithmetic) {
+      fedConstants.push(record);
+      node(
+        name,
+        'Placeholder',
+        [],
+        [
+          { name: 'dtype', type: codes.TYPE, value: record.dtype },
+          { name: 'shape', type: codes.SHAPE, value: record.shape },
+        ],
+      );
+      produced.set(id, `${name}:0`);
+      constantNames.push(`${name}:0`);
+      return `${name}:0`;
+    }
     const writer = new ProtoWriter().raw(1, name).raw(2, 'Const');
     writer.message(5, (entry) => entry.raw(1, 'dtype').message(2, (value) => value.int(6, record.dtype)));
     writer.message(5, (entry) =>
@@ -220,7 +238,10 @@ function savedModelBytes(
     // An op whose every output is a declared input is cut off: the graph takes those values as inputs.
     if (record.outputs.length > 0 && record.outputs.every((output) => declared.has(output.id))) return;
     const name = `op_${i}`;
-    node(name, record.op, record.inputs.map(source), record.attrs);
+    if (preserveArithmetic && record.op === 'AddN' && record.inputs.length > 2) {
+      const type = record.attrs.filter((attr) => attr.name === 'T');
+      addNAsAdds(record.inputs.map(source), name, (addName, a, b) => node(addName, 'Add', [a, b], type));
+    } else node(name, record.op, record.inputs.map(source), record.attrs);
     record.outputs.forEach((output, k) => {
       if (!declared.has(output.id)) produced.set(output.id, `${name}:${k}`);
     });
@@ -231,7 +252,58 @@ function savedModelBytes(
   const savedModel = new ProtoWriter()
     .int(1, 1)
     .message(2, (meta) => meta.message(1, (info) => info.raw(4, 'serve')).raw(2, graph.finish()));
-  return { bytes: savedModel.finish(), inputNames: inputIds.map((_, k) => `input_${k}:0`), outputNames };
+  return {
+    bytes: savedModel.finish(),
+    inputNames: [...inputIds.map((_, k) => `input_${k}:0`), ...constantNames],
+    outputNames,
+    fedConstants,
+  };
+}
+
+/**
+ * An `AddN` of `inputs` written as binary `Add`s in the order TensorFlow's CPU kernel sums them
+ * (the first n mod 8 inputs — 8 for 0, 9 for 1 — left to right, then each next 8 summed and added
+ * to the total), so the sum has the eager op's bits and the graph optimizer has no `AddN` to
+ * flatten into its neighbours' `Add`s. The last node is named `name`.
+ */
+function addNAsAdds(inputs: readonly string[], name: string, add: (name: string, a: string, b: string) => void): void {
+  let count = 0;
+  const chain = (terms: readonly string[], last: boolean): string =>
+    terms.slice(1).reduce((total, term, k) => {
+      const addName = last && k === terms.length - 2 ? name : `${name}/add_${count++}`;
+      add(addName, total, term);
+      return `${addName}:0`;
+    }, terms[0]);
+  const n = inputs.length;
+  const head = n % 8 === 0 ? 8 : n % 8 === 1 ? 9 : n % 8;
+  let total = chain(inputs.slice(0, head), head === n);
+  for (let start = head; start < n; start += 8) {
+    const chunk = chain(inputs.slice(start, start + 8), false);
+    const addName = start + 8 >= n ? name : `${name}/add_${count++}`;
+    add(addName, total, chunk);
+    total = `${addName}:0`;
+  }
+}
+
+/** A tensor holding a recorded constant's bytes (dtype codes of the binding). */
+function constantTensor(record: ConstantRecord, binding: Record<string, unknown>): tf.Tensor {
+  const buffer = record.bytes.buffer.slice(record.bytes.byteOffset, record.bytes.byteOffset + record.bytes.byteLength);
+  if (record.dtype === binding.TF_INT32) return tf.tensor(new Int32Array(buffer), record.shape, 'int32');
+  if (record.dtype === binding.TF_BOOL) return tf.tensor(new Uint8Array(buffer), record.shape, 'bool');
+  return tf.tensor(new Float32Array(buffer), record.shape, 'float32');
+}
+
+/** Options of `CompiledGraph.compile`. */
+export interface CompileOptions {
+  /**
+   * Keep the eager op's arithmetic where TensorFlow's graph optimizer would change the last bits:
+   * the tensors created during the traced call become graph inputs (fed their recorded values at
+   * every run) rather than `Const` nodes, so they cannot be folded into neighbouring ops ((x·a)·b
+   * → x·(a·b), x / c → x·(1/c)); and every `AddN` of more than two terms is written as binary
+   * `Add`s in the CPU kernel's summation order, so it cannot be flattened with the `Add`s that
+   * feed it. Default false.
+   */
+  readonly preserveArithmetic?: boolean;
 }
 
 /** Node's `fs`, `os` and `path`, reached without a static import. */
@@ -256,6 +328,8 @@ export class CompiledGraph {
     private readonly fetches: readonly string[],
     /** Number of ops of the trace that made it. */
     readonly traceOps: number,
+    /** The fed constants (`preserveArithmetic`), owned by the graph. */
+    private readonly constants: readonly tf.Tensor[],
   ) {}
 
   /**
@@ -264,19 +338,38 @@ export class CompiledGraph {
    *
    * @throws BnnError when the call read a tensor that is neither declared nor made during it.
    */
-  static compile(trace: Trace, inputs: readonly GraphTensor[], outputs: readonly GraphTensor[]): CompiledGraph {
+  static compile(
+    trace: Trace,
+    inputs: readonly GraphTensor[],
+    outputs: readonly GraphTensor[],
+    options: CompileOptions = {},
+  ): CompiledGraph {
     const backend = graphBackend('CompiledGraph.compile');
-    const { bytes, inputNames, outputNames } = savedModelBytes(backend, trace, inputs, outputs);
+    const { bytes, inputNames, outputNames, fedConstants } = savedModelBytes(
+      backend,
+      trace,
+      inputs,
+      outputs,
+      options.preserveArithmetic === true,
+    );
     const { fs, os, path } = nodeModules();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-bnn-graph-'));
     try {
       fs.writeFileSync(path.join(dir, 'saved_model.pb'), bytes);
       const id = backend.loadSavedModelMetaGraph(dir, 'serve');
-      const feeds = inputs.map((t, k) => ({
+      const binding = backend.binding as unknown as Record<string, unknown>;
+      const tfDtype = (dtype: number | tf.DataType) =>
+        dtype === 'int32' || dtype === binding.TF_INT32
+          ? 'DT_INT32'
+          : dtype === 'bool' || dtype === binding.TF_BOOL
+            ? 'DT_BOOL'
+            : 'DT_FLOAT';
+      const feeds = [...inputs.map((t) => t.dtype), ...fedConstants.map((c) => c.dtype)].map((dtype, k) => ({
         name: inputNames[k],
-        tfDtype: t.dtype === 'int32' ? 'DT_INT32' : t.dtype === 'bool' ? 'DT_BOOL' : 'DT_FLOAT',
+        tfDtype: tfDtype(dtype),
       }));
-      return new CompiledGraph(backend, id, feeds, outputNames, trace.ops.length);
+      const constants = fedConstants.map((record) => tf.keep(constantTensor(record, binding)));
+      return new CompiledGraph(backend, id, feeds, outputNames, trace.ops.length, constants);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -285,10 +378,12 @@ export class CompiledGraph {
   /** Runs the graph on `inputs` (same order, shapes and dtypes as at compile time). The caller owns the outputs. */
   run(inputs: readonly tf.Tensor[]): tf.Tensor[] {
     if (this.disposed) throw new BnnError('CompiledGraph.run: the graph was disposed.');
-    if (inputs.length !== this.feeds.length) {
-      throw new BnnError(`CompiledGraph.run: got ${inputs.length} inputs; the graph was compiled with ${this.feeds.length}.`);
+    if (inputs.length + this.constants.length !== this.feeds.length) {
+      throw new BnnError(
+        `CompiledGraph.run: got ${inputs.length} inputs; the graph was compiled with ${this.feeds.length - this.constants.length}.`,
+      );
     }
-    return this.backend.runSavedModel(this.id, [...inputs], [...this.feeds], [...this.fetches]);
+    return this.backend.runSavedModel(this.id, [...inputs, ...this.constants], [...this.feeds], [...this.fetches]);
   }
 
   /** Releases the TensorFlow session. Idempotent. */
@@ -296,5 +391,6 @@ export class CompiledGraph {
     if (this.disposed) return;
     this.disposed = true;
     this.backend.deleteSavedModel(this.id);
+    tf.dispose([...this.constants]);
   }
 }
