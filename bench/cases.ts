@@ -13,6 +13,9 @@ import { perExample } from '../inference/kl-weighting/index.js';
 import { predictive, disposePredictive } from '../inference/predictive/index.js';
 import { chunkPasses } from '../inference/predictive/compiled-passes.js';
 import { adam } from '../src/optimizers/index.js';
+import { CompiledSteps } from '../inference/trainer/compiled-step.js';
+import { elboObjective } from '../inference/trainer/objective.js';
+import { trainableVariables, trainingStep as fitStep } from '../inference/trainer/step.js';
 import { fitCase, handWrittenCase } from './regression.js';
 import {
   convNet,
@@ -38,6 +41,9 @@ export type Network = 'mlp' | 'conv' | 'conv-mc' | 'unet' | 'unet-mc' | 'unet-fo
 export const NETWORKS: readonly Network[] = ['mlp', 'conv', 'conv-mc', 'unet', 'unet-mc', 'unet-forward', 'fit', 'hand-written'];
 
 /** Networks whose rows are reparameterization only (no deterministic or other estimator rows). */
+/** Rows that train (where `compile` compiles the step). */
+export const TRAINING_NETWORKS: readonly Network[] = ['mlp', 'conv', 'unet', 'fit'];
+
 export const REPARAMETERIZATION_ONLY: readonly Network[] = ['unet', 'unet-mc', 'unet-forward', 'fit', 'hand-written'];
 
 /** One row's work. Plain data, so it can travel to a child process as JSON. */
@@ -59,7 +65,10 @@ export interface CaseSpec {
   readonly optimizer?: BenchOptimizer;
   /**
    * MC rows (`conv-mc`, `unet-mc`): run the passes compiled into one TensorFlow graph call each
-   * (`predictive`'s `compile` option; tensorflow backend only, eager elsewhere). Default false.
+   * (`predictive`'s `compile` option). Training rows (`mlp`, `conv`, `unet`, `fit`): run each step
+   * as one graph call (`fit`'s `compile` option; the training rows then take `fit`'s step — ELBO,
+   * gradient check, multi-tensor Adam — also for the deterministic model). Tensorflow backend
+   * only, eager elsewhere. Default false.
    */
   readonly compile?: boolean;
 }
@@ -132,6 +141,32 @@ function data(network: Network, batch: number, size: number): { x: tf.Tensor; y:
   });
 }
 
+/**
+ * One step of `fit`'s compiled training step (`CompiledSteps`) on the same model, ELBO (for the
+ * deterministic model too: its KL is 0) and multi-tensor Adam; steps it does not compile run
+ * through `fit`'s eager step. Each step reads its report once, as `fit` does.
+ */
+function compiledTrainingStep(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  classification: boolean,
+): { step: PreparedCase['step']; optimizer: tf.Optimizer; release: () => void } {
+  const optimizer = adam(BENCH_LEARNING_RATE);
+  const noise = new NoiseSource(1);
+  const elbo = new Elbo(model, { likelihood: classification ? categorical() : bernoulli(), klWeighting: perExample() });
+  const variables = trainableVariables(model);
+  const clipping = { globalNorm: undefined, value: undefined };
+  const record = { compiledSteps: 0, eagerSteps: 0, traces: 0, refusal: null };
+  const steps = new CompiledSteps({ model, elbo, optimizer, variables, noise, clipping }, record);
+  const step = async (index: number) => {
+    const batch = { x, y };
+    const at = position(index);
+    if (steps.step(batch, at) === null) fitStep(elboObjective(elbo), optimizer, variables, batch, at, noise, clipping);
+  };
+  return { step, optimizer, release: () => steps.dispose() };
+}
+
 /** One training step, variational (ELBO with 1/N KL weighting) or deterministic (plain loss). */
 function trainingStep(
   model: tf.LayersModel,
@@ -185,7 +220,7 @@ export function prepareCase(spec: CaseSpec): PreparedCase {
   const { network, kind } = spec;
   const kindOfAdam = spec.optimizer ?? 'multi-tensor';
   if (network === 'fit' || network === 'hand-written')
-    return network === 'fit' ? fitCase(kindOfAdam === 'multi-tensor') : handWrittenCase();
+    return network === 'fit' ? fitCase(kindOfAdam === 'multi-tensor', spec.compile === true) : handWrittenCase();
   const samples = spec.samples ?? DEFAULT_MC_SAMPLES;
   const isUNet = network.startsWith('unet');
   const batch = spec.batch ?? (network === 'mlp' ? 128 : isUNet ? 1 : 8);
@@ -195,15 +230,21 @@ export function prepareCase(spec: CaseSpec): PreparedCase {
   let step: PreparedCase['step'];
   let optimizer: tf.Optimizer | null = null;
   let label: string;
+  let releaseGraphs = () => {};
   let forwardFlops: number;
   if (network === 'mlp' || network === 'conv' || network === 'unet') {
-    ({ step, optimizer } = trainingStep(model, kind, x, y, network === 'mlp', kindOfAdam));
+    if (spec.compile === true) {
+      let release: () => void;
+      ({ step, optimizer, release } = compiledTrainingStep(model, x, y, network === 'mlp'));
+      releaseGraphs = release;
+    } else ({ step, optimizer } = trainingStep(model, kind, x, y, network === 'mlp', kindOfAdam));
     label =
       network === 'mlp'
         ? `MLP 784-400-400-10 step, batch ${batch}`
         : network === 'conv'
           ? `conv 1→16→32→16→1 step, [${batch}, ${size}, ${size}, 1]`
           : `3D U-Net step, [${batch}, ${size}, ${size}, ${size}, 1]`;
+    if (spec.compile === true) label += ', compiled';
     forwardFlops =
       network === 'mlp' ? mlpForwardFlops(batch) : network === 'conv' ? convNetForwardFlops(batch, size) : batch * unetForwardFlops(size);
   } else if (network === 'conv-mc') {
@@ -229,6 +270,7 @@ export function prepareCase(spec: CaseSpec): PreparedCase {
     forwardFlops,
     step,
     dispose: () => {
+      releaseGraphs();
       optimizer?.dispose();
       tf.dispose([x, y]);
       model.dispose();

@@ -16,8 +16,11 @@ export interface Measurement {
   readonly maxMs: number;
   /** Timed steps. */
   readonly steps: number;
-  /** Peak of `tf.memory().numBytes` during one step (tensors the engine tracks), MB. */
-  readonly peakMemoryMB: number;
+  /**
+   * Peak of `tf.memory().numBytes` during one step (tensors the engine tracks), MB; null where
+   * tfjs cannot count it (a compiled step's graph call).
+   */
+  readonly peakMemoryMB: number | null;
   /** Peak resident set size of the process over the whole row (model build included), MB. */
   readonly peakRssMB: number;
   /** Live tensors after the case was disposed minus before it was built (0 when nothing leaks). */
@@ -47,7 +50,7 @@ export async function measureCase(prepared: PreparedCase, steps: number, warmup:
     minMs: min,
     maxMs: max,
     steps,
-    peakMemoryMB: profile.peakBytes / 1e6,
+    peakMemoryMB: Number.isFinite(profile.peakBytes) ? profile.peakBytes / 1e6 : null,
     // resourceUsage().maxRSS is in kilobytes (KiB on Linux).
     peakRssMB: (process.resourceUsage().maxRSS * 1024) / 1e6,
   };

@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { ESTIMATORS } from '../layers/index.js';
-import { NETWORKS, REPARAMETERIZATION_ONLY, type CaseSpec, type Network } from './cases.js';
+import { NETWORKS, REPARAMETERIZATION_ONLY, TRAINING_NETWORKS, type CaseSpec, type Network } from './cases.js';
 import type { ModelKind } from './models.js';
 import { checkedArgv, integerFlag, listFlag, stringFlag } from './flags.js';
 import { measurePeer, peerAvailable, peerFromJson, referencePeer, type PeerFigure } from './peer.js';
@@ -50,6 +50,8 @@ export const RUN_USAGE = `Usage: npm run bench -- [options]
   --json               print the rows as JSON on stdout (progress on stderr)
   --compile-mc         MC rows (conv-mc, unet-mc): passes compiled into one TensorFlow graph call each
                        (predictive's compile option; tensorflow backend only)
+  --compile-train      training rows (mlp, conv, unet) and fit: each step one TensorFlow graph call
+                       (fit's compile option; tensorflow backend only)
   --tfjs-adam          train with tf.train.adam per variable (fit: multiTensorAdam false), as before
                        issue 13's multi-tensor Adam; default: the library's optimizers.adam
   --help               this text`;
@@ -73,12 +75,13 @@ interface Options {
   json: boolean;
   tfjsAdam: boolean;
   compileMc: boolean;
+  compileTrain: boolean;
 }
 
 function parseOptions(raw: readonly string[]): Options {
   const argv = checkedArgv(raw, 'bench/run', RUN_USAGE, {
     values: ['--steps', '--warmup', '--cpu-steps', '--unet-steps', '--backends', '--networks', '--python', '--peer-from', '--row-timeout'],
-    switches: ['--quick', '--cpu-unet', '--no-peer', '--json', '--tfjs-adam', '--compile-mc'],
+    switches: ['--quick', '--cpu-unet', '--no-peer', '--json', '--tfjs-adam', '--compile-mc', '--compile-train'],
   });
   const quick = argv.includes('--quick');
   const networks = listFlag(argv, '--networks', DEFAULT_NETWORKS) as Network[];
@@ -103,6 +106,7 @@ function parseOptions(raw: readonly string[]): Options {
     json: argv.includes('--json'),
     tfjsAdam: argv.includes('--tfjs-adam'),
     compileMc: argv.includes('--compile-mc'),
+    compileTrain: argv.includes('--compile-train'),
   };
 }
 
@@ -149,7 +153,8 @@ async function main(): Promise<void> {
   const log = (line: string) => (options.json ? process.stderr : process.stdout).write(line + '\n');
   const specs = defaultSpecs(options.networks)
     .map((spec): CaseSpec => (options.tfjsAdam ? { ...spec, optimizer: 'tfjs' } : spec))
-    .map((spec): CaseSpec => (options.compileMc && spec.network.endsWith('-mc') ? { ...spec, compile: true } : spec));
+    .map((spec): CaseSpec => (options.compileMc && spec.network.endsWith('-mc') ? { ...spec, compile: true } : spec))
+    .map((spec): CaseSpec => (options.compileTrain && TRAINING_NETWORKS.includes(spec.network) ? { ...spec, compile: true } : spec));
   const [load1] = os.loadavg();
   log(
     `tfjs-bnn bench: ${options.steps} steps after ${options.warmup} warm-up (U-Net rows: ${options.unetSteps} after 1; cpu conv rows: ${options.cpuSteps} after 1); ${os.cpus().length} CPUs, load average ${load1.toFixed(1)}`,
@@ -220,7 +225,7 @@ async function main(): Promise<void> {
           minMs: result.minMs,
           maxMs: result.maxMs,
           steps: result.steps,
-          peakMemoryMB: result.peakMemoryMB,
+          peakMemoryMB: result.peakMemoryMB ?? undefined,
           peakRssMB: result.peakRssMB,
           gflops: flops / result.medianMs / 1e6,
           ...load,
@@ -228,7 +233,7 @@ async function main(): Promise<void> {
         },
       });
       log(
-        `  ${key}: ${result.medianMs.toFixed(1)} ms (${result.minMs.toFixed(1)}–${result.maxMs.toFixed(1)}), ${result.peakMemoryMB.toFixed(1)} MB tensors, ` +
+        `  ${key}: ${result.medianMs.toFixed(1)} ms (${result.minMs.toFixed(1)}–${result.maxMs.toFixed(1)}), ${result.peakMemoryMB === null ? '–' : result.peakMemoryMB.toFixed(1)} MB tensors, ` +
           `load ${loadBefore.toFixed(2)}→${loadAfter.toFixed(2)}${load.underLoad ? ' (UNDER LOAD)' : ''}${result.leakedTensors !== 0 ? `, LEAKED ${result.leakedTensors} tensors` : ''}`,
       );
     }

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         medianMs: result.medianMs,
         relative: result.medianMs / first,
         gflops: (sweep.flopFactor * result.forwardFlops) / result.medianMs / 1e6,
-        peakMemoryMB: result.peakMemoryMB,
+        peakMemoryMB: result.peakMemoryMB ?? undefined,
       });
       if (!argv.includes('--json')) console.log(`  ${sweep.name} ${value}: ${result.medianMs.toFixed(1)} ms`);
     }

@@ -10,7 +10,7 @@
  * exactly what `trainingStep` computes (the same kernels in the same order), so a compiled run
  * gives the same weights, bit for bit, as an eager one.
  *
- * Per key (batch shapes and the KL weighting's structure) the steps go: the first runs eagerly and
+ * Per key (batch shapes, the KL weighting's structure, the model's config) the steps go: the first runs eagerly and
  * learns the ELBO's count unit; the second runs eagerly while its native calls and random draws
  * are recorded (`traceCall`, `recordDraws`) and the record becomes a graph (`CompiledGraph`); the
  * third runs eagerly and the graph, fed the same inputs and the replayed draws, must give every
@@ -151,9 +151,10 @@ export class CompiledSteps {
       return null;
     }
     const probe = this.klWeights(position, 1);
+    // The model's config holds every layer setting that changes the traced step (sampling modes, estimators, rates).
     const key = `${batch.x.dtype}${batch.x.shape.join('x')}|${batch.y.dtype}${batch.y.shape.join('x')}|${probe.layerWeights
       .map((w) => (w.klWeight === w.entropyWeight ? '=' : '≠'))
-      .join('')}`;
+      .join('')}|${JSON.stringify(this.context.model.getConfig())}`;
     let entry = this.keys.get(key);
     if (entry === undefined) {
       entry = { unitFactor: null, graph: null, draws: [], trusted: false, checkedEpoch: -1, traces: 0 };
@@ -244,19 +245,6 @@ export class CompiledSteps {
     const referenceTensors = outputTensors(reference);
     const candidateTensors = outputTensors(candidate);
     const same = referenceTensors.every((tensor, i) => identical(tensor, candidateTensors[i]));
-    referenceTensors.forEach((tensor, i) => {
-      const a = tensor.dataSync();
-      const b = candidateTensors[i].dataSync();
-      let d = 0,
-        n = 0;
-      for (let k = 0; k < a.length; k++) {
-        if (!Object.is(a[k], b[k])) {
-          n++;
-          d = Math.max(d, Math.abs(a[k] - b[k]));
-        }
-      }
-      console.log('out', i, tensor.shape, 'diff', n, d);
-    });
     tf.dispose(candidateTensors);
     if (same) {
       entry.trusted = true;

@@ -50,7 +50,7 @@ export interface EpochRecord {
   readonly logs: Readonly<Record<string, number>>;
 }
 
-/** How the steps of one `fit` call ran with `compile: true` (counts of that call only). */
+/** How the steps of one `fit` call ran, recorded with `compile: true` (counts of that call only). */
 export interface CompilationRecord {
   /** Steps that ran as one TensorFlow graph call. */
   compiledSteps: number;

@@ -160,14 +160,18 @@ export interface FitOptions<ElboT> {
    */
   readonly multiTensorAdam?: boolean;
   /**
-   * Run each training step as one TensorFlow graph call (tfjs-node's `tensorflow` backend, with
-   * multi-tensor Adam and `accumulateSteps` 1): the step is recorded once per batch shape and
-   * checked bit for bit against an eager step before it is used, and again at the start of every
-   * epoch, so the weights are the eager run's. Where it cannot (another backend or optimizer, a
-   * model that reads tensors other than its weights) the steps run eagerly and
-   * `history.compilation.refusal` says why. Default false.
+   * Run each training step as one TensorFlow graph call where the run allows it (tfjs-node's
+   * `tensorflow` backend, multi-tensor Adam, `accumulateSteps` 1). The step is recorded once per
+   * batch shape and model config, and its graph is used only after it has reproduced an eager
+   * step bit for bit, a check repeated at the start of every epoch: the weights and the history
+   * are the eager run's, bit for bit. A model that reads tensors other than its weights, or whose
+   * graph does not reproduce the eager step, runs eagerly.
+   * - `'auto'` (default): compile where the run allows it.
+   * - `true`: the same, and `history.compilation` records how this call's steps ran (and why
+   *   not compiled, where they were not).
+   * - `false`: every step eager.
    */
-  readonly compile?: boolean;
+  readonly compile?: boolean | 'auto';
 }
 
 /** The trainer's `inspect` option. */

@@ -105,7 +105,7 @@ export interface ResolvedFitOptions<ElboT> {
   readonly accumulateSteps: number;
   readonly lrScaling: Required<LrScaling> | undefined;
   readonly multiTensorAdam: boolean;
-  readonly compile: boolean;
+  readonly compile: boolean | 'auto';
 }
 
 /** Validates `options` (everything except the data and the ELBO's contents) and fills in the defaults. */
@@ -154,13 +154,19 @@ export function resolveFitOptions<ElboT>(options: FitOptions<ElboT>): ResolvedFi
     accumulateSteps: requireInteger(where, 'accumulateSteps', options.accumulateSteps ?? 1, 1),
     lrScaling: options.lrScaling === undefined ? undefined : requireLrScaling(where, options.lrScaling),
     multiTensorAdam: requireBoolean('multiTensorAdam', options.multiTensorAdam, true),
-    compile: requireBoolean('compile', options.compile, false),
+    compile: requireCompile(options.compile),
   };
 }
 
 function requireBoolean(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new InvalidArgumentError(where, name, value, 'true or false');
+  return value;
+}
+
+function requireCompile(value: unknown): boolean | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(where, 'compile', value, "'auto', true or false");
   return value;
 }
 

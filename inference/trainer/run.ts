@@ -130,7 +130,7 @@ async function prepareWith(
   position.history.stopReason = 'completed';
   const variables = [...trainableVariables(model), ...likelihoodVars];
   const compiled = compiledSteps(model, objective, optimizer.optimizer, variables, noise, options);
-  if (options.compile) position.history.compilation = compiled.record;
+  if (options.compile === true) position.history.compilation = compiled.record;
   else delete position.history.compilation;
   return {
     model,
@@ -157,8 +157,8 @@ async function prepareWith(
 }
 
 /**
- * The compiled steps of a run with `compile: true` where it allows them; otherwise null, with a
- * record whose `refusal` says why (null when compiling was not asked).
+ * The compiled steps of a run with `compile` on (`'auto'` or true) where it allows them;
+ * otherwise null, with a record whose `refusal` says why (null when compiling was off).
  */
 function compiledSteps(
   model: tf.LayersModel,
@@ -169,7 +169,7 @@ function compiledSteps(
   options: ResolvedFitOptions<ElboInput>,
 ): { steps: CompiledSteps | null; record: CompilationRecord } {
   const record: CompilationRecord = { compiledSteps: 0, eagerSteps: 0, traces: 0, refusal: null };
-  if (!options.compile) return { steps: null, record };
+  if (options.compile === false) return { steps: null, record };
   record.refusal = compileRefusal(optimizer, options.accumulateSteps);
   if (record.refusal !== null) return { steps: null, record };
   const context = { model, elbo: objective.elbo, optimizer, variables, noise, clipping: options.clip };

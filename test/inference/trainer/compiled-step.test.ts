@@ -11,7 +11,7 @@ import type { ElboInput } from '../../../inference/trainer/objective.js';
 import { Elbo } from '../../../inference/elbo/index.js';
 import { gaussian } from '../../../inference/likelihoods/index.js';
 import * as klWeighting from '../../../inference/kl-weighting/index.js';
-import { denseVariational, mcDropout } from '../../../layers/index.js';
+import { denseVariational, mcDropout, setSamplingMode } from '../../../layers/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 import { expectNoLeak } from '../../helpers/leak.js';
 import { fixedWeights, lineData } from './fixtures.js';
@@ -202,6 +202,56 @@ test('compiled steps: a per-step JavaScript value is caught by the check and the
     t.is(compiled.history.compilation?.traces, 3);
     t.regex(compiled.history.compilation?.refusal ?? '', /differed from the eager step 3 times/);
   }
+  tf.dispose([data.x, data.y]);
+});
+
+test("compile: 'auto' (the default) gives the eager run bit for bit and records nothing", async (t) => {
+  const data = lineData();
+  const eager = await train(data, { compile: false }, perExample);
+  const auto = await train(data, {}, perExample);
+  t.deepEqual(auto.weights, eager.weights);
+  t.deepEqual(auto.optimizerBits, eager.optimizerBits);
+  t.deepEqual(auto.history, eager.history);
+  t.false('compilation' in auto.history);
+  tf.dispose([data.x, data.y]);
+});
+
+test('compiled steps: a sampling mode changed between epochs gets its own graph', async (t) => {
+  const data = lineData();
+  const switching = (compile: boolean): Options => ({
+    compile,
+    callbacks: [
+      {
+        onEpochEnd: (record) => {
+          setSamplingMode(current as tf.LayersModel, record.epoch === 0 ? 'mean' : 'sample');
+        },
+      },
+    ],
+  });
+  let current: tf.LayersModel | null = null;
+  const runWith = async (compile: boolean) => {
+    const m = model();
+    current = m;
+    const optimizer = tf.train.adam(0.02);
+    const history = await fit(m, data, {
+      elbo: perExample(m),
+      optimizer,
+      epochs: 4,
+      batchSize: 4,
+      seed: 3,
+      progress: 'silent',
+      ...switching(compile),
+    });
+    const weights = m.weights.map((w) => Array.from(w.read().dataSync()));
+    m.dispose();
+    optimizer.dispose();
+    return { weights, history };
+  };
+  const eager = await runWith(false);
+  const compiled = await runWith(true);
+  t.deepEqual(compiled.weights, eager.weights);
+  t.deepEqual(withoutCompilation(compiled.history), withoutCompilation(eager.history));
+  if (onNative()) t.is(compiled.history.compilation?.traces, 2);
   tf.dispose([data.x, data.y]);
 });
 
