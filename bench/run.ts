@@ -123,13 +123,20 @@ export function defaultSpecs(networks: readonly Network[]): CaseSpec[] {
 /**
  * Timed steps and warm-up of a row: the U-Net rows (seconds per step, and the same on the peer)
  * take `--unet-steps` after one warm-up; on the pure-JS cpu backend the conv rows take
- * `--cpu-steps` after one warm-up; every other row `--steps` after `--warmup`.
+ * `--cpu-steps` after one warm-up; every other row `--steps` after `--warmup` (a compiled training
+ * row at least 4 warm-up steps).
  */
 function stepsFor(spec: CaseSpec, backend: string, options: Options): { steps: number; warmup: number } {
-  if (spec.network.startsWith('unet')) return { steps: options.unetSteps, warmup: 1 };
-  if (backend === 'cpu' && (spec.network === 'conv' || spec.network === 'conv-mc')) return { steps: options.cpuSteps, warmup: 1 };
-  return { steps: options.steps, warmup: options.warmup };
+  // A compiled training row's first four steps run eagerly (bind, learn, trace, check): never timed.
+  const compiled = spec.compile === true && backend !== 'peer' && TRAINING_NETWORKS.includes(spec.network);
+  const atLeast = (warmup: number) => (compiled ? Math.max(warmup, COMPILED_TRAINING_WARMUP) : warmup);
+  if (spec.network.startsWith('unet')) return { steps: options.unetSteps, warmup: atLeast(1) };
+  if (backend === 'cpu' && (spec.network === 'conv' || spec.network === 'conv-mc')) return { steps: options.cpuSteps, warmup: atLeast(1) };
+  return { steps: options.steps, warmup: atLeast(options.warmup) };
 }
+
+/** Untimed steps of a compiled training row: the eager steps before the graph is trusted. */
+const COMPILED_TRAINING_WARMUP = 4;
 
 /** Whether a row measured between these two 1-minute load averages counts as measured under load. */
 export function underLoad(loadBefore: number, loadAfter: number, cpus = os.cpus().length): boolean {

@@ -57,7 +57,7 @@ export {
 } from './tensor/pad-to-multiple.js';
 
 // Optimizers on flat buffers (a few kernels per model, not per variable)
-export { ADAM_DEFAULT_BETA1, ADAM_DEFAULT_BETA2, MultiTensorAdam } from './optimizers/multi-tensor-adam.js';
+export { ADAM_DEFAULT_BETA1, ADAM_DEFAULT_BETA2, MultiTensorAdam, type AdamState } from './optimizers/multi-tensor-adam.js';
 export * as optimizers from './optimizers/index.js';
 
 // Backend helpers that need no Node API
@@ -241,11 +241,14 @@ export {
 export { Elbo, type ElboTermName } from '../inference/elbo/elbo.js';
 export {
   disposeElboTerms,
+  klWeightScalars,
   readElboReport,
   type ElboReport,
   type ElboTerms,
+  type FedKLWeights,
   type LayerReport,
   type LayerWeights,
+  type StepKLWeights,
 } from '../inference/elbo/terms.js';
 
 // Trainer
@@ -283,6 +286,7 @@ export {
 } from '../inference/trainer/early-stopping.js';
 export { type ElboInput, type StepReport } from '../inference/trainer/objective.js';
 export {
+  type CompilationRecord,
   type EpochRecord,
   type SkippedStep,
   type StepRecord,
