@@ -4,6 +4,7 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { NoiseSource, nativeNormalAvailable, statelessNormal, statelessSeed } from '../../../src/random/index.js';
+import { statelessSigns, statelessUniform } from '../../../src/random/native-normal.js';
 import { withNoise } from '../../../src/random/index.js';
 import { denseVariational } from '../../../layers/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
@@ -79,6 +80,46 @@ test('statelessNormal: the same seed gives the same tensor; off the native backe
   t.notDeepEqual(take(statelessNormal([4, 3], [11, -4])), a);
   t.is(a.length, 12);
   t.deepEqual(take(statelessNormal([0], [1, 1])), []);
+});
+
+test("'auto' uniforms and signs: TensorFlow's generator on tensorflow, Alea's exact numbers elsewhere; a position replays", (t) => {
+  const draw = (normals: 'auto' | 'alea') => {
+    const draws = new NoiseSource(5, { normals }).draws({ step: 2 }, 'flip');
+    return { uniform: take(draws.uniform([256])), signs: take(draws.signs([256])) };
+  };
+  const auto = draw('auto');
+  const alea = draw('alea');
+  if (native) {
+    t.notDeepEqual(auto.uniform, alea.uniform);
+    t.notDeepEqual(auto.signs, alea.signs);
+  } else t.deepEqual(auto, alea);
+  t.deepEqual(draw('auto'), auto);
+  // Normal draws in between do not move the uniform stream (separate counters and seeds).
+  const interleaved = new NoiseSource(5).draws({ step: 2 }, 'flip');
+  take(interleaved.normal([10]));
+  t.deepEqual(take(interleaved.uniform([256])), auto.uniform);
+});
+
+test('native uniforms are U[0, 1) (Kolmogorov–Smirnov) and native signs are ±1, −1 exactly where the same seed gives a uniform below ½', (t) => {
+  if (!native) {
+    t.throws(() => statelessUniform([2], [1, 2]), { message: /statelessUniform: needs the 'tensorflow' backend/ });
+    return;
+  }
+  const n = 20_000;
+  const uniforms = take(statelessUniform([n], [7, 9]));
+  t.true(uniforms.every((u) => u >= 0 && u < 1));
+  const sorted = [...uniforms].sort((a, b) => a - b);
+  let distance = 0;
+  sorted.forEach((u, i) => (distance = Math.max(distance, Math.abs(u - i / n), Math.abs(u - (i + 1) / n))));
+  t.true(distance < 1.63 / Math.sqrt(n), `KS distance ${distance}`);
+  const signs = take(statelessSigns([n], [7, 9]));
+  t.deepEqual(
+    signs,
+    uniforms.map((u) => (u < 0.5 ? -1 : 1)),
+  );
+  // Binomial(n, ½): the count of −1 within 4 standard deviations of n/2.
+  const negatives = signs.filter((s) => s === -1).length;
+  t.true(Math.abs(negatives - n / 2) < 4 * Math.sqrt(n / 4), `${negatives} of ${n} signs are −1`);
 });
 
 test('a variational layer replays its sampled output bit-exactly at the same noise position', async (t) => {
