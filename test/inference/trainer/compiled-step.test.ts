@@ -13,6 +13,7 @@ import { gaussian } from '../../../inference/likelihoods/index.js';
 import * as klWeighting from '../../../inference/kl-weighting/index.js';
 import { denseVariational, mcDropout, setSamplingMode } from '../../../layers/index.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
+import { memoryCheckpointStore } from '../../../inference/trainer/checkpoint-store.js';
 import { expectNoLeak } from '../../helpers/leak.js';
 import { fixedWeights, lineData } from './fixtures.js';
 
@@ -252,6 +253,24 @@ test('compiled steps: a sampling mode changed between epochs gets its own graph'
   t.deepEqual(compiled.weights, eager.weights);
   t.deepEqual(withoutCompilation(compiled.history), withoutCompilation(eager.history));
   if (onNative()) t.is(compiled.history.compilation?.traces, 2);
+  tf.dispose([data.x, data.y]);
+});
+
+test('compiled steps: a run resumed from a checkpoint mid-training ends where the uninterrupted compiled run ends, bit for bit', async (t) => {
+  const data = lineData();
+  const straight = await train(data, { compile: true, epochs: 4 }, perExample);
+  const store = memoryCheckpointStore();
+  await train(data, { compile: true, epochs: 2, checkpoint: { dir: 'run', store } }, perExample);
+  const resumed = await train(
+    data,
+    { compile: true, epochs: 4, checkpoint: { dir: 'run', store, resume: true }, seed: undefined },
+    perExample,
+  );
+  t.deepEqual(resumed.weights, straight.weights);
+  t.deepEqual(resumed.optimizerBits, straight.optimizerBits);
+  t.deepEqual(withoutCompilation(resumed.history), withoutCompilation(straight.history));
+  // The resumed call compiled again: its own first steps ran eagerly, the rest compiled.
+  if (onNative()) t.true((resumed.history.compilation?.compiledSteps ?? 0) > 0);
   tf.dispose([data.x, data.y]);
 });
 
