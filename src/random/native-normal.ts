@@ -62,10 +62,15 @@ export function statelessNormalFromSeedTensor(shape: readonly number[], seed: tf
 export function statelessUniform(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
   const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
   try {
-    return statelessRandom('statelessUniform', 'StatelessRandomUniform', shape, seedTensor);
+    return statelessUniformFromSeedTensor(shape, seedTensor);
   } finally {
     seedTensor.dispose();
   }
+}
+
+/** `statelessUniform` with the seed pair as an int32 tensor of shape [2]; `seed` stays the caller's. */
+export function statelessUniformFromSeedTensor(shape: readonly number[], seed: tf.Tensor): tf.Tensor {
+  return statelessRandom('statelessUniform', 'StatelessRandomUniform', shape, seed);
 }
 
 /**
@@ -75,7 +80,17 @@ export function statelessUniform(shape: readonly number[], seed: readonly [numbe
  * @throws Error when the native backend is not active.
  */
 export function statelessSigns(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
-  const uniforms = statelessUniform(shape, seed);
+  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
+  try {
+    return statelessSignsFromSeedTensor(shape, seedTensor);
+  } finally {
+    seedTensor.dispose();
+  }
+}
+
+/** `statelessSigns` with the seed pair as an int32 tensor of shape [2]; `seed` stays the caller's. */
+export function statelessSignsFromSeedTensor(shape: readonly number[], seed: tf.Tensor): tf.Tensor {
+  const uniforms = statelessUniformFromSeedTensor(shape, seed);
   try {
     return tf.tidy(() => tf.sub(tf.mul(tf.floor(tf.mul(uniforms, 2)), 2), 1));
   } finally {

@@ -137,26 +137,45 @@ class AleaDraws implements RandomDraws {
  * seed (`statelessSeed`'s kind). Made inside TensorFlow: no JavaScript loop, no copy (Flipout's
  * per-example signs of an MLP step are 0.3 M numbers: ~4 ms from Alea in JavaScript).
  */
-class NativeDraws implements RandomDraws {
+class NativeDraws implements SeededDraws {
   private normalCalls = 0;
   private uniformCalls = 0;
 
   constructor(private readonly key: string) {}
 
+  nextSeed(kind: 'normal' | 'uniform'): [number, number] {
+    return kind === 'normal' ? statelessSeed(this.key, this.normalCalls++) : statelessSeed(this.key, this.uniformCalls++, 'uniform');
+  }
+
   normal(shape: readonly number[]): tf.Tensor {
     sizeOf('RandomDraws.normal', shape);
-    return statelessNormal(shape, statelessSeed(this.key, this.normalCalls++));
+    return statelessNormal(shape, this.nextSeed('normal'));
   }
 
   uniform(shape: readonly number[]): tf.Tensor {
     sizeOf('RandomDraws.uniform', shape);
-    return statelessUniform(shape, statelessSeed(this.key, this.uniformCalls++, 'uniform'));
+    return statelessUniform(shape, this.nextSeed('uniform'));
   }
 
   signs(shape: readonly number[]): tf.Tensor {
     sizeOf('RandomDraws.signs', shape);
-    return statelessSigns(shape, statelessSeed(this.key, this.uniformCalls++, 'uniform'));
+    return statelessSigns(shape, this.nextSeed('uniform'));
   }
+}
+
+/**
+ * Draws made by a stateless generator from a seed pair per call (TensorFlow's, on the native
+ * backend): `nextSeed` gives the pair the next draw of that kind would use and moves past it, so a
+ * caller can make the draw itself from the seed (a compiled graph takes the seed as its input).
+ */
+export interface SeededDraws extends RandomDraws {
+  /** The seed pair of the next `normal()` (`'normal'`) or `uniform()`/`signs()` (`'uniform'`) draw; advances that counter. */
+  nextSeed(kind: 'normal' | 'uniform'): [number, number];
+}
+
+/** Whether `draws` makes its draws from seed pairs (`SeededDraws`). */
+export function isSeededDraws(draws: RandomDraws): draws is SeededDraws {
+  return typeof (draws as Partial<SeededDraws>).nextSeed === 'function';
 }
 
 /**
