@@ -191,6 +191,7 @@ function savedModelBytes(
   );
   let constantCount = 0;
   const fedConstants: ConstantRecord[] = [];
+  const fedByValue = new Map<string, string>();
   const constantNames: string[] = [];
   const source = (id: number): string => {
     const known = produced.get(id);
@@ -202,8 +203,16 @@ function savedModelBytes(
           `declare every tensor the call reads (weights, data, state) as an input.`,
       );
     }
-    const name = `const_${constantCount++}`;
     if (preserveArithmetic) {
+      // Equal constants (the same scalar or shape vector made again and again) share one feed.
+      const identity = `${record.dtype}|${record.shape.join(',')}|${record.bytes.join(',')}`;
+      const same = fedByValue.get(identity);
+      if (same !== undefined) {
+        produced.set(id, same);
+        return same;
+      }
+      const name = `const_${constantCount++}`;
+      fedByValue.set(identity, `${name}:0`);
       fedConstants.push(record);
       node(
         name,
@@ -218,6 +227,7 @@ function savedModelBytes(
       constantNames.push(`${name}:0`);
       return `${name}:0`;
     }
+    const name = `const_${constantCount++}`;
     const writer = new ProtoWriter().raw(1, name).raw(2, 'Const');
     writer.message(5, (entry) => entry.raw(1, 'dtype').message(2, (value) => value.int(6, record.dtype)));
     writer.message(5, (entry) =>
