@@ -56,3 +56,45 @@ test('a traced call compiled to a SavedModel gives the eager outputs within 1e-6
   t.throws(() => graph.run(inputs), { message: /disposed/ });
   tf.dispose([...inputs, ...others]);
 });
+
+/** Calls whose graph TensorFlow's optimizer would rewrite: constant folding and flattened sums. */
+const rewritable: Record<string, (xs: tf.Tensor[]) => tf.Tensor> = {
+  'constant chain (x·0.3)·0.7': (xs) => tf.mul(tf.mul(xs[0], 0.3), 0.7),
+  'division by a constant x / 3': (xs) => tf.div(xs[0], 3),
+  'AddN of three Add(Sum, Sum)': (xs) =>
+    tf.addN([0, 1, 2].map((i) => tf.add(tf.sum(tf.mul(xs[0], xs[2 + i])), tf.sum(tf.mul(xs[1], xs[5 + i]))))),
+  // 2–21 terms: one, two and three groups of TensorFlow's CPU kernel (n mod 8 first, then by 8).
+  ...Object.fromEntries(
+    [3, 9, 10, 16, 17, 21].map((n) => [
+      `AddN of ${n} vectors of mixed magnitude`,
+      (xs: tf.Tensor[]) => tf.addN(Array.from({ length: n }, (_, i) => tf.mul(xs[i % 2], 10 ** (i % 5) * (i % 3 === 0 ? -1 : 1)))),
+    ]),
+  ),
+};
+
+test('preserveArithmetic: compiled graphs give the eager bits where the graph optimizer would rewrite the arithmetic (tensorflow only)', async (t) => {
+  await initBackend();
+  if (tf.getBackend() !== 'tensorflow') return t.pass('the native backend is not active');
+  for (const [name, fn] of Object.entries(rewritable)) {
+    let graph: CompiledGraph | null = null;
+    let mismatches = 0;
+    for (let trial = 0; trial < 20; trial++) {
+      const inputs = tf.tidy(() => [
+        tf.randomNormal([1000], 0, 1, 'float32', 10 * trial + 1),
+        tf.randomNormal([1000], 0, 3, 'float32', 10 * trial + 2),
+        ...Array.from({ length: 6 }, (_, i) => tf.scalar((i + 1) * (trial + 1) * 0.37 - 2)),
+      ]);
+      if (graph === null) {
+        const { result, trace } = traceCall(() => fn(inputs));
+        graph = CompiledGraph.compile(trace, inputs.map(graphTensor), [graphTensor(result)], { preserveArithmetic: true });
+        result.dispose();
+      }
+      const eager = take(fn(inputs));
+      const compiled = take(graph.run(inputs)[0]);
+      if (!eager.every((v, i) => Object.is(v, compiled[i]))) mismatches += 1;
+      tf.dispose(inputs);
+    }
+    t.is(mismatches, 0, `${name}: ${mismatches} of 20 inputs differ`);
+    graph?.dispose();
+  }
+});
