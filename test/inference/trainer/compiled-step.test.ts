@@ -110,14 +110,14 @@ test('compiled steps give the eager run bit for bit: annealed and tempered KL we
   t.is(eager.history.compilation, undefined);
   const record = compiled.history.compilation;
   if (record === undefined) return t.fail('no compilation record');
-  t.is(record.compiledSteps + record.eagerSteps, 18);
   if (onNative()) {
+    t.is(record.compiledSteps + record.eagerSteps, 18);
     t.is(record.refusal, null);
     // Step 0 binds Adam's slots, 1 learns the count unit, 2 traces, 3 checks; each later epoch's first step checks again.
     t.is(record.compiledSteps, 12);
     t.is(record.traces, 1);
   } else {
-    t.is(record.compiledSteps, 0);
+    t.deepEqual([record.compiledSteps, record.traces], [0, 0]);
     t.regex(record.refusal ?? '', /compiling needs tfjs-node's 'tensorflow' backend/);
   }
   tf.dispose([data.x, data.y]);

@@ -94,10 +94,13 @@ test("'auto' uniforms and signs: TensorFlow's generator on tensorflow, Alea's ex
     t.notDeepEqual(auto.signs, alea.signs);
   } else t.deepEqual(auto, alea);
   t.deepEqual(draw('auto'), auto);
-  // Normal draws in between do not move the uniform stream (separate counters and seeds).
+  // Native: normal draws in between do not move the uniform stream (separate counters and seeds);
+  // Alea draws every kind from one stream, so there they do.
   const interleaved = new NoiseSource(5).draws({ step: 2 }, 'flip');
   take(interleaved.normal([10]));
-  t.deepEqual(take(interleaved.uniform([256])), auto.uniform);
+  const afterNormals = take(interleaved.uniform([256]));
+  if (native) t.deepEqual(afterNormals, auto.uniform);
+  else t.notDeepEqual(afterNormals, auto.uniform);
 });
 
 test('native uniforms are U[0, 1) (Kolmogorov–Smirnov) and native signs are ±1, −1 exactly where the same seed gives a uniform below ½', (t) => {
