@@ -33,61 +33,24 @@ import { MultiTensorAdam, type AdamState } from '../../src/optimizers/multi-tens
 import { recordDraws, replayDraws, type RecordedDraw } from '../../src/random/draw-recorder.js';
 import type { NoiseSource } from '../../src/random/noise-source.js';
 import type { Elbo } from '../elbo/elbo.js';
-import {
-  disposeElboTerms,
-  elboReportFromValues,
-  fedTensors,
-  klWeightScalars,
-  reportTensors,
-  type ElboTerms,
-  type FedKLWeights,
-  type StepKLWeights,
-} from '../elbo/terms.js';
+import { elboReportFromValues, fedTensors, klWeightScalars } from '../elbo/terms.js';
 import type { TrainingPosition } from '../position.js';
 import type { Batch } from './data-source.js';
 import type { CompilationRecord } from './history.js';
 import { stepReport } from './objective.js';
-import { clippedGradients, gradientCheck, packedStepValues, stepOutcome, type StepClipping, type StepOutcome } from './step.js';
+import {
+  outputTensors,
+  outputsOf,
+  pureTrainingStep,
+  type PureStepContext,
+  type ReportNumbers,
+  type StepInputs,
+  type StepOutputs,
+} from './pure-step.js';
+import { stepOutcome, type StepClipping, type StepOutcome } from './step.js';
 
 /** How often one key may be traced before its steps stay eager. */
 const MAX_TRACES = 3;
-
-/** What a pure step reads: everything that may change between steps. */
-interface StepInputs {
-  readonly x: tf.Tensor;
-  readonly y: tf.Tensor;
-  readonly fed: FedKLWeights | undefined;
-  readonly negativeLearningRate: tf.Scalar;
-  readonly adam: AdamState;
-}
-
-/** What a pure step returns; the caller owns every tensor. */
-interface StepOutputs {
-  /** Report scalars, each gradient's squared norm, the global norm. */
-  readonly packed: tf.Tensor1D;
-  /** New values of the trained variables, in their order. */
-  readonly variables: tf.Tensor[];
-  readonly adam: AdamState;
-}
-
-function outputTensors(outputs: StepOutputs): tf.Tensor[] {
-  const { first, second, accBeta1, accBeta2 } = outputs.adam;
-  return [outputs.packed, ...outputs.variables, first, second, accBeta1, accBeta2];
-}
-
-function outputsOf(tensors: tf.Tensor[]): StepOutputs {
-  const [packed, ...rest] = tensors;
-  const variables = rest.slice(0, rest.length - 4);
-  const [first, second, accBeta1, accBeta2] = rest.slice(rest.length - 4);
-  return {
-    packed: packed as tf.Tensor1D,
-    variables,
-    adam: { first: first as tf.Tensor1D, second: second as tf.Tensor1D, accBeta1: accBeta1 as tf.Scalar, accBeta2: accBeta2 as tf.Scalar },
-  };
-}
-
-/** The numbers of a step's report that are not read from the device: KL weights and N in the count unit. */
-type ReportNumbers = StepKLWeights & { readonly datasetSize: number };
 
 /** A key's graph and what it needs per step. */
 interface KeyState {
@@ -133,6 +96,7 @@ export class CompiledSteps {
   private readonly keys = new Map<string, KeyState>();
   private readonly adam: MultiTensorAdam;
   private readonly names: string[];
+  private readonly pure: PureStepContext;
 
   constructor(
     private readonly context: CompiledStepContext,
@@ -140,6 +104,8 @@ export class CompiledSteps {
   ) {
     this.adam = context.optimizer as MultiTensorAdam;
     this.names = context.variables.map((v) => v.name);
+    const { elbo, variables, noise, clipping } = context;
+    this.pure = { elbo, variables, names: this.names, noise, clipping, adam: this.adam };
   }
 
   /** One step at `position` on `batch` (the batch stays the caller's), or null to run it eagerly. */
@@ -196,7 +162,7 @@ export class CompiledSteps {
     const negativeLearningRate = tf.scalar(-this.adam.learningRate);
     try {
       const inputs: StepInputs = { x: batch.x, y: batch.y, fed: undefined, negativeLearningRate, adam: state };
-      const { outputs, weights, unitFactor } = this.pureStep(inputs, position);
+      const { outputs, weights, unitFactor } = pureTrainingStep(this.pure, inputs, position);
       entry.unitFactor = unitFactor;
       this.record.eagerSteps += 1;
       return this.commit(outputs, weights, position, batch);
@@ -207,7 +173,7 @@ export class CompiledSteps {
 
   private eager(inputs: StepInputs, position: TrainingPosition, weights: ReportNumbers, batch: Batch): StepOutcome {
     this.record.eagerSteps += 1;
-    return this.commit(this.pureStep(inputs, position).outputs, weights, position, batch);
+    return this.commit(pureTrainingStep(this.pure, inputs, position).outputs, weights, position, batch);
   }
 
   /** An eager step recorded into a graph for `entry`; where that fails, the key stays eager (with the reason recorded). */
@@ -218,7 +184,7 @@ export class CompiledSteps {
     const drawInputs: GraphTensor[] = [];
     const { result, trace } = traceCall(() =>
       recordDraws(
-        () => this.pureStep(inputs, position).outputs,
+        () => pureTrainingStep(this.pure, inputs, position).outputs,
         (tensor) => drawInputs.push(graphTensor(tensor)),
       ),
     );
@@ -240,7 +206,7 @@ export class CompiledSteps {
 
   /** An eager step and the graph on the same inputs; the graph is trusted only when every output is identical. */
   private check(entry: KeyState, inputs: StepInputs, position: TrainingPosition, weights: ReportNumbers, batch: Batch): StepOutcome {
-    const reference = this.pureStep(inputs, position).outputs;
+    const reference = pureTrainingStep(this.pure, inputs, position).outputs;
     const candidate = this.runGraph(entry, inputs, position);
     const referenceTensors = outputTensors(reference);
     const candidateTensors = outputTensors(candidate);
@@ -286,52 +252,6 @@ export class CompiledSteps {
       return outputsOf((entry.graph as CompiledGraph).run([...this.declaredInputs(inputs), ...draws]));
     } finally {
       tf.dispose(draws);
-    }
-  }
-
-  /**
-   * The step computed eagerly without changing anything: the ELBO's gradients, the gradient check,
-   * clipping, the packed values and Adam's next state — `trainingStep`'s kernels, in its order.
-   */
-  private pureStep(inputs: StepInputs, position: TrainingPosition): { outputs: StepOutputs; weights: ReportNumbers; unitFactor: number } {
-    const { elbo, variables, noise, clipping } = this.context;
-    let terms: ElboTerms | null = null;
-    const { value, grads } = this.adam.computeGradients(() => {
-      terms = elbo.terms(inputs.x, inputs.y, position, noise, inputs.fed);
-      return terms.loss;
-    }, variables);
-    const madeTerms = terms as ElboTerms | null;
-    let toApply: tf.NamedTensorMap = grads;
-    try {
-      if (madeTerms === null) throw new TypeError('fit: the ELBO returned no terms.');
-      const missing = this.names.find((name) => grads[name] === undefined);
-      if (missing !== undefined) throw new TypeError(`fit (compile): variable '${missing}' got no gradient.`);
-      const { squares, norm } = gradientCheck(this.names, grads);
-      toApply = clippedGradients(grads, norm, clipping);
-      const packed = packedStepValues(reportTensors(madeTerms), squares, norm);
-      tf.dispose([squares, norm]);
-      const next = this.adam.nextState(
-        inputs.adam,
-        variables,
-        this.names.map((name) => toApply[name]),
-        inputs.negativeLearningRate,
-      );
-      const weights: ReportNumbers = {
-        layerWeights: madeTerms.layerWeights,
-        klWeight: madeTerms.klWeight,
-        entropyWeight: madeTerms.entropyWeight,
-        datasetSize: madeTerms.datasetSize,
-      };
-      return {
-        outputs: { packed, variables: next.variables, adam: next.state },
-        weights,
-        unitFactor: madeTerms.datasetSize / position.datasetSize,
-      };
-    } finally {
-      value.dispose();
-      if (madeTerms !== null) disposeElboTerms(madeTerms);
-      tf.dispose(Object.values(grads));
-      if (toApply !== grads) tf.dispose(Object.values(toApply));
     }
   }
 
