@@ -7,6 +7,7 @@ import { categorical } from '../../../inference/likelihoods/index.js';
 import { perExample } from '../../../inference/kl-weighting/index.js';
 import { resolveObjective } from '../../../inference/trainer/objective.js';
 import { trainableVariables, trainingStep, type StepClipping } from '../../../inference/trainer/step.js';
+import { CompiledSteps, compileRefusal } from '../../../inference/trainer/compiled-step.js';
 import { clipByGlobalNorm, scaleToGlobalNorm } from '../../../inference/trainer/clip.js';
 import { NoiseSource } from '../../../src/random/index.js';
 import { adam } from '../../../src/optimizers/index.js';
@@ -167,6 +168,37 @@ test('a step with a non-finite gradient is skipped after the one read, naming th
     variables.map((v) => Array.from(v.dataSync())),
     before,
   );
+  optimizer.dispose();
+  model.dispose();
+  tf.dispose([x, y]);
+});
+
+test('a compiled trainer step (tensorflow) is one graph call: one device→host read and no tfjs kernels; elsewhere it is refused', async (t) => {
+  const optimizer = adam(1e-2);
+  const refusal = compileRefusal(optimizer, 1);
+  if (tf.getBackend() !== 'tensorflow') {
+    t.regex(refusal ?? '', /compiling needs tfjs-node's 'tensorflow' backend/);
+    optimizer.dispose();
+    return;
+  }
+  t.is(refusal, null);
+  const model = mlp(true);
+  const { x, y } = batch();
+  const elbo = new Elbo(model, { likelihood: categorical(), klWeighting: perExample() });
+  const variables = trainableVariables(model);
+  const noise = new NoiseSource(1);
+  const record = { compiledSteps: 0, eagerSteps: 0, traces: 0, refusal: null };
+  const steps = new CompiledSteps({ model, elbo, optimizer, variables, noise, clipping: noClipping }, record);
+  const runStep = (step: number) =>
+    steps.step({ x, y }, position(step)) ??
+    trainingStep(resolveObjective(model, elbo), optimizer, variables, { x, y }, position(step), noise, noClipping);
+  // Bind Adam's slots, learn the count unit, trace, check: then the steps run compiled.
+  for (let step = 0; step < 4; step++) runStep(step);
+  const cost = await stepCost(() => void runStep(4));
+  t.is(record.compiledSteps, 1);
+  t.is(cost.reads, 1);
+  t.is(cost.kernels, 0, [...cost.kernelNames.keys()].join(', '));
+  steps.dispose();
   optimizer.dispose();
   model.dispose();
   tf.dispose([x, y]);
