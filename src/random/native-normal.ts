@@ -34,12 +34,7 @@ export function statelessSeed(key: string, draw: number, kind: 'normal' | 'unifo
  * @throws Error when the native backend is not active (check `nativeNormalAvailable()` first).
  */
 export function statelessNormal(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
-  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
-  try {
-    return statelessNormalFromSeedTensor(shape, seedTensor);
-  } finally {
-    seedTensor.dispose();
-  }
+  return withSeedTensor(seed, (seedTensor) => statelessNormalFromSeedTensor(shape, seedTensor));
 }
 
 /**
@@ -60,12 +55,7 @@ export function statelessNormalFromSeedTensor(shape: readonly number[], seed: tf
  * @throws Error when the native backend is not active.
  */
 export function statelessUniform(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
-  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
-  try {
-    return statelessUniformFromSeedTensor(shape, seedTensor);
-  } finally {
-    seedTensor.dispose();
-  }
+  return withSeedTensor(seed, (seedTensor) => statelessUniformFromSeedTensor(shape, seedTensor));
 }
 
 /** `statelessUniform` with the seed pair as an int32 tensor of shape [2]; `seed` stays the caller's. */
@@ -80,12 +70,7 @@ export function statelessUniformFromSeedTensor(shape: readonly number[], seed: t
  * @throws Error when the native backend is not active.
  */
 export function statelessSigns(shape: readonly number[], seed: readonly [number, number]): tf.Tensor {
-  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
-  try {
-    return statelessSignsFromSeedTensor(shape, seedTensor);
-  } finally {
-    seedTensor.dispose();
-  }
+  return withSeedTensor(seed, (seedTensor) => statelessSignsFromSeedTensor(shape, seedTensor));
 }
 
 /** `statelessSigns` with the seed pair as an int32 tensor of shape [2]; `seed` stays the caller's. */
@@ -95,6 +80,16 @@ export function statelessSignsFromSeedTensor(shape: readonly number[], seed: tf.
     return tf.tidy(() => tf.sub(tf.mul(tf.floor(tf.mul(uniforms, 2)), 2), 1));
   } finally {
     uniforms.dispose();
+  }
+}
+
+/** `draw` of a temporary int32 [2] tensor holding `seed`. */
+function withSeedTensor(seed: readonly [number, number], draw: (seedTensor: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const seedTensor = tf.tensor1d([seed[0], seed[1]], 'int32');
+  try {
+    return draw(seedTensor);
+  } finally {
+    seedTensor.dispose();
   }
 }
 

@@ -36,9 +36,18 @@ function model(): tf.Sequential {
   return m;
 }
 
-/** Trains a fresh model; returns its weights' bits, the optimizer's state bits and the history. */
-async function train(data: FitData, options: Options, elboOf: (m: tf.LayersModel) => Elbo) {
-  const m = model();
+/**
+ * Trains a fresh model from `build` with `tf.train.adam(0.02)`; returns its weights' bits, the
+ * optimizer's state bits and the history. `options` may depend on the model and the optimizer
+ * (callbacks that change them).
+ */
+async function train(
+  data: FitData,
+  options: Options | ((m: tf.LayersModel, optimizer: tf.Optimizer) => Options),
+  elboOf: (m: tf.LayersModel) => Elbo,
+  build: () => tf.LayersModel = model,
+) {
+  const m = build();
   const optimizer = tf.train.adam(0.02);
   const history = await fit(m, data, {
     elbo: elboOf(m),
@@ -47,7 +56,7 @@ async function train(data: FitData, options: Options, elboOf: (m: tf.LayersModel
     batchSize: 4,
     seed: 3,
     progress: 'silent',
-    ...options,
+    ...(typeof options === 'function' ? options(m, optimizer) : options),
   });
   const bits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
   const weights = m.weights.map((w) => bits(w.read()));
@@ -72,40 +81,25 @@ const withoutCompilation = (history: TrainingHistory) => ({ ...history, compilat
 
 test('compiled steps give the eager run bit for bit: annealed and tempered KL weights, clipping, a learning rate changed by a callback', async (t) => {
   const data = lineData();
-  const options = (compile: boolean): Options => ({
-    compile,
-    clip: { globalNorm: 0.5 },
-    callbacks: [
-      {
-        onEpochEnd: (record) => {
-          // The caller's optimizer is the source of truth; fit copies its rate before each step.
-          (current as unknown as { learningRate: number }).learningRate = 0.02 / (record.epoch + 2);
+  const options =
+    (compile: boolean) =>
+    (_: tf.LayersModel, optimizer: tf.Optimizer): Options => ({
+      compile,
+      clip: { globalNorm: 0.5 },
+      callbacks: [
+        {
+          onEpochEnd: (record) => {
+            // The caller's optimizer is the source of truth; fit copies its rate before each step.
+            (optimizer as unknown as { learningRate: number }).learningRate = 0.02 / (record.epoch + 2);
+          },
         },
-      },
-    ],
-  });
-  let current: tf.Optimizer | null = null;
-  const trainWith = async (compile: boolean) => {
-    const m = model();
-    const optimizer = tf.train.adam(0.02);
-    current = optimizer;
-    const history = await fit(m, data, {
-      elbo: annealed(m),
-      optimizer,
-      epochs: 3,
-      batchSize: 4,
-      seed: 3,
-      progress: 'silent',
-      ...options(compile),
+      ],
     });
-    const weights = m.weights.map((w) => Array.from(new Uint32Array((w.read().dataSync() as Float32Array).slice().buffer)));
-    m.dispose();
-    optimizer.dispose();
-    return { weights, history };
-  };
+  const trainWith = (compile: boolean) => train(data, options(compile), annealed);
   const eager = await trainWith(false);
   const compiled = await trainWith(true);
   t.deepEqual(compiled.weights, eager.weights);
+  t.deepEqual(compiled.optimizerBits, eager.optimizerBits);
   t.deepEqual(withoutCompilation(compiled.history), withoutCompilation(eager.history));
   t.is(eager.history.compilation, undefined);
   const record = compiled.history.compilation;
@@ -186,15 +180,7 @@ test('compiled steps: a per-step JavaScript value is caught by the check and the
     tf.dispose(weights);
     return m;
   };
-  const trainWith = async (compile: boolean) => {
-    const m = build();
-    const optimizer = tf.train.adam(0.02);
-    const history = await fit(m, data, { elbo: perExample(m), optimizer, epochs: 3, batchSize: 4, seed: 3, progress: 'silent', compile });
-    const weights = m.weights.map((w) => Array.from(w.read().dataSync()));
-    m.dispose();
-    optimizer.dispose();
-    return { weights, history };
-  };
+  const trainWith = (compile: boolean) => train(data, { compile }, perExample, build);
   const eager = await trainWith(false);
   const compiled = await trainWith(true);
   t.deepEqual(compiled.weights, eager.weights);
@@ -219,35 +205,20 @@ test("compile: 'auto' (the default) gives the eager run bit for bit and records 
 
 test('compiled steps: a sampling mode changed between epochs gets its own graph', async (t) => {
   const data = lineData();
-  const switching = (compile: boolean): Options => ({
-    compile,
-    callbacks: [
-      {
-        onEpochEnd: (record) => {
-          setSamplingMode(current as tf.LayersModel, record.epoch === 0 ? 'mean' : 'sample');
-        },
-      },
-    ],
-  });
-  let current: tf.LayersModel | null = null;
-  const runWith = async (compile: boolean) => {
-    const m = model();
-    current = m;
-    const optimizer = tf.train.adam(0.02);
-    const history = await fit(m, data, {
-      elbo: perExample(m),
-      optimizer,
+  const switching =
+    (compile: boolean) =>
+    (m: tf.LayersModel): Options => ({
+      compile,
       epochs: 4,
-      batchSize: 4,
-      seed: 3,
-      progress: 'silent',
-      ...switching(compile),
+      callbacks: [
+        {
+          onEpochEnd: (record) => {
+            setSamplingMode(m, record.epoch === 0 ? 'mean' : 'sample');
+          },
+        },
+      ],
     });
-    const weights = m.weights.map((w) => Array.from(w.read().dataSync()));
-    m.dispose();
-    optimizer.dispose();
-    return { weights, history };
-  };
+  const runWith = (compile: boolean) => train(data, switching(compile), perExample);
   const eager = await runWith(false);
   const compiled = await runWith(true);
   t.deepEqual(compiled.weights, eager.weights);
