@@ -158,6 +158,8 @@ export async function predictVolume(
         seed: evaluationSeed(settings.seed),
         step: EVALUATION_STEP,
         windowsPerBatch: EVALUATION_WINDOWS_PER_BATCH,
+        // Compiled passes on tfjs-node (the eager maps bit for bit); ignored on other backends.
+        compile: true,
         signal: options.signal,
         onProgress: options.onProgress,
       });

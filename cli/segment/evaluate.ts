@@ -64,7 +64,14 @@ export interface SegmentationEvaluation {
 /** The maps of `predictive` on one chunk of slices, read back as arrays (tensors disposed). */
 async function chunkMaps(model: PredictiveModel, chunk: tf.Tensor, samples: number, seed: number): Promise<Float32Array[]> {
   // Every chunk runs at the same noise position, so chunking gives the same numbers as one call.
-  const result = predictive(model, chunk, { samples, seed: `segment/evaluation/${seed}`, output: 'sigmoid', step: EVALUATION_STEP });
+  // Compiled passes on tfjs-node (the eager maps bit for bit); ignored on other backends.
+  const result = predictive(model, chunk, {
+    samples,
+    seed: `segment/evaluation/${seed}`,
+    output: 'sigmoid',
+    step: EVALUATION_STEP,
+    compile: true,
+  });
   try {
     return [
       (await result.meanProbability.data()) as Float32Array,

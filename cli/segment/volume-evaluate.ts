@@ -105,6 +105,8 @@ export async function evaluateVolumes(
           seed: evaluationSeed(options.seed),
           step: EVALUATION_STEP,
           windowsPerBatch: EVALUATION_WINDOWS_PER_BATCH,
+          // Compiled passes on tfjs-node (the eager maps bit for bit); ignored on other backends.
+          compile: true,
           signal: options.signal,
           onProgress: options.onProgress,
         }),

@@ -39,6 +39,12 @@ export interface SlidingWindowOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Aborts between passes: the promise rejects with the signal's reason (an `AbortError`). */
   readonly signal?: AbortSignal;
+  /**
+   * Run the passes as compiled TensorFlow graph calls (`predictive`'s `compile`: tfjs-node's
+   * backend, a `tf.LayersModel`; every window batch checks one pass bit for bit, so the maps are
+   * the eager maps). Ignored on other backends. Default false.
+   */
+  readonly compile?: boolean;
 }
 
 /** Uncertainty maps of a volume as plain arrays, each `∏ spatial` values in the volume's row-major order. */
@@ -98,6 +104,8 @@ export async function slidingWindowPredictive(
   const step = requireInteger(where, 'options.step', options.step ?? 0, 0);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new InvalidArgumentError(where, 'options.signal', options.signal, 'an AbortSignal');
+  const compile = options.compile ?? false;
+  if (typeof compile !== 'boolean') throw new InvalidArgumentError(where, 'options.compile', compile, 'true or false');
   let noise: NoiseSource;
   if (options.noise instanceof NoiseSource) noise = options.noise;
   else if (options.noise !== undefined) throw new InvalidArgumentError(where, 'options.noise', options.noise, 'a NoiseSource');
@@ -132,6 +140,7 @@ export async function slidingWindowPredictive(
         noise,
         step,
         output: 'sigmoid',
+        compile,
         onProgress: () => {
           // Throwing here ends predictive between passes; it frees its accumulators on the way out.
           signal?.throwIfAborted();

@@ -2,7 +2,7 @@ import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { slidingWindowPredictive } from '../../../inference/segmentation/sliding-window.js';
 import { gaussianImportance, windowGrid, windowStarts, WindowBlender } from '../../../inference/segmentation/window-blending.js';
-import { predictive, disposePredictive } from '../../../inference/predictive/index.js';
+import { predictive, disposePredictive, releaseCompiledPasses } from '../../../inference/predictive/index.js';
 import { NoiseSource, requireNoiseScope } from '../../../src/random/index.js';
 import { InvalidArgumentError, ShapeError } from '../../../src/errors.js';
 import { bayesianUNet } from '../../../layers/unet.js';
@@ -114,6 +114,32 @@ test('one window as large as the volume equals predictive on a Bayesian U-Net (2
     });
     unet.dispose();
   }
+});
+
+test('compile: true gives the eager maps bit for bit over several window batches (compiled on tensorflow, ignored elsewhere); a non-boolean is refused', async (t) => {
+  const unet = bayesianUNet({
+    rank: 2,
+    inputShape: [8, 8, 1],
+    depth: 1,
+    baseFilters: 2,
+    outputChannels: 1,
+    posteriorInit: { seed: 2, rawScaleInit: -2 },
+  });
+  const volume = volumeOf([1, 20, 20, 1], 6);
+  const options = { patchSize: [8, 8], samples: 4, seed: 3, windowsPerBatch: 2 };
+  const eager = await slidingWindowPredictive(unet, volume, options);
+  const compiled = await expectNoLeak(t, () => slidingWindowPredictive(unet, volume, { ...options, compile: true }));
+  t.true(eager.windows > 2);
+  for (const key of ['meanProbability', 'predictiveEntropy', 'expectedEntropy', 'mutualInformation', 'variance'] as const) {
+    t.deepEqual(Array.from(compiled[key]), Array.from(eager[key]), key);
+  }
+  await t.throwsAsync(() => slidingWindowPredictive(unet, volume, { ...options, compile: 'yes' as unknown as boolean }), {
+    instanceOf: InvalidArgumentError,
+    message: /options\.compile/,
+  });
+  releaseCompiledPasses(unet);
+  volume.dispose();
+  unet.dispose();
 });
 
 test('tensor memory is flat in S and bounded by the window, not the volume', async (t) => {
