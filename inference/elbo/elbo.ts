@@ -7,21 +7,13 @@ import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { NoiseSource } from '../../src/random/noise-source.js';
 import { withNoise } from '../../src/random/noise-scope.js';
 import { variationalLayers, type ModelOrLayer } from '../../layers/model-walk.js';
-import { klTermWeights, type KLWeighting } from '../kl-weighting/kl-weighting.js';
+import { klTermWeights } from '../kl-weighting/kl-weighting.js';
 import { type Likelihood, type SegmentationLoss, isSegmentationLoss } from '../likelihoods/likelihood.js';
 import { requireTrainingPosition, type TrainingPosition } from '../position.js';
 import { type ResolvedElboOptions, type ElboOptions, resolveElboOptions } from './options.js';
 import { weightedPriorTerm, type KLLayer } from './prior-term.js';
 import { reducedNll } from './reduce.js';
-import {
-  type ElboReport,
-  type ElboTerms,
-  type FedKLWeights,
-  type LayerWeights,
-  type StepKLWeights,
-  disposeElboTerms,
-  readElboReport,
-} from './terms.js';
+import { type ElboReport, type ElboTerms, type FedKLWeights, type StepKLWeights, disposeElboTerms, readElboReport } from './terms.js';
 
 /** Checks the arguments of one ELBO evaluation at the boundary. */
 function requireInputs(where: string, x: unknown, y: unknown, position: unknown, noise: unknown): void {
@@ -37,16 +29,12 @@ function requireInputs(where: string, x: unknown, y: unknown, position: unknown,
 
 /**
  * The prior term of a likelihood's own parameters (e.g. a learned noise scale with a prior on log σ):
- * −log p(θ) times the model-wide KL weight, so it is scaled like the layers' KL. 0 when it has none.
+ * −log p(θ) times the model-wide KL weight (a number, or its fed scalar), so it is scaled like the
+ * layers' KL. 0 when it has none.
  */
-function likelihoodPriorTerm(
-  likelihood: Likelihood | SegmentationLoss,
-  position: TrainingPosition | null,
-  weighting: KLWeighting,
-  fed: tf.Scalar | undefined,
-): tf.Scalar {
-  if (isSegmentationLoss(likelihood) || likelihood.priorNegativeLogProb === undefined || position === null) return tf.scalar(0);
-  return tf.mul(fed ?? klTermWeights(weighting, position).crossEntropy, likelihood.priorNegativeLogProb()) as tf.Scalar;
+function likelihoodPriorTerm(likelihood: Likelihood | SegmentationLoss, modelWideWeight: number | tf.Scalar | undefined): tf.Scalar {
+  if (isSegmentationLoss(likelihood) || likelihood.priorNegativeLogProb === undefined || modelWideWeight === undefined) return tf.scalar(0);
+  return tf.mul(modelWideWeight, likelihood.priorNegativeLogProb()) as tf.Scalar;
 }
 
 /**
@@ -151,10 +139,10 @@ export class Elbo {
   }
 
   private compute(x: tf.Tensor, y: tf.Tensor, position: TrainingPosition, noise: NoiseSource, fed?: FedKLWeights): ElboTerms {
-    const { likelihood, klWeighting, particles, reduction, countUnit } = this.options;
+    const { likelihood, particles, reduction, countUnit } = this.options;
     const layers: KLLayer[] = variationalLayers(this.model);
-    let scaled: TrainingPosition | null = null;
-    let layerWeights: LayerWeights[] = [];
+    /** The step's KL weights, from the first particle (N in the count unit needs its output). */
+    let stepWeights: (StepKLWeights & { readonly datasetSize: number }) | null = null;
     const tensors = tf.tidy(() => {
       const nlls: tf.Scalar[] = [];
       const priorTerms: tf.Scalar[] = [];
@@ -166,11 +154,11 @@ export class Elbo {
             throw new InvalidArgumentError('Elbo.terms', 'model output', output, 'a single tf.Tensor (one output)');
           }
           const { nll, elementsPerExample } = reducedNll(likelihood, y, output, reduction, countUnit);
-          if (scaled === null) {
+          if (stepWeights === null) {
             const datasetSize = countUnit === 'voxels' ? position.datasetSize * elementsPerExample : position.datasetSize;
-            scaled = { ...position, datasetSize };
-            layerWeights = [...this.klWeightsAt(scaled).layerWeights];
+            stepWeights = { ...this.klWeightsAt({ ...position, datasetSize }), datasetSize };
           }
+          const { layerWeights } = stepWeights;
           const layerKL = layers.map((layer) => layer.kl());
           const weighted = layers.map((layer, l) =>
             weightedPriorTerm(
@@ -189,20 +177,22 @@ export class Elbo {
       const mean = (values: tf.Scalar[]): tf.Scalar =>
         values.length === 1 ? values[0] : (tf.div(tf.addN(values), particles) as tf.Scalar);
       const likelihoodTerm = mean(nlls);
+      // Undefined only without particles (an error below).
+      const modelWideWeight = fed?.modelWide ?? (stepWeights as StepKLWeights | null)?.klWeight;
       // Without weight regularizers (every Bayes-by-Backprop model) no zero term is added: one kernel fewer per step.
       const klTerm = tf.addN([
         mean(priorTerms),
-        likelihoodPriorTerm(likelihood, scaled as TrainingPosition | null, klWeighting, fed?.modelWide),
+        likelihoodPriorTerm(likelihood, modelWideWeight),
         ...regularizerLosses(this.model),
       ]) as tf.Scalar;
       const perLayerKL = layers.map((_, l) => mean(kls.map((k) => k[l])));
       const kl = (perLayerKL.length === 0 ? tf.scalar(0) : tf.addN(perLayerKL)) as tf.Scalar;
       return { loss: tf.add(likelihoodTerm, klTerm) as tf.Scalar, likelihoodTerm, klTerm, kl, perLayerKL };
     });
-    const at = scaled as TrainingPosition | null;
-    if (at === null) throw new InvalidArgumentError('Elbo.terms', 'particles', particles, 'an integer ≥ 1');
-    const modelWide = klTermWeights(klWeighting, at);
-    return { ...tensors, layerWeights, klWeight: modelWide.crossEntropy, entropyWeight: modelWide.entropy, datasetSize: at.datasetSize };
+    const weights = stepWeights as (StepKLWeights & { readonly datasetSize: number }) | null;
+    if (weights === null) throw new InvalidArgumentError('Elbo.terms', 'particles', particles, 'an integer ≥ 1');
+    const { layerWeights, klWeight, entropyWeight, datasetSize } = weights;
+    return { ...tensors, layerWeights: [...layerWeights], klWeight, entropyWeight, datasetSize };
   }
 
   /**

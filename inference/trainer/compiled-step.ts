@@ -261,7 +261,9 @@ export class CompiledSteps {
     try {
       const values = outputs.packed.dataSync();
       const report = stepReport(elboReportFromValues(weights, values, this.context.elbo.settings));
-      const outcome = stepOutcome(report, values, 4 + weights.layerWeights.length, this.names, position, batch.x.shape[0]);
+      // The pack (`packedStepValues`): the report's scalars, one squared norm per variable, the global norm.
+      const offset = values.length - this.names.length - 1;
+      const outcome = stepOutcome(report, values, offset, this.names, position, batch.x.shape[0]);
       if (outcome.kind === 'applied') {
         this.context.variables.forEach((variable, i) => variable.assign(outputs.variables[i]));
         this.adam.adoptState(outputs.adam);
