@@ -43,20 +43,27 @@ export interface ChunkPasses {
 interface CompiledPass {
   readonly graph: CompiledGraph;
   readonly draws: readonly RecordedDraw[];
+  /** Whether the graph was written with `fuseBias`. */
+  readonly fusedBias: boolean;
 }
 
-/** The graphs kept per model, by chunk shape and model config; null where the pass cannot be traced. */
-const kept = new WeakMap<tf.LayersModel, Map<string, CompiledPass | null>>();
-const finalizer = new FinalizationRegistry<Map<string, CompiledPass | null>>((passes) => {
-  for (const pass of passes.values()) pass?.graph.dispose();
+/** What is kept for one model: its graphs by chunk shape and config (null where the pass cannot be traced), and the keys whose fused graph failed a check. */
+interface ModelPasses {
+  readonly graphs: Map<string, CompiledPass | null>;
+  readonly unfused: Set<string>;
+}
+
+const kept = new WeakMap<tf.LayersModel, ModelPasses>();
+const finalizer = new FinalizationRegistry<Map<string, CompiledPass | null>>((graphs) => {
+  for (const pass of graphs.values()) pass?.graph.dispose();
 });
 
-function keptPasses(model: tf.LayersModel): Map<string, CompiledPass | null> {
+function keptPasses(model: tf.LayersModel): ModelPasses {
   let passes = kept.get(model);
   if (passes === undefined) {
-    passes = new Map();
+    passes = { graphs: new Map(), unfused: new Set() };
     kept.set(model, passes);
-    finalizer.register(model, passes);
+    finalizer.register(model, passes.graphs);
   }
   return passes;
 }
@@ -65,16 +72,25 @@ function keptPasses(model: tf.LayersModel): Map<string, CompiledPass | null> {
 export function releaseCompiledPasses(model: tf.LayersModel): void {
   const passes = kept.get(model);
   if (passes === undefined) return;
-  for (const pass of passes.values()) pass?.graph.dispose();
-  passes.clear();
+  for (const pass of passes.graphs.values()) pass?.graph.dispose();
+  passes.graphs.clear();
+  passes.unfused.clear();
 }
 
 function eagerPasses(eager: PassLogits): ChunkPasses {
   return { logits: eager, compiled: false, dispose: () => {} };
 }
 
-/** Traces pass 0 and compiles it; null (pass 0's logits still returned) when it cannot be traced. */
-function tracePass(eager: PassLogits, chunk: tf.Tensor, weights: readonly tf.Tensor[]): { logits: tf.Tensor; pass: CompiledPass | null } {
+/**
+ * Traces pass 0 and compiles it (with `fuseBias` when `fusedBias`); null (pass 0's logits still
+ * returned) when it cannot be traced.
+ */
+function tracePass(
+  eager: PassLogits,
+  chunk: tf.Tensor,
+  weights: readonly tf.Tensor[],
+  fusedBias: boolean,
+): { logits: tf.Tensor; pass: CompiledPass | null } {
   const drawInputs: GraphTensor[] = [];
   const { result, trace } = traceCall(() =>
     recordDraws(
@@ -84,8 +100,10 @@ function tracePass(eager: PassLogits, chunk: tf.Tensor, weights: readonly tf.Ten
   );
   const { result: logits, draws } = result;
   try {
-    const graph = CompiledGraph.compile(trace, [graphTensor(chunk), ...weights.map(graphTensor), ...drawInputs], [graphTensor(logits)]);
-    return { logits, pass: { graph, draws } };
+    const graph = CompiledGraph.compile(trace, [graphTensor(chunk), ...weights.map(graphTensor), ...drawInputs], [graphTensor(logits)], {
+      fuseBias: fusedBias,
+    });
+    return { logits, pass: { graph, draws, fusedBias } };
   } catch {
     // Not traceable (BnnError: a tensor read that is not a weight) or not loadable by TensorFlow:
     // the passes stay eager, whose results are right by definition.
@@ -123,7 +141,7 @@ export function chunkPasses(
 ): ChunkPasses {
   if (!graphCompilationAvailable() || !(model instanceof tf.LayersModel)) return eagerPasses(eager);
   const weights = () => model.weights.map((w) => w.read());
-  const passes = keptPasses(model);
+  const { graphs: passes, unfused } = keptPasses(model);
   const key = `${chunk.shape.join('x')}|${JSON.stringify(model.getConfig())}`;
   /** The graph once checked in this call, else null. */
   let checked: CompiledPass | null = null;
@@ -137,6 +155,8 @@ export function chunkPasses(
     candidate.dispose();
     if (same) checked = pass;
     else {
+      // A graph with fused biases that differs is traced again without them at the next call.
+      if (pass.fusedBias) unfused.add(key);
       pass.graph.dispose();
       passes.delete(key);
     }
@@ -149,7 +169,7 @@ export function chunkPasses(
     logits(particle: number): tf.Tensor {
       if (checked !== null) return runCompiled(checked, chunk, weights(), noise, step, particle);
       if (particle === 0 && !passes.has(key)) {
-        const traced = tracePass(eager, chunk, weights());
+        const traced = tracePass(eager, chunk, weights(), !unfused.has(key));
         passes.set(key, traced.pass);
         checkAt = 1;
         return traced.logits;

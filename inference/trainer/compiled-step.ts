@@ -190,8 +190,11 @@ export class CompiledSteps {
     );
     const { result: outputs, draws } = result;
     try {
+      // The first graph of a key lets TensorFlow fuse the biases into their convolutions and
+      // products; a graph that then fails the check is traced again without (see `fuseBias`).
       entry.graph = CompiledGraph.compile(trace, [...declared, ...drawInputs], outputTensors(outputs).map(graphTensor), {
         preserveArithmetic: true,
+        fuseBias: entry.traces === 1,
       });
       entry.draws = draws;
       entry.trusted = false;

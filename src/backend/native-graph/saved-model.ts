@@ -7,18 +7,27 @@ import { BnnError } from '../../errors.js';
 import { ProtoWriter, writeAttrValue, writeShape, type AttrCodes, type BindingAttr } from './proto.js';
 import type { ConstantRecord, GraphTensor, Trace } from './trace.js';
 
+/** How `savedModelBytes` writes the ops (`CompileOptions`, all off by default). */
+export interface GraphWriting {
+  /** Constants fed as placeholders; every `AddN` of more than two terms as `Add`s in the CPU kernel's order. */
+  readonly preserveArithmetic: boolean;
+  /** A float `Add` of a [..., C] tensor and a [C] vector written as `BiasAdd`. */
+  readonly fuseBias: boolean;
+}
+
 /**
  * The GraphDef of a trace wrapped in a SavedModel (tag `serve`), with the feed and fetch names;
  * `binding` holds tfjs-node's attribute and dtype codes. With `preserveArithmetic` the tensors made
  * during the call become placeholders (`fedConstants`, fed after the inputs; equal ones share one)
- * and every `AddN` of more than two terms is written as `Add`s (`CompileOptions`).
+ * and every `AddN` of more than two terms is written as `Add`s; with `fuseBias` a bias-shaped `Add`
+ * is written as `BiasAdd` (`CompileOptions`).
  */
 export function savedModelBytes(
   binding: Readonly<Record<string, number>>,
   trace: Trace,
   inputs: readonly GraphTensor[],
   outputs: readonly GraphTensor[],
-  preserveArithmetic: boolean,
+  writing: GraphWriting,
 ): { bytes: Uint8Array; inputNames: string[]; outputNames: string[]; fedConstants: ConstantRecord[] } {
   const inputIds = inputs.map((t) => t.handle);
   const codes: AttrCodes = {
@@ -31,6 +40,8 @@ export function savedModelBytes(
   };
   const dtypeCode = (t: GraphTensor) => (t.dtype === 'int32' ? binding.TF_INT32 : t.dtype === 'bool' ? binding.TF_BOOL : binding.TF_FLOAT);
   const declared = new Set(inputIds);
+  const { preserveArithmetic, fuseBias } = writing;
+  const shapes = shapesOf(trace, inputs);
   const produced = new Map<number, string>();
   inputIds.forEach((id, k) => produced.set(id, `input_${k}:0`));
   const nodes: Uint8Array[] = [];
@@ -114,6 +125,10 @@ export function savedModelBytes(
     if (preserveArithmetic && record.op === 'AddN' && record.inputs.length > 2) {
       const type = record.attrs.filter((attr) => attr.name === 'T');
       addNAsAdds(record.inputs.map(source), name, (addName, a, b) => node(addName, 'Add', [a, b], type));
+    } else if (fuseBias && biasOperands(record, shapes, binding.TF_FLOAT) !== null) {
+      const [value, bias] = biasOperands(record, shapes, binding.TF_FLOAT) as [number, number];
+      const type = record.attrs.filter((attr) => attr.name === 'T');
+      node(name, 'BiasAdd', [source(value), source(bias)], [...type, { name: 'data_format', type: codes.STRING, value: 'NHWC' }]);
     } else node(name, record.op, record.inputs.map(source), record.attrs);
     record.outputs.forEach((output, k) => {
       if (!declared.has(output.id)) produced.set(output.id, `${name}:${k}`);
@@ -131,6 +146,41 @@ export function savedModelBytes(
     outputNames,
     fedConstants,
   };
+}
+
+/** The shape of every handle the trace knows: declared inputs, tensors made during the call, op outputs. */
+function shapesOf(trace: Trace, inputs: readonly GraphTensor[]): Map<number, readonly number[]> {
+  const shapes = new Map<number, readonly number[]>();
+  for (const input of inputs) shapes.set(input.handle, input.shape);
+  for (const [id, record] of trace.constants) shapes.set(id, record.shape);
+  for (const record of trace.ops) for (const output of record.outputs) shapes.set(output.id, output.shape);
+  return shapes;
+}
+
+/**
+ * The handles [value, bias] of an op that is a bias addition: a float32 `Add`/`AddV2` of a tensor
+ * of rank ≥ 2 and a vector as long as its last dimension (either order; IEEE addition commutes),
+ * whose result has the tensor's shape. `BiasAdd` computes the same sums, one rounding each, and
+ * TensorFlow's graph optimizer fuses it into the `Conv2D`/`Conv3D`/`MatMul` before it. Else null.
+ */
+function biasOperands(
+  record: Trace['ops'][number],
+  shapes: ReadonlyMap<number, readonly number[]>,
+  float: number,
+): [number, number] | null {
+  if ((record.op !== 'Add' && record.op !== 'AddV2') || record.inputs.length !== 2 || record.outputs.length !== 1) return null;
+  if (record.attrs.find((attr) => attr.name === 'T')?.value !== float) return null;
+  const out = record.outputs[0].shape;
+  const isBias = (value: number, bias: number): boolean => {
+    const v = shapes.get(value);
+    const b = shapes.get(bias);
+    if (v === undefined || b === undefined || v.length < 2 || b.length !== 1 || b[0] !== v[v.length - 1]) return false;
+    return v.length === out.length && v.every((d, k) => d === out[k]);
+  };
+  const [a, b] = record.inputs;
+  if (isBias(a, b)) return [a, b];
+  if (isBias(b, a)) return [b, a];
+  return null;
 }
 
 /**

@@ -168,6 +168,15 @@ export interface CompileOptions {
    * feed it. Default false.
    */
   readonly preserveArithmetic?: boolean;
+  /**
+   * Write each float `Add` of a [..., C] tensor and a [C] vector (tfjs-node's bias of a fused
+   * conv or dense layer) as `BiasAdd`, which TensorFlow's graph optimizer fuses into the
+   * `Conv2D`/`Conv3D`/`MatMul` that feeds it (one pass over the output fewer). The sums are the
+   * same, but the fused kernel (oneDNN's, on x86) may round differently from the eager
+   * convolution followed by the addition: callers that need the eager bits check the compiled
+   * run and compile again without it where it differs. Default false.
+   */
+  readonly fuseBias?: boolean;
 }
 
 /** Node's `fs`, `os` and `path`, reached without a static import. */
@@ -214,7 +223,7 @@ export class CompiledGraph {
       trace,
       inputs,
       outputs,
-      options.preserveArithmetic === true,
+      { preserveArithmetic: options.preserveArithmetic === true, fuseBias: options.fuseBias === true },
     );
     const { fs, os, path } = nodeModules();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-bnn-graph-'));

@@ -4,7 +4,9 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/backend/index.js';
-import { CompiledGraph, graphTensor, traceCall } from '../../../src/backend/native-graph/trace.js';
+import { savedModelBytes } from '../../../src/backend/native-graph/saved-model.js';
+import { CompiledGraph, graphTensor, traceCall, type GraphTensor } from '../../../src/backend/native-graph/trace.js';
+import { graphNodes } from '../../helpers/graph-def.js';
 import { take } from '../../helpers/leak.js';
 
 /** Largest |a − b| / max(1, |b|) over two equal-length arrays. */
@@ -102,4 +104,105 @@ test('preserveArithmetic: compiled graphs give the eager bits where the graph op
     t.is(mismatches, 0, `${name}: ${mismatches} of 20 inputs differ`);
     graph?.dispose();
   }
+});
+
+/** tfjs-node's dtype and attribute codes (TensorFlow's C API values), for the writer on any backend. */
+const CODES = {
+  TF_FLOAT: 1,
+  TF_INT32: 3,
+  TF_BOOL: 10,
+  TF_ATTR_STRING: 0,
+  TF_ATTR_INT: 1,
+  TF_ATTR_FLOAT: 2,
+  TF_ATTR_BOOL: 3,
+  TF_ATTR_TYPE: 4,
+  TF_ATTR_SHAPE: 5,
+};
+
+test('fuseBias writes a float Add of a [..., C] tensor and a [C] vector as BiasAdd, value first, and leaves every other Add', (t) => {
+  const declared: GraphTensor[] = [
+    { handle: 1, shape: [2, 3, 4], dtype: 'float32' },
+    { handle: 2, shape: [4], dtype: 'float32' },
+    { handle: 3, shape: [5, 4], dtype: 'float32' },
+    { handle: 4, shape: [3, 4], dtype: 'float32' },
+    { handle: 5, shape: [5, 4], dtype: 'int32' },
+    { handle: 6, shape: [4], dtype: 'int32' },
+    { handle: 7, shape: [1], dtype: 'float32' },
+  ];
+  const add = (op: string, inputs: number[], output: number, shape: number[], dtype = CODES.TF_FLOAT) => ({
+    op,
+    attrs: [{ name: 'T', type: CODES.TF_ATTR_TYPE, value: dtype }],
+    inputs,
+    outputs: [{ id: output, shape, dtype }],
+  });
+  const ops = [
+    add('Add', [1, 2], 10, [2, 3, 4]), // conv-like output + bias → BiasAdd(1, 2)
+    add('AddV2', [2, 3], 11, [5, 4]), // bias first → BiasAdd(3, 2)
+    add('Add', [2, 2], 12, [4]), // two vectors
+    add('Add', [1, 4], 13, [2, 3, 4]), // a [3, 4] "bias": not a vector
+    add('Add', [5, 6], 14, [5, 4], CODES.TF_INT32), // int32
+    add('Add', [3, 7], 15, [5, 4]), // a [1] vector broadcast: not as long as the last dimension
+  ];
+  const outputs = ops.map((op) => ({ handle: op.outputs[0].id, shape: op.outputs[0].shape, dtype: 'float32' as const }));
+  const nodes = (fuseBias: boolean) =>
+    graphNodes(
+      savedModelBytes(CODES, { ops, constants: new Map() }, declared, outputs, { preserveArithmetic: false, fuseBias }).bytes,
+    ).filter((node) => node.op !== 'Placeholder');
+  t.deepEqual(
+    nodes(true).map((node) => `${node.op}(${node.inputs.join(', ')})`),
+    [
+      'BiasAdd(input_0:0, input_1:0)',
+      'BiasAdd(input_2:0, input_1:0)',
+      'Add(input_1:0, input_1:0)',
+      'Add(input_0:0, input_3:0)',
+      'Add(input_4:0, input_5:0)',
+      'Add(input_2:0, input_6:0)',
+    ],
+  );
+  t.deepEqual(
+    nodes(false).map((node) => node.op),
+    ['Add', 'AddV2', 'Add', 'Add', 'Add', 'Add'],
+  );
+});
+
+test('fuseBias: conv and dense layers compiled with their biases fused give the eager bits, for new inputs too (tensorflow only)', async (t) => {
+  await initBackend();
+  if (tf.getBackend() !== 'tensorflow') return t.pass('compiling needs the tensorflow backend');
+  const shapes = [
+    [1, 8],
+    [8, 16],
+    [16, 1],
+  ];
+  const weights = tf.tidy(() => [
+    ...shapes.map(([cin, cout], k) => tf.mul(tf.randomNormal([3, 3, cin, cout], 0, 1, 'float32', k + 1), 0.3)),
+    ...shapes.map(([, cout], k) => tf.randomNormal([cout], 0, 0.1, 'float32', k + 11)),
+    tf.randomNormal([16 * 16, 5], 0, 0.1, 'float32', 21),
+    tf.randomNormal([5], 0, 0.1, 'float32', 22),
+  ]);
+  const forward = (x: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      let h = x as tf.Tensor4D;
+      shapes.forEach((_, k) => {
+        const activation = k < shapes.length - 1 ? 'relu' : 'linear';
+        h = tf.fused.conv2d({ x: h, filter: weights[k] as tf.Tensor4D, bias: weights[3 + k], strides: 1, pad: 'same', activation });
+      });
+      return tf.fused.matMul({ a: tf.reshape(h, [h.shape[0], -1]), b: weights[6] as tf.Tensor2D, bias: weights[7] });
+    });
+  const x0 = tf.randomUniform([4, 16, 16, 1], 0, 1, 'float32', 30);
+  const { result, trace } = traceCall(() => forward(x0));
+  t.true(trace.ops.filter((op) => op.op === 'Add' || op.op === 'AddV2').length >= 4, trace.ops.map((op) => op.op).join(','));
+  const graph = CompiledGraph.compile(trace, [x0, ...weights].map(graphTensor), [graphTensor(result)], { fuseBias: true });
+  result.dispose();
+  for (let trial = 0; trial < 5; trial++) {
+    const x = tf.randomUniform([4, 16, 16, 1], -1, 2, 'float32', 40 + trial);
+    const eager = take(forward(x));
+    const compiled = take(graph.run([x, ...weights])[0]);
+    t.true(
+      eager.every((v, i) => Object.is(v, compiled[i])),
+      `input ${trial}: largest gap ${relativeGap(compiled, eager)}`,
+    );
+    x.dispose();
+  }
+  graph.dispose();
+  tf.dispose([x0, ...weights]);
 });
