@@ -122,13 +122,12 @@ export function savedModelBytes(
     // An op whose every output is a declared input is cut off: the graph takes those values as inputs.
     if (record.outputs.length > 0 && record.outputs.every((output) => declared.has(output.id))) return;
     const name = `op_${i}`;
+    const type = record.attrs.filter((attr) => attr.name === 'T');
+    const bias = fuseBias ? biasOperands(record, shapes, binding.TF_FLOAT) : null;
     if (preserveArithmetic && record.op === 'AddN' && record.inputs.length > 2) {
-      const type = record.attrs.filter((attr) => attr.name === 'T');
       addNAsAdds(record.inputs.map(source), name, (addName, a, b) => node(addName, 'Add', [a, b], type));
-    } else if (fuseBias && biasOperands(record, shapes, binding.TF_FLOAT) !== null) {
-      const [value, bias] = biasOperands(record, shapes, binding.TF_FLOAT) as [number, number];
-      const type = record.attrs.filter((attr) => attr.name === 'T');
-      node(name, 'BiasAdd', [source(value), source(bias)], [...type, { name: 'data_format', type: codes.STRING, value: 'NHWC' }]);
+    } else if (bias !== null) {
+      node(name, 'BiasAdd', [source(bias.value), source(bias.bias)], [...type, { name: 'data_format', type: codes.STRING, value: 'NHWC' }]);
     } else node(name, record.op, record.inputs.map(source), record.attrs);
     record.outputs.forEach((output, k) => {
       if (!declared.has(output.id)) produced.set(output.id, `${name}:${k}`);
@@ -158,16 +157,17 @@ function shapesOf(trace: Trace, inputs: readonly GraphTensor[]): Map<number, rea
 }
 
 /**
- * The handles [value, bias] of an op that is a bias addition: a float32 `Add`/`AddV2` of a tensor
- * of rank ≥ 2 and a vector as long as its last dimension (either order; IEEE addition commutes),
- * whose result has the tensor's shape. `BiasAdd` computes the same sums, one rounding each, and
- * TensorFlow's graph optimizer fuses it into the `Conv2D`/`Conv3D`/`MatMul` before it. Else null.
+ * The handles of an op that is a bias addition: a float32 `Add`/`AddV2` of a tensor of rank ≥ 2
+ * (`value`) and a vector as long as its last dimension (`bias`), in either order (IEEE addition
+ * commutes), whose result has the tensor's shape. `BiasAdd` computes the same sums, one rounding
+ * each, and TensorFlow's graph optimizer fuses it into the `Conv2D`/`Conv3D`/`MatMul` before it.
+ * Else null.
  */
 function biasOperands(
   record: Trace['ops'][number],
   shapes: ReadonlyMap<number, readonly number[]>,
   float: number,
-): [number, number] | null {
+): { value: number; bias: number } | null {
   if ((record.op !== 'Add' && record.op !== 'AddV2') || record.inputs.length !== 2 || record.outputs.length !== 1) return null;
   if (record.attrs.find((attr) => attr.name === 'T')?.value !== float) return null;
   const out = record.outputs[0].shape;
@@ -178,8 +178,8 @@ function biasOperands(
     return v.length === out.length && v.every((d, k) => d === out[k]);
   };
   const [a, b] = record.inputs;
-  if (isBias(a, b)) return [a, b];
-  if (isBias(b, a)) return [b, a];
+  if (isBias(a, b)) return { value: a, bias: b };
+  if (isBias(b, a)) return { value: b, bias: a };
   return null;
 }
 
