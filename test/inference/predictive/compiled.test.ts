@@ -9,6 +9,7 @@ import { NoiseSource, requireNoiseScope, withNoise } from '../../../src/random/i
 import { InvalidArgumentError } from '../../../src/errors.js';
 import { conv2dVariational, denseVariational, mcDropout, bayesianUNet, type Estimator } from '../../../layers/index.js';
 import { expectNoLeak, take } from '../../helpers/leak.js';
+import { withMisroundedFusion } from '../../helpers/misrounded-fusion.js';
 
 const MAPS = ['meanProbability', 'predictiveEntropy', 'expectedEntropy', 'mutualInformation', 'variance'] as const;
 const onNative = () => tf.getBackend() === 'tensorflow';
@@ -125,4 +126,32 @@ test('options.compile must be a boolean', (t) => {
     message: /options\.compile/,
   });
   input.dispose();
+});
+
+test('a pass whose fused biases round differently stays eager in that call and is compiled without fusing at the next (tensorflow)', async (t) => {
+  if (!onNative()) return t.pass('compiling needs the tensorflow backend');
+  const model = convModel('reparameterization', 'fused');
+  const input = x();
+  const options = { samples: 4, seed: 2, step: 1 };
+  const eager = mapsOf(predictive(model, input, options));
+  const noise = new NoiseSource(2);
+  const passesOf = () =>
+    chunkPasses(model, input, noise, 1, (particle) => withNoise(noise, { step: 1, particle }, () => model.predict(input) as tf.Tensor));
+  const { result: compiledFlags, fuseBias } = await withMisroundedFusion(() =>
+    [0, 1].map(() => {
+      const passes = passesOf();
+      for (let particle = 0; particle < 3; particle++) take(passes.logits(particle));
+      const compiled = passes.compiled;
+      passes.dispose();
+      return compiled;
+    }),
+  );
+  // First call: traced with fusing, the check on pass 1 fails, the passes stay eager; second call:
+  // traced without, checked, compiled.
+  t.deepEqual(fuseBias, [true, false]);
+  t.deepEqual(compiledFlags, [false, true]);
+  t.deepEqual(mapsOf(predictive(model, input, { ...options, compile: true })), eager);
+  releaseCompiledPasses(model);
+  tf.dispose(input);
+  model.dispose();
 });

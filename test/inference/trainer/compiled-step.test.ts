@@ -15,6 +15,7 @@ import { denseVariational, mcDropout, setSamplingMode } from '../../../layers/in
 import { InvalidArgumentError } from '../../../src/errors.js';
 import { memoryCheckpointStore } from '../../../inference/trainer/checkpoint-store.js';
 import { expectNoLeak } from '../../helpers/leak.js';
+import { withMisroundedFusion } from '../../helpers/misrounded-fusion.js';
 import { fixedWeights, lineData } from './fixtures.js';
 
 const onNative = () => tf.getBackend() === 'tensorflow';
@@ -276,5 +277,19 @@ test('compile: a non-boolean is refused; gradient accumulation and other optimiz
   const accumulated = await fit(m, data, { ...base, optimizer: tf.train.adam(0.01), compile: true, accumulateSteps: 2 });
   t.regex(accumulated.compilation?.refusal ?? '', onNative() ? /accumulateSteps/ : /backend/);
   m.dispose();
+  tf.dispose([data.x, data.y]);
+});
+
+test('compiled steps: a graph whose fused biases round differently fails the check, and the next trace is written without fusing (tensorflow)', async (t) => {
+  if (!onNative()) return t.pass('compiling needs the tensorflow backend');
+  const data = lineData();
+  const eager = await train(data, { compile: false }, perExample);
+  const { result: compiled, fuseBias } = await withMisroundedFusion(() => train(data, { compile: true }, perExample));
+  t.deepEqual(compiled.weights, eager.weights);
+  t.deepEqual(compiled.optimizerBits, eager.optimizerBits);
+  t.deepEqual(fuseBias, [true, false]);
+  t.is(compiled.history.compilation?.traces, 2);
+  t.is(compiled.history.compilation?.refusal, null);
+  t.true((compiled.history.compilation?.compiledSteps ?? 0) > 0);
   tf.dispose([data.x, data.y]);
 });
