@@ -16,12 +16,14 @@
  * One difference on purpose: state is kept per variable **name**, so a variable that gets no
  * gradient in a step keeps its value and its moments (tfjs's Adam keeps state per position in the
  * gradient list, which shifts when an entry is left out). Restored state (`setWeights`) is bound by
- * position to the variables of the first update, as in tfjs.
+ * position to the variables of the first update, as in tfjs. The buffers and their slot layout
+ * live in `FlatMoments` (`flat-moments.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { requireNonNegative } from '../validate.js';
-import { concatFlat, sameShape, slotOf, splitFlat, type FlatSlot } from './flat-layout.js';
+import { concatFlat, sameShape, splitFlat } from './flat-layout.js';
+import { FlatMoments } from './flat-moments.js';
 
 /** A tensor with a name, the element type of an optimizer's `getWeights()` (tfjs does not export the type). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -36,16 +38,6 @@ export interface AdamState {
   readonly second: tf.Tensor1D;
   readonly accBeta1: tf.Scalar;
   readonly accBeta2: tf.Scalar;
-}
-
-/** The flat moments and the variables they belong to. */
-interface FlatMoments {
-  slots: FlatSlot[];
-  /** Whether `slots` name live variables (false right after `setWeights`, until the first update). */
-  bound: boolean;
-  /** Σ sizes long each; null while there are no slots. */
-  first: tf.Tensor1D | null;
-  second: tf.Tensor1D | null;
 }
 
 function requireBeta(argument: string, value: unknown): number {
@@ -71,7 +63,7 @@ export class MultiTensorAdam extends tf.Optimizer {
   readonly accBeta1: tf.Variable;
   readonly accBeta2: tf.Variable;
   // Not tf.Variable fields: the checkpoint saves `getWeights()` and the β powers, not these.
-  private readonly moments: FlatMoments = { slots: [], bound: true, first: null, second: null };
+  private readonly moments = new FlatMoments();
   private weightViews: tf.Tensor[] = [];
 
   /**
@@ -103,7 +95,7 @@ export class MultiTensorAdam extends tf.Optimizer {
     ).filter((e) => (e.tensor as tf.Tensor | null | undefined) != null);
     tf.tidy(() => {
       const variables = entries.map((e) => this.variableOf(e.name));
-      const indices = this.bindSlots(entries.map((e, i) => ({ name: e.name, shape: variables[i].shape })));
+      const indices = this.moments.bind(entries.map((e, i) => ({ name: e.name, shape: variables[i].shape })));
       if (entries.length > 0) this.update(entries, variables, indices);
       this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
       this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
@@ -117,12 +109,10 @@ export class MultiTensorAdam extends tf.Optimizer {
    * `variableNames`, in that order (the layout `nextState` needs). The tensors stay the optimizer's.
    */
   stateTensors(variableNames: readonly string[]): AdamState | null {
-    const m = this.moments;
-    if (!m.bound || m.first === null || m.second === null || m.slots.length !== variableNames.length) return null;
-    if (!m.slots.every((slot, i) => slot.name === variableNames[i])) return null;
+    const buffers = this.moments.exactlyFor(variableNames);
+    if (buffers === null) return null;
     return {
-      first: m.first,
-      second: m.second,
+      ...buffers,
       accBeta1: this.accBeta1 as tf.Tensor as tf.Scalar,
       accBeta2: this.accBeta2 as tf.Tensor as tf.Scalar,
     };
@@ -173,7 +163,7 @@ export class MultiTensorAdam extends tf.Optimizer {
     this.accBeta1.assign(state.accBeta1);
     this.accBeta2.assign(state.accBeta2);
     tf.dispose([state.accBeta1, state.accBeta2]);
-    this.replaceMoments(state.first, state.second);
+    this.moments.replace(state.first, state.second);
     this.incrementIterations();
   }
 
@@ -184,88 +174,21 @@ export class MultiTensorAdam extends tf.Optimizer {
     return variable;
   }
 
-  /**
-   * The slot index of each named variable: restored slots are bound by position on the first
-   * update, unknown names get new zero-initialised slots.
-   */
-  private bindSlots(wanted: ReadonlyArray<{ name: string; shape: readonly number[] }>): number[] {
-    const m = this.moments;
-    if (!m.bound && wanted.length > 0) {
-      m.slots = m.slots.map((slot, i) => {
-        if (i >= wanted.length) return slot;
-        if (!sameShape(slot.shape, wanted[i].shape)) {
-          throw new ShapeError(
-            'MultiTensorAdam.applyGradients',
-            `restored moment ${i} ('${slot.name}')`,
-            slot.shape,
-            `[${wanted[i].shape.join(', ')}], the shape of variable '${wanted[i].name}' (restored state binds by position)`,
-          );
-        }
-        return slotOf(wanted[i].name, wanted[i].shape);
-      });
-      m.bound = true;
-    }
-    const byName = new Map(m.slots.map((s, i) => [s.name, i]));
-    const added = wanted.filter((w) => !byName.has(w.name)).map((w) => slotOf(w.name, w.shape));
-    if (added.length > 0) {
-      const zeros = tf.zeros([added.reduce((a, s) => a + s.size, 0)]);
-      const grow = (buffer: tf.Tensor1D | null) => tf.keep(buffer === null ? zeros.clone() : tf.concat([buffer, zeros])) as tf.Tensor1D;
-      const first = grow(m.first);
-      const second = grow(m.second);
-      tf.dispose([m.first, m.second].filter((b): b is tf.Tensor1D => b !== null));
-      m.first = first;
-      m.second = second;
-      for (const slot of added) byName.set(slot.name, m.slots.push(slot) - 1);
-    }
-    return wanted.map((w) => byName.get(w.name) as number);
-  }
-
   /** Adam's arithmetic (tfjs's op order) on the flat stretch of the updated slots. Runs inside the caller's tidy. */
   private update(entries: readonly NamedTensor[], variables: readonly tf.Variable[], indices: readonly number[]): void {
-    const m = this.moments;
-    const first = m.first as tf.Tensor1D;
-    const second = m.second as tf.Tensor1D;
-    const everySlot = indices.length === m.slots.length && indices.every((slot, i) => slot === i);
-    const firstParts = everySlot
-      ? null
-      : tf.split(
-          first,
-          m.slots.map((s) => s.size),
-        );
-    const secondParts = everySlot
-      ? null
-      : tf.split(
-          second,
-          m.slots.map((s) => s.size),
-        );
-    const pick = (parts: tf.Tensor[] | null, whole: tf.Tensor1D) => (parts === null ? whole : concatFlat(indices.map((i) => parts[i])));
-
+    const moments = this.moments.forSlots(indices);
     const gradient = concatFlat(entries.map((e) => e.tensor));
-    const {
-      first: newFirst,
-      second: newSecond,
-      step,
-    } = this.adamArithmetic(pick(firstParts, first), pick(secondParts, second), gradient, this.accBeta1, this.accBeta2, -this.learningRate);
-
-    const updated = indices.map((i) => m.slots[i]);
+    const { first, second, step } = this.adamArithmetic(
+      moments.first,
+      moments.second,
+      gradient,
+      this.accBeta1,
+      this.accBeta2,
+      -this.learningRate,
+    );
+    const updated = indices.map((i) => this.moments.slots[i]);
     splitFlat(step, updated).forEach((delta, k) => variables[k].assign(tf.add(delta, variables[k])));
-    if (firstParts === null || secondParts === null) {
-      this.replaceMoments(newFirst as tf.Tensor1D, newSecond as tf.Tensor1D);
-      return;
-    }
-    // Some slots had no gradient: their stretches are copied over unchanged.
-    const newFirstParts = tf.split(
-      newFirst,
-      updated.map((s) => s.size),
-    );
-    const newSecondParts = tf.split(
-      newSecond,
-      updated.map((s) => s.size),
-    );
-    const position = new Map(indices.map((slot, k) => [slot, k]));
-    const merge = (old: tf.Tensor[], fresh: tf.Tensor[]) =>
-      tf.concat(m.slots.map((_, i) => (position.has(i) ? fresh[position.get(i) as number] : old[i]))) as tf.Tensor1D;
-    this.replaceMoments(merge(firstParts, newFirstParts), merge(secondParts, newSecondParts));
+    moments.commit(first as tf.Tensor1D, second as tf.Tensor1D);
   }
 
   /** tfjs's Adam arithmetic on flat buffers: the new moments and the step to add to the weights. */
@@ -287,12 +210,6 @@ export class MultiTensorAdam extends tf.Optimizer {
     return { first: newFirst, second: newSecond, step };
   }
 
-  private replaceMoments(first: tf.Tensor1D, second: tf.Tensor1D): void {
-    tf.dispose([this.moments.first, this.moments.second].filter((b): b is tf.Tensor1D => b !== null));
-    this.moments.first = tf.keep(first);
-    this.moments.second = tf.keep(second);
-  }
-
   /**
    * `tf.train.adam`'s layout: [iter, m of every variable, v of every variable], named
    * `<variable>/m` and `<variable>/v`, in the order the variables were first updated. The moment
@@ -301,13 +218,9 @@ export class MultiTensorAdam extends tf.Optimizer {
    */
   override async getWeights(): Promise<NamedTensor[]> {
     this.disposeWeightViews();
-    const { slots, first, second } = this.moments;
     const iterations = await this.saveIterations();
-    if (first === null || second === null) return [iterations];
-    const [firsts, seconds] = tf.tidy(() => [
-      splitFlat(first, slots).map((t) => t.clone()),
-      splitFlat(second, slots).map((t) => t.clone()),
-    ]);
+    const slots = this.moments.slots;
+    const { firsts, seconds } = this.moments.copies();
     this.weightViews = [...firsts, ...seconds];
     return [
       iterations,
@@ -349,11 +262,10 @@ export class MultiTensorAdam extends tf.Optimizer {
       this.accBeta2.assign(tf.pow(this.beta2, this.iterations_ + 1));
     });
     this.disposeWeightViews();
-    tf.dispose([this.moments.first, this.moments.second].filter((b): b is tf.Tensor1D => b !== null));
-    this.moments.slots = firsts.map((f) => slotOf(f.name.replace(/\/m$/, ''), f.tensor.shape));
-    this.moments.bound = count === 0;
-    this.moments.first = count === 0 ? null : tf.tidy(() => tf.keep(concatFlat(firsts.map((f) => f.tensor)).clone()));
-    this.moments.second = count === 0 ? null : tf.tidy(() => tf.keep(concatFlat(seconds.map((s) => s.tensor)).clone()));
+    this.moments.restore(
+      firsts,
+      seconds.map((s) => s.tensor),
+    );
   }
 
   /** {learningRate, beta1, beta2, epsilon}, as `tf.train.adam`. */
@@ -365,9 +277,7 @@ export class MultiTensorAdam extends tf.Optimizer {
   override dispose(): void {
     this.disposeWeightViews();
     tf.dispose([this.accBeta1, this.accBeta2]);
-    tf.dispose([this.moments.first, this.moments.second].filter((b): b is tf.Tensor1D => b !== null));
-    this.moments.first = null;
-    this.moments.second = null;
+    this.moments.disposeBuffers();
   }
 
   private disposeWeightViews(): void {
