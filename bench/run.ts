@@ -13,6 +13,8 @@
  * The load average is recorded before and after every row (tfjs and peer); a row is marked
  * "under load" when either exceeds `LOAD_LIMIT_PER_CPU` × CPUs. A ratio to the peer is printed only
  * when the peer was measured in the same invocation (not for `--peer-from` or reference figures).
+ * `--rounds N` repeats the peer and all rows N times and reports medians over the rounds, each
+ * ratio taken within its round (`bench/rounds.ts`).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import type { ModelKind } from './models.js';
 import { checkedArgv, integerFlag, listFlag, stringFlag } from './flags.js';
 import { measurePeer, peerAvailable, peerFromJson, referencePeer, type PeerFigure } from './peer.js';
 import { formatTable, type BenchRow } from './table.js';
+import { combineRounds } from './rounds.js';
 import { probeBackend, runWorker } from './child.js';
 
 /** Networks of the default run (the scaling sweep adds `unet-forward`). */
@@ -47,6 +50,9 @@ export const RUN_USAGE = `Usage: npm run bench -- [options]
   --no-peer            do not run the peer (reference figures are shown, without ratios)
   --peer-from FILE     peer figures of an earlier --json run (shown, without ratios)
   --row-timeout S      seconds before a row is abandoned (default 900)
+  --rounds N           measure the peer and every row N times, one round after the other, and
+                       report per row the median of the rounds (ratios: the median of each round's
+                       ratio) with each round's figures (default 1)
   --json               print the rows as JSON on stdout (progress on stderr)
   --compile-mc         MC rows (conv-mc, unet-mc): passes compiled into one TensorFlow graph call each
                        (predictive's compile option; tensorflow backend only)
@@ -72,6 +78,7 @@ interface Options {
   python: string | null;
   peerFrom: string | null;
   rowTimeoutS: number;
+  rounds: number;
   json: boolean;
   tfjsAdam: boolean;
   compileMc: boolean;
@@ -80,7 +87,18 @@ interface Options {
 
 function parseOptions(raw: readonly string[]): Options {
   const argv = checkedArgv(raw, 'bench/run', RUN_USAGE, {
-    values: ['--steps', '--warmup', '--cpu-steps', '--unet-steps', '--backends', '--networks', '--python', '--peer-from', '--row-timeout'],
+    values: [
+      '--steps',
+      '--warmup',
+      '--cpu-steps',
+      '--unet-steps',
+      '--backends',
+      '--networks',
+      '--python',
+      '--peer-from',
+      '--row-timeout',
+      '--rounds',
+    ],
     switches: ['--quick', '--cpu-unet', '--no-peer', '--json', '--tfjs-adam', '--compile-mc', '--compile-train'],
   });
   const quick = argv.includes('--quick');
@@ -103,6 +121,7 @@ function parseOptions(raw: readonly string[]): Options {
     python,
     peerFrom: stringFlag(argv, '--peer-from', null),
     rowTimeoutS: integerFlag(argv, '--row-timeout', 900, 'bench/run'),
+    rounds: integerFlag(argv, '--rounds', 1, 'bench/run'),
     json: argv.includes('--json'),
     tfjsAdam: argv.includes('--tfjs-adam'),
     compileMc: argv.includes('--compile-mc'),
@@ -166,7 +185,31 @@ async function main(): Promise<void> {
   log(
     `tfjs-bnn bench: ${options.steps} steps after ${options.warmup} warm-up (U-Net rows: ${options.unetSteps} after 1; cpu conv rows: ${options.cpuSteps} after 1); ${os.cpus().length} CPUs, load average ${load1.toFixed(1)}`,
   );
+  const rounds: BenchRow[][] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    if (options.rounds > 1) log(`round ${round} of ${options.rounds} (load average ${os.loadavg()[0].toFixed(2)})`);
+    rounds.push(await measureRound(options, specs, log));
+  }
+  const rows = combineRounds(rounds);
+  if (options.json) {
+    console.log(
+      JSON.stringify({ machinePeakGflops: MACHINE_PEAK_GFLOPS, loadAverage: os.loadavg(), rounds: options.rounds, rows }, null, 2),
+    );
+    return;
+  }
+  console.log('\n' + formatTable(rows));
+  const loaded = rows.filter((r) => r.underLoad === true || r.peerUnderLoad === true).length;
+  if (loaded > 0)
+    console.log(
+      `\n${loaded} row(s) were measured under load (1-minute load average above ${(LOAD_LIMIT_PER_CPU * os.cpus().length).toFixed(1)}): do not publish their figures.`,
+    );
+  console.log(
+    `\nMachine peak: ${MACHINE_PEAK_GFLOPS} GFLOP/s float32 (2 cores × 2 FMA × 16 lanes × 2 FLOP × 2.0 GHz); load average now ${os.loadavg()[0].toFixed(1)}.`,
+  );
+}
 
+/** One round: the peer's figures (measured now, from an earlier run, or the reference), then every row on every backend. */
+async function measureRound(options: Options, specs: readonly CaseSpec[], log: (line: string) => void): Promise<BenchRow[]> {
   let peer: Map<string, PeerFigure>;
   if (options.peerFrom !== null) {
     peer = peerFromJson(readFileSync(options.peerFrom, 'utf8'));
@@ -254,19 +297,7 @@ async function main(): Promise<void> {
       rows.push(done);
     }
   }
-  if (options.json) {
-    console.log(JSON.stringify({ machinePeakGflops: MACHINE_PEAK_GFLOPS, loadAverage: os.loadavg(), rows }, null, 2));
-    return;
-  }
-  console.log('\n' + formatTable(rows));
-  const loaded = rows.filter((r) => r.underLoad === true || r.peerUnderLoad === true).length;
-  if (loaded > 0)
-    console.log(
-      `\n${loaded} row(s) were measured under load (1-minute load average above ${(LOAD_LIMIT_PER_CPU * os.cpus().length).toFixed(1)}): do not publish their figures.`,
-    );
-  console.log(
-    `\nMachine peak: ${MACHINE_PEAK_GFLOPS} GFLOP/s float32 (2 cores × 2 FMA × 16 lanes × 2 FLOP × 2.0 GHz); load average now ${os.loadavg()[0].toFixed(1)}.`,
-  );
+  return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

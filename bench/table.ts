@@ -42,6 +42,17 @@ export interface BenchRow {
   readonly ratio?: number;
   /** Why the row has no figures (skipped or failed). */
   readonly skipped?: string;
+  /** With `--rounds N` > 1: each round's own figures (the row's are their medians, `bench/rounds.ts`). */
+  readonly rounds?: readonly RoundFigures[];
+}
+
+/** One round's figures of a row measured in several rounds. */
+export interface RoundFigures {
+  readonly medianMs: number;
+  readonly peerMs?: number;
+  /** medianMs / peerMs of that round (the peer measured in the same round). */
+  readonly ratio?: number;
+  readonly loadBefore?: number;
 }
 
 function fixed(value: number | undefined, digits: number): string {
@@ -74,10 +85,15 @@ export function formatTable(rows: readonly BenchRow[]): string {
             ? ' (under load)'
             : '';
     const peer = row.peerMs === undefined ? 'n/a' : `${fixed(row.peerMs, 1)}${source}`;
+    // Several rounds: the median ratio, then each round's.
+    const perRound = row.rounds !== undefined && row.rounds.every((r) => r.ratio !== undefined);
+    const ratio = perRound
+      ? `${fixed(row.ratio, 2)} (${(row.rounds ?? []).map((r) => fixed(r.ratio, 2)).join(' / ')})`
+      : fixed(row.ratio, 2);
     const overhead = row.handWrittenOverhead !== undefined ? `${fixed(row.handWrittenOverhead, 2)} × hand-written` : fixed(row.overhead, 2);
     lines.push(
       `| ${row.model} | ${row.estimator} | ${row.backend} | ${fixed(row.medianMs, 1)} | ${fixed(row.minMs, 1)}–${fixed(row.maxMs, 1)} | ` +
-        `${fixed(row.peakMemoryMB, 1)} | ${fixed(row.peakRssMB, 0)} | ${fixed(row.gflops, 2)} | ${overhead} | ${peer} | ${fixed(row.ratio, 2)} | ${load} |`,
+        `${fixed(row.peakMemoryMB, 1)} | ${fixed(row.peakRssMB, 0)} | ${fixed(row.gflops, 2)} | ${overhead} | ${peer} | ${ratio} | ${load} |`,
     );
   }
   return lines.join('\n');
