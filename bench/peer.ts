@@ -22,6 +22,8 @@ export interface PeerFigure {
   /** 1-minute load average before and after the peer's row (measured figures only). */
   readonly loadBefore?: number;
   readonly loadAfter?: number;
+  /** Share of the machine's CPU time other processes used during the peer's row (`bench/other-cpu.ts`; measured, Linux). */
+  readonly otherCpu?: number;
 }
 
 /** Environment of the peer run for a fair comparison (DESIGN.md, reference numbers). */

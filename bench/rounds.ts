@@ -64,6 +64,8 @@ export function combineRounds(rounds: ReadonlyArray<readonly BenchRow[]>): Bench
       ...defined('handWrittenOverhead', medianOfAll(same.map((row) => row.handWrittenOverhead))),
       ...defined('loadBefore', largest(same.map((row) => row.loadBefore))),
       ...defined('loadAfter', largest(same.map((row) => row.loadAfter))),
+      ...defined('otherCpu', largest(same.map((row) => row.otherCpu))),
+      ...defined('peerOtherCpu', largest(same.map((row) => row.peerOtherCpu))),
       ...defined('underLoad', same.some((row) => row.underLoad === true) || undefined),
       ...defined('peerUnderLoad', same.some((row) => row.peerUnderLoad === true) || undefined),
       ...defined('peerMs', medianOfAll(same.map((row) => row.peerMs))),

@@ -25,6 +25,7 @@ import { checkedArgv, integerFlag, listFlag, stringFlag } from './flags.js';
 import { measurePeer, peerAvailable, peerFromJson, referencePeer, type PeerFigure } from './peer.js';
 import { formatTable, type BenchRow } from './table.js';
 import { combineRounds } from './rounds.js';
+import { cpuSnapshot, OTHER_CPU_LIMIT, otherCpuShare } from './other-cpu.js';
 import { probeBackend, runWorker } from './child.js';
 
 /** Networks of the default run (the scaling sweep adds `unet-forward`). */
@@ -163,7 +164,10 @@ export function underLoad(loadBefore: number, loadAfter: number, cpus = os.cpus(
 }
 
 /** The peer columns of a row: the peer's time always, the ratio only when the peer ran in this invocation. */
-export function peerColumns(medianMs: number, peer: PeerFigure): Pick<BenchRow, 'peerMs' | 'peerSource' | 'ratio' | 'peerUnderLoad'> {
+export function peerColumns(
+  medianMs: number,
+  peer: PeerFigure,
+): Pick<BenchRow, 'peerMs' | 'peerSource' | 'ratio' | 'peerUnderLoad' | 'peerOtherCpu'> {
   const peerUnderLoad =
     peer.loadBefore !== undefined && peer.loadAfter !== undefined ? underLoad(peer.loadBefore, peer.loadAfter) : undefined;
   return {
@@ -171,6 +175,7 @@ export function peerColumns(medianMs: number, peer: PeerFigure): Pick<BenchRow, 
     peerSource: peer.source,
     ...(peer.source === 'measured' ? { ratio: medianMs / peer.medianMs } : {}),
     ...(peerUnderLoad !== undefined ? { peerUnderLoad } : {}),
+    ...(peer.otherCpu !== undefined ? { peerOtherCpu: peer.otherCpu } : {}),
   };
 }
 
@@ -198,10 +203,19 @@ async function main(): Promise<void> {
     return;
   }
   console.log('\n' + formatTable(rows));
+  const busy = rows.filter((r) => (r.otherCpu ?? 0) > OTHER_CPU_LIMIT || (r.peerOtherCpu ?? 0) > OTHER_CPU_LIMIT).length;
+  const measuredOthers = rows.some((r) => r.otherCpu !== undefined);
   const loaded = rows.filter((r) => r.underLoad === true || r.peerUnderLoad === true).length;
+  if (busy > 0)
+    console.log(
+      `\n${busy} row(s) were measured while other processes used more than ${100 * OTHER_CPU_LIMIT} % of the CPUs: do not publish their figures.`,
+    );
   if (loaded > 0)
     console.log(
-      `\n${loaded} row(s) were measured under load (1-minute load average above ${(LOAD_LIMIT_PER_CPU * os.cpus().length).toFixed(1)}): do not publish their figures.`,
+      `\n${loaded} row(s) were measured at a 1-minute load average above ${(LOAD_LIMIT_PER_CPU * os.cpus().length).toFixed(1)}` +
+        (measuredOthers
+          ? ` (the load average counts the bench's own threads; the other processes' CPU share above does not).`
+          : ': do not publish their figures.'),
     );
   console.log(
     `\nMachine peak: ${MACHINE_PEAK_GFLOPS} GFLOP/s float32 (2 cores × 2 FMA × 16 lanes × 2 FLOP × 2.0 GHz); load average now ${os.loadavg()[0].toFixed(1)}.`,
@@ -220,8 +234,10 @@ async function measureRound(options: Options, specs: readonly CaseSpec[], log: (
     for (const spec of specs.filter((s) => s.kind !== 'local' && PEER_NETWORKS.includes(s.network))) {
       const { steps, warmup } = stepsFor(spec, 'peer', options);
       const loadBefore = os.loadavg()[0];
+      const cpuBefore = cpuSnapshot();
       for (const [row, figure] of measurePeer(options.python, [`${spec.network}/${spec.kind}`], steps, warmup, log)) {
-        peer.set(row, { ...figure, loadBefore, loadAfter: os.loadavg()[0] });
+        const otherCpu = otherCpuShare(cpuBefore, cpuSnapshot());
+        peer.set(row, { ...figure, loadBefore, loadAfter: os.loadavg()[0], ...(otherCpu !== null ? { otherCpu } : {}) });
       }
     }
   } else {
@@ -255,9 +271,11 @@ async function measureRound(options: Options, specs: readonly CaseSpec[], log: (
       }
       const { steps, warmup } = stepsFor(spec, backend, options);
       const loadBefore = os.loadavg()[0];
+      const cpuBefore = cpuSnapshot();
       const result = runWorker(backend, spec, steps, warmup, options.rowTimeoutS);
       const loadAfter = os.loadavg()[0];
-      const load = { loadBefore, loadAfter, underLoad: underLoad(loadBefore, loadAfter) };
+      const otherCpu = otherCpuShare(cpuBefore, cpuSnapshot());
+      const load = { loadBefore, loadAfter, underLoad: underLoad(loadBefore, loadAfter), ...(otherCpu !== null ? { otherCpu } : {}) };
       if ('error' in result) {
         results.push({ spec, row: { ...base, ...load, model: key, skipped: `failed: ${result.error}` } });
         log(`  ${key}: failed (${result.error})`);
@@ -284,7 +302,8 @@ async function measureRound(options: Options, specs: readonly CaseSpec[], log: (
       });
       log(
         `  ${key}: ${result.medianMs.toFixed(1)} ms (${result.minMs.toFixed(1)}–${result.maxMs.toFixed(1)}), ${result.peakMemoryMB === null ? '–' : result.peakMemoryMB.toFixed(1)} MB tensors, ` +
-          `load ${loadBefore.toFixed(2)}→${loadAfter.toFixed(2)}${load.underLoad ? ' (UNDER LOAD)' : ''}${result.leakedTensors !== 0 ? `, LEAKED ${result.leakedTensors} tensors` : ''}`,
+          `load ${loadBefore.toFixed(2)}→${loadAfter.toFixed(2)}${load.underLoad ? ' (UNDER LOAD)' : ''}` +
+          `${otherCpu !== null ? `, other processes ${(100 * otherCpu).toFixed(1)} % CPU${otherCpu > OTHER_CPU_LIMIT ? ' (BUSY)' : ''}` : ''}${result.leakedTensors !== 0 ? `, LEAKED ${result.leakedTensors} tensors` : ''}`,
       );
     }
     const handWritten = results.find((r) => r.spec.network === 'hand-written')?.row.medianMs;

@@ -34,6 +34,13 @@ export interface BenchRow {
   readonly underLoad?: boolean;
   /** Whether the peer's row was measured under load (measured peers only). */
   readonly peerUnderLoad?: boolean;
+  /**
+   * Share (0–1) of the machine's CPU time that processes other than the bench used during the row
+   * (`bench/other-cpu.ts`; Linux only). Unlike the load average it leaves out the bench's own threads.
+   */
+  readonly otherCpu?: number;
+  /** The same during the peer's row. */
+  readonly peerOtherCpu?: number;
   /** The peer's (bayesian-torch) median, when it has this row. */
   readonly peerMs?: number;
   /** `measured` in this run, or `reference` (DESIGN.md, not measured here). */
@@ -64,14 +71,15 @@ function fixed(value: number | undefined, digits: number): string {
 /** Markdown table of `rows` (one line per row; skipped rows give their reason). */
 export function formatTable(rows: readonly BenchRow[]): string {
   const lines = [
-    '| model | estimator | backend | median ms | min–max ms | peak tensors MB | peak RSS MB | GFLOP/s | × deterministic | bayesian-torch ms | tfjs-bnn / bayesian-torch | load before→after |',
+    '| model | estimator | backend | median ms | min–max ms | peak tensors MB | peak RSS MB | GFLOP/s | × deterministic | bayesian-torch ms | tfjs-bnn / bayesian-torch | load before→after, CPU share of other processes |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     const load =
       row.loadBefore === undefined || row.loadAfter === undefined
         ? '–'
-        : `${row.loadBefore.toFixed(2)}→${row.loadAfter.toFixed(2)}${row.underLoad === true ? ' **under load**' : ''}`;
+        : `${row.loadBefore.toFixed(2)}→${row.loadAfter.toFixed(2)}${row.underLoad === true ? ' **under load**' : ''}` +
+          (row.otherCpu === undefined ? '' : `, others ${(100 * Math.max(row.otherCpu, row.peerOtherCpu ?? 0)).toFixed(1)} %`);
     if (row.skipped !== undefined) {
       lines.push(`| ${row.model} | ${row.estimator} | ${row.backend} | skipped: ${row.skipped} | | | | | | | | ${load} |`);
       continue;

@@ -87,3 +87,9 @@ test('a row skipped or failed in one round is skipped, naming the round; a missi
   });
   t.throws(() => combineRounds([]), { instanceOf: RangeError, message: /no rounds/ });
 });
+
+test('the table names the share of the CPUs other processes used (the larger of the row and its peer)', (t) => {
+  const line = formatTable([row(10, 8, { otherCpu: 0.004, peerOtherCpu: 0.021 })]);
+  t.regex(line, /0\.30→0\.90, others 2\.1 % \|$/m);
+  t.is(combineRounds([[row(10, 8, { otherCpu: 0.01 })], [row(9, 8, { otherCpu: 0.07 })]])[0].otherCpu, 0.07);
+});
