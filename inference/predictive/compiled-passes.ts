@@ -11,7 +11,8 @@
  * do the other passes run compiled. Whatever cannot be traced (a model function rather than a
  * `tf.LayersModel`, a tensor made outside the pass and not a weight) or does not reproduce (a value
  * baked into the graph that should change per pass) leaves the passes eager: compiling never
- * changes a result. `releaseCompiledPasses(model)` frees a model's graphs (they are also freed
+ * changes a result. A key's graph is first written with the biases fused into their
+ * convolutions (`fuseBias`); where such a graph fails the check, the next call traces one without. `releaseCompiledPasses(model)` frees a model's graphs (they are also freed
  * once the model is garbage-collected).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -17,8 +17,9 @@
  * output bit for bit (the check) — only then do later steps run as one graph call each. The check
  * is repeated at the first compiled step of every epoch, so a setting a callback changed between
  * epochs is caught. A key whose graph fails a check is traced again at its next step, at most
- * `MAX_TRACES` times; then it stays eager. Whatever cannot be traced (a tensor read that is not a
- * declared input) stays eager too. Compiling never changes a result.
+ * `MAX_TRACES` times; then it stays eager. A key's first graph is written with the biases fused
+ * into their convolutions and products (`fuseBias`), its retraces without. Whatever cannot be
+ * traced (a tensor read that is not a declared input) stays eager too. Compiling never changes a result.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
