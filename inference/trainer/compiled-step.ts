@@ -128,7 +128,8 @@ export class CompiledSteps {
       this.keys.set(key, entry);
     }
     if (entry.unitFactor === null) return this.learnUnit(entry, batch, position, state);
-    const weights = this.klWeights(position, entry.unitFactor);
+    // The probe already holds the weights where the count unit is the example (factor 1).
+    const weights = entry.unitFactor === 1 ? probe : this.klWeights(position, entry.unitFactor);
     const fed = klWeightScalars(weights);
     const negativeLearningRate = tf.scalar(-this.adam.learningRate);
     const inputs: StepInputs = { x: batch.x, y: batch.y, fed, negativeLearningRate, adam: state };
