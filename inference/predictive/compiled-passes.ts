@@ -12,19 +12,15 @@
  * `tf.LayersModel`, a tensor made outside the pass and not a weight) or does not reproduce (a value
  * baked into the graph that should change per pass) leaves the passes eager: compiling never
  * changes a result. A key's graph is first written with the biases fused into their
- * convolutions (`fuseBias`); where such a graph fails the check, the next call traces one without. `releaseCompiledPasses(model)` frees a model's graphs (they are also freed
- * once the model is garbage-collected).
+ * convolutions (`fuseBias`); where such a graph fails the check, the next call traces one without.
+ * `releaseCompiledPasses(model)` frees a model's graphs (they are also freed once the model is
+ * garbage-collected).
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  CompiledGraph,
-  graphCompilationAvailable,
-  graphTensor,
-  traceCall,
-  type GraphTensor,
-} from '../../src/backend/native-graph/trace.js';
+import { CompiledGraph, graphCompilationAvailable, graphTensor } from '../../src/backend/native-graph/trace.js';
 import { identical } from '../../src/backend/native-graph/identical.js';
-import { recordDraws, replayDraws, type RecordedDraw } from '../../src/random/draw-recorder.js';
+import type { RecordedDraw } from '../../src/random/draw-recorder.js';
+import { runWithDraws, traceWithDraws } from '../compiled-draws.js';
 import type { NoiseSource } from '../../src/random/index.js';
 
 /** The logits of one pass at a particle; the caller owns the tensor. */
@@ -92,14 +88,7 @@ function tracePass(
   weights: readonly tf.Tensor[],
   fusedBias: boolean,
 ): { logits: tf.Tensor; pass: CompiledPass | null } {
-  const drawInputs: GraphTensor[] = [];
-  const { result, trace } = traceCall(() =>
-    recordDraws(
-      () => eager(0),
-      (tensor) => drawInputs.push(graphTensor(tensor)),
-    ),
-  );
-  const { result: logits, draws } = result;
+  const { result: logits, trace, draws, drawInputs } = traceWithDraws(() => eager(0));
   try {
     const graph = CompiledGraph.compile(trace, [graphTensor(chunk), ...weights.map(graphTensor), ...drawInputs], [graphTensor(logits)], {
       fuseBias: fusedBias,
@@ -121,12 +110,7 @@ function runCompiled(
   step: number,
   particle: number,
 ): tf.Tensor {
-  const draws = replayDraws(pass.draws, noise, { step, particle });
-  try {
-    return pass.graph.run([chunk, ...weights, ...draws])[0];
-  } finally {
-    tf.dispose(draws);
-  }
+  return runWithDraws(pass.graph, [chunk, ...weights], pass.draws, noise, { step, particle })[0];
 }
 
 /**

@@ -22,16 +22,11 @@
  * traced (a tensor read that is not a declared input) stays eager too. Compiling never changes a result.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  CompiledGraph,
-  graphCompilationAvailable,
-  graphTensor,
-  traceCall,
-  type GraphTensor,
-} from '../../src/backend/native-graph/trace.js';
+import { CompiledGraph, graphCompilationAvailable, graphTensor } from '../../src/backend/native-graph/trace.js';
 import { identical } from '../../src/backend/native-graph/identical.js';
 import { MultiTensorAdam, type AdamState } from '../../src/optimizers/multi-tensor-adam.js';
-import { recordDraws, replayDraws, type RecordedDraw } from '../../src/random/draw-recorder.js';
+import type { RecordedDraw } from '../../src/random/draw-recorder.js';
+import { runWithDraws, traceWithDraws } from '../compiled-draws.js';
 import type { NoiseSource } from '../../src/random/noise-source.js';
 import type { Elbo } from '../elbo/elbo.js';
 import { elboReportFromValues, fedTensors, klWeightScalars } from '../elbo/terms.js';
@@ -183,14 +178,7 @@ export class CompiledSteps {
     entry.traces += 1;
     this.record.traces += 1;
     const declared = this.declaredInputs(inputs).map(graphTensor);
-    const drawInputs: GraphTensor[] = [];
-    const { result, trace } = traceCall(() =>
-      recordDraws(
-        () => pureTrainingStep(this.pure, inputs, position).outputs,
-        (tensor) => drawInputs.push(graphTensor(tensor)),
-      ),
-    );
-    const { result: outputs, draws } = result;
+    const { result: outputs, trace, draws, drawInputs } = traceWithDraws(() => pureTrainingStep(this.pure, inputs, position).outputs);
     try {
       // The first graph of a key lets TensorFlow fuse the biases into their convolutions and
       // products; a graph that then fails the check is traced again without (see `fuseBias`).
@@ -252,12 +240,10 @@ export class CompiledSteps {
 
   /** The graph of `entry` on `inputs` and the draws of `position` replayed. */
   private runGraph(entry: KeyState, inputs: StepInputs, position: TrainingPosition): StepOutputs {
-    const draws = replayDraws(entry.draws, this.context.noise, { step: position.step, particle: 0 });
-    try {
-      return outputsOf((entry.graph as CompiledGraph).run([...this.declaredInputs(inputs), ...draws]));
-    } finally {
-      tf.dispose(draws);
-    }
+    const graph = entry.graph as CompiledGraph;
+    return outputsOf(
+      runWithDraws(graph, this.declaredInputs(inputs), entry.draws, this.context.noise, { step: position.step, particle: 0 }),
+    );
   }
 
   /** Reads the packed values (the step's one read) and commits the new state when they are finite; disposes `outputs`. */
